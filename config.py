@@ -1,0 +1,117 @@
+"""Configuration, read from the environment.
+
+With no environment at all the app runs the demo partnership: SQLite under
+``instance/`` and the demo ``.xlsx`` workbooks. Production (PostgreSQL, Google
+Sheets) is chosen with environment variables, never by editing code.
+``HUB_CONFIG`` picks the class: ``development`` (the default), ``production``
+or ``test``.
+"""
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = BASE_DIR / "instance"
+DEV_SECRET_KEY = "partnership-hub-demo-key-not-for-production"
+
+
+def _flag(name, default=False):
+    """Read an on/off environment variable ("1", "true", "yes", "on")."""
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(name, default):
+    value = os.environ.get(name)
+    return int(value) if value not in (None, "") else default
+
+
+class Config:
+    """Settings shared by every configuration."""
+
+    SECRET_KEY = os.environ.get("SECRET_KEY") or DEV_SECRET_KEY
+    SQLALCHEMY_DATABASE_URI = os.environ.get(
+        "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'partnership-hub.sqlite'}"
+    )
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+
+    SHEETS_BACKEND = os.environ.get("SHEETS_BACKEND", "workbook")
+    WORKBOOK_DIR = os.environ.get("WORKBOOK_DIR", str(INSTANCE_DIR / "demo-workbooks"))
+    PARTNERSHIP_WORKBOOK = os.environ.get("PARTNERSHIP_WORKBOOK", "partnership.xlsx")
+    SYNC_INTERVAL_MINUTES = _int("SYNC_INTERVAL_MINUTES", 5)
+    SCHEDULER_ENABLED = _flag("SCHEDULER_ENABLED", False)
+
+    # Sessions: the cookie is out of reach of scripts and of other sites' forms.
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    PERMANENT_SESSION_LIFETIME = 8 * 60 * 60  # a working day
+
+    # CSRF tokens last as long as the session; an expired one gets a clear page.
+    WTF_CSRF_TIME_LIMIT = 8 * 60 * 60
+
+    # Failed sign-ins: per account and per address, within a sliding window.
+    LOGIN_WINDOW_MINUTES = _int("LOGIN_WINDOW_MINUTES", 15)
+    LOGIN_MAX_FAILURES_PER_ACCOUNT = _int("LOGIN_MAX_FAILURES_PER_ACCOUNT", 5)
+    LOGIN_MAX_FAILURES_PER_ADDRESS = _int("LOGIN_MAX_FAILURES_PER_ADDRESS", 30)
+
+    @classmethod
+    def check(cls):
+        """Refuse settings that cannot work; called by the app factory."""
+        if cls.SHEETS_BACKEND not in {"workbook", "google"}:
+            raise RuntimeError(
+                f"SHEETS_BACKEND must be 'workbook' or 'google', not {cls.SHEETS_BACKEND!r}"
+            )
+        if cls.SYNC_INTERVAL_MINUTES < 1:
+            raise RuntimeError("SYNC_INTERVAL_MINUTES must be at least 1")
+
+
+class DevelopmentConfig(Config):
+    """The demo: what `make run` serves on 127.0.0.1."""
+
+
+class TestConfig(Config):
+    """Tests: each test gets its own database and workbook folder."""
+
+    TESTING = True
+    SECRET_KEY = "test-secret-key"
+    SQLALCHEMY_DATABASE_URI = "sqlite://"
+    SCHEDULER_ENABLED = False
+    WTF_CSRF_ENABLED = True
+
+
+class ProductionConfig(Config):
+    """A real partnership: a secret key is required and cookies need HTTPS."""
+
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+
+    @classmethod
+    def check(cls):
+        super().check()
+        key = os.environ.get("SECRET_KEY", "")
+        if not key or key == DEV_SECRET_KEY:
+            raise RuntimeError(
+                "SECRET_KEY must be set to a long random value in production, e.g. "
+                "python -c 'import secrets; print(secrets.token_hex(32))'"
+            )
+        cls.SECRET_KEY = key
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "test": TestConfig,
+    "production": ProductionConfig,
+}
+
+
+def from_environment():
+    """The configuration class that HUB_CONFIG names (development by default)."""
+    name = os.environ.get("HUB_CONFIG", "development")
+    try:
+        return CONFIGS[name]
+    except KeyError:
+        raise RuntimeError(f"HUB_CONFIG must be one of {', '.join(CONFIGS)}, not {name!r}")

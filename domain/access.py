@@ -1,0 +1,30 @@
+"""Who sees what. Plain functions of a user and a plan, tested without a request.
+
+Every signed-in user sees the partnership home and the joint plan; heads, staff
+and governors see their own school; admins (partnership coordinators) see every
+school. Governors never edit.
+"""
+from .models import JOINT
+
+EDITING_ROLES = frozenset({"admin", "head", "staff"})
+
+
+def can_view_plan(user, plan_code):
+    """May this user see the plan (``joint`` or a school code) and its problems?"""
+    if plan_code == JOINT or user.role == "admin":
+        return True
+    return user.school is not None and user.school.code == plan_code
+
+
+def can_edit_plan(user, plan_code):
+    """May this user change rows of the plan? Never governors; the joint plan is admins'."""
+    if user.role not in EDITING_ROLES:
+        return False
+    if user.role == "admin":
+        return True
+    return plan_code != JOINT and can_view_plan(user, plan_code)
+
+
+def visible_school_codes(user, all_codes):
+    """The school codes whose pages this user may open, in the order given."""
+    return [code for code in all_codes if can_view_plan(user, code)]

@@ -1,0 +1,268 @@
+"""The database tables: the one place where persistence is described.
+
+Plain SQLAlchemy (no Flask), so that ``sync/`` and the command line can use the
+same models as the web app. The web app hands this ``Base`` to Flask-SQLAlchemy
+as its model class, and Flask-Migrate reads ``Base.metadata``.
+
+Rows synced from a sheet keep the sheet's own ``ID`` (``sheet_id``) as their
+identity within a workbook; the database ``id`` is only for joins and URLs.
+A row that disappears from the sheet is archived (``archived_at``), never deleted.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+# Named constraints so that Alembic migrations are the same on SQLite and PostgreSQL.
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    """Timestamps are stored in UTC, naive, the same way on every database."""
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+ROLES = ("admin", "head", "staff", "governor")
+JOINT = "joint"  # the plan code of the partnership workbook's joint action plan
+
+
+class School(Base):
+    """A member school, as listed in the partnership workbook's Schools tab."""
+
+    __tablename__ = "school"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(20), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    phase: Mapped[str] = mapped_column(String(100), default="")
+    head_teacher: Mapped[str] = mapped_column(String(200), default="")
+    chair_of_governors: Mapped[str] = mapped_column(String(200), default="")
+    archived_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    workbook: Mapped[Workbook | None] = relationship(back_populates="school", uselist=False)
+
+
+class Workbook(Base):
+    """A spreadsheet the sync reads: the partnership workbook or a school's.
+
+    ``code`` is ``joint`` for the partnership workbook and the school's code for
+    a school workbook, so it doubles as the plan code in URLs and exports.
+    """
+
+    __tablename__ = "workbook"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(20), unique=True)
+    school_id: Mapped[int | None] = mapped_column(ForeignKey("school.id"))
+    ref: Mapped[str] = mapped_column(String(500), default="")  # file name, URL or key
+    last_read_at: Mapped[datetime | None] = mapped_column(DateTime)
+    last_success_at: Mapped[datetime | None] = mapped_column(DateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+    school: Mapped[School | None] = relationship(back_populates="workbook")
+
+    @property
+    def is_joint(self) -> bool:
+        return self.code == JOINT
+
+
+class Objective(Base):
+    """One numbered objective of the partnership (Objectives tab)."""
+
+    __tablename__ = "objective"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ref: Mapped[int] = mapped_column(Integer, unique=True)
+    text: Mapped[str] = mapped_column(Text)
+    archived_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class SheetRowMixin:
+    """What every row synced from a sheet table has."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sheet_id: Mapped[str] = mapped_column(String(40))
+    sheet_row: Mapped[int] = mapped_column(Integer, default=0)  # where it was last seen
+    extra: Mapped[dict] = mapped_column(JSON, default=dict)  # columns the app does not know
+    stale: Mapped[bool] = mapped_column(Boolean, default=False)  # sheet row currently unreadable
+    archived_at: Mapped[datetime | None] = mapped_column(DateTime)
+    first_seen_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    changed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class ActionRow(SheetRowMixin, Base):
+    """A key objective / action of an action plan (joint or a school's)."""
+
+    __tablename__ = "action_row"
+    __table_args__ = (UniqueConstraint("workbook_id", "sheet_id", name="uq_action_row_sheet_id"),)
+
+    workbook_id: Mapped[int] = mapped_column(ForeignKey("workbook.id"), index=True)
+    area: Mapped[str] = mapped_column(String(200), default="")
+    linked_objectives: Mapped[str] = mapped_column(Text, default="")  # as written
+    objective_refs: Mapped[list] = mapped_column(JSON, default=list)  # parsed numbers
+    key_objective: Mapped[str] = mapped_column(Text, default="")
+    specific_actions: Mapped[str] = mapped_column(Text, default="")
+    intended_outcome: Mapped[str] = mapped_column(Text, default="")
+    impact_to_date: Mapped[str] = mapped_column(Text, default="")
+    lead: Mapped[str] = mapped_column(String(200), default="")
+    due: Mapped[str] = mapped_column(String(100), default="")  # as written or ISO date
+    due_date: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(100), default="")  # vocabulary or as written
+    last_updated: Mapped[str] = mapped_column(String(100), default="")
+
+    workbook: Mapped[Workbook] = relationship()
+
+
+class ImpactEntry(SheetRowMixin, Base):
+    """A dated piece of evidence or impact (Impact log tab)."""
+
+    __tablename__ = "impact_entry"
+    __table_args__ = (UniqueConstraint("workbook_id", "sheet_id", name="uq_impact_entry_sheet_id"),)
+
+    workbook_id: Mapped[int] = mapped_column(ForeignKey("workbook.id"), index=True)
+    date: Mapped[date | None] = mapped_column(Date)
+    action: Mapped[str] = mapped_column(String(200), default="")  # an action ID or an area
+    activity: Mapped[str] = mapped_column(String(100), default="")
+    summary: Mapped[str] = mapped_column(Text, default="")
+    strengths: Mapped[str] = mapped_column(Text, default="")
+    areas_to_develop: Mapped[str] = mapped_column(Text, default="")
+    recorded_by: Mapped[str] = mapped_column(String(200), default="")
+
+    workbook: Mapped[Workbook] = relationship()
+
+
+class SipPriority(SheetRowMixin, Base):
+    """A School Improvement Plan priority (SIP priorities tab)."""
+
+    __tablename__ = "sip_priority"
+    __table_args__ = (UniqueConstraint("workbook_id", "sheet_id", name="uq_sip_priority_sheet_id"),)
+
+    workbook_id: Mapped[int] = mapped_column(ForeignKey("workbook.id"), index=True)
+    priority: Mapped[str] = mapped_column(Text, default="")
+    theme: Mapped[str] = mapped_column(String(200), default="")
+    detail: Mapped[str] = mapped_column(Text, default="")
+    lead: Mapped[str] = mapped_column(String(200), default="")
+    status: Mapped[str] = mapped_column(String(100), default="")
+    share: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    workbook: Mapped[Workbook] = relationship()
+
+
+class SheetProblem(Base):
+    """Something in a sheet that a person needs to fix, found by the last sync.
+
+    The problems of a workbook are replaced as a whole each time it is read, so
+    they always describe the sheet as it was last seen.
+    """
+
+    __tablename__ = "sheet_problem"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workbook_id: Mapped[int] = mapped_column(ForeignKey("workbook.id"), index=True)
+    tab: Mapped[str] = mapped_column(String(100), default="")
+    row: Mapped[int | None] = mapped_column(Integer)
+    column: Mapped[str] = mapped_column(String(100), default="")
+    message: Mapped[str] = mapped_column(Text)
+    fix: Mapped[str] = mapped_column(Text, default="")
+    found_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    workbook: Mapped[Workbook] = relationship()
+
+
+class SyncRun(Base):
+    """One run of the sync, and what it did to each workbook (``results``)."""
+
+    __tablename__ = "sync_run"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    started_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime)
+    trigger: Mapped[str] = mapped_column(String(40), default="")  # cli, scheduler, button
+    ok: Mapped[bool | None] = mapped_column(Boolean)
+    results: Mapped[list] = mapped_column(JSON, default=list)
+
+
+class SyncLock(Base):
+    """A single row that says who is syncing, so one sync runs at a time.
+
+    Taken with a conditional UPDATE, which is atomic on SQLite and PostgreSQL
+    alike, so it holds across processes and hosts that share the database.
+    """
+
+    __tablename__ = "sync_lock"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    holder: Mapped[str | None] = mapped_column(String(200))
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class User(Base):
+    """A person who signs in. Everyone but an admin belongs to one school."""
+
+    __tablename__ = "user"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    role: Mapped[str] = mapped_column(String(20))
+    school_id: Mapped[int | None] = mapped_column(ForeignKey("school.id"))
+    password_hash: Mapped[str] = mapped_column(String(300))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Part of the session's user id: bumping it ends every session of this user.
+    session_version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    school: Mapped[School | None] = relationship()
+
+    # What Flask-Login asks of a user object, written out so this module needs no Flask.
+    is_authenticated = True
+    is_anonymous = False
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    def get_id(self) -> str:
+        """The id kept in the session: stale once ``session_version`` moves on."""
+        return f"{self.id}:{self.session_version}"
+
+    def end_sessions(self):
+        """Sign this user out everywhere (password changed, deactivated)."""
+        self.session_version = (self.session_version or 1) + 1
+
+
+class LoginFailure(Base):
+    """A failed sign-in, kept for a while to slow down password guessing.
+
+    ``key`` is ``account:<email>`` or ``address:<ip>``; stored in the database
+    so that the limit holds across workers and hosts.
+    """
+
+    __tablename__ = "login_failure"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(300), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)

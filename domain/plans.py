@@ -1,0 +1,129 @@
+"""What the pages show, read from the database (never from a spreadsheet)."""
+from collections import Counter, OrderedDict
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+
+from .models import JOINT, ActionRow, Objective, School, SheetProblem, SyncRun, Workbook
+from .status import STATUSES
+
+# Rows with no status, or one the app does not know, are counted under these.
+NO_STATUS = "No status"
+OTHER_STATUS = "Other"
+
+
+@dataclass
+class Plan:
+    """A plan the pages can show: the joint plan or a school's."""
+
+    code: str
+    title: str
+    workbook: Workbook | None
+    school: School | None
+
+    @property
+    def is_joint(self):
+        return self.code == JOINT
+
+
+def find_plan(session, code):
+    """The plan for ``joint`` or a school code, or None if there is no such plan."""
+    code = (code or "").strip()
+    if code.lower() == JOINT:
+        workbook = session.scalar(select(Workbook).where(Workbook.code == JOINT))
+        return Plan(JOINT, "Joint action plan", workbook, None)
+    school = session.scalar(select(School).where(School.code == code.upper(), School.archived_at.is_(None)))
+    if school is None:
+        return None
+    return Plan(school.code, school.name, school.workbook, school)
+
+
+def current_rows(session, plan, area=None, status=None):
+    """The plan's current (not archived) rows in sheet order, optionally filtered."""
+    if plan.workbook is None:
+        return []
+    query = select(ActionRow).where(ActionRow.workbook_id == plan.workbook.id, ActionRow.archived_at.is_(None))
+    if area:
+        query = query.where(ActionRow.area == area)
+    if status:
+        if status == NO_STATUS:
+            query = query.where(ActionRow.status == "")
+        elif status == OTHER_STATUS:
+            query = query.where(ActionRow.status.not_in(STATUSES), ActionRow.status != "")
+        else:
+            query = query.where(ActionRow.status == status)
+    return session.scalars(query.order_by(ActionRow.sheet_row, ActionRow.id)).all()
+
+
+def group_by_area(rows):
+    """[(area, rows)] in the order areas first appear in the sheet."""
+    groups = OrderedDict()
+    for row in rows:
+        groups.setdefault(row.area or "Other", []).append(row)
+    return list(groups.items())
+
+
+def areas(session, plan):
+    return [area for area, _ in group_by_area(current_rows(session, plan))]
+
+
+def status_key(status):
+    if not status:
+        return NO_STATUS
+    return status if status in STATUSES else OTHER_STATUS
+
+
+def status_counts_by_area(rows):
+    """[(area, Counter of status)], for the progress summary."""
+    return [(area, Counter(status_key(r.status) for r in group)) for area, group in group_by_area(rows)]
+
+
+def status_columns(rows):
+    """The status columns worth showing: the vocabulary, plus No status/Other if used."""
+    used = {status_key(r.status) for r in rows}
+    return list(STATUSES) + [s for s in (NO_STATUS, OTHER_STATUS) if s in used]
+
+
+def objectives(session):
+    """{number: text} of the partnership's current objectives."""
+    return dict(
+        session.execute(select(Objective.ref, Objective.text).where(Objective.archived_at.is_(None))).all()
+    )
+
+
+def schools(session):
+    return session.scalars(select(School).where(School.archived_at.is_(None)).order_by(School.name)).all()
+
+
+def problems(session, workbook):
+    if workbook is None:
+        return []
+    return session.scalars(
+        select(SheetProblem).where(SheetProblem.workbook_id == workbook.id).order_by(SheetProblem.tab, SheetProblem.row)
+    ).all()
+
+
+def problem_counts(session):
+    """{workbook code: number of sheet problems}."""
+    return dict(
+        session.execute(
+            select(Workbook.code, func.count(SheetProblem.id)).join(SheetProblem).group_by(Workbook.code)
+        ).all()
+    )
+
+
+def problem_total(session):
+    return session.scalar(select(func.count(SheetProblem.id))) or 0
+
+
+def last_run(session):
+    """The latest finished sync run, or None."""
+    return session.scalar(
+        select(SyncRun).where(SyncRun.finished_at.is_not(None)).order_by(SyncRun.finished_at.desc()).limit(1)
+    )
+
+
+def last_success_at(session):
+    return session.scalar(
+        select(SyncRun.finished_at).where(SyncRun.ok.is_(True)).order_by(SyncRun.finished_at.desc()).limit(1)
+    )

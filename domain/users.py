@@ -1,0 +1,70 @@
+"""People: adding them, checking their sign-in, ending their sessions."""
+from sqlalchemy import select
+
+from .models import ROLES, School, User
+from .passwords import hash_password, needs_rehash, password_problem, verify_password
+
+
+class UserError(ValueError):
+    """A request about a user that cannot be carried out, said plainly."""
+
+
+def normalise_email(email):
+    return (email or "").strip().lower()
+
+
+def find_user(session, email):
+    return session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+def add_user(session, email, role, password, school_code=None, name=""):
+    """Create a user; raises UserError with a message a coordinator can act on."""
+    email = normalise_email(email)
+    if "@" not in email or len(email) > 254:
+        raise UserError(f"'{email}' is not an e-mail address.")
+    if role not in ROLES:
+        raise UserError(f"The role must be one of {', '.join(ROLES)}.")
+    if find_user(session, email):
+        raise UserError(f"There is already a user {email}.")
+    school = None
+    if role == "admin":
+        if school_code:
+            raise UserError("An admin coordinates the whole partnership and has no school.")
+    else:
+        if not school_code:
+            raise UserError(f"A {role} belongs to a school: give --school CODE.")
+        school = session.scalar(select(School).where(School.code == school_code.upper()))
+        if school is None:
+            codes = ", ".join(session.scalars(select(School.code).order_by(School.code))) or "none yet: run a sync"
+            raise UserError(f"There is no school {school_code!r} (schools: {codes}).")
+    problem = password_problem(password)
+    if problem:
+        raise UserError(problem)
+    user = User(email=email, role=role, school=school, name=name or email.split("@")[0],
+                password_hash=hash_password(password))
+    session.add(user)
+    return user
+
+
+def authenticate(session, email, password):
+    """The active user with this e-mail and password, or None, in the same time either way."""
+    user = find_user(session, email)
+    ok = verify_password(user.password_hash if user else None, password)
+    if not ok or not user.active:
+        return None
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    return user
+
+
+def set_password(user, password):
+    problem = password_problem(password)
+    if problem:
+        raise UserError(problem)
+    user.password_hash = hash_password(password)
+    user.end_sessions()
+
+
+def deactivate(user):
+    user.active = False
+    user.end_sessions()

@@ -1,0 +1,103 @@
+"""The embedded default: .xlsx workbooks in a folder on disk, through openpyxl."""
+import os
+import tempfile
+import zipfile
+from pathlib import Path
+
+from openpyxl import load_workbook
+
+from .base import WorkbookBusy, WorkbookSnapshot, WorkbookUnavailable
+
+
+class XlsxBackend:
+    """Reads and writes ``.xlsx`` files in ``folder``; a ref is a file name."""
+
+    def __init__(self, folder):
+        self.folder = Path(folder)
+
+    def path(self, ref):
+        name = Path(ref).name  # a ref names a file in the folder, never a path elsewhere
+        if not name:
+            raise WorkbookUnavailable("No workbook file is named.", "Fill in the Workbook column.")
+        if not name.lower().endswith(".xlsx"):
+            name += ".xlsx"
+        return self.folder / name
+
+    @staticmethod
+    def lock_files(path):
+        """Lock files that LibreOffice and Excel leave while a workbook is open."""
+        return [path.with_name(f".~lock.{path.name}#"), path.with_name(f"~${path.name}")]
+
+    def _version(self, path):
+        stat = path.stat()
+        return f"{stat.st_mtime_ns}:{stat.st_size}"
+
+    def read(self, ref):
+        path = self.path(ref)
+        if not path.exists():
+            raise WorkbookUnavailable(
+                f"The workbook file '{path.name}' was not found in {self.folder}.",
+                "Check the file name in the Schools tab, or put the file in the workbook folder.",
+            )
+        try:
+            version = self._version(path)
+            book = load_workbook(path, read_only=True, data_only=True)
+        except PermissionError:
+            raise WorkbookUnavailable(
+                f"The workbook '{path.name}' cannot be opened: it is open elsewhere or not readable.",
+                "Close it in other programs, or check the file's permissions.",
+            )
+        except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
+            raise WorkbookUnavailable(
+                f"The workbook '{path.name}' is not a readable .xlsx file ({error.__class__.__name__}).",
+                "Open it in a spreadsheet program and save it again as Excel (.xlsx).",
+            )
+        try:
+            tabs = {
+                sheet.title: [list(row) for row in sheet.iter_rows(values_only=True)]
+                for sheet in book.worksheets
+            }
+        finally:
+            book.close()
+        return WorkbookSnapshot(ref, tabs, version)
+
+    def write_cells(self, snapshot, writes):
+        if not writes:
+            return
+        path = self.path(snapshot.ref)
+        if any(lock.exists() for lock in self.lock_files(path)):
+            raise WorkbookBusy(
+                f"The workbook '{path.name}' is open in another program, so the app did not write to it.",
+                "Close the workbook; the app writes when it next syncs.",
+            )
+        try:
+            if self._version(path) != snapshot.version:
+                raise WorkbookBusy(
+                    f"The workbook '{path.name}' changed while it was being read.",
+                    "Nothing to do: the app reads it again at the next sync.",
+                )
+            book = load_workbook(path)
+        except FileNotFoundError:
+            raise WorkbookUnavailable(f"The workbook file '{path.name}' has gone.", "Put the file back.")
+        except PermissionError:
+            raise WorkbookBusy(f"The workbook '{path.name}' cannot be written: it is open elsewhere.",
+                               "Close it in other programs.")
+        for write in writes:
+            # Raw values: a typed '=' or '+' must stay text, never become a formula.
+            cell = book[write.tab].cell(row=write.row, column=write.column)
+            cell.value = write.value
+            if isinstance(write.value, str) and write.value[:1] in "=+-@":
+                cell.data_type = "s"
+        # Write beside the file and swap it in, so a crash never leaves half a workbook.
+        handle, temp = tempfile.mkstemp(dir=path.parent, prefix=".hub-", suffix=".xlsx")
+        os.close(handle)
+        try:
+            book.save(temp)
+            os.replace(temp, path)
+        except PermissionError:
+            raise WorkbookBusy(f"The workbook '{path.name}' cannot be written: it is open elsewhere.",
+                               "Close it in other programs.")
+        finally:
+            if os.path.exists(temp):
+                os.remove(temp)
+        snapshot.version = self._version(path)

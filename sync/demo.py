@@ -1,0 +1,82 @@
+"""Write the demo partnership's workbooks as .xlsx files (never over existing ones)."""
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+
+from . import demo_data as data
+
+PARTNERSHIP_FILE = "partnership.xlsx"
+
+# William Lilley's sheet uses other headers for the same columns, a title row
+# and a column of its own, as real school sheets do.
+WL_HEADER = [
+    "ID", "Area", "Links", "Key Objective/Action", "Specific actions", "Intended outcome",
+    "Impact to date", "Lead", "Due date", "RAG", "Last updated", "Evidence folder",
+]
+WL_EVIDENCE = ["Safeguarding/2026", "Writing/moderation", "", "Staff/dev days", ""]
+
+
+def _sheet(book, title, rows, first=False):
+    sheet = book.active if first else book.create_sheet()
+    sheet.title = title
+    for row in rows:
+        sheet.append(row)
+    for cells in sheet.iter_rows():
+        for cell in cells:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    return sheet
+
+
+def _bold_row(sheet, number):
+    for cell in sheet[number]:
+        cell.font = Font(bold=True)
+
+
+def _objectives():
+    return [["Ref", "Objective"]] + [[n, text] for n, text in enumerate(data.OBJECTIVES, start=1)]
+
+
+def write_partnership(path):
+    book = Workbook()
+    _bold_row(_sheet(book, "Schools", [data.SCHOOLS_HEADER] + data.SCHOOLS, first=True), 1)
+    _bold_row(_sheet(book, "Objectives", _objectives()), 1)
+    plan = data.PARTNERSHIP_TITLE_ROWS + [data.JOINT_HEADER] + data.JOINT_PLAN
+    _bold_row(_sheet(book, "Action plan", plan), len(data.PARTNERSHIP_TITLE_ROWS) + 1)
+    _sheet(book, "Notes", [["Joint committee (JCC) notes are kept here; the intranet ignores this tab."]])
+    book.save(path)
+
+
+def write_school(path, code):
+    school = data.SCHOOL_WORKBOOKS[code]
+    book = Workbook()
+    if code == "WL":
+        actions = [[school["title"]], [], WL_HEADER] + [
+            row + [WL_EVIDENCE[i]] for i, row in enumerate(school["actions"])
+        ]
+        _bold_row(_sheet(book, "Action plan", actions, first=True), 3)
+    else:
+        _bold_row(_sheet(book, "Action plan", [data.SCHOOL_ACTION_HEADER] + school["actions"], first=True), 1)
+    _bold_row(_sheet(book, "Impact log", [data.IMPACT_HEADER] + school["impact"]), 1)
+    _bold_row(_sheet(book, "SIP priorities", [data.SIP_HEADER] + school["sip"]), 1)
+    book.save(path)
+
+
+def write_demo_workbooks(folder):
+    """Create the demo workbooks that are missing; return the paths written.
+
+    Existing files are left alone: they may hold IDs and edits since.
+    """
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    targets = [(folder / PARTNERSHIP_FILE, write_partnership)]
+    targets += [
+        (folder / school["file"], lambda p, c=code: write_school(p, c))
+        for code, school in data.SCHOOL_WORKBOOKS.items()
+    ]
+    for path, write in targets:
+        if not path.exists():
+            write(path)
+            written.append(path)
+    return written

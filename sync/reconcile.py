@@ -1,0 +1,149 @@
+"""Turn parsed sheet rows into database changes, keeping row identity by ID.
+
+A row keeps its identity however it moves in the sheet; a row whose ID is gone
+is archived, and comes back when the ID does. Nothing is ever deleted.
+"""
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from domain.models import ActionRow, ImpactEntry, Objective, School, SipPriority, Workbook, utcnow
+
+from .contract import ACTION_PLAN, IMPACT_LOG, SIP_PRIORITIES
+
+MODELS = {
+    ACTION_PLAN.tab: ActionRow,
+    IMPACT_LOG.tab: ImpactEntry,
+    SIP_PRIORITIES.tab: SipPriority,
+}
+
+
+@dataclass
+class Counts:
+    read: int = 0
+    added: int = 0
+    changed: int = 0
+    archived: int = 0
+
+    def __iadd__(self, other):
+        self.read += other.read
+        self.added += other.added
+        self.changed += other.changed
+        self.archived += other.archived
+        return self
+
+
+def reconcile_table(session, workbook, parsed, ready_rows):
+    """Store ``ready_rows`` (valid rows with IDs) of ``parsed`` for ``workbook``.
+
+    Rows of the table that the sheet still has but cannot be read (invalid, or
+    waiting on a duplicate ID) are in ``parsed.rows`` and stay as they were,
+    marked stale. Rows whose IDs are in neither are archived.
+    """
+    model = MODELS[parsed.table.tab]
+    existing = {
+        record.sheet_id: record
+        for record in session.scalars(select(model).where(model.workbook_id == workbook.id))
+    }
+    counts = Counts(read=len(parsed.rows))
+    now = utcnow()
+    ready_ids = set()
+    for row in ready_rows:
+        ready_ids.add(row.sheet_id)
+        record = existing.get(row.sheet_id)
+        if record is None:
+            record = model(workbook_id=workbook.id, sheet_id=row.sheet_id, first_seen_at=now)
+            _apply(record, row)
+            record.changed_at = now
+            session.add(record)
+            counts.added += 1
+            continue
+        came_back = record.archived_at is not None
+        if _apply(record, row) or came_back or record.stale:
+            record.changed_at = now
+            counts.changed += 1
+        record.archived_at = None
+        record.stale = False
+
+    still_in_sheet = {row.sheet_id for row in parsed.rows if row.sheet_id}
+    for sheet_id, record in existing.items():
+        if sheet_id in ready_ids:
+            continue
+        if sheet_id in still_in_sheet:
+            record.stale = True  # its last good version stays visible, marked stale
+        elif record.archived_at is None:
+            record.archived_at = now
+            counts.archived += 1
+    return counts
+
+
+def _apply(record, row):
+    """Copy a sheet row onto a record; True if anything a person would see changed."""
+    changed = False
+    values = dict(row.values, extra=row.extra, sheet_row=row.number)
+    for attr, value in values.items():
+        if getattr(record, attr) != value:
+            changed = changed or attr != "sheet_row"
+            setattr(record, attr, value)
+    return changed
+
+
+def reconcile_objectives(session, parsed):
+    """Objectives are keyed by their number; one that is gone is archived."""
+    existing = {o.ref: o for o in session.scalars(select(Objective))}
+    counts = Counts(read=len(parsed.rows))
+    seen = set()
+    for row in parsed.rows:
+        if not row.valid or row.values["ref"] in seen:
+            continue
+        seen.add(row.values["ref"])
+        record = existing.get(row.values["ref"])
+        if record is None:
+            session.add(Objective(ref=row.values["ref"], text=row.values["text"]))
+            counts.added += 1
+        elif record.text != row.values["text"] or record.archived_at:
+            record.text, record.archived_at = row.values["text"], None
+            counts.changed += 1
+    for ref, record in existing.items():
+        if ref not in seen and record.archived_at is None:
+            record.archived_at = utcnow()
+            counts.archived += 1
+    return counts
+
+
+def reconcile_schools(session, parsed):
+    """Schools are keyed by their code; each gets a Workbook row for its sheet.
+
+    Returns the counts and the codes of the schools now in the Schools tab.
+    """
+    existing = {s.code: s for s in session.scalars(select(School))}
+    counts = Counts(read=len(parsed.rows))
+    seen = []
+    for row in parsed.rows:
+        values = row.values
+        if not row.valid or values["code"] in seen:
+            continue
+        seen.append(values["code"])
+        school = existing.get(values["code"])
+        if school is None:
+            school = School(code=values["code"], name=values["name"])
+            session.add(school)
+            counts.added += 1
+        details = {
+            attr: values.get(attr, "") for attr in ("name", "phase", "head_teacher", "chair_of_governors")
+        }
+        if any(getattr(school, k) != v for k, v in details.items()) or school.archived_at:
+            if school.id is not None:
+                counts.changed += 1
+            for attr, value in details.items():
+                setattr(school, attr, value)
+            school.archived_at = None
+        if school.workbook is None:
+            school.workbook = Workbook(code=school.code, ref=values.get("workbook", ""))
+        else:
+            school.workbook.ref = values.get("workbook", "")
+    for code, school in existing.items():
+        if code not in seen and school.archived_at is None:
+            school.archived_at = utcnow()
+            counts.archived += 1
+    return counts, seen

@@ -1,0 +1,280 @@
+"""One sync: read every workbook, store what changed, record what is wrong.
+
+Data flows one way: fetch (backend) -> parse -> assign missing IDs and write them
+back -> reconcile into the database -> record problems. Each workbook is its own
+transaction, so one bad workbook never stops or undoes the others, and a
+workbook that fails leaves its rows exactly as they were.
+"""
+import logging
+import re
+from dataclasses import asdict, dataclass, field
+
+from sqlalchemy import delete, select
+
+from domain.models import JOINT, Objective, SheetProblem, SyncRun, Workbook, utcnow
+
+from . import lock
+from .backends import CellWrite, WorkbookBusy, WorkbookUnavailable
+from .contract import ACTION_PLAN, OBJECTIVES, PARTNERSHIP_TABLES, SCHOOL_TABLES, SCHOOLS
+from .parse import Problem, TableUnreadable, find_tab, parse_table
+from .reconcile import MODELS, reconcile_objectives, reconcile_schools, reconcile_table
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class WorkbookResult:
+    code: str
+    ref: str
+    ok: bool = True
+    error: str = ""
+    read: int = 0
+    added: int = 0
+    changed: int = 0
+    archived: int = 0
+    problems: int = 0
+
+    def add(self, counts):
+        self.read += counts.read
+        self.added += counts.added
+        self.changed += counts.changed
+        self.archived += counts.archived
+
+    def line(self):
+        """One line for `sync run`."""
+        name = f"{self.code:<8} {self.ref}"
+        if not self.ok:
+            return f"{name}: FAILED - {self.error}"
+        return (
+            f"{name}: {self.read} rows read, {self.added} added, {self.changed} changed, "
+            f"{self.archived} archived, {self.problems} problems"
+        )
+
+
+@dataclass
+class SyncReport:
+    run_id: int | None = None
+    busy: bool = False  # another sync held the lock; nothing was done
+    results: list = field(default_factory=list)
+
+    @property
+    def ok(self):
+        return not self.busy and all(r.ok for r in self.results)
+
+
+class WorkbookFailed(Exception):
+    """The whole workbook cannot be synced this time (its rows stay as they were)."""
+
+
+def run_sync(session, backend, partnership_ref, trigger="cli"):
+    """Sync the partnership workbook and every school workbook it lists."""
+    holder = lock.new_holder()
+    if not lock.acquire(session, holder):
+        return SyncReport(busy=True)
+    run = SyncRun(trigger=trigger, started_at=utcnow())
+    session.add(run)
+    session.commit()
+    report = SyncReport(run_id=run.id)
+    try:
+        joint = _workbook(session, JOINT, partnership_ref)
+        report.results.append(_sync_one(session, backend, joint, _sync_partnership))
+        schools = session.scalars(
+            select(Workbook).where(Workbook.code != JOINT).order_by(Workbook.code)
+        ).all()
+        for workbook in schools:
+            if workbook.school is None or workbook.school.archived_at is not None:
+                continue
+            lock.renew(session, holder)
+            report.results.append(_sync_one(session, backend, workbook, _sync_school))
+    finally:
+        run.finished_at = utcnow()
+        run.ok = report.ok
+        run.results = [asdict(r) for r in report.results]
+        session.commit()
+        lock.release(session, holder)
+    return report
+
+
+def _workbook(session, code, ref):
+    workbook = session.scalar(select(Workbook).where(Workbook.code == code))
+    if workbook is None:
+        workbook = Workbook(code=code, ref=ref)
+        session.add(workbook)
+    workbook.ref = ref
+    session.commit()
+    return workbook
+
+
+def _sync_one(session, backend, workbook, sync_tables):
+    """Read one workbook and store it in one transaction; failures stay local."""
+    result = WorkbookResult(workbook.code, workbook.ref)
+    workbook_id = workbook.id
+    try:
+        if not workbook.ref:
+            raise WorkbookFailed("No workbook is given for this school in the Schools tab.")
+        try:
+            snapshot = backend.read(workbook.ref)
+        except WorkbookUnavailable as error:
+            raise WorkbookFailed(f"{error.message} {error.fix}".strip())
+        problems = sync_tables(session, backend, workbook, snapshot, result)
+        _replace_problems(session, workbook, problems)
+        result.problems = len(problems)
+        workbook.last_read_at = workbook.last_success_at = utcnow()
+        workbook.last_error = None
+        session.commit()
+    except Exception as error:  # one workbook's failure must not stop the others
+        session.rollback()
+        if not isinstance(error, WorkbookFailed):
+            log.exception("sync of workbook %s failed", workbook.code)
+        result.ok = False
+        result.error = str(error) if isinstance(error, WorkbookFailed) else f"Unexpected error: {error}"
+        workbook = session.get(Workbook, workbook_id)
+        workbook.last_read_at = utcnow()
+        workbook.last_error = result.error
+        session.commit()
+    return result
+
+
+def _replace_problems(session, workbook, problems):
+    session.execute(delete(SheetProblem).where(SheetProblem.workbook_id == workbook.id))
+    session.add_all(
+        SheetProblem(workbook_id=workbook.id, tab=p.tab, row=p.row, column=p.column, message=p.message, fix=p.fix)
+        for p in problems
+    )
+
+
+def _sync_partnership(session, backend, workbook, snapshot, result):
+    problems = []
+    parsed = {}
+    for table in PARTNERSHIP_TABLES:
+        title = find_tab(snapshot.tabs, table)
+        if title is None:
+            if table is ACTION_PLAN:
+                problems.append(Problem(table.tab, None, "", "There is no 'Action plan' tab, so the joint plan is not shown.",
+                                        "Add a tab named 'Action plan' with the joint action plan."))
+                continue
+            raise WorkbookFailed(f"The partnership workbook has no '{table.tab}' tab.")
+        known = _objective_refs(session, parsed) if table is ACTION_PLAN else None
+        try:
+            parsed[table.tab] = parse_table(table, title, snapshot.tabs[title], known)
+        except TableUnreadable as error:
+            if table is ACTION_PLAN:
+                problems.append(error.problem)
+                continue
+            raise WorkbookFailed(f"The '{title}' tab cannot be read: {error.problem.message}")
+    for table in PARTNERSHIP_TABLES:
+        if table.tab in parsed:
+            problems += _row_problems(parsed[table.tab])
+
+    result.add(reconcile_objectives(session, parsed[OBJECTIVES.tab]))
+    counts, codes = reconcile_schools(session, parsed[SCHOOLS.tab])
+    result.add(counts)
+    for row in parsed[SCHOOLS.tab].rows:
+        if row.valid and not row.values.get("workbook"):
+            problems.append(Problem(SCHOOLS.tab, row.number, "Workbook", f"School {row.values['code']} has no workbook.",
+                                    "Fill in the school's workbook (a file name, or its Google Sheets URL)."))
+    if ACTION_PLAN.tab in parsed:
+        problems += _store_id_tables(session, backend, workbook, snapshot, [parsed[ACTION_PLAN.tab]], result)
+    return problems
+
+
+def _sync_school(session, backend, workbook, snapshot, result):
+    problems = []
+    tables = []
+    known = {o.ref for o in session.scalars(select(Objective).where(Objective.archived_at.is_(None)))}
+    for table in SCHOOL_TABLES:
+        title = find_tab(snapshot.tabs, table)
+        if title is None:
+            if not table.optional:
+                raise WorkbookFailed(f"The workbook has no '{table.tab}' tab.")
+            problems.append(Problem(table.tab, None, "", f"There is no '{table.tab}' tab.",
+                                    f"Add a tab named '{table.tab}' (see the workbook contract)."))
+            continue
+        try:
+            tables.append(parse_table(table, title, snapshot.tabs[title], known if table is ACTION_PLAN else None))
+        except TableUnreadable as error:
+            if not table.optional:
+                raise WorkbookFailed(f"The '{title}' tab cannot be read: {error.problem.message} {error.problem.fix}")
+            problems.append(error.problem)
+    for parsed in tables:
+        problems += _row_problems(parsed)
+    problems += _store_id_tables(session, backend, workbook, snapshot, tables, result)
+    return problems
+
+
+def _row_problems(parsed):
+    return parsed.problems + [p for row in parsed.rows for p in row.problems]
+
+
+def _store_id_tables(session, backend, workbook, snapshot, tables, result):
+    """Give new rows IDs (one write for the workbook), then reconcile each table."""
+    problems = []
+    writes, waiting = [], []
+    ready = {}
+    for parsed in tables:
+        ready[parsed.table.tab], table_writes, duplicates = _assign_ids(session, workbook, parsed)
+        writes += table_writes
+        problems += duplicates
+        waiting += [(parsed, row) for row in ready[parsed.table.tab] if row.new_id]
+    if writes:
+        try:
+            backend.write_cells(snapshot, writes)
+        except WorkbookUnavailable as error:
+            for parsed, row in waiting:
+                ready[parsed.table.tab].remove(row)
+                problems.append(Problem(parsed.title, row.number, "ID",
+                                        f"This row has no ID yet and the app could not write one: {error.message}",
+                                        error.fix or "The app tries again at the next sync."))
+    for parsed, row in waiting:
+        if row in ready[parsed.table.tab]:
+            row.sheet_id = row.new_id
+    for parsed in tables:
+        result.add(reconcile_table(session, workbook, parsed, ready[parsed.table.tab]))
+    return problems
+
+
+def _assign_ids(session, workbook, parsed):
+    """Rows ready to store, the cell writes for new IDs, and duplicate-ID problems.
+
+    A row that needs an ID is returned with ``new_id`` set; it takes that as its
+    ``sheet_id`` only once the write has landed. IDs are never reused: new
+    numbers start above every ID the sheet or the database (archived rows too)
+    has ever had.
+    """
+    table = parsed.table
+    prefix = f"{'J' if workbook.code == JOINT else workbook.code}-{table.id_prefix}"
+    model = MODELS[table.tab]
+    known_ids = set(session.scalars(select(model.sheet_id).where(model.workbook_id == workbook.id)))
+    known_ids |= {row.sheet_id for row in parsed.rows if row.sheet_id}
+    pattern = re.compile(re.escape(prefix) + r"(\d+)$", re.IGNORECASE)
+    next_number = 1 + max((int(m.group(1)) for i in known_ids if (m := pattern.match(i))), default=0)
+
+    writes, problems, ready, seen = [], [], [], {}
+    id_col = parsed.id_column
+    if id_col is None and any(row.valid and not row.sheet_id for row in parsed.rows):
+        id_col = parsed.width  # append an ID column after the last used column
+        writes.append(CellWrite(parsed.title, parsed.header_row, id_col + 1, "ID"))
+    for row in parsed.rows:
+        if row.sheet_id:
+            key = row.sheet_id.lower()
+            if key in seen:
+                problems.append(Problem(parsed.title, row.number, parsed.column_label("sheet_id"),
+                                        f"The ID {row.sheet_id} is also on row {seen[key]}; this row waits until that is fixed.",
+                                        "Clear this row's ID cell (the app gives it a new one) or delete the duplicate row."))
+                continue
+            seen[key] = row.number
+            if row.valid:
+                ready.append(row)
+        elif row.valid:
+            row.new_id = f"{prefix}{next_number:03d}"
+            next_number += 1
+            writes.append(CellWrite(parsed.title, row.number, id_col + 1, row.new_id))
+            ready.append(row)
+    return ready, writes, problems
+
+
+def _objective_refs(session, parsed):
+    """Objective numbers from this read of the Objectives tab, else the database's."""
+    if OBJECTIVES.tab in parsed:
+        return {row.values["ref"] for row in parsed[OBJECTIVES.tab].rows if row.valid}
+    return {o.ref for o in session.scalars(select(Objective).where(Objective.archived_at.is_(None)))}

@@ -1,0 +1,100 @@
+"""Partnership Hub: the Flask app, built by ``create_app`` as a list of named steps."""
+import logging
+from pathlib import Path
+
+from flask import Flask
+
+import config as settings
+
+from .extensions import csrf, db, htmx, login_manager, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# A strict Content-Security-Policy: our own scripts and styles only, nothing inline.
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+
+
+def create_app(config=None, **overrides):
+    """Build the app from a config class (default: the one HUB_CONFIG names)."""
+    config = config or settings.from_environment()
+    config.check()
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        instance_path=str(ROOT / "instance"),
+    )
+    app.config.from_object(config)
+    app.config.update(overrides)
+    Path(app.instance_path).mkdir(exist_ok=True)
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_template_helpers(app)
+    register_security_headers(app)
+    register_commands(app)
+    start_scheduler(app)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    return app
+
+
+def register_extensions(app):
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    htmx.init_app(app)
+    login_manager.init_app(app)
+    from .auth.sessions import configure_login_manager
+
+    configure_login_manager(login_manager)
+
+
+def register_blueprints(app):
+    from .auth.routes import bp as auth_bp
+    from .health.routes import bp as health_bp
+    from .plans.routes import bp as plans_bp
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(plans_bp)
+    app.register_blueprint(health_bp)
+
+
+def register_errorhandlers(app):
+    from .errors import register
+
+    register(app)
+
+
+def register_template_helpers(app):
+    from .templating import register
+
+    register(app)
+
+
+def register_security_headers(app):
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        if response.mimetype == "text/html":
+            # Pages about safeguarding must not linger in shared browsers' caches.
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+
+def register_commands(app):
+    from .commands import register
+
+    register(app)
+
+
+def start_scheduler(app):
+    if app.config["SCHEDULER_ENABLED"]:
+        from .syncing import start_scheduler as start
+
+        start(app)

@@ -1,0 +1,70 @@
+"""Signing in and out."""
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_user, logout_user
+
+from domain import login_limits
+from domain.users import authenticate
+
+from ..extensions import db
+from .forms import LoginForm
+
+bp = Blueprint("auth", __name__)
+
+BAD_CREDENTIALS = "That e-mail and password do not match an account. Check them and try again."
+
+
+def _safe_next(target):
+    """Only a path on this site: never an open redirect to somewhere else."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("plans.home"))
+    form = LoginForm()
+    next_url = _safe_next(request.args.get("next"))
+    if not form.validate_on_submit():
+        status = 422 if form.is_submitted() else 200
+        return render_template("auth/login.html", form=form, next_url=next_url), status
+
+    cfg = current_app.config
+    address = request.remote_addr
+    wait = login_limits.blocked_for(
+        db.session, form.email.data, address, cfg["LOGIN_WINDOW_MINUTES"],
+        cfg["LOGIN_MAX_FAILURES_PER_ACCOUNT"], cfg["LOGIN_MAX_FAILURES_PER_ADDRESS"],
+    )
+    if wait:
+        form.form_errors.append(
+            f"Too many failed sign-ins. Try again in {wait} minute{'s' if wait != 1 else ''}."
+        )
+        return render_template("auth/login.html", form=form, next_url=next_url), 429
+
+    user = authenticate(db.session, form.email.data, form.password.data)
+    if user is None:
+        login_limits.record_failure(db.session, form.email.data, address)
+        db.session.commit()
+        form.form_errors.append(BAD_CREDENTIALS)
+        return render_template("auth/login.html", form=form, next_url=next_url), 422
+
+    login_limits.clear_account(db.session, form.email.data)
+    login_limits.forget_old(db.session, cfg["LOGIN_WINDOW_MINUTES"])
+    db.session.commit()
+    session.clear()  # a fresh session at sign-in: nothing carried over from before
+    login_user(user)
+    return redirect(next_url or url_for("plans.home"))
+
+
+@bp.post("/logout")
+def logout():
+    logout_user()
+    session.clear()
+    flash("You have signed out.", "info")
+    return redirect(url_for("auth.login"))

@@ -1,0 +1,156 @@
+"""Command-line tasks for coordinators and set-up scripts (`flask --app wsgi ...`)."""
+import csv
+import getpass
+import json
+import sys
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from domain import plans
+from domain.models import User
+from domain.users import UserError, add_user, deactivate, find_user
+from sync.contract import ACTION_PLAN, ACTION_PLAN_EXPORT_COLUMNS
+from sync.demo import PARTNERSHIP_FILE, write_demo_workbooks
+
+from .extensions import db
+from .syncing import sync_now
+
+sync_cli = AppGroup("sync", help="Read the spreadsheets into the database.")
+users_cli = AppGroup("users", help="People who sign in.")
+export_cli = AppGroup("export", help="Data out, for scripts and spreadsheets.")
+demo_cli = AppGroup("demo", help="The demo partnership that `make run` serves.")
+
+DEMO_PASSWORD = "partnership-demo"  # the demo's only: printed by `make run`
+DEMO_USERS = [
+    ("coordinator@demo.partnership.school", "admin", None, "Pat Coordinator"),
+    ("head@bankroad.demo.school", "head", "BR", "Carole Clemens"),
+    ("teacher@bankroad.demo.school", "staff", "BR", "Jo Teacher"),
+    ("governor@bankroad.demo.school", "governor", "BR", "Andy Hitchcock"),
+    ("head@williamlilley.demo.school", "head", "WL", "Sally Beardsley"),
+]
+
+
+@sync_cli.command("run")
+def sync_run():
+    """Sync now: a line per workbook; exit status 1 if any workbook failed."""
+    report = sync_now(current_app, "cli")
+    if report.busy:
+        click.echo("Another sync is running; nothing was done.", err=True)
+        sys.exit(1)
+    for result in report.results:
+        click.echo(result.line())
+    if not report.ok:
+        sys.exit(1)
+
+
+def _read_password():
+    """From stdin: piped for scripts, or typed twice at a terminal."""
+    if sys.stdin.isatty():
+        first = getpass.getpass("Password: ")
+        if first != getpass.getpass("Password again: "):
+            raise click.ClickException("The two passwords differ.")
+        return first
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+@users_cli.command("add")
+@click.argument("email")
+@click.option("--role", required=True, type=click.Choice(["admin", "head", "staff", "governor"]))
+@click.option("--school", "school_code", help="The school's code (not for admins).")
+@click.option("--name", default="", help="The person's name as pages show it.")
+def users_add(email, role, school_code, name):
+    """Add a user; the password is read from stdin."""
+    try:
+        user = add_user(db.session, email, role, _read_password(), school_code, name)
+        db.session.commit()
+    except UserError as error:
+        db.session.rollback()
+        raise click.ClickException(str(error))
+    click.echo(f"Added {user.email} ({user.role}{', ' + user.school.code if user.school else ''}).")
+
+
+@users_cli.command("list")
+def users_list():
+    """Every user: e-mail, role, school, active."""
+    for user in db.session.scalars(select(User).order_by(User.role, User.email)):
+        school = user.school.code if user.school else "-"
+        state = "active" if user.active else "deactivated"
+        click.echo(f"{user.email}\t{user.role}\t{school}\t{state}")
+
+
+@users_cli.command("deactivate")
+@click.argument("email")
+def users_deactivate(email):
+    """Stop a user signing in and end their sessions now."""
+    user = find_user(db.session, email)
+    if user is None:
+        raise click.ClickException(f"There is no user {email}.")
+    deactivate(user)
+    db.session.commit()
+    click.echo(f"Deactivated {user.email}; their sessions have ended.")
+
+
+def _export_record(row):
+    record = {}
+    for column in ACTION_PLAN.columns:
+        value = getattr(row, column.attr)
+        record[column.name] = value if value is not None else ""
+    return record
+
+
+@export_cli.command("action-plan")
+@click.argument("plan_code", metavar="PLAN")
+@click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True)
+def export_action_plan(plan_code, fmt):
+    """Every current row of PLAN (a school code or 'joint'), as synced, to stdout."""
+    plan = plans.find_plan(db.session, plan_code)
+    if plan is None:
+        raise click.ClickException(f"There is no plan {plan_code!r}: use 'joint' or a school code.")
+    records = [_export_record(row) for row in plans.current_rows(db.session, plan)]
+    if fmt == "json":
+        click.echo(json.dumps(records, indent=2, ensure_ascii=False))
+        return
+    writer = csv.DictWriter(sys.stdout, fieldnames=ACTION_PLAN_EXPORT_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(records)
+
+
+@demo_cli.command("init")
+def demo_init():
+    """Write the demo workbooks and demo users that are missing (never overwrites)."""
+    cfg = current_app.config
+    if cfg["SHEETS_BACKEND"] != "workbook" or cfg["PARTNERSHIP_WORKBOOK"] != PARTNERSHIP_FILE:
+        click.echo("Not the demo configuration: nothing to do.")
+        return
+    for path in write_demo_workbooks(cfg["WORKBOOK_DIR"]):
+        click.echo(f"Wrote {path}")
+    report = sync_now(current_app, "demo")  # schools must exist before their users
+    for result in report.results:
+        click.echo(result.line())
+    added = 0
+    for email, role, school, name in DEMO_USERS:
+        if find_user(db.session, email) is None:
+            add_user(db.session, email, role, DEMO_PASSWORD, school, name)
+            added += 1
+    db.session.commit()
+    click.echo(f"Demo users: {added} added, {len(DEMO_USERS) - added} already there.")
+
+
+@demo_cli.command("sign-ins")
+def demo_sign_ins():
+    """Print one demo sign-in per role."""
+    click.echo("\nPartnership Hub demo on http://127.0.0.1:5000 - sign in as:")
+    seen = set()
+    for email, role, school, _ in DEMO_USERS:
+        if role not in seen and find_user(db.session, email):
+            seen.add(role)
+            click.echo(f"  {role:<9} {email:<40} password: {DEMO_PASSWORD}")
+    click.echo("")
+
+
+def register(app):
+    for group in (sync_cli, users_cli, export_cli, demo_cli):
+        app.cli.add_command(group)

@@ -1,0 +1,45 @@
+"""Error pages that say what happened and what to do, as a page or an htmx message."""
+from flask import render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from .hx import fragment, is_htmx
+
+MESSAGES = {
+    400: ("That request could not be understood", "Go back and try again."),
+    403: ("This page is not yours to see", "It belongs to another school. Your own pages are in the menu."),
+    404: ("Page not found", "The page may have moved, or the link may be mistyped."),
+    405: ("That cannot be done here", "Go back and try again."),
+    429: ("Too many requests", "Wait a minute, then try again."),
+    500: ("Something went wrong on our side", "Nothing you did caused this. Try again in a minute."),
+}
+EXPIRED = (
+    "This page has expired",
+    "The form was open too long or you signed in elsewhere. Reload the page and try again; "
+    "anything you typed will need typing again.",
+)
+
+
+def _answer(status, title, advice):
+    if is_htmx():
+        # Show the message in the page's message area instead of swapping it into the target.
+        html = render_template("errors/_message.html", title=title, advice=advice)
+        return fragment(html, retarget="#messages", reswap="innerHTML"), status
+    return render_template("errors/error.html", status=status, title=title, advice=advice), status
+
+
+def register(app):
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        return _answer(400, *EXPIRED)
+
+    @app.errorhandler(HTTPException)
+    def http_error(error):
+        if request.path == "/healthz":
+            return error
+        title, advice = MESSAGES.get(error.code, (error.name, error.description))
+        return _answer(error.code, title, advice)
+
+    @app.errorhandler(500)
+    def server_error(error):
+        return _answer(500, *MESSAGES[500])

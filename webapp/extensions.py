@@ -1,0 +1,16 @@
+"""Extensions, created unbound and attached to the app in ``create_app``."""
+from apscheduler.schedulers.background import BackgroundScheduler
+from flask_htmx import HTMX
+from flask_login import LoginManager
+from flask_migrate import Migrate
+from flask_sqlalchemy import SQLAlchemy
+from flask_wtf import CSRFProtect
+
+from domain.models import Base
+
+db = SQLAlchemy(model_class=Base)
+migrate = Migrate()
+login_manager = LoginManager()
+csrf = CSRFProtect()
+htmx = HTMX()
+scheduler = BackgroundScheduler(timezone="UTC")

@@ -1,0 +1,25 @@
+"""GET /healthz: for monitoring. Nothing secret or personal."""
+from flask import Blueprint, jsonify
+from sqlalchemy import text
+
+from domain import plans
+
+from ..extensions import db
+
+bp = Blueprint("health", __name__)
+
+
+@bp.get("/healthz")
+def healthz():
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception:  # the answer itself is the report: database unreachable
+        db.session.rollback()
+        return jsonify(database=False, last_successful_sync=None, sheet_problems=None, outbox_waiting=None), 503
+    last = plans.last_success_at(db.session)
+    return jsonify(
+        database=True,
+        last_successful_sync=last.isoformat() + "Z" if last else None,
+        sheet_problems=plans.problem_total(db.session),
+        outbox_waiting=0,  # browser edits arrive with the write-back issue
+    )

@@ -1,0 +1,92 @@
+"""The partnership home and the action plans: read-only views of the synced sheets."""
+from flask import Blueprint, abort, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from domain import plans
+from domain.access import can_view_plan, visible_school_codes
+from domain.models import ActionRow
+
+from ..extensions import db
+from ..hx import fragment, page, wants_fragment
+
+bp = Blueprint("plans", __name__)
+
+
+@bp.before_request
+@login_required
+def require_login():
+    """Every page here is for signed-in people only."""
+
+
+def _plan_or_abort(code):
+    plan = plans.find_plan(db.session, code)
+    if plan is None:
+        abort(404)
+    if not can_view_plan(current_user, plan.code):
+        abort(403)
+    return plan
+
+
+@bp.get("/")
+def home():
+    rows = plans.current_rows(db.session, plans.find_plan(db.session, "joint"))
+    schools = plans.schools(db.session)
+    return render_template(
+        "home/index.html",
+        schools=schools,
+        my_codes=set(visible_school_codes(current_user, [s.code for s in schools])),
+        objectives=plans.objectives(db.session),
+        progress=plans.status_counts_by_area(rows),
+        columns=plans.status_columns(rows),
+        total=len(rows),
+        last_run=plans.last_run(db.session),
+        last_success=plans.last_success_at(db.session),
+        problem_counts=plans.problem_counts(db.session),
+        problem_total=plans.problem_total(db.session),
+    )
+
+
+@bp.get("/plans/<code>")
+def plan(code):
+    plan = _plan_or_abort(code)
+    area = request.args.get("area", "").strip()
+    status = request.args.get("status", "").strip()
+    rows = plans.current_rows(db.session, plan, area or None, status or None)
+    context = dict(
+        plan=plan,
+        groups=plans.group_by_area(rows),
+        count=len(rows),
+        objectives=plans.objectives(db.session),
+        area=area,
+        status=status,
+    )
+    if wants_fragment("plan-rows"):
+        # The filters asked for the rows alone; the address bar gets the tidy URL.
+        canonical = url_for("plans.plan", code=plan.code, area=area or None, status=status or None)
+        return fragment(render_template("plans/_rows.html", **context), push_url=canonical)
+    context.update(
+        areas=plans.areas(db.session, plan),
+        statuses=plans.status_columns(plans.current_rows(db.session, plan)),
+        problem_count=len(plans.problems(db.session, plan.workbook)),
+    )
+    return page(render_template("plans/plan.html", **context))
+
+
+@bp.get("/plans/<code>/rows/<int:row_id>")
+def row(code, row_id):
+    plan = _plan_or_abort(code)
+    record = db.session.get(ActionRow, row_id)
+    if record is None or plan.workbook is None or record.workbook_id != plan.workbook.id:
+        abort(404)
+    context = dict(plan=plan, row=record, objectives=plans.objectives(db.session))
+    if wants_fragment(f"row-{row_id}"):
+        # The row opens (or closes) in place; the keyboard stays on its toggle.
+        expanded = request.args.get("view") != "summary"
+        return fragment(render_template("plans/_row.html", expanded=expanded, focus=True, **context))
+    return page(render_template("plans/row.html", **context))
+
+
+@bp.get("/plans/<code>/problems")
+def problems(code):
+    plan = _plan_or_abort(code)
+    return render_template("plans/problems.html", plan=plan, problems=plans.problems(db.session, plan.workbook))

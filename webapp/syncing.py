@@ -1,0 +1,50 @@
+"""The app's side of the sync: which backend, and when to run it."""
+import logging
+
+from sync.backends.workbook import XlsxBackend
+from sync.run import run_sync
+
+from .extensions import db, scheduler
+
+log = logging.getLogger(__name__)
+
+
+def backend_for(config):
+    """The transport SHEETS_BACKEND names."""
+    if config["SHEETS_BACKEND"] == "workbook":
+        return XlsxBackend(config["WORKBOOK_DIR"])
+    raise RuntimeError(
+        "SHEETS_BACKEND=google is not available in this version yet; use 'workbook' (the default)."
+    )
+
+
+def sync_now(app, trigger):
+    """Run one sync with the app's database and backend; returns the report."""
+    with app.app_context():
+        try:
+            return run_sync(db.session, backend_for(app.config), app.config["PARTNERSHIP_WORKBOOK"], trigger)
+        finally:
+            db.session.remove()
+
+
+def start_scheduler(app):
+    """Sync every SYNC_INTERVAL_MINUTES in this process (make run syncs once before).
+
+    The database lock in sync.lock keeps this safe when several processes run
+    a scheduler: whoever holds the lock syncs, the others skip that tick.
+    """
+    if scheduler.running:
+        return
+
+    def tick():
+        report = sync_now(app, "scheduler")
+        if report.busy:
+            log.info("sync skipped: another sync is running")
+        for result in report.results:
+            log.info("sync %s", result.line())
+
+    scheduler.add_job(
+        tick, "interval", minutes=app.config["SYNC_INTERVAL_MINUTES"], id="sync",
+        replace_existing=True, max_instances=1, coalesce=True,
+    )
+    scheduler.start()

@@ -1,0 +1,39 @@
+"""Small helpers templates use to show sheet text plainly (all output stays escaped)."""
+import re
+from datetime import date, datetime
+
+from domain.dates import uk
+from domain.status import chip
+
+_BULLET = re.compile(r"^\s*(?:[•·▪◦*\-–]|\d+[.)])\s+")
+
+
+def bullets(text):
+    """Cell text as list items: [(text, is_bullet)]. A line without a bullet stays a line."""
+    items = []
+    for line in (text or "").splitlines():
+        if not line.strip():
+            continue
+        is_bullet = bool(_BULLET.match(line))
+        items.append((_BULLET.sub("", line).strip(), is_bullet))
+    return items
+
+
+def uk_date(value):
+    if isinstance(value, datetime):
+        return f"{uk(value.date())}, {value:%H:%M} UTC"
+    if isinstance(value, date):
+        return uk(value)
+    return value or ""
+
+
+def due_text(row):
+    """Due as people read it: a UK date when it is one, else the sheet's words."""
+    return uk(row.due_date) if row.due_date else row.due
+
+
+def register(app):
+    app.add_template_filter(bullets)
+    app.add_template_filter(uk_date)
+    app.add_template_filter(chip, "status_chip")
+    app.add_template_global(due_text)
