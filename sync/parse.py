@@ -272,10 +272,11 @@ _NO = {"no", "n", "false", "0", ""}
 
 def _clean_sip(parsed, row, raw, known_objectives):
     _clean_status(parsed, row)
-    share = row.values.get("share", "").strip().lower()
+    written = row.values.get("share", "")
+    share = written.strip().lower()
     row.values["share"] = share in _YES
     if share not in _YES and share not in _NO:
-        _problem(parsed, row, "share", f"'{row.values.get('share')}' is neither Yes nor No; the priority is not shared.",
+        _problem(parsed, row, "share", f"'{written}' is neither Yes nor No; the priority is not shared.",
                  "Type Yes to share this priority with the partnership, or No.")
 
 

@@ -1,0 +1,100 @@
+"""Fixtures shared by every kind of test: an app on its own database and workbooks."""
+import re
+
+import pytest
+from sqlalchemy import select
+
+from config import TestConfig
+from domain.models import School, User
+from domain.passwords import hash_password
+from sync.demo import write_demo_workbooks
+from webapp import create_app
+from webapp.extensions import db
+from webapp.syncing import sync_now
+
+PASSWORD = "correct horse battery"
+_HASH = hash_password(PASSWORD)  # hashed once: argon2id is slow on purpose
+
+# One user per role and school of the demo partnership.
+PEOPLE = {
+    "admin": ("admin@test.school", "admin", None),
+    "br_head": ("head@br.test.school", "head", "BR"),
+    "br_staff": ("staff@br.test.school", "staff", "BR"),
+    "br_governor": ("governor@br.test.school", "governor", "BR"),
+    "wl_head": ("head@wl.test.school", "head", "WL"),
+    "wl_staff": ("staff@wl.test.school", "staff", "WL"),
+    "wl_governor": ("governor@wl.test.school", "governor", "WL"),
+}
+
+
+@pytest.fixture
+def workbook_dir(tmp_path):
+    folder = tmp_path / "workbooks"
+    write_demo_workbooks(folder)
+    return folder
+
+
+@pytest.fixture
+def app(tmp_path, workbook_dir):
+    app = create_app(
+        TestConfig,
+        SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'hub.sqlite'}",
+        WORKBOOK_DIR=str(workbook_dir),
+        PARTNERSHIP_WORKBOOK="partnership.xlsx",
+    )
+    with app.app_context():
+        db.create_all()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def synced_app(app):
+    """The app after one sync of the demo workbooks, with a user per role and school."""
+    report = sync_now(app, "test")
+    assert report.ok, [r.line() for r in report.results]
+    with app.app_context():
+        schools = {s.code: s for s in db.session.scalars(select(School))}
+        for email, role, code in PEOPLE.values():
+            db.session.add(User(email=email, role=role, school=schools.get(code), name=email.split("@")[0],
+                                password_hash=_HASH))
+        db.session.commit()
+    return app
+
+
+@pytest.fixture
+def client(synced_app):
+    return synced_app.test_client()
+
+
+@pytest.fixture
+def runner(synced_app):
+    return synced_app.test_cli_runner()
+
+
+def csrf_token(client, path="/login"):
+    """The CSRF token a page carries, as a browser would read it."""
+    html = client.get(path).get_data(as_text=True)
+    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html) or re.search(
+        r'"X-CSRFToken": "([^"]+)"', html
+    )
+    assert match, f"no CSRF token on {path}"
+    return match.group(1)
+
+
+def login(client, who, password=PASSWORD):
+    """Sign in as one of PEOPLE (or an e-mail); returns the response to the POST."""
+    email = PEOPLE[who][0] if who in PEOPLE else who
+    return client.post("/login", data={"email": email, "password": password, "csrf_token": csrf_token(client)})
+
+
+@pytest.fixture
+def login_as(client):
+    def sign_in(who):
+        response = login(client, who)
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return client
+
+    return sign_in

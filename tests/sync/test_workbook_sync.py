@@ -1,0 +1,257 @@
+"""Syncing the .xlsx workbooks: identity, IDs, problems, and failures that stay local."""
+import os
+
+from sqlalchemy import func, select
+
+from domain.models import ActionRow, ImpactEntry, Objective, School, SheetProblem, SipPriority, SyncRun, Workbook
+from sync import lock
+from sync.backends import CellWrite
+from sync.backends.workbook import XlsxBackend
+
+from .conftest import actions
+
+
+def problems_of(session, code):
+    workbook = session.scalar(select(Workbook).where(Workbook.code == code))
+    return session.scalars(select(SheetProblem).where(SheetProblem.workbook_id == workbook.id)).all()
+
+
+def test_first_sync_reads_the_whole_demo_partnership(session, sync):
+    results, report = sync()
+    assert report.ok
+    assert sorted(results) == ["BR", "WL", "joint"]
+    assert [s.code for s in session.scalars(select(School).order_by(School.code))] == ["BR", "WL"]
+    assert session.scalar(select(func.count(Objective.id))) == 10
+    joint = actions(session, "joint")
+    assert len(joint) == 10
+    areas = [r.area for r in sorted(joint.values(), key=lambda r: r.sheet_row)]
+    assert areas[:3] == ["Safeguarding", "Teaching and Learning", "Staff"]
+    assert areas[-1] == "Combined SIP priorities (2017-2018)"
+    assert len(actions(session, "BR")) == 6 and len(actions(session, "WL")) == 5
+    assert session.scalar(select(func.count(SipPriority.id))) == 9
+    # WL's 'next week' impact row waits as a problem; the other three are stored.
+    assert session.scalar(select(func.count(ImpactEntry.id))) == 4 + 3
+    assert results["WL"].problems == 2
+    run = session.scalar(select(SyncRun))
+    assert run.ok and run.finished_at and len(run.results) == 3
+
+
+def test_new_rows_get_ids_written_into_the_sheet_and_an_id_column_is_added(session, sync, partnership, bank_road):
+    sync()
+    header = partnership.rows("Action plan")[3]
+    assert header[-1] == "ID"  # appended after the last used column
+    ids = [row[-1] for row in partnership.rows("Action plan")[4:]]
+    assert ids == [f"J-A{n:03d}" for n in range(1, 11)]
+    assert [row[0] for row in bank_road.rows("Action plan")][1:] == [
+        "BR-A001", "BR-A002", "BR-A003", "BR-A007", "BR-A005", "BR-A006",
+    ]
+    assert set(actions(session, "joint")) == set(ids)
+
+
+def test_a_second_sync_changes_nothing_and_duplicates_nothing(session, sync):
+    sync()
+    results, _ = sync()
+    assert all(r.added == r.changed == r.archived == 0 for r in results.values())
+    assert session.scalar(select(func.count(ActionRow.id))) == 21
+
+
+def test_rows_keep_their_identity_when_the_sheet_is_sorted(session, sync, bank_road):
+    sync()
+    before = {sid: row.id for sid, row in actions(session, "BR").items()}
+
+    def reverse(sheet):
+        rows = [[c.value for c in r] for r in sheet.iter_rows(min_row=2)]
+        for offset, values in enumerate(reversed(rows)):
+            for col, value in enumerate(values, start=1):
+                sheet.cell(row=2 + offset, column=col).value = value  # value=None would not clear
+
+    bank_road.edit("Action plan", reverse)
+    results, _ = sync()
+    after = actions(session, "BR")
+    assert {sid: row.id for sid, row in after.items()} == before
+    assert results["BR"].changed == 0
+    assert after["BR-A001"].sheet_row == 7
+
+
+def test_an_edited_cell_changes_the_row(session, sync, bank_road):
+    sync()
+    bank_road.edit("Action plan", lambda s: s.cell(row=2, column=10, value="Red"))
+    results, _ = sync()
+    assert results["BR"].changed == 1
+    assert actions(session, "BR")["BR-A001"].status == "Behind"
+
+
+def test_a_removed_row_is_archived_and_comes_back_with_its_id(session, sync, bank_road):
+    sync()
+    original_id = actions(session, "BR")["BR-A002"].id
+    saved = []
+
+    def cut(sheet):
+        saved.extend(c.value for c in sheet[3])
+        sheet.delete_rows(3)
+
+    bank_road.edit("Action plan", cut)
+    results, _ = sync()
+    assert results["BR"].archived == 1
+    assert "BR-A002" not in actions(session, "BR")
+    assert actions(session, "BR", archived=True)["BR-A002"].archived_at is not None
+
+    bank_road.edit("Action plan", lambda s: s.append(saved))
+    sync()
+    back = actions(session, "BR")["BR-A002"]
+    assert back.id == original_id and back.archived_at is None
+
+
+def test_ids_are_never_reused(session, sync, bank_road):
+    sync()  # BR-A007 was the last ID given
+    bank_road.edit("Action plan", lambda s: s.delete_rows(5))  # the BR-A007 row
+    sync()
+    bank_road.edit("Action plan", lambda s: s.append([None, "CPD", "4", "New training plan"]))
+    sync()
+    assert "BR-A008" in actions(session, "BR")
+    assert bank_road.rows("Action plan")[-1][0] == "BR-A008"
+
+
+def test_an_id_a_person_typed_is_kept(session, sync, bank_road):
+    bank_road.edit("Action plan", lambda s: s.append(["MY-OWN-1", "CPD", "", "Typed by hand"]))
+    sync()
+    assert actions(session, "BR")["MY-OWN-1"].key_objective == "Typed by hand"
+    assert bank_road.rows("Action plan")[-1][0] == "MY-OWN-1"
+
+
+def test_a_duplicate_id_is_a_problem_and_the_later_row_waits(session, sync, bank_road):
+    sync()
+    bank_road.edit("Action plan", lambda s: s.append(["BR-A001", "CPD", "", "A copy someone pasted"]))
+    results, report = sync()
+    assert report.ok
+    row = actions(session, "BR")["BR-A001"]
+    assert row.key_objective.startswith("Annual safeguarding audit")
+    duplicate = [p for p in problems_of(session, "BR") if "also on row 2" in p.message]
+    assert duplicate and duplicate[0].row == 8 and duplicate[0].fix
+
+
+def test_a_row_that_becomes_unreadable_keeps_its_last_good_version_marked_stale(session, sync, bank_road):
+    sync()
+    bank_road.edit("Action plan", lambda s: setattr(s.cell(row=2, column=4), "value", None))  # Key objective cleared
+    results, report = sync()
+    row = actions(session, "BR")["BR-A001"]
+    assert row.stale and row.key_objective.startswith("Annual safeguarding audit")
+    assert results["BR"].archived == 0
+    assert any(p.row == 2 and "Key objective" in p.column for p in problems_of(session, "BR"))
+
+
+def test_a_missing_workbook_fails_alone_and_loses_nothing(session, sync, workbook_dir):
+    sync()
+    (workbook_dir / "william-lilley.xlsx").unlink()
+    results, report = sync()
+    assert not report.ok
+    assert not results["WL"].ok and "william-lilley.xlsx" in results["WL"].error and "not found" in results["WL"].error
+    assert results["BR"].ok and results["joint"].ok
+    assert len(actions(session, "WL")) == 5  # nothing archived
+    assert "not found" in session.scalar(select(Workbook.last_error).where(Workbook.code == "WL"))
+
+
+def test_an_unreadable_file_fails_with_a_clear_message(session, sync, workbook_dir):
+    (workbook_dir / "bank-road.xlsx").write_text("this is not a spreadsheet")
+    results, _ = sync()
+    assert not results["BR"].ok and "not a readable .xlsx" in results["BR"].error
+    assert results["WL"].ok
+
+
+def test_a_school_workbook_without_an_action_plan_fails(session, sync, bank_road):
+    sync()
+    bank_road.edit("Action plan", lambda s: setattr(s, "title", "Old plan"))
+    results, _ = sync()
+    assert not results["BR"].ok and "no 'Action plan' tab" in results["BR"].error
+    assert len(actions(session, "BR")) == 6
+
+
+def test_a_missing_impact_log_is_a_problem_not_a_failure_and_keeps_its_rows(session, sync, bank_road):
+    sync()
+    bank_road.edit("Impact log", lambda s: setattr(s, "title", "Evidence 2025"))
+    results, _ = sync()
+    assert results["BR"].ok
+    assert any("no 'Impact log' tab" in p.message for p in problems_of(session, "BR"))
+    assert session.scalar(select(func.count(ImpactEntry.id)).where(ImpactEntry.archived_at.is_(None))) == 7
+
+
+def test_a_missing_required_column_fails_the_plan_with_the_column_named(session, sync, bank_road):
+    bank_road.edit("Action plan", lambda s: s.cell(row=1, column=4, value="Objective text"))
+    results, _ = sync()
+    assert not results["BR"].ok and "Key objective" in results["BR"].error
+
+
+def test_a_missing_partnership_workbook_still_syncs_the_schools_already_known(session, sync, workbook_dir, bank_road):
+    sync()
+    (workbook_dir / "partnership.xlsx").rename(workbook_dir / "moved.xlsx")
+    bank_road.edit("Action plan", lambda s: s.cell(row=2, column=10, value="Behind"))
+    results, _ = sync()
+    assert not results["joint"].ok
+    assert results["BR"].ok and actions(session, "BR")["BR-A001"].status == "Behind"
+    assert len(actions(session, "joint")) == 10
+
+
+def test_a_workbook_open_elsewhere_gets_no_ids_and_its_new_rows_wait(session, sync, workbook_dir, bank_road):
+    (workbook_dir / ".~lock.bank-road.xlsx#").write_text("someone,editing")
+    results, _ = sync()
+    assert results["BR"].ok
+    assert len(actions(session, "BR")) == 5  # the row with no ID waits
+    waiting = [p for p in problems_of(session, "BR") if p.column == "ID"]
+    assert waiting and "open in another program" in waiting[0].message
+    assert bank_road.rows("Action plan")[4][0] is None  # the sheet was not touched
+
+    (workbook_dir / ".~lock.bank-road.xlsx#").unlink()
+    sync()
+    assert "BR-A007" in actions(session, "BR")
+
+
+def test_a_school_removed_from_the_schools_tab_is_archived_not_deleted(session, sync, partnership):
+    sync()
+    partnership.edit("Schools", lambda s: s.delete_rows(3))
+    results, _ = sync()
+    assert results["joint"].archived == 1
+    assert "WL" not in results
+    wl = session.scalar(select(School).where(School.code == "WL"))
+    assert wl.archived_at is not None
+    assert len(actions(session, "WL")) == 5
+
+
+def test_only_one_sync_runs_at_a_time(session, sync):
+    assert lock.acquire(session, "another-host:123")
+    results, report = sync()
+    assert report.busy and not results
+    lock.release(session, "another-host:123")
+    _, report = sync()
+    assert report.ok
+
+
+def test_a_dead_holders_lock_expires(session, sync):
+    from datetime import timedelta
+
+    assert lock.acquire(session, "crashed-host:1", lease=timedelta(seconds=-1))
+    _, report = sync()
+    assert report.ok
+
+
+def test_raw_writes_keep_formula_like_text_as_text(workbook_dir):
+    backend = XlsxBackend(workbook_dir)
+    snapshot = backend.read("bank-road.xlsx")
+    backend.write_cells(snapshot, [CellWrite("Action plan", 2, 7, "=SUM(A1:A3)"), CellWrite("Action plan", 3, 7, "+44 1234")])
+    again = backend.read("bank-road.xlsx")
+    assert again.tabs["Action plan"][1][6] == "=SUM(A1:A3)"
+    assert again.tabs["Action plan"][2][6] == "+44 1234"
+
+
+def test_a_write_is_refused_when_the_file_changed_since_it_was_read(workbook_dir):
+    backend = XlsxBackend(workbook_dir)
+    snapshot = backend.read("bank-road.xlsx")
+    path = workbook_dir / "bank-road.xlsx"
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 10**9))
+    from sync.backends import WorkbookBusy
+
+    try:
+        backend.write_cells(snapshot, [CellWrite("Action plan", 2, 7, "x")])
+    except WorkbookBusy as error:
+        assert "changed while it was being read" in error.message
+    else:
+        raise AssertionError("the write went ahead over a newer file")

@@ -1,0 +1,43 @@
+"""Who sees and edits which plan, as plain rules."""
+from types import SimpleNamespace
+
+import pytest
+
+from domain.access import can_edit_plan, can_view_plan
+
+
+def person(role, code=None):
+    return SimpleNamespace(role=role, school=SimpleNamespace(code=code) if code else None)
+
+
+@pytest.mark.parametrize("role", ["admin", "head", "staff", "governor"])
+def test_everyone_sees_the_joint_plan(role):
+    assert can_view_plan(person(role, None if role == "admin" else "BR"), "joint")
+
+
+@pytest.mark.parametrize("role", ["head", "staff", "governor"])
+def test_school_people_see_their_own_school_and_no_other(role):
+    user = person(role, "BR")
+    assert can_view_plan(user, "BR")
+    assert not can_view_plan(user, "WL")
+
+
+def test_a_user_without_a_school_sees_no_school():
+    assert not can_view_plan(person("staff"), "BR")
+
+
+def test_admins_see_every_school():
+    assert can_view_plan(person("admin"), "BR") and can_view_plan(person("admin"), "WL")
+
+
+def test_governors_never_edit():
+    assert not can_edit_plan(person("governor", "BR"), "BR")
+    assert not can_edit_plan(person("governor", "BR"), "joint")
+
+
+def test_staff_and_heads_edit_their_own_school_only():
+    for role in ("staff", "head"):
+        assert can_edit_plan(person(role, "BR"), "BR")
+        assert not can_edit_plan(person(role, "BR"), "WL")
+        assert not can_edit_plan(person(role, "BR"), "joint")
+    assert can_edit_plan(person("admin"), "joint")
