@@ -76,7 +76,7 @@ def runner(synced_app):
 
 def csrf_token(client, path="/login"):
     """The CSRF token a page carries, as a browser would read it."""
-    html = client.get(path).get_data(as_text=True)
+    html = client.get(path, follow_redirects=True).get_data(as_text=True)
     match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html) or re.search(
         r'"X-CSRFToken": "([^"]+)"', html
     )
