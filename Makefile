@@ -8,7 +8,7 @@ FLASK  := $(BIN)/flask --app wsgi
 VENDOR := webapp/static/vendor
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test setup assets browser bench clean
+.PHONY: run test setup assets browser clean
 
 run: setup
 	$(FLASK) db upgrade
@@ -46,9 +46,6 @@ $(VENDOR)/pico.min.css: node_modules/.package-lock.json
 # Browser tests drive Debian's Chromium; Playwright never downloads a browser.
 browser:
 	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
-
-bench: setup
-	$(BIN)/python -m bench
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) instance
