@@ -24,7 +24,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship
 
 # Named constraints so that Alembic migrations are the same on SQLite and PostgreSQL.
 NAMING = {
@@ -101,9 +101,10 @@ class Objective(Base):
 
 
 class SheetRowMixin:
-    """What every row synced from a sheet table has."""
+    """What every row synced from a workbook's table has."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    workbook_id: Mapped[int] = mapped_column(ForeignKey("workbook.id"), index=True)
     sheet_id: Mapped[str] = mapped_column(String(40))
     sheet_row: Mapped[int] = mapped_column(Integer, default=0)  # where it was last seen
     extra: Mapped[dict] = mapped_column(JSON, default=dict)  # columns the app does not know
@@ -112,6 +113,10 @@ class SheetRowMixin:
     first_seen_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     changed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
+    @declared_attr
+    def workbook(cls) -> Mapped[Workbook]:
+        return relationship()
+
 
 class ActionRow(SheetRowMixin, Base):
     """A key objective / action of an action plan (joint or a school's)."""
@@ -119,7 +124,6 @@ class ActionRow(SheetRowMixin, Base):
     __tablename__ = "action_row"
     __table_args__ = (UniqueConstraint("workbook_id", "sheet_id", name="uq_action_row_sheet_id"),)
 
-    workbook_id: Mapped[int] = mapped_column(ForeignKey("workbook.id"), index=True)
     area: Mapped[str] = mapped_column(String(200), default="")
     linked_objectives: Mapped[str] = mapped_column(Text, default="")  # as written
     objective_refs: Mapped[list] = mapped_column(JSON, default=list)  # parsed numbers
@@ -133,8 +137,6 @@ class ActionRow(SheetRowMixin, Base):
     status: Mapped[str] = mapped_column(String(100), default="")  # vocabulary or as written
     last_updated: Mapped[str] = mapped_column(String(100), default="")
 
-    workbook: Mapped[Workbook] = relationship()
-
 
 class ImpactEntry(SheetRowMixin, Base):
     """A dated piece of evidence or impact (Impact log tab)."""
@@ -142,7 +144,6 @@ class ImpactEntry(SheetRowMixin, Base):
     __tablename__ = "impact_entry"
     __table_args__ = (UniqueConstraint("workbook_id", "sheet_id", name="uq_impact_entry_sheet_id"),)
 
-    workbook_id: Mapped[int] = mapped_column(ForeignKey("workbook.id"), index=True)
     date: Mapped[date | None] = mapped_column(Date)
     action: Mapped[str] = mapped_column(String(200), default="")  # an action ID or an area
     activity: Mapped[str] = mapped_column(String(100), default="")
@@ -151,8 +152,6 @@ class ImpactEntry(SheetRowMixin, Base):
     areas_to_develop: Mapped[str] = mapped_column(Text, default="")
     recorded_by: Mapped[str] = mapped_column(String(200), default="")
 
-    workbook: Mapped[Workbook] = relationship()
-
 
 class SipPriority(SheetRowMixin, Base):
     """A School Improvement Plan priority (SIP priorities tab)."""
@@ -160,15 +159,12 @@ class SipPriority(SheetRowMixin, Base):
     __tablename__ = "sip_priority"
     __table_args__ = (UniqueConstraint("workbook_id", "sheet_id", name="uq_sip_priority_sheet_id"),)
 
-    workbook_id: Mapped[int] = mapped_column(ForeignKey("workbook.id"), index=True)
     priority: Mapped[str] = mapped_column(Text, default="")
     theme: Mapped[str] = mapped_column(String(200), default="")
     detail: Mapped[str] = mapped_column(Text, default="")
     lead: Mapped[str] = mapped_column(String(200), default="")
     status: Mapped[str] = mapped_column(String(100), default="")
     share: Mapped[bool] = mapped_column(Boolean, default=False)
-
-    workbook: Mapped[Workbook] = relationship()
 
 
 class SheetProblem(Base):
