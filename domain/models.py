@@ -78,6 +78,10 @@ class Workbook(Base):
     code: Mapped[str] = mapped_column(String(20), unique=True)
     school_id: Mapped[int | None] = mapped_column(ForeignKey("school.id"))
     ref: Mapped[str] = mapped_column(String(500), default="")  # file name, URL or key
+    # The backend's version token (Drive modifiedTime, file mtime) when last read:
+    # an unchanged workbook is not read again.
+    version: Mapped[str | None] = mapped_column(String(100))
+    layout: Mapped[dict | None] = mapped_column(JSON)  # tab titles and grid sizes, for Google
     last_read_at: Mapped[datetime | None] = mapped_column(DateTime)
     last_success_at: Mapped[datetime | None] = mapped_column(DateTime)
     last_error: Mapped[str | None] = mapped_column(Text)
@@ -197,8 +201,20 @@ class SyncRun(Base):
     started_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(DateTime)
     trigger: Mapped[str] = mapped_column(String(40), default="")  # cli, scheduler, button
-    ok: Mapped[bool | None] = mapped_column(Boolean)
-    results: Mapped[list] = mapped_column(JSON, default=list)
+    requested_by: Mapped[str] = mapped_column(String(254), default="")
+    ok: Mapped[bool | None] = mapped_column(Boolean)  # None: running, or nothing was done
+    note: Mapped[str] = mapped_column(Text, default="")
+    results: Mapped[list] = mapped_column(JSON, default=list)  # one dict per workbook
+    workbooks_read: Mapped[int] = mapped_column(Integer, default=0)
+    workbooks_skipped: Mapped[int] = mapped_column(Integer, default=0)
+    workbooks_failed: Mapped[int] = mapped_column(Integer, default=0)
+    sheets_reads: Mapped[int] = mapped_column(Integer, default=0)
+    sheets_writes: Mapped[int] = mapped_column(Integer, default=0)
+    drive_calls: Mapped[int] = mapped_column(Integer, default=0)
+    rows_added: Mapped[int] = mapped_column(Integer, default=0)
+    rows_changed: Mapped[int] = mapped_column(Integer, default=0)
+    rows_archived: Mapped[int] = mapped_column(Integer, default=0)
+    problems: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class SyncLock(Base):

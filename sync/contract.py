@@ -159,6 +159,20 @@ SIP_PRIORITIES = Table(
     optional=True,
 )
 
+class TabSelection:
+    """Which tabs of a workbook the sync wants: those that hold its tables."""
+
+    def __init__(self, tables):
+        self.tables = tables
+
+    def __call__(self, title):
+        return any(table.matches_tab(title) for table in self.tables)
+
+    def complete(self, titles):
+        """True if every table has a tab among ``titles`` (else ask for the titles again)."""
+        return all(any(table.matches_tab(t) for t in titles) for table in self.tables)
+
+
 PARTNERSHIP_TABLES = (SCHOOLS, OBJECTIVES, ACTION_PLAN)
 SCHOOL_TABLES = (ACTION_PLAN, IMPACT_LOG, SIP_PRIORITIES)
 

@@ -7,6 +7,7 @@ workbook that fails leaves its rows exactly as they were.
 """
 import logging
 import re
+from collections import Counter
 from dataclasses import asdict, dataclass, field
 
 from sqlalchemy import delete, select
@@ -15,7 +16,7 @@ from domain.models import JOINT, Objective, SheetProblem, SyncRun, Workbook, utc
 
 from . import lock
 from .backends import CellWrite, WorkbookBusy, WorkbookUnavailable
-from .contract import ACTION_PLAN, OBJECTIVES, PARTNERSHIP_TABLES, SCHOOL_TABLES, SCHOOLS
+from .contract import ACTION_PLAN, OBJECTIVES, PARTNERSHIP_TABLES, SCHOOL_TABLES, SCHOOLS, TabSelection
 from .parse import Problem, TableUnreadable, find_tab, parse_table
 from .reconcile import MODELS, reconcile_objectives, reconcile_schools, reconcile_table
 
@@ -27,6 +28,7 @@ class WorkbookResult:
     code: str
     ref: str
     ok: bool = True
+    skipped: bool = False  # unchanged since its last read: not read at all
     error: str = ""
     read: int = 0
     added: int = 0
@@ -45,6 +47,8 @@ class WorkbookResult:
         name = f"{self.code:<8} {self.ref}"
         if not self.ok:
             return f"{name}: FAILED - {self.error}"
+        if self.skipped:
+            return f"{name}: unchanged since the last sync, not read"
         return (
             f"{name}: {self.read} rows read, {self.added} added, {self.changed} changed, "
             f"{self.archived} archived, {self.problems} problems"
@@ -56,6 +60,7 @@ class SyncReport:
     run_id: int | None = None
     busy: bool = False  # another sync held the lock; nothing was done
     results: list = field(default_factory=list)
+    calls: dict = field(default_factory=dict)  # API calls this run made, by kind
 
     @property
     def ok(self):
@@ -63,21 +68,42 @@ class SyncReport:
 
 
 class WorkbookFailed(Exception):
-    """The whole workbook cannot be synced this time (its rows stay as they were)."""
+    """The whole workbook cannot be synced this time (its rows stay as they were).
+
+    ``settled``: the workbook's content is at fault (a tab or column missing), so
+    reading the same version again would fail again; a transport failure is not.
+    """
+
+    def __init__(self, message, settled=True):
+        super().__init__(message)
+        self.settled = settled
 
 
-def run_sync(session, backend, partnership_ref, trigger="cli"):
-    """Sync the partnership workbook and every school workbook it lists."""
+def run_sync(session, backend, partnership_ref, trigger="cli", run_id=None, full=False):
+    """Sync the partnership workbook and every school workbook it lists.
+
+    Workbooks whose version has not moved since their last read are skipped,
+    unless ``full``. ``run_id``: a SyncRun already recorded as requested.
+    """
     holder = lock.new_holder()
+    run = session.get(SyncRun, run_id) if run_id else None
     if not lock.acquire(session, holder):
-        return SyncReport(busy=True)
-    run = SyncRun(trigger=trigger, started_at=utcnow())
-    session.add(run)
+        if run is not None:
+            run.finished_at, run.note = utcnow(), "Another sync was already running; this one did nothing."
+            session.commit()
+        return SyncReport(run_id=run_id, busy=True)
+    if run is None:
+        run = SyncRun(trigger=trigger, started_at=utcnow())
+        session.add(run)
+    run.started_at = utcnow()
     session.commit()
     report = SyncReport(run_id=run.id)
+    calls_before = Counter(backend.calls)
     try:
         joint = _workbook(session, JOINT, partnership_ref)
-        report.results.append(_sync_one(session, backend, joint, _sync_partnership))
+        known = session.scalars(select(Workbook).order_by(Workbook.code)).all()
+        versions = _versions(backend, [w.ref for w in known if w.ref])
+        report.results.append(_sync_one(session, backend, joint, _sync_partnership, versions, full))
         schools = session.scalars(
             select(Workbook).where(Workbook.code != JOINT).order_by(Workbook.code)
         ).all()
@@ -85,14 +111,39 @@ def run_sync(session, backend, partnership_ref, trigger="cli"):
             if workbook.school is None or workbook.school.archived_at is not None:
                 continue
             lock.renew(session, holder)
-            report.results.append(_sync_one(session, backend, workbook, _sync_school))
+            report.results.append(_sync_one(session, backend, workbook, _sync_school, versions, full))
     finally:
-        run.finished_at = utcnow()
-        run.ok = report.ok
-        run.results = [asdict(r) for r in report.results]
+        report.calls = dict(Counter(backend.calls) - calls_before)
+        _record(run, report)
         session.commit()
         lock.release(session, holder)
     return report
+
+
+def _versions(backend, refs):
+    """Each workbook's version, asked once for all; on failure, read them all."""
+    try:
+        return backend.versions(refs)
+    except Exception:  # knowing nothing, the safe course is to read everything
+        log.exception("asking which workbooks changed failed; reading them all")
+        return {}
+
+
+def _record(run, report):
+    results = report.results
+    run.finished_at = utcnow()
+    run.ok = report.ok
+    run.results = [asdict(r) for r in results]
+    run.workbooks_read = sum(1 for r in results if r.ok and not r.skipped)
+    run.workbooks_skipped = sum(1 for r in results if r.skipped)
+    run.workbooks_failed = sum(1 for r in results if not r.ok)
+    run.sheets_reads = report.calls.get("sheets.read", 0)
+    run.sheets_writes = report.calls.get("sheets.write", 0)
+    run.drive_calls = report.calls.get("drive", 0)
+    run.rows_added = sum(r.added for r in results)
+    run.rows_changed = sum(r.changed for r in results)
+    run.rows_archived = sum(r.archived for r in results)
+    run.problems = sum(r.problems for r in results)
 
 
 def _workbook(session, code, ref):
@@ -100,37 +151,51 @@ def _workbook(session, code, ref):
     if workbook is None:
         workbook = Workbook(code=code, ref=ref)
         session.add(workbook)
-    workbook.ref = ref
+    if workbook.ref != ref:
+        workbook.ref, workbook.version, workbook.layout = ref, None, None
     session.commit()
     return workbook
 
 
-def _sync_one(session, backend, workbook, sync_tables):
+def _sync_one(session, backend, workbook, sync_tables, versions, full):
     """Read one workbook and store it in one transaction; failures stay local."""
     result = WorkbookResult(workbook.code, workbook.ref)
     workbook_id = workbook.id
+    version = versions.get(workbook.ref)
     try:
         if not workbook.ref:
             raise WorkbookFailed("No workbook is given for this school in the Schools tab.")
+        if isinstance(version, WorkbookUnavailable):
+            raise WorkbookFailed(f"{version.message} {version.fix}".strip(), settled=False)
+        if not full and version is not None and version == workbook.version:
+            result.skipped = True
+            return result
+        tables = PARTNERSHIP_TABLES if sync_tables is _sync_partnership else SCHOOL_TABLES
         try:
-            snapshot = backend.read(workbook.ref)
+            snapshot = backend.read(workbook.ref, workbook.layout, TabSelection(tables))
         except WorkbookUnavailable as error:
-            raise WorkbookFailed(f"{error.message} {error.fix}".strip())
+            raise WorkbookFailed(f"{error.message} {error.fix}".strip(), settled=False)
+        snapshot.version = snapshot.version or version
         problems = sync_tables(session, backend, workbook, snapshot, result)
         _replace_problems(session, workbook, problems)
         result.problems = len(problems)
         workbook.last_read_at = workbook.last_success_at = utcnow()
         workbook.last_error = None
+        workbook.version = snapshot.version  # None after a write the backend cannot version
+        workbook.layout = snapshot.layout
         session.commit()
     except Exception as error:  # one workbook's failure must not stop the others
         session.rollback()
-        if not isinstance(error, WorkbookFailed):
+        failed = isinstance(error, WorkbookFailed)
+        if not failed:
             log.exception("sync of workbook %s failed", workbook.code)
         result.ok = False
-        result.error = str(error) if isinstance(error, WorkbookFailed) else f"Unexpected error: {error}"
+        result.error = str(error) if failed else f"Unexpected error: {error}"
         workbook = session.get(Workbook, workbook_id)
         workbook.last_read_at = utcnow()
         workbook.last_error = result.error
+        # A workbook broken in itself is not read again until it changes.
+        workbook.version = version if failed and error.settled and isinstance(version, str) else None
         session.commit()
     return result
 
@@ -220,6 +285,7 @@ def _store_id_tables(session, backend, workbook, snapshot, tables, result):
         try:
             backend.write_cells(snapshot, writes)
         except WorkbookUnavailable as error:
+            snapshot.version = None  # read it again next time, to give these rows their IDs
             for parsed, row in waiting:
                 ready[parsed.table.tab].remove(row)
                 problems.append(Problem(parsed.title, row.number, "ID",

@@ -10,6 +10,7 @@ class WorkbookSnapshot:
     ref: str
     tabs: dict  # tab title -> list of rows, each a list of cell values
     version: str | None = None  # changes whenever the workbook does
+    layout: dict | None = None  # what a backend remembers of the tabs between reads
 
 
 @dataclass(frozen=True)
@@ -34,11 +35,24 @@ class WorkbookBusy(WorkbookUnavailable):
 
 
 class Backend(Protocol):
-    def read(self, ref: str) -> WorkbookSnapshot:
-        """Every tab of the workbook, in one go."""
+    calls: dict  # API calls made, by kind ('sheets.read', 'sheets.write', 'drive')
+
+    def versions(self, refs: list[str]) -> dict:
+        """{ref: version token, or the WorkbookUnavailable saying why it cannot be read}.
+
+        As cheap as the transport allows: the sync reads only workbooks whose
+        version moved since their last successful read.
+        """
+
+    def read(self, ref: str, layout: dict | None = None, wanted=None) -> WorkbookSnapshot:
+        """The workbook's tabs (those ``wanted`` accepts), in one go.
+
+        ``layout`` is what the last snapshot remembered of the tabs.
+        """
 
     def write_cells(self, snapshot: WorkbookSnapshot, writes: list[CellWrite]) -> None:
         """Write raw values into cells of the workbook as it was read.
 
         Raises WorkbookBusy if the workbook changed since ``snapshot`` was read.
+        Afterwards ``snapshot.version`` is the new version, or None if unknown.
         """

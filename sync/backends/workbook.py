@@ -2,6 +2,7 @@
 import os
 import tempfile
 import zipfile
+from collections import Counter
 from pathlib import Path
 
 from openpyxl import load_workbook
@@ -14,6 +15,26 @@ class XlsxBackend:
 
     def __init__(self, folder):
         self.folder = Path(folder)
+        self.calls = Counter()  # no API here; kept so every backend reports alike
+
+    def versions(self, refs):
+        """Modification time and size of each file: free to ask."""
+        answer = {}
+        for ref in refs:
+            try:
+                path = self.path(ref)
+                answer[ref] = self._version(path)
+            except WorkbookUnavailable as error:
+                answer[ref] = error
+            except OSError:
+                answer[ref] = self._missing(path)
+        return answer
+
+    def _missing(self, path):
+        return WorkbookUnavailable(
+            f"The workbook file '{path.name}' was not found in {self.folder}.",
+            "Check the file name in the Schools tab, or put the file in the workbook folder.",
+        )
 
     def path(self, ref):
         name = Path(ref).name  # a ref names a file in the folder, never a path elsewhere
@@ -32,13 +53,10 @@ class XlsxBackend:
         stat = path.stat()
         return f"{stat.st_mtime_ns}:{stat.st_size}"
 
-    def read(self, ref):
+    def read(self, ref, layout=None, wanted=None):
         path = self.path(ref)
         if not path.exists():
-            raise WorkbookUnavailable(
-                f"The workbook file '{path.name}' was not found in {self.folder}.",
-                "Check the file name in the Schools tab, or put the file in the workbook folder.",
-            )
+            raise self._missing(path)
         try:
             version = self._version(path)
             book = load_workbook(path, read_only=True, data_only=True)

@@ -50,3 +50,10 @@ def sign_in(page, email, password):
     page.fill("#password", password)
     page.click("#submit")
     page.wait_for_url(page.base + "/")
+
+
+def settled(page):
+    """Wait until htmx has finished swapping and settling (new content is live)."""
+    page.wait_for_function(
+        "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added')"
+    )

@@ -3,7 +3,7 @@ import pytest
 from playwright.sync_api import expect
 
 from ..conftest import PASSWORD, PEOPLE
-from .conftest import sign_in
+from .conftest import settled, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -62,6 +62,7 @@ def test_a_rows_detail_opens_in_place_and_keeps_the_keyboard_on_it(page):
     expect(hide).to_be_focused()
     assert page.url.endswith("/plans/BR?area=EHWB")  # opened in place, no navigation
 
+    settled(page)
     page.keyboard.press("Enter")  # the focused toggle closes it again
     expect(page.locator("article.action-row", has_text=EHWB_ROW).get_by_role("button", name="Show details")).to_be_focused()
     assert page.errors == []
@@ -76,6 +77,7 @@ def test_a_plan_can_be_filtered_and_read_with_the_keyboard_alone(page):
     page.keyboard.press("ArrowDown")  # All statuses -> Not started
     page.wait_for_url("**/plans/BR?status=Not+started")
     page.locator("#plan-rows").get_by_text("1 row matching status").wait_for()
+    settled(page)
     page.keyboard.press("Tab")  # Apply filters
     page.keyboard.press("Tab")  # Clear filters
     page.keyboard.press("Tab")  # the row's Show details

@@ -1,0 +1,308 @@
+"""The stand-in's HTTP side: the Sheets v4 and Drive v3 endpoints our gspread code uses.
+
+Point the app at it with GOOGLE_SHEETS_EMULATOR_HOST=host:port. It counts the
+calls it receives by kind (Sheets reads, Sheets writes, Drive), can enforce a
+per-minute read quota as Google does, and can be told to fail or stall calls.
+"""
+import json
+import re
+import threading
+import time
+from collections import Counter, deque
+from dataclasses import dataclass
+
+from werkzeug.serving import make_server
+from werkzeug.wrappers import Request, Response
+
+from .store import SPREADSHEET_MIME, ApiError, Store, bad_request
+
+_META = re.compile(r"^/v4/spreadsheets/([^/:]+)$")
+_BATCH_GET = re.compile(r"^/v4/spreadsheets/([^/:]+)/values:batchGet$")
+_BATCH_UPDATE_VALUES = re.compile(r"^/v4/spreadsheets/([^/:]+)/values:batchUpdate$")
+_VALUES = re.compile(r"^/v4/spreadsheets/([^/:]+)/values/(.+)$")
+_BATCH_UPDATE = re.compile(r"^/v4/spreadsheets/([^/:]+):batchUpdate$")
+_DRIVE_LIST = re.compile(r"^/drive/v3/files$")
+_DRIVE_GET = re.compile(r"^/drive/v3/files/([^/]+)$")
+
+# Google's own words for the failures tests inject.
+CANNED = {
+    429: ("RESOURCE_EXHAUSTED", "Quota exceeded for quota metric 'Read requests' and limit 'Read requests per "
+          "minute per user' of service 'sheets.googleapis.com' for consumer 'project_number:000000000000'."),
+    500: ("INTERNAL", "Internal error encountered."),
+    502: ("UNAVAILABLE", "Bad gateway."),
+    503: ("UNAVAILABLE", "The service is currently unavailable."),
+    403: ("PERMISSION_DENIED", "The caller does not have permission"),
+    404: ("NOT_FOUND", "Requested entity was not found."),
+}
+
+
+@dataclass
+class Fault:
+    """Make the next ``times`` calls of ``kind`` fail with ``status`` and/or stall.
+
+    kind: 'sheets.read', 'sheets.write', 'drive' or 'any'. ``delay`` stalls the
+    answer; with ``after_apply`` a write is carried out before the stall (a
+    timeout whose write had in fact landed). ``reason`` gives a Drive-style
+    403 (e.g. 'userRateLimitExceeded' in domain usageLimits).
+    """
+
+    kind: str
+    status: int | None = None
+    times: int = 1
+    delay: float = 0.0
+    after_apply: bool = False
+    reason: str | None = None
+    key: str | None = None  # only calls about this spreadsheet
+
+    def error(self):
+        if self.reason:
+            return ApiError(self.status or 403, "PERMISSION_DENIED", "User rate limit exceeded.",
+                            reason=self.reason, domain="usageLimits")
+        status, message = CANNED.get(self.status, ("UNKNOWN", "Error."))
+        return ApiError(self.status, status, message)
+
+
+class Emulator:
+    """The WSGI app: routes, faults, quota and the call log."""
+
+    def __init__(self, store=None, reads_per_minute=None):
+        self.store = store or Store()
+        self.reads_per_minute = reads_per_minute  # None: no quota
+        self.faults = []
+        self.calls = Counter()
+        self.log = []
+        self._reads = deque()
+        self._lock = threading.Lock()
+
+    # -- control, for tests and the demo ------------------------------------
+    def inject(self, *faults):
+        with self._lock:
+            self.faults.extend(faults)
+
+    def reset_counts(self):
+        with self._lock:
+            self.calls.clear()
+            self.log.clear()
+
+    def _take_fault(self, kind, key):
+        with self._lock:
+            for fault in self.faults:
+                if fault.times > 0 and fault.kind in (kind, "any") and (fault.key in (None, key)):
+                    fault.times -= 1
+                    if fault.times == 0:
+                        self.faults.remove(fault)
+                    return fault
+        return None
+
+    def _over_quota(self):
+        if self.reads_per_minute is None:
+            return False
+        now = time.monotonic()
+        with self._lock:
+            while self._reads and now - self._reads[0] > 60:
+                self._reads.popleft()
+            if len(self._reads) >= self.reads_per_minute:
+                return True
+            self._reads.append(now)
+        return False
+
+    # -- WSGI ----------------------------------------------------------------
+    def __call__(self, environ, start_response):
+        request = Request(environ)
+        try:
+            response = self.dispatch(request)
+        except ApiError as error:
+            response = Response(json.dumps(error.body()), status=error.code, mimetype="application/json")
+        return response(environ, start_response)
+
+    def dispatch(self, request):
+        path = request.path
+        if path.startswith("/_emulator/"):
+            return self.control(request)
+        kind, key, handler = self.route(request.method, path)
+        with self._lock:
+            self.calls[kind] += 1
+            self.log.append((request.method, path, kind))
+        fault = self._take_fault(kind, key)
+        if kind == "sheets.read" and self._over_quota():
+            raise ApiError(429, *CANNED[429])
+        if fault and not fault.after_apply:
+            time.sleep(fault.delay)
+            if fault.status:
+                raise fault.error()
+        body = handler(request)
+        if fault and fault.after_apply:
+            time.sleep(fault.delay)
+            if fault.status:
+                raise fault.error()
+        return Response(json.dumps(body), mimetype="application/json")
+
+    def route(self, method, path):
+        for pattern, verb, kind, handler in (
+            (_BATCH_GET, "GET", "sheets.read", self.batch_get),
+            (_BATCH_UPDATE_VALUES, "POST", "sheets.write", self.batch_update_values),
+            (_BATCH_UPDATE, "POST", "sheets.write", self.batch_update),
+            (_VALUES, "GET", "sheets.read", self.values_get),
+            (_VALUES, "PUT", "sheets.write", self.values_update),
+            (_META, "GET", "sheets.read", self.metadata),
+            (_DRIVE_LIST, "GET", "drive", self.drive_list),
+            (_DRIVE_GET, "GET", "drive", self.drive_get),
+        ):
+            match = pattern.match(path)
+            if match and method == verb:
+                key = match.group(1) if match.groups() else None
+                return kind, key, lambda request, m=match, h=handler: h(request, *m.groups())
+        raise ApiError(404, "NOT_FOUND", f"Method not found: {method} {path}")
+
+    # -- Sheets --------------------------------------------------------------
+    def metadata(self, request, key):
+        with self.store.lock:
+            return self.store.get(key).metadata()
+
+    def batch_get(self, request, key):
+        ranges = request.args.getlist("ranges")
+        render = request.args.get("valueRenderOption", "FORMATTED_VALUE")
+        major = request.args.get("majorDimension", "ROWS")
+        with self.store.lock:
+            book = self.store.get(key)
+            return {"spreadsheetId": key, "valueRanges": [book.get_values(r, render, major) for r in ranges]}
+
+    def values_get(self, request, key, a1):
+        with self.store.lock:
+            book = self.store.get(key)
+            return book.get_values(a1, request.args.get("valueRenderOption", "FORMATTED_VALUE"),
+                                   request.args.get("majorDimension", "ROWS"))
+
+    def values_update(self, request, key, a1):
+        body = request.get_json(force=True, silent=True) or {}
+        with self.store.lock:
+            book = self.store.get(key)
+            return book.set_values(a1, body.get("values", []), request.args.get("valueInputOption"))
+
+    def batch_update_values(self, request, key):
+        body = request.get_json(force=True, silent=True) or {}
+        option = body.get("valueInputOption")
+        with self.store.lock:
+            book = self.store.get(key)
+            # All or nothing, as Google applies a batch.
+            snapshot = {id(s): dict(s.cells) for s in book.sheets}
+            modified = book.modified
+            try:
+                responses = [book.set_values(d["range"], d.get("values", []), option) for d in body.get("data", [])]
+            except ApiError:
+                for sheet in book.sheets:
+                    sheet.cells = snapshot[id(sheet)]
+                book.modified = modified
+                raise
+        return {
+            "spreadsheetId": key,
+            "totalUpdatedRows": sum(r["updatedRows"] for r in responses),
+            "totalUpdatedColumns": sum(r["updatedColumns"] for r in responses),
+            "totalUpdatedCells": sum(r["updatedCells"] for r in responses),
+            "totalUpdatedSheets": len({r["updatedRange"].rsplit("!", 1)[0] for r in responses}),
+            "responses": responses,
+        }
+
+    def batch_update(self, request, key):
+        body = request.get_json(force=True, silent=True) or {}
+        replies = []
+        with self.store.lock:
+            book = self.store.get(key)
+            for item in body.get("requests", []):
+                if "addSheet" in item:
+                    props = item["addSheet"].get("properties", {})
+                    grid = props.get("gridProperties", {})
+                    sheet = book.add_sheet(props.get("title", f"Sheet{len(book.sheets) + 1}"),
+                                           grid.get("rowCount", 1000), grid.get("columnCount", 26))
+                    replies.append({"addSheet": {"properties": {
+                        "sheetId": sheet.sheet_id, "title": sheet.title, "index": len(book.sheets) - 1,
+                        "sheetType": "GRID", "gridProperties": {"rowCount": sheet.rows, "columnCount": sheet.columns}}}})
+                elif "appendDimension" in item:
+                    spec = item["appendDimension"]
+                    sheet = next((s for s in book.sheets if s.sheet_id == spec.get("sheetId")), None)
+                    if sheet is None:
+                        raise bad_request(f"Invalid requests[0].appendDimension: No grid with id: {spec.get('sheetId')}")
+                    if spec.get("dimension") == "COLUMNS":
+                        sheet.columns += int(spec.get("length", 0))
+                    else:
+                        sheet.rows += int(spec.get("length", 0))
+                    book.touch()
+                    replies.append({})
+                else:
+                    raise bad_request("The stand-in supports only addSheet and appendDimension requests.")
+        return {"spreadsheetId": key, "replies": replies}
+
+    # -- Drive ---------------------------------------------------------------
+    def _drive_file(self, book):
+        return {"kind": "drive#file", "id": book.key, "name": book.title, "mimeType": SPREADSHEET_MIME,
+                "createdTime": "2026-09-01T08:00:00.000Z", "modifiedTime": book.modified_time()}
+
+    def drive_list(self, request):
+        query = request.args.get("q", "")
+        size = min(int(request.args.get("pageSize", 100)), 1000)
+        start = int(request.args.get("pageToken") or 0)
+        since = re.search(r"modifiedTime\s*>\s*['\"]([^'\"]+)['\"]", query)
+        with self.store.lock:
+            books = [
+                b for b in self.store.spreadsheets.values()
+                if b.shared and not b.trashed and (not since or b.modified_time() > _drive_time(since.group(1)))
+            ]
+            files = [self._drive_file(b) for b in sorted(books, key=lambda b: b.key)]
+        page = files[start:start + size]
+        answer = {"kind": "drive#fileList", "incompleteSearch": False, "files": page}
+        if start + size < len(files):
+            answer["nextPageToken"] = str(start + size)
+        return answer
+
+    def drive_get(self, request, key):
+        with self.store.lock:
+            book = self.store.spreadsheets.get(key)
+            if book is None or not book.shared:
+                raise ApiError(404, "NOT_FOUND", f"File not found: {key}.", reason="notFound")
+            return self._drive_file(book)
+
+    # -- control -------------------------------------------------------------
+    def control(self, request):
+        if request.path == "/_emulator/calls":
+            return Response(json.dumps(dict(self.calls)), mimetype="application/json")
+        if request.path == "/_emulator/spreadsheets":
+            with self.store.lock:
+                books = [{"key": b.key, "title": b.title} for b in self.store.spreadsheets.values()]
+            return Response(json.dumps(books), mimetype="application/json")
+        if request.path == "/_emulator/edit" and request.method == "POST":
+            body = request.get_json(force=True)
+            self.store.edit(body["key"], body["tab"], int(body["row"]), int(body["col"]), body["value"])
+            return Response("{}", mimetype="application/json")
+        if request.path == "/_emulator/faults" and request.method == "POST":
+            self.inject(Fault(**request.get_json(force=True)))
+            return Response("{}", mimetype="application/json")
+        raise ApiError(404, "NOT_FOUND", "No such control endpoint.")
+
+
+def _drive_time(text):
+    """Drive compares RFC 3339 times; normalise to the shape modifiedTime has."""
+    text = text.rstrip("Z")
+    if "." not in text:
+        text += ".000"
+    return text[:23] + "Z"
+
+
+class EmulatorServer:
+    """The stand-in on 127.0.0.1 in a background thread."""
+
+    def __init__(self, emulator=None, port=0):
+        self.emulator = emulator or Emulator()
+        self._server = make_server("127.0.0.1", port, self.emulator, threaded=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @property
+    def host(self):
+        return f"127.0.0.1:{self._server.server_port}"
+
+    def start(self):
+        self._thread.start()
+        return self
+
+    def stop(self):
+        self._server.shutdown()
+        self._thread.join(timeout=5)

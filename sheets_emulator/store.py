@@ -1,0 +1,332 @@
+"""The stand-in's spreadsheets: grids of cells, A1 ranges, sharing and Drive times.
+
+It keeps what the real service keeps for the calls our gspread code makes, and
+answers as Google documents: trailing empty cells and rows left out, no
+``values`` key for an empty range, quoted sheet names in ranges, grid limits.
+"""
+import re
+import threading
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
+
+SPREADSHEET_MIME = "application/vnd.google-apps.spreadsheet"
+DEFAULT_ROWS, DEFAULT_COLUMNS = 1000, 26
+
+
+class ApiError(Exception):
+    """An error the API answers with, in Google's JSON shape."""
+
+    def __init__(self, code, status, message, reason=None, domain="global"):
+        super().__init__(message)
+        self.code, self.status, self.message = code, status, message
+        self.reason, self.domain = reason, domain
+
+    def body(self):
+        error = {"code": self.code, "message": self.message, "status": self.status}
+        if self.reason:
+            error["errors"] = [{"domain": self.domain, "reason": self.reason, "message": self.message}]
+        return {"error": error}
+
+
+def bad_request(message):
+    return ApiError(400, "INVALID_ARGUMENT", message)
+
+
+def column_number(letters):
+    number = 0
+    for char in letters.upper():
+        number = number * 26 + ord(char) - 64
+    return number
+
+
+def column_letters(number):
+    letters = ""
+    while number:
+        number, rem = divmod(number - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def quote_title(title):
+    """Sheet names in A1 ranges: quoted unless plain letters, digits and underscores."""
+    if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", title) and not re.fullmatch(r"[A-Za-z]{1,3}\d+", title):
+        return title
+    return "'" + title.replace("'", "''") + "'"
+
+
+_CELL = re.compile(r"^([A-Za-z]*)(\d*)$")
+
+
+def split_range(a1):
+    """"'It''s'!A1:B2" -> ("It's", "A1:B2"); "Sheet1" -> ("Sheet1", None)."""
+    a1 = a1.strip()
+    if a1.startswith("'"):
+        end = 1
+        while True:
+            end = a1.find("'", end)
+            if end == -1:
+                raise bad_request(f"Unable to parse range: {a1}")
+            if a1[end + 1:end + 2] == "'":
+                end += 2
+                continue
+            break
+        title = a1[1:end].replace("''", "'")
+        rest = a1[end + 1:]
+        if rest and not rest.startswith("!"):
+            raise bad_request(f"Unable to parse range: {a1}")
+        return title, rest[1:] or None
+    if "!" in a1:
+        title, cells = a1.split("!", 1)
+        return title, cells
+    return a1, None  # a sheet name alone, or cells of the first sheet (resolved by the caller)
+
+
+def parse_cells(cells, rows, columns):
+    """"B2:D5" / "A:A" / "3:3" / "B2" -> 1-based inclusive (r1, c1, r2, c2), clipped to the grid."""
+    if cells is None:
+        return 1, 1, rows, columns
+    parts = cells.split(":")
+    if len(parts) > 2:
+        raise bad_request(f"Unable to parse range: {cells}")
+    bounds = []
+    for part in parts:
+        match = _CELL.match(part)
+        if not match or not (match.group(1) or match.group(2)):
+            raise bad_request(f"Unable to parse range: {cells}")
+        bounds.append((match.group(1), match.group(2)))
+    (c1, r1) = bounds[0]
+    (c2, r2) = bounds[-1]
+    start_col = column_number(c1) if c1 else 1
+    start_row = int(r1) if r1 else 1
+    end_col = column_number(c2) if c2 else columns
+    end_row = int(r2) if r2 else rows
+    return start_row, start_col, end_row, end_col
+
+
+@dataclass
+class Cell:
+    value: object  # str, int, float or bool as stored
+    formula: str | None = None  # USER_ENTERED text starting with '=' (not evaluated here)
+
+
+@dataclass
+class Sheet:
+    sheet_id: int
+    title: str
+    rows: int = DEFAULT_ROWS
+    columns: int = DEFAULT_COLUMNS
+    cells: dict = field(default_factory=dict)  # (row, col) 1-based -> Cell
+
+    def used_extent(self):
+        if not self.cells:
+            return 0, 0
+        return max(r for r, _ in self.cells), max(c for _, c in self.cells)
+
+
+def _format(cell, render):
+    if cell.formula is not None:
+        return cell.formula if render == "FORMULA" else "#NAME?"  # the stand-in evaluates no formulas
+    value = cell.value
+    if render == "UNFORMATTED_VALUE":
+        return value
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+@dataclass
+class Spreadsheet:
+    key: str
+    title: str
+    sheets: list = field(default_factory=list)
+    modified: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+    shared: bool = True  # shared with the service account the app signs in as
+    trashed: bool = False
+    locale: str = "en_GB"
+
+    def modified_time(self):
+        return self.modified.strftime("%Y-%m-%dT%H:%M:%S.") + f"{self.modified.microsecond // 1000:03d}Z"
+
+    def sheet(self, title):
+        for sheet in self.sheets:
+            if sheet.title.lower() == title.lower():  # Sheets resolves names case-insensitively
+                return sheet
+        raise bad_request(f"Unable to parse range: {quote_title(title)}")
+
+    def resolve(self, a1):
+        """The sheet and 1-based bounds of an A1 range."""
+        title, cells = split_range(a1)
+        if cells is None:
+            try:
+                sheet = self.sheet(title)
+            except ApiError:
+                if _CELL.match(title.split(":")[0]) and self.sheets:
+                    sheet, cells = self.sheets[0], title  # "A1:B2" means the first sheet
+                else:
+                    raise
+        else:
+            sheet = self.sheet(title)
+        return sheet, parse_cells(cells, sheet.rows, sheet.columns)
+
+    def metadata(self):
+        return {
+            "spreadsheetId": self.key,
+            "properties": {"title": self.title, "locale": self.locale, "timeZone": "Europe/London",
+                           "autoRecalc": "ON_CHANGE"},
+            "sheets": [
+                {"properties": {"sheetId": s.sheet_id, "title": s.title, "index": i, "sheetType": "GRID",
+                                "gridProperties": {"rowCount": s.rows, "columnCount": s.columns}}}
+                for i, s in enumerate(self.sheets)
+            ],
+            "spreadsheetUrl": f"https://docs.google.com/spreadsheets/d/{self.key}/edit",
+        }
+
+    def get_values(self, a1, render="FORMATTED_VALUE", major="ROWS"):
+        sheet, (r1, c1, r2, c2) = self.resolve(a1)
+        r2, c2 = min(r2, sheet.rows), min(c2, sheet.columns)
+        grid = []
+        for row in range(r1, r2 + 1):
+            values = [sheet.cells.get((row, col)) for col in range(c1, c2 + 1)]
+            while values and (values[-1] is None or values[-1].value == "" and values[-1].formula is None):
+                values.pop()  # trailing empty cells are left out
+            grid.append(["" if c is None else _format(c, render) for c in values])
+        while grid and not grid[-1]:
+            grid.pop()  # and so are trailing empty rows
+        if major == "COLUMNS":
+            width = max((len(r) for r in grid), default=0)
+            grid = [[r[i] if i < len(r) else "" for r in grid] for i in range(width)]
+            for column in grid:
+                while column and column[-1] == "":
+                    column.pop()
+        answer = {"range": f"{quote_title(sheet.title)}!{column_letters(c1)}{r1}:{column_letters(c2)}{r2}",
+                  "majorDimension": major}
+        if grid:
+            answer["values"] = grid
+        return answer
+
+    def set_values(self, a1, values, input_option):
+        """values.update semantics; returns Google's UpdateValuesResponse."""
+        if input_option not in ("RAW", "USER_ENTERED"):
+            raise bad_request("Invalid valueInputOption: must be RAW or USER_ENTERED")
+        sheet, (r1, c1, _, _) = self.resolve(a1)
+        height = len(values)
+        width = max((len(r) for r in values), default=0)
+        if r1 + height - 1 > sheet.rows or c1 + width - 1 > sheet.columns:
+            raise bad_request(
+                f"Range ({quote_title(sheet.title)}!{column_letters(c1 + width - 1)}{r1 + height - 1}) "
+                f"exceeds grid limits. Max rows: {sheet.rows}, max columns: {sheet.columns}"
+            )
+        for i, row in enumerate(values):
+            for j, value in enumerate(row):
+                if value is None:
+                    continue  # null leaves the cell as it is
+                position = (r1 + i, c1 + j)
+                if value == "":
+                    sheet.cells.pop(position, None)
+                elif input_option == "USER_ENTERED" and isinstance(value, str) and value.startswith("="):
+                    sheet.cells[position] = Cell(value, formula=value)
+                elif input_option == "USER_ENTERED" and isinstance(value, str) and value.startswith("'"):
+                    sheet.cells[position] = Cell(value[1:])
+                else:
+                    sheet.cells[position] = Cell(value)
+        self.touch()
+        return {
+            "spreadsheetId": self.key,
+            "updatedRange": f"{quote_title(sheet.title)}!{column_letters(c1)}{r1}:{column_letters(c1 + max(width, 1) - 1)}{r1 + max(height, 1) - 1}",
+            "updatedRows": height, "updatedColumns": width, "updatedCells": sum(len(r) for r in values),
+        }
+
+    def add_sheet(self, title, rows=DEFAULT_ROWS, columns=DEFAULT_COLUMNS):
+        if any(s.title.lower() == title.lower() for s in self.sheets):
+            raise bad_request(f'Invalid requests[0].addSheet: A sheet with the name "{title}" already exists. Please enter another name.')
+        sheet = Sheet(max((s.sheet_id for s in self.sheets), default=0) + 1, title, rows, columns)
+        self.sheets.append(sheet)
+        self.touch()
+        return sheet
+
+    def touch(self):
+        """Drive's modifiedTime moves on every change, strictly forward."""
+        now = datetime.now(timezone.utc)
+        self.modified = max(now, self.modified + timedelta(milliseconds=1))
+
+
+class Store:
+    """Every spreadsheet the stand-in knows, safe to use from the server's threads."""
+
+    def __init__(self):
+        self.lock = threading.RLock()
+        self.spreadsheets = {}
+
+    def create(self, title, tabs, key=None):
+        """A spreadsheet from {tab title: grid of values}; returns its key."""
+        with self.lock:
+            key = key or uuid.uuid4().hex + uuid.uuid4().hex[:12]
+            book = Spreadsheet(key, title)
+            for title_, grid in tabs.items():
+                sheet = Sheet(len(book.sheets), title_)
+                sheet.rows = max(DEFAULT_ROWS, len(grid))
+                sheet.columns = max(DEFAULT_COLUMNS, max((len(r) for r in grid), default=0))
+                for r, row in enumerate(grid, start=1):
+                    for c, value in enumerate(row, start=1):
+                        value = _from_xlsx(value)
+                        if value not in (None, ""):
+                            sheet.cells[(r, c)] = Cell(value)
+                book.sheets.append(sheet)
+            self.spreadsheets[key] = book
+            return key
+
+    def get(self, key):
+        with self.lock:
+            book = self.spreadsheets.get(key)
+        if book is None or book.trashed:
+            raise ApiError(404, "NOT_FOUND", "Requested entity was not found.")
+        if not book.shared:
+            raise ApiError(403, "PERMISSION_DENIED", "The caller does not have permission")
+        return book
+
+    def edit(self, key, tab, row, col, value):
+        """A person typing into a cell in the browser (USER_ENTERED)."""
+        with self.lock:
+            book = self.spreadsheets[key]
+            book.set_values(f"{quote_title(tab)}!{column_letters(col)}{row}", [[value]], "USER_ENTERED")
+
+    def insert_row(self, key, tab, before, values):
+        """A person inserting a row: every row from ``before`` moves down one."""
+        with self.lock:
+            book = self.spreadsheets[key]
+            sheet = book.sheet(tab)
+            moved = {}
+            for (r, c), cell in sheet.cells.items():
+                moved[(r + 1 if r >= before else r, c)] = cell
+            sheet.cells = moved
+            sheet.rows += 1
+            for c, value in enumerate(values, start=1):
+                if value not in (None, ""):
+                    sheet.cells[(before, c)] = Cell(value)
+            book.touch()
+
+    def delete_row(self, key, tab, row):
+        with self.lock:
+            book = self.spreadsheets[key]
+            sheet = book.sheet(tab)
+            sheet.cells = {
+                (r - 1 if r > row else r, c): cell for (r, c), cell in sheet.cells.items() if r != row
+            }
+            book.touch()
+
+    def rows(self, key, tab):
+        """The tab's values as a person sees them (for tests)."""
+        with self.lock:
+            return self.spreadsheets[key].get_values(quote_title(tab)).get("values", [])
+
+
+def _from_xlsx(value):
+    """openpyxl's values as a person in an en_GB sheet would see them."""
+    if isinstance(value, datetime):
+        value = value.date()
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%Y")
+    return value

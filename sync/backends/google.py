@@ -1,0 +1,287 @@
+"""Google Sheets through gspread, spending as few API calls as possible.
+
+- Which workbooks changed: one Drive files.list for all of them (paged at 1000),
+  whose quota is far larger than Sheets'. A workbook that is not in the list is
+  not shared with the service account, or was deleted.
+- Reading a changed workbook: one values:batchGet for all its tabs. The tab
+  titles are remembered from a metadata read (``layout``), which is repeated
+  only when a contract tab is missing or a title no longer parses.
+- Writing: one values:batchUpdate per workbook, RAW, after a Drive check that
+  nobody changed the workbook since it was read.
+- Every call has a timeout, is paced under the per-minute quota, and transient
+  failures (429, 408, 5xx, Drive's usageLimits 403, connection errors) are
+  retried with exponential backoff and jitter, bounded in count and in time.
+"""
+import json
+import re
+import threading
+import time
+from collections import Counter
+
+import gspread
+import requests
+from gspread.exceptions import APIError
+from gspread.urls import DRIVE_FILES_API_V3_URL
+from gspread.utils import extract_id_from_url
+from tenacity import Retrying, retry_if_exception, stop_after_attempt, stop_after_delay, wait_exponential_jitter
+
+from .base import WorkbookBusy, WorkbookSnapshot, WorkbookUnavailable
+
+SCOPES = ["https://www.googleapis.com/auth/spreadsheets", "https://www.googleapis.com/auth/drive.readonly"]
+EMULATOR_EMAIL = "partnership-hub@stand-in.iam.gserviceaccount.com"
+_GOOGLE_HOSTS = re.compile(r"^https://(sheets\.googleapis\.com|www\.googleapis\.com)")
+_TRANSIENT_STATUS = {408, 429, 500, 502, 503, 504}
+_RATE_REASONS = {"rateLimitExceeded", "userRateLimitExceeded"}
+
+
+class EmulatorSession(requests.Session):
+    """Sends every Google API call to the local stand-in, same path, no credentials."""
+
+    def __init__(self, host):
+        super().__init__()
+        self.base = f"http://{host}"
+
+    def request(self, method, url, *args, **kwargs):
+        return super().request(method, _GOOGLE_HOSTS.sub(self.base, url), *args, **kwargs)
+
+
+def make_client(service_account_file=None, emulator_host=None, timeout=(5, 30)):
+    """A gspread client and the e-mail that sheets must be shared with."""
+    if emulator_host:
+        client = gspread.Client(auth=None, session=EmulatorSession(emulator_host))
+        email = EMULATOR_EMAIL
+    else:
+        if not service_account_file:
+            raise RuntimeError("SHEETS_BACKEND=google needs GOOGLE_SERVICE_ACCOUNT_FILE (a service-account JSON key).")
+        from google.oauth2.service_account import Credentials
+
+        credentials = Credentials.from_service_account_file(service_account_file, scopes=SCOPES)
+        client = gspread.Client(auth=credentials)
+        with open(service_account_file, encoding="utf-8") as handle:
+            email = json.load(handle).get("client_email", "the service account")
+    client.set_timeout(timeout)  # gspread sets none by default
+    return client, email
+
+
+class RateLimiter:
+    """At most ``per_minute`` calls in any minute, spaced evenly; shared by threads."""
+
+    def __init__(self, per_minute, clock=time.monotonic, sleep=time.sleep):
+        self.interval = 60.0 / per_minute if per_minute else 0.0
+        self.clock, self.sleep = clock, sleep
+        self._next = 0.0
+        self._lock = threading.Lock()
+
+    def acquire(self):
+        if not self.interval:
+            return
+        with self._lock:
+            now = self.clock()
+            start = max(now, self._next)
+            self._next = start + self.interval
+        if start > now:
+            self.sleep(start - now)
+
+
+def spreadsheet_key(ref):
+    """A key from a spreadsheet URL or a bare key."""
+    ref = (ref or "").strip()
+    if ref.startswith("http"):
+        try:
+            return extract_id_from_url(ref)
+        except gspread.exceptions.NoValidUrlKeyFound:
+            raise WorkbookUnavailable(f"'{ref}' is not a Google Sheets address.",
+                                      "Copy the spreadsheet's address from the browser's address bar.")
+    if not re.fullmatch(r"[A-Za-z0-9_-]{10,}", ref):
+        raise WorkbookUnavailable(f"'{ref}' is neither a Google Sheets address nor a spreadsheet key.",
+                                  "Put the spreadsheet's address in the Workbook column.")
+    return ref
+
+
+def quote_title(title):
+    return "'" + title.replace("'", "''") + "'"
+
+
+def a1(row, column):
+    return f"{gspread.utils.rowcol_to_a1(row, column)}"
+
+
+def _is_transient(error):
+    if isinstance(error, (requests.ConnectionError, requests.Timeout)):
+        return True
+    if isinstance(error, APIError):
+        if error.code in _TRANSIENT_STATUS:
+            return True
+        reasons = {e.get("reason") for e in error.error.get("errors", [])}
+        return error.code == 403 and bool(reasons & _RATE_REASONS)
+    return False
+
+
+class GoogleBackend:
+    def __init__(self, client, service_account_email, reads_per_minute=50, writes_per_minute=50,
+                 attempts=5, max_retry_seconds=120, retry_base_seconds=1.0, sleep=time.sleep):
+        self.http = client.http_client
+        self.email = service_account_email
+        self.limiters = {
+            "sheets.read": RateLimiter(reads_per_minute, sleep=sleep),
+            "sheets.write": RateLimiter(writes_per_minute, sleep=sleep),
+            "drive": RateLimiter(None),
+        }
+        self.attempts, self.max_retry_seconds, self.base = attempts, max_retry_seconds, retry_base_seconds
+        self.sleep = sleep
+        self.calls = Counter()
+
+    # -- one call, paced and retried ----------------------------------------
+    def _call(self, kind, ref, fn, *args, **kwargs):
+        retrying = Retrying(
+            stop=stop_after_attempt(self.attempts) | stop_after_delay(self.max_retry_seconds),
+            wait=wait_exponential_jitter(initial=self.base, max=30, jitter=self.base),
+            retry=retry_if_exception(_is_transient),
+            sleep=self.sleep,
+            reraise=True,
+        )
+        try:
+            for attempt in retrying:
+                with attempt:
+                    self.limiters[kind].acquire()
+                    self.calls[kind] += 1
+                    return fn(*args, **kwargs)
+        except APIError as error:
+            raise self._explain(error, ref)
+        except (requests.ConnectionError, requests.Timeout) as error:
+            raise WorkbookUnavailable(
+                f"Google did not answer ({error.__class__.__name__}) after {self.attempts} tries.",
+                "Nothing to do: the next sync tries again.",
+            )
+
+    def _explain(self, error, ref):
+        status = error.code
+        if status == 403 and not _is_transient(error):
+            return WorkbookUnavailable(
+                f"The spreadsheet {ref} is not shared with the app.",
+                f"Share it with {self.email} as an Editor (Editor, so the app can write IDs).",
+            )
+        if status == 404:
+            return WorkbookUnavailable(
+                f"No spreadsheet found at {ref}: it was deleted, or the address is wrong, or it is not shared.",
+                f"Check the address in the Schools tab, and share the sheet with {self.email}.",
+            )
+        if _is_transient(error):
+            return WorkbookUnavailable(
+                f"Google Sheets is busy or unavailable (HTTP {status}) and still was after retrying.",
+                "Nothing to do: the next sync tries again.",
+            )
+        return WorkbookUnavailable(f"Google Sheets refused the request (HTTP {status}): {error.error.get('message')}",
+                                   "Check the spreadsheet; if it looks right, tell the coordinator.")
+
+    # -- Drive: what changed -------------------------------------------------
+    def versions(self, refs):
+        """{ref: Drive modifiedTime, or the WorkbookUnavailable that explains its absence}."""
+        keys = {}
+        answer = {}
+        for ref in refs:
+            try:
+                keys[ref] = spreadsheet_key(ref)
+            except WorkbookUnavailable as error:
+                answer[ref] = error
+        listed = self._list_files()
+        for ref, key in keys.items():
+            if key in listed:
+                answer[ref] = listed[key]
+            else:
+                answer[ref] = WorkbookUnavailable(
+                    f"The spreadsheet {ref} is not shared with the app, or was deleted.",
+                    f"Share it with {self.email} as an Editor, or correct the address in the Schools tab.",
+                )
+        return answer
+
+    def _list_files(self):
+        files, token = {}, None
+        params = {
+            "q": "mimeType='application/vnd.google-apps.spreadsheet' and trashed=false",
+            "pageSize": 1000,
+            "fields": "nextPageToken,files(id,modifiedTime)",
+            "supportsAllDrives": True,
+            "includeItemsFromAllDrives": True,
+        }
+        while True:
+            if token:
+                params["pageToken"] = token
+            page = self._call("drive", "Drive", self.http.request, "get", DRIVE_FILES_API_V3_URL, params=params).json()
+            files.update({f["id"]: f["modifiedTime"] for f in page.get("files", [])})
+            token = page.get("nextPageToken")
+            if not token:
+                return files
+
+    def modified_time(self, ref):
+        key = spreadsheet_key(ref)
+        url = f"{DRIVE_FILES_API_V3_URL}/{key}"
+        answer = self._call("drive", ref, self.http.request, "get", url,
+                            params={"fields": "id,modifiedTime", "supportsAllDrives": True}).json()
+        return answer["modifiedTime"]
+
+    # -- Sheets: read and write ----------------------------------------------
+    def metadata(self, ref):
+        """{tab title: {sheetId, rows, columns}} and the spreadsheet's title and locale (one read)."""
+        meta = self._call("sheets.read", ref, self.http.fetch_sheet_metadata, spreadsheet_key(ref))
+        layout = {
+            s["properties"]["title"]: {
+                "sheetId": s["properties"]["sheetId"],
+                "rows": s["properties"].get("gridProperties", {}).get("rowCount", 0),
+                "columns": s["properties"].get("gridProperties", {}).get("columnCount", 0),
+            }
+            for s in meta.get("sheets", [])
+        }
+        return layout, meta.get("properties", {})
+
+    def read(self, ref, layout=None, wanted=None):
+        """Every wanted tab in one values:batchGet (plus a metadata read when needed)."""
+        key = spreadsheet_key(ref)
+        if not layout or (wanted and not wanted.complete(layout)):
+            layout, _ = self.metadata(ref)
+        titles = [t for t in layout if wanted is None or wanted(t)]
+        try:
+            ranges = self._batch_get(ref, key, titles)
+        except WorkbookUnavailable as error:
+            if "Unable to parse range" not in error.message:
+                raise
+            layout, _ = self.metadata(ref)  # a tab was renamed or removed since
+            titles = [t for t in layout if wanted is None or wanted(t)]
+            ranges = self._batch_get(ref, key, titles)
+        tabs = {title: value_range.get("values", []) for title, value_range in zip(titles, ranges)}
+        return WorkbookSnapshot(ref, tabs, None, layout)
+
+    def _batch_get(self, ref, key, titles):
+        if not titles:
+            return []
+        answer = self._call("sheets.read", ref, self.http.values_batch_get, key, [quote_title(t) for t in titles],
+                            params={"valueRenderOption": "FORMATTED_VALUE", "majorDimension": "ROWS"})
+        return answer.get("valueRanges", [])
+
+    def write_cells(self, snapshot, writes):
+        if not writes:
+            return
+        key = spreadsheet_key(snapshot.ref)
+        if snapshot.version and self.modified_time(snapshot.ref) != snapshot.version:
+            raise WorkbookBusy("The spreadsheet changed while the app was reading it, so nothing was written.",
+                               "Nothing to do: the app writes at the next sync.")
+        self._grow_grids(snapshot, key, writes)
+        body = {
+            "valueInputOption": "RAW",  # typed '=', '+', '-' and '@' stay text
+            "data": [{"range": f"{quote_title(w.tab)}!{a1(w.row, w.column)}", "values": [[w.value]]} for w in writes],
+        }
+        self._call("sheets.write", snapshot.ref, self.http.values_batch_update, key, body)
+        snapshot.version = None  # our own write moved modifiedTime: read it once more next time
+
+    def _grow_grids(self, snapshot, key, writes):
+        """Add columns first when a write lands beyond a tab's grid (an appended ID column)."""
+        requests_ = []
+        for tab in {w.tab for w in writes}:
+            info = (snapshot.layout or {}).get(tab)
+            needed = max(w.column for w in writes if w.tab == tab)
+            if info and needed > info["columns"]:
+                requests_.append({"appendDimension": {"sheetId": info["sheetId"], "dimension": "COLUMNS",
+                                                      "length": needed - info["columns"]}})
+                info["columns"] = needed
+        if requests_:
+            self._call("sheets.write", snapshot.ref, self.http.batch_update, key, {"requests": requests_})
