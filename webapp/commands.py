@@ -34,14 +34,19 @@ DEMO_USERS = [
 
 
 @sync_cli.command("run")
-def sync_run():
+@click.option("--full", is_flag=True, help="Read every workbook, changed or not (after an upgrade, say).")
+def sync_run(full):
     """Sync now: a line per workbook; exit status 1 if any workbook failed."""
-    report = sync_now(current_app, "cli")
+    report = sync_now(current_app, "cli", full=full)
     if report.busy:
         click.echo("Another sync is running; nothing was done.", err=True)
         sys.exit(1)
     for result in report.results:
         click.echo(result.line())
+    calls = report.calls
+    if calls:
+        click.echo(f"API calls: {calls.get('sheets.read', 0)} Sheets reads, {calls.get('sheets.write', 0)} "
+                   f"Sheets writes, {calls.get('drive', 0)} Drive")
     if not report.ok:
         sys.exit(1)
 

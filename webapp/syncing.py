@@ -18,11 +18,12 @@ def backend_for(config):
     )
 
 
-def sync_now(app, trigger):
+def sync_now(app, trigger, full=False, run_id=None):
     """Run one sync with the app's database and backend; returns the report."""
     with app.app_context():
         try:
-            return run_sync(db.session, backend_for(app.config), app.config["PARTNERSHIP_WORKBOOK"], trigger)
+            return run_sync(db.session, backend_for(app.config), app.config["PARTNERSHIP_WORKBOOK"], trigger,
+                            run_id=run_id, full=full)
         finally:
             db.session.remove()
 

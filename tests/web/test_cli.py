@@ -15,7 +15,7 @@ from webapp.extensions import db
 
 
 def test_sync_run_prints_a_line_per_workbook(runner):
-    result = runner.invoke(args=["sync", "run"])
+    result = runner.invoke(args=["sync", "run", "--full"])
     assert result.exit_code == 0
     lines = result.output.strip().splitlines()
     assert [line.split()[0] for line in lines] == ["joint", "BR", "WL"]
@@ -23,12 +23,25 @@ def test_sync_run_prints_a_line_per_workbook(runner):
     assert lines[2].endswith("2 problems")
 
 
+def test_sync_run_skips_workbooks_that_have_not_changed(runner, workbook_dir):
+    from openpyxl import load_workbook
+
+    path = workbook_dir / "bank-road.xlsx"
+    book = load_workbook(path)
+    book["Action plan"]["J2"] = "Amber"
+    book.save(path)
+    lines = runner.invoke(args=["sync", "run"]).output.strip().splitlines()
+    assert lines[0] == "joint    partnership.xlsx: unchanged since the last sync, not read"
+    assert lines[1].startswith("BR       bank-road.xlsx: 15 rows read, 0 added, 1 changed")
+    assert lines[2] == "WL       william-lilley.xlsx: unchanged since the last sync, not read"
+
+
 def test_sync_run_exits_1_when_a_workbook_fails(runner, workbook_dir):
     (workbook_dir / "william-lilley.xlsx").unlink()
     result = runner.invoke(args=["sync", "run"])
     assert result.exit_code == 1
     assert "WL       william-lilley.xlsx: FAILED - The workbook file 'william-lilley.xlsx' was not found" in result.output
-    assert "BR       bank-road.xlsx: 15 rows read" in result.output
+    assert "BR       bank-road.xlsx: unchanged since the last sync, not read" in result.output
 
 
 def test_users_add_reads_the_password_from_stdin_and_users_list_shows_them(runner):
@@ -84,7 +97,7 @@ def test_demo_init_twice_keeps_the_data_and_adds_no_duplicates(runner, synced_ap
     assert "Wrote" not in second.output  # workbooks are never overwritten
     with synced_app.app_context():
         assert db.session.scalar(select(func.count(User.id))) == 7 + 5
-    assert "0 added, 0 changed, 0 archived" in second.output
+    assert "unchanged since the last sync, not read" in second.output
 
 
 def test_migrations_create_exactly_the_tables_the_models_describe(tmp_path):
