@@ -40,6 +40,18 @@ class Config:
     WORKBOOK_DIR = os.environ.get("WORKBOOK_DIR", str(INSTANCE_DIR / "demo-workbooks"))
     PARTNERSHIP_WORKBOOK = os.environ.get("PARTNERSHIP_WORKBOOK", "partnership.xlsx")
     SYNC_INTERVAL_MINUTES = _int("SYNC_INTERVAL_MINUTES", 5)
+
+    # Google Sheets (SHEETS_BACKEND=google). A service account is one user: about
+    # 60 Sheets reads a minute for the whole intranet, so pace under that.
+    GOOGLE_SERVICE_ACCOUNT_FILE = os.environ.get("GOOGLE_SERVICE_ACCOUNT_FILE")
+    GOOGLE_SHEETS_EMULATOR_HOST = os.environ.get("GOOGLE_SHEETS_EMULATOR_HOST")
+    GOOGLE_TIMEOUT_SECONDS = _int("GOOGLE_TIMEOUT_SECONDS", 30)
+    SHEETS_READS_PER_MINUTE = _int("SHEETS_READS_PER_MINUTE", 50)
+    SHEETS_WRITES_PER_MINUTE = _int("SHEETS_WRITES_PER_MINUTE", 50)
+    GOOGLE_RETRY_ATTEMPTS = _int("GOOGLE_RETRY_ATTEMPTS", 5)
+    GOOGLE_RETRY_MAX_SECONDS = _int("GOOGLE_RETRY_MAX_SECONDS", 120)
+    GOOGLE_RETRY_BASE_SECONDS = float(os.environ.get("GOOGLE_RETRY_BASE_SECONDS", "1"))
+    SYNC_NOW_MIN_SECONDS = 60  # heads' "Sync now": at most once a minute
     SCHEDULER_ENABLED = _flag("SCHEDULER_ENABLED", False)
 
     # Sessions: the cookie is out of reach of scripts and of other sites' forms.
@@ -67,6 +79,10 @@ class Config:
             )
         if cls.SYNC_INTERVAL_MINUTES < 1:
             raise RuntimeError("SYNC_INTERVAL_MINUTES must be at least 1")
+        if cls.SHEETS_BACKEND == "google" and not (cls.GOOGLE_SERVICE_ACCOUNT_FILE or cls.GOOGLE_SHEETS_EMULATOR_HOST):
+            raise RuntimeError(
+                "SHEETS_BACKEND=google needs GOOGLE_SERVICE_ACCOUNT_FILE (or GOOGLE_SHEETS_EMULATOR_HOST for the stand-in)"
+            )
 
 
 class DevelopmentConfig(Config):

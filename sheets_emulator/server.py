@@ -65,9 +65,12 @@ class Fault:
 class Emulator:
     """The WSGI app: routes, faults, quota and the call log."""
 
-    def __init__(self, store=None, reads_per_minute=None):
+    def __init__(self, store=None, reads_per_minute=None, quota_window=60.0):
         self.store = store or Store()
-        self.reads_per_minute = reads_per_minute  # None: no quota
+        # Google's quota: so many Sheets reads per minute per user; None for none.
+        # The window can be shortened so that tests need not wait a minute.
+        self.reads_per_minute = reads_per_minute
+        self.quota_window = quota_window
         self.faults = []
         self.calls = Counter()
         self.log = []
@@ -99,7 +102,7 @@ class Emulator:
             return False
         now = time.monotonic()
         with self._lock:
-            while self._reads and now - self._reads[0] > 60:
+            while self._reads and now - self._reads[0] > self.quota_window:
                 self._reads.popleft()
             if len(self._reads) >= self.reads_per_minute:
                 return True
@@ -125,6 +128,8 @@ class Emulator:
             self.log.append((request.method, path, kind))
         fault = self._take_fault(kind, key)
         if kind == "sheets.read" and self._over_quota():
+            with self._lock:
+                self.calls["rejected.429"] += 1
             raise ApiError(429, *CANNED[429])
         if fault and not fault.after_apply:
             time.sleep(fault.delay)

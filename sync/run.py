@@ -101,8 +101,7 @@ def run_sync(session, backend, partnership_ref, trigger="cli", run_id=None, full
     calls_before = Counter(backend.calls)
     try:
         joint = _workbook(session, JOINT, partnership_ref)
-        known = session.scalars(select(Workbook).order_by(Workbook.code)).all()
-        versions = _versions(backend, [w.ref for w in known if w.ref])
+        versions = _versions(backend)
         report.results.append(_sync_one(session, backend, joint, _sync_partnership, versions, full))
         schools = session.scalars(
             select(Workbook).where(Workbook.code != JOINT).order_by(Workbook.code)
@@ -120,10 +119,10 @@ def run_sync(session, backend, partnership_ref, trigger="cli", run_id=None, full
     return report
 
 
-def _versions(backend, refs):
-    """Each workbook's version, asked once for all; on failure, read them all."""
+def _versions(backend):
+    """Every workbook's version, asked once per run; on failure, read them all."""
     try:
-        return backend.versions(refs)
+        return backend.versions()
     except Exception:  # knowing nothing, the safe course is to read everything
         log.exception("asking which workbooks changed failed; reading them all")
         return {}

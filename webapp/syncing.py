@@ -1,6 +1,7 @@
 """The app's side of the sync: which backend, and when to run it."""
 import logging
 
+from sync.backends.google import GoogleBackend, make_client
 from sync.backends.workbook import XlsxBackend
 from sync.run import run_sync
 
@@ -9,12 +10,26 @@ from .extensions import db, scheduler
 log = logging.getLogger(__name__)
 
 
-def backend_for(config):
-    """The transport SHEETS_BACKEND names."""
+def backend_for(app):
+    """The transport SHEETS_BACKEND names: one per app, so its pacing spans syncs."""
+    backend = app.extensions.get("sheets_backend")
+    if backend is None:
+        backend = app.extensions["sheets_backend"] = _make_backend(app.config)
+    return backend
+
+
+def _make_backend(config):
     if config["SHEETS_BACKEND"] == "workbook":
         return XlsxBackend(config["WORKBOOK_DIR"])
-    raise RuntimeError(
-        "SHEETS_BACKEND=google is not available in this version yet; use 'workbook' (the default)."
+    client, email = make_client(
+        config["GOOGLE_SERVICE_ACCOUNT_FILE"], config["GOOGLE_SHEETS_EMULATOR_HOST"],
+        timeout=(5, config["GOOGLE_TIMEOUT_SECONDS"]),
+    )
+    return GoogleBackend(
+        client, email,
+        reads_per_minute=config["SHEETS_READS_PER_MINUTE"], writes_per_minute=config["SHEETS_WRITES_PER_MINUTE"],
+        attempts=config["GOOGLE_RETRY_ATTEMPTS"], max_retry_seconds=config["GOOGLE_RETRY_MAX_SECONDS"],
+        retry_base_seconds=config["GOOGLE_RETRY_BASE_SECONDS"],
     )
 
 
@@ -22,7 +37,7 @@ def sync_now(app, trigger, full=False, run_id=None):
     """Run one sync with the app's database and backend; returns the report."""
     with app.app_context():
         try:
-            return run_sync(db.session, backend_for(app.config), app.config["PARTNERSHIP_WORKBOOK"], trigger,
+            return run_sync(db.session, backend_for(app), app.config["PARTNERSHIP_WORKBOOK"], trigger,
                             run_id=run_id, full=full)
         finally:
             db.session.remove()

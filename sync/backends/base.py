@@ -37,11 +37,12 @@ class WorkbookBusy(WorkbookUnavailable):
 class Backend(Protocol):
     calls: dict  # API calls made, by kind ('sheets.read', 'sheets.write', 'drive')
 
-    def versions(self, refs: list[str]) -> dict:
-        """{ref: version token, or the WorkbookUnavailable saying why it cannot be read}.
+    def versions(self):
+        """An object whose ``get(ref)`` is the workbook's version token, or the
+        WorkbookUnavailable saying why it cannot be read, or None if unknown.
 
-        As cheap as the transport allows: the sync reads only workbooks whose
-        version moved since their last successful read.
+        As cheap as the transport allows (one Drive listing for Google): the
+        sync reads only workbooks whose version moved since their last read.
         """
 
     def read(self, ref: str, layout: dict | None = None, wanted=None) -> WorkbookSnapshot:

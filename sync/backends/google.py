@@ -23,7 +23,7 @@ import requests
 from gspread.exceptions import APIError
 from gspread.urls import DRIVE_FILES_API_V3_URL
 from gspread.utils import extract_id_from_url
-from tenacity import Retrying, retry_if_exception, stop_after_attempt, stop_after_delay, wait_exponential_jitter
+from tenacity import Retrying, retry_if_exception, stop_after_attempt, stop_after_delay, wait_exponential, wait_random
 
 from .base import WorkbookBusy, WorkbookSnapshot, WorkbookUnavailable
 
@@ -117,6 +117,25 @@ def _is_transient(error):
     return False
 
 
+class DriveVersions:
+    """Versions from one Drive listing: a workbook absent from it is not shared, or gone."""
+
+    def __init__(self, listing, email):
+        self.listing, self.email = listing, email
+
+    def get(self, ref):
+        try:
+            key = spreadsheet_key(ref)
+        except WorkbookUnavailable as error:
+            return error
+        if key in self.listing:
+            return self.listing[key]
+        return WorkbookUnavailable(
+            f"The spreadsheet {ref} is not shared with the app, or was deleted.",
+            f"Share it with {self.email} as an Editor, or correct the address in the Schools tab.",
+        )
+
+
 class GoogleBackend:
     def __init__(self, client, service_account_email, reads_per_minute=50, writes_per_minute=50,
                  attempts=5, max_retry_seconds=120, retry_base_seconds=1.0, sleep=time.sleep):
@@ -135,7 +154,7 @@ class GoogleBackend:
     def _call(self, kind, ref, fn, *args, **kwargs):
         retrying = Retrying(
             stop=stop_after_attempt(self.attempts) | stop_after_delay(self.max_retry_seconds),
-            wait=wait_exponential_jitter(initial=self.base, max=30, jitter=self.base),
+            wait=wait_exponential(multiplier=self.base, max=30) + wait_random(0, self.base),  # backoff with jitter
             retry=retry_if_exception(_is_transient),
             sleep=self.sleep,
             reraise=True,
@@ -175,25 +194,9 @@ class GoogleBackend:
                                    "Check the spreadsheet; if it looks right, tell the coordinator.")
 
     # -- Drive: what changed -------------------------------------------------
-    def versions(self, refs):
-        """{ref: Drive modifiedTime, or the WorkbookUnavailable that explains its absence}."""
-        keys = {}
-        answer = {}
-        for ref in refs:
-            try:
-                keys[ref] = spreadsheet_key(ref)
-            except WorkbookUnavailable as error:
-                answer[ref] = error
-        listed = self._list_files()
-        for ref, key in keys.items():
-            if key in listed:
-                answer[ref] = listed[key]
-            else:
-                answer[ref] = WorkbookUnavailable(
-                    f"The spreadsheet {ref} is not shared with the app, or was deleted.",
-                    f"Share it with {self.email} as an Editor, or correct the address in the Schools tab.",
-                )
-        return answer
+    def versions(self):
+        """Every workbook's Drive modifiedTime, from one files.list (paged at 1000)."""
+        return DriveVersions(self._list_files(), self.email)
 
     def _list_files(self):
         files, token = {}, None

@@ -17,18 +17,18 @@ class XlsxBackend:
         self.folder = Path(folder)
         self.calls = Counter()  # no API here; kept so every backend reports alike
 
-    def versions(self, refs):
-        """Modification time and size of each file: free to ask."""
-        answer = {}
-        for ref in refs:
-            try:
-                path = self.path(ref)
-                answer[ref] = self._version(path)
-            except WorkbookUnavailable as error:
-                answer[ref] = error
-            except OSError:
-                answer[ref] = self._missing(path)
-        return answer
+    def versions(self):
+        """Each file's modification time and size, looked up when asked: free."""
+        return self
+
+    def get(self, ref):
+        try:
+            path = self.path(ref)
+            return self._version(path)
+        except WorkbookUnavailable as error:
+            return error
+        except OSError:
+            return self._missing(path)
 
     def _missing(self, path):
         return WorkbookUnavailable(

@@ -1,0 +1,250 @@
+"""The Google path: real gspread over HTTP against the local Sheets/Drive stand-in."""
+import time
+
+import pytest
+from sqlalchemy import func, select
+
+from domain.models import ActionRow, ImpactEntry, SyncRun, Workbook
+from sheets_emulator import Emulator, EmulatorServer, Fault, Store
+from sheets_emulator.workbooks import load_partnership
+from sync.backends import CellWrite, WorkbookBusy
+from sync.backends.google import EMULATOR_EMAIL, GoogleBackend, RateLimiter, make_client
+from sync.run import run_sync
+
+from .conftest import actions
+
+BR, WL, JOINT = "demo-bank-road-0000000000", "demo-william-lilley-0000000000", "demo-partnership-0000000000"
+
+
+@pytest.fixture
+def emulator(workbook_dir):
+    emulator = Emulator(Store())
+    emulator.partnership_url = load_partnership(emulator.store, workbook_dir)
+    server = EmulatorServer(emulator).start()
+    emulator.host = server.host
+    yield emulator
+    server.stop()
+
+
+def make_backend(emulator, timeout=2, **options):
+    client, email = make_client(emulator_host=emulator.host, timeout=(2, timeout))
+    settings = dict(reads_per_minute=None, writes_per_minute=None, attempts=4, max_retry_seconds=30,
+                    retry_base_seconds=0.01)
+    settings.update(options)
+    return GoogleBackend(client, email, **settings)
+
+
+@pytest.fixture
+def backend(emulator):
+    return make_backend(emulator)
+
+
+@pytest.fixture
+def gsync(session, backend, emulator):
+    def run(full=False):
+        emulator.reset_counts()
+        report = run_sync(session, backend, emulator.partnership_url, "test", full=full)
+        return {r.code: r for r in report.results}, report
+
+    return run
+
+
+def calls(emulator):
+    return dict(emulator.calls)
+
+
+def test_first_sync_reads_everything_and_writes_ids_with_one_batch_per_workbook(session, gsync, emulator):
+    results, report = gsync()
+    assert report.ok, [r.line() for r in results.values()]
+    assert len(actions(session, "joint")) == 10 and len(actions(session, "BR")) == 6 and len(actions(session, "WL")) == 5
+    assert results["WL"].problems == 2
+    # One Drive list; per workbook one metadata read (tab titles) and one batchGet;
+    # per workbook with rows lacking IDs, a Drive check that nobody edited it since
+    # the read, then one values:batchUpdate.
+    assert calls(emulator) == {"drive": 1 + 3, "sheets.read": 6, "sheets.write": 3}
+    assert report.calls == {"drive": 4, "sheets.read": 6, "sheets.write": 3}
+    header = emulator.store.rows(JOINT, "Action plan")[3]
+    assert header[-1] == "ID"
+    assert [row[-1] for row in emulator.store.rows(JOINT, "Action plan")[4:]] == [f"J-A{n:03d}" for n in range(1, 11)]
+    assert emulator.store.rows(BR, "Action plan")[4][0] == "BR-A007"
+    run = session.scalar(select(SyncRun))
+    assert (run.sheets_reads, run.sheets_writes, run.drive_calls, run.workbooks_read) == (6, 3, 4, 3)
+
+
+def test_a_sync_with_nothing_changed_costs_one_drive_call_and_no_sheets_read(gsync, emulator):
+    gsync()
+    gsync()  # our own ID writes moved modifiedTime: each of those is read once more
+    results, report = gsync()
+    assert calls(emulator) == {"drive": 1}
+    assert all(r.skipped for r in results.values()) and report.ok
+
+
+def test_a_person_editing_one_sheet_costs_one_batchget(session, gsync, emulator):
+    gsync()
+    gsync()
+    emulator.store.edit(BR, "Action plan", 2, 10, "Red")  # J2: Status of BR-A001
+    results, _ = gsync()
+    assert calls(emulator) == {"drive": 1, "sheets.read": 1}
+    assert results["BR"].changed == 1 and results["WL"].skipped and results["joint"].skipped
+    assert actions(session, "BR")["BR-A001"].status == "Behind"
+    assert any("batchGet" in path for _, path, _ in emulator.log)
+
+
+def test_rows_inserted_and_moved_by_a_person_keep_their_identity(session, gsync, emulator):
+    gsync()
+    before = {sid: row.id for sid, row in actions(session, "BR").items()}
+    emulator.store.insert_row(BR, "Action plan", 2, [None, "CPD", "4", "A new first row"])
+    emulator.store.delete_row(BR, "Action plan", 4)  # BR-A002, once row 3
+    results, _ = gsync()
+    after = actions(session, "BR")
+    assert results["BR"].added == 1 and results["BR"].archived == 1
+    assert all(after[sid].id == before[sid] for sid in before if sid != "BR-A002")
+    assert emulator.store.rows(BR, "Action plan")[1][0] == "BR-A008"
+
+
+def test_429_twice_then_success_is_retried_and_the_sync_succeeds(session, gsync, emulator):
+    emulator.inject(Fault("sheets.read", status=429, times=2, key=BR))
+    results, report = gsync()
+    assert report.ok and results["BR"].read == 15
+    assert report.calls["sheets.read"] == 6 + 2
+
+
+def test_a_lasting_500_fails_that_workbook_only_and_loses_nothing(session, gsync, emulator):
+    gsync()
+    gsync()
+    emulator.store.edit(BR, "Action plan", 2, 10, "Red")
+    emulator.inject(Fault("sheets.read", status=500, times=50, key=BR))
+    results, report = gsync()
+    assert not report.ok
+    assert not results["BR"].ok and "busy or unavailable (HTTP 500)" in results["BR"].error
+    assert emulator.calls["sheets.read"] == 4  # bounded: four tries, then give up until the next sync
+    assert len(actions(session, "BR")) == 6 and actions(session, "BR")["BR-A001"].status == "Complete"
+    emulator.faults.clear()
+    results, _ = gsync()  # the failed workbook is read again next time
+    assert results["BR"].ok and actions(session, "BR")["BR-A001"].status == "Behind"
+
+
+def test_a_lasting_429_gives_up_instead_of_retrying_forever(session, gsync, emulator):
+    gsync()
+    gsync()
+    for key in (JOINT, BR, WL):
+        emulator.store.edit(key, "Action plan", 40, 2, "touched")
+    emulator.inject(Fault("sheets.read", status=429, times=1000))
+    started = time.monotonic()
+    results, report = gsync()
+    assert not report.ok and all("HTTP 429" in r.error for r in results.values())
+    assert emulator.calls["sheets.read"] == 3 * 4
+    assert time.monotonic() - started < 30
+
+
+def test_a_call_that_times_out_is_retried(session, emulator):
+    backend = make_backend(emulator, timeout=0.5)
+    emulator.inject(Fault("sheets.read", delay=2.0, times=1, key=WL))
+    report = run_sync(session, backend, emulator.partnership_url, "test")
+    assert report.ok
+    assert backend.http.timeout == (2, 0.5)  # gspread sets no timeout of its own
+
+
+def test_a_drive_rate_limit_403_is_retried(session, gsync, emulator):
+    emulator.inject(Fault("drive", status=403, reason="userRateLimitExceeded", times=2))
+    results, report = gsync()
+    assert report.ok and report.calls["drive"] == 3 + 3  # the listing tried three times; three checks before writes
+
+
+def test_a_share_revoked_between_syncs_says_whom_to_share_with(session, gsync, emulator):
+    gsync()
+    emulator.store.spreadsheets[WL].shared = False
+    results, report = gsync()
+    assert not results["WL"].ok
+    assert f"Share it with {EMULATOR_EMAIL}" in results["WL"].error
+    assert results["BR"].ok
+    assert len(actions(session, "WL")) == 5  # nothing archived
+    assert session.scalar(select(Workbook.last_error).where(Workbook.code == "WL")).startswith("The spreadsheet")
+
+
+def test_a_403_on_read_is_not_retried(session, gsync, emulator):
+    emulator.inject(Fault("sheets.read", status=403, times=5, key=BR))
+    results, _ = gsync()
+    assert not results["BR"].ok and "not shared with the app" in results["BR"].error
+    assert emulator.calls["sheets.read"] == 2 + 2 + 1  # joint, WL, and one try for BR
+
+
+def test_a_deleted_spreadsheet_fails_with_a_clear_message(session, gsync, emulator):
+    gsync()
+    emulator.store.spreadsheets[BR].trashed = True
+    results, _ = gsync()
+    assert not results["BR"].ok and "or was deleted" in results["BR"].error
+    assert len(actions(session, "BR")) == 6
+
+
+def test_a_renamed_tab_is_found_again_with_one_metadata_read(session, gsync, emulator):
+    gsync()
+    gsync()
+    emulator.store.spreadsheets[BR].sheet("Impact log").title = "Evidence 2025"
+    emulator.store.spreadsheets[BR].touch()
+    results, report = gsync()
+    assert results["BR"].ok
+    assert report.calls["sheets.read"] == 3  # batchGet fails to parse, metadata, batchGet again
+    assert session.scalar(select(func.count(ImpactEntry.id)).where(ImpactEntry.archived_at.is_(None))) == 7
+
+
+def test_a_failed_sync_never_archives_rows(session, gsync, emulator):
+    gsync()
+    emulator.store.delete_row(BR, "Action plan", 2)
+    emulator.inject(Fault("sheets.read", status=503, times=50, key=BR))
+    gsync()
+    assert session.scalar(select(func.count(ActionRow.id)).where(ActionRow.archived_at.is_not(None))) == 0
+
+
+def test_id_writes_are_raw_so_formula_text_stays_text(emulator, backend):
+    snapshot = backend.read(f"https://docs.google.com/spreadsheets/d/{BR}/edit")
+    snapshot.version = backend.versions().get(snapshot.ref)
+    backend.write_cells(snapshot, [CellWrite("Action plan", 2, 7, "=IMPORTRANGE(\"x\")"), CellWrite("Action plan", 3, 7, "+44")])
+    cell = emulator.store.spreadsheets[BR].sheet("Action plan").cells[(2, 7)]
+    assert cell.formula is None and cell.value == '=IMPORTRANGE("x")'
+    assert emulator.store.rows(BR, "Action plan")[2][6] == "+44"
+
+
+def test_no_write_when_the_sheet_changed_since_it_was_read(emulator, backend):
+    ref = f"https://docs.google.com/spreadsheets/d/{BR}/edit"
+    snapshot = backend.read(ref)
+    snapshot.version = backend.versions().get(ref)
+    emulator.store.edit(BR, "Action plan", 9, 4, "Typed by a person meanwhile")
+    with pytest.raises(WorkbookBusy):
+        backend.write_cells(snapshot, [CellWrite("Action plan", 9, 1, "BR-A099")])
+    assert emulator.store.rows(BR, "Action plan")[8][0] == ""
+
+
+def test_an_id_column_beyond_the_grid_grows_the_grid_first(session, gsync, emulator):
+    sheet = emulator.store.spreadsheets[JOINT].sheet("Action plan")
+    sheet.columns = 9  # the joint plan's nine columns fill its grid exactly
+    results, report = gsync()
+    assert report.ok and sheet.columns == 10
+    assert emulator.store.rows(JOINT, "Action plan")[4][9] == "J-A001"
+
+
+def test_the_rate_limiter_paces_calls_under_the_quota():
+    clock = [0.0]
+    slept = []
+
+    def sleep(seconds):
+        slept.append(seconds)
+        clock[0] += seconds
+
+    limiter = RateLimiter(60, clock=lambda: clock[0], sleep=sleep)
+    for _ in range(120):
+        limiter.acquire()
+    assert clock[0] == pytest.approx(119.0)  # 120 calls at 60 a minute take two minutes
+    assert max(slept) == pytest.approx(1.0)
+
+
+def test_reads_paced_by_the_backend_meet_no_429_where_unpaced_reads_do(session, emulator):
+    emulator.reads_per_minute, emulator.quota_window = 2, 1.0  # two reads a second, to keep the test short
+    report = run_sync(session, make_backend(emulator), emulator.partnership_url, "test")
+    assert emulator.calls["rejected.429"] > 0  # unpaced: a storm of 429s (retried)
+
+    time.sleep(emulator.quota_window)  # let the quota window empty
+    emulator.reset_counts()
+    paced = make_backend(emulator, reads_per_minute=110)  # just under two a second
+    report = run_sync(session, paced, emulator.partnership_url, "test", full=True)
+    assert report.ok and emulator.calls["rejected.429"] == 0
