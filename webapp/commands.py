@@ -14,14 +14,16 @@ from domain.models import User
 from domain.users import UserError, add_user, deactivate, find_user
 from sync.contract import ACTION_PLAN, ACTION_PLAN_EXPORT_COLUMNS
 from sync.demo import PARTNERSHIP_FILE, write_demo_workbooks
+from sync.setup_check import KINDS, CheckResult, check_workbook, missing_headers, school_refs
 
 from .extensions import db
-from .syncing import sync_now
+from .syncing import backend_for, sync_now
 
 sync_cli = AppGroup("sync", help="Read the spreadsheets into the database.")
 users_cli = AppGroup("users", help="People who sign in.")
 export_cli = AppGroup("export", help="Data out, for scripts and spreadsheets.")
 demo_cli = AppGroup("demo", help="The demo partnership that `make run` serves.")
+sheets_cli = AppGroup("sheets", help="Check and set up the spreadsheets themselves.")
 
 DEMO_PASSWORD = "partnership-demo"  # the demo's only: printed by `make run`
 DEMO_USERS = [
@@ -156,6 +158,48 @@ def demo_sign_ins():
     click.echo("")
 
 
+@sheets_cli.command("check")
+def sheets_check():
+    """Can every workbook and tab be reached, and what is missing? Exit 1 if anything is."""
+    backend = backend_for(current_app)
+    ref = current_app.config["PARTNERSHIP_WORKBOOK"]
+    result, snapshot = check_workbook(backend, "joint", ref, KINDS["partnership"])
+    results = [result]
+    for code, school_ref in school_refs(snapshot):
+        if school_ref:
+            results.append(check_workbook(backend, code, school_ref, KINDS["school"])[0])
+        else:
+            results.append(CheckResult(code, "-", False, ["no workbook is given in the Schools tab"]))
+    for result in results:
+        click.echo(result.line())
+    if not all(r.ok for r in results):
+        sys.exit(1)
+
+
+@sheets_cli.command("init")
+@click.argument("url")
+@click.option("--kind", type=click.Choice(sorted(KINDS)), required=True)
+def sheets_init(url, kind):
+    """Add the tabs and header rows the contract needs to a spreadsheet, touching nothing else."""
+    if current_app.config["SHEETS_BACKEND"] != "google":
+        raise click.ClickException("sheets init sets up Google spreadsheets: set SHEETS_BACKEND=google.")
+    backend = backend_for(current_app)
+    result, snapshot = check_workbook(backend, kind, url, KINDS[kind])
+    if not result.reachable:
+        raise click.ClickException(result.findings[0])
+    to_add, to_fill = missing_headers(snapshot, kind)
+    if to_add:
+        backend.add_tabs(url, to_add)
+    if to_fill:
+        backend.write_headers(url, to_fill)
+    for title in to_add:
+        click.echo(f"Added the tab '{title}' with its header row.")
+    for title in to_fill:
+        click.echo(f"Wrote the header row of the empty tab '{title}'.")
+    if not to_add and not to_fill:
+        click.echo("Nothing to add: every tab is there.")
+
+
 def register(app):
-    for group in (sync_cli, users_cli, export_cli, demo_cli):
+    for group in (sync_cli, users_cli, export_cli, demo_cli, sheets_cli):
         app.cli.add_command(group)

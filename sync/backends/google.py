@@ -288,3 +288,17 @@ class GoogleBackend:
                 info["columns"] = needed
         if requests_:
             self._call("sheets.write", snapshot.ref, self.http.batch_update, key, {"requests": requests_})
+
+    # -- setting a spreadsheet up (sheets init) -----------------------------
+    def add_tabs(self, ref, headers):
+        """Add tabs {title: header row} (one batchUpdate), each with its header row (one write)."""
+        key = spreadsheet_key(ref)
+        requests_ = [{"addSheet": {"properties": {"title": title}}} for title in headers]
+        self._call("sheets.write", ref, self.http.batch_update, key, {"requests": requests_})
+        self.write_headers(ref, headers)
+
+    def write_headers(self, ref, headers):
+        """Write header rows {title: [names]} into row 1 of existing, empty tabs."""
+        data = [{"range": f"{quote_title(title)}!A1", "values": [names]} for title, names in headers.items()]
+        self._call("sheets.write", ref, self.http.values_batch_update, spreadsheet_key(ref),
+                   {"valueInputOption": "RAW", "data": data})

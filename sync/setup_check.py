@@ -1,0 +1,78 @@
+"""Is a workbook ready for the sync? And setting up a new spreadsheet (Google).
+
+Used by `flask --app wsgi sheets check` and `sheets init`; nothing here is Flask.
+"""
+from dataclasses import dataclass, field
+
+from .backends import WorkbookUnavailable
+from .contract import PARTNERSHIP_TABLES, SCHOOL_TABLES, SCHOOLS
+from .parse import TableUnreadable, find_tab, parse_table
+
+KINDS = {"partnership": PARTNERSHIP_TABLES, "school": SCHOOL_TABLES}
+
+
+@dataclass
+class CheckResult:
+    code: str
+    ref: str
+    reachable: bool = True
+    findings: list = field(default_factory=list)  # what is missing, in words
+
+    @property
+    def ok(self):
+        return self.reachable and not self.findings
+
+    def line(self):
+        head = f"{self.code:<8} {self.ref}"
+        if not self.reachable:
+            return f"{head}: NOT REACHABLE - {'; '.join(self.findings)}"
+        if not self.findings:
+            return f"{head}: reachable; every tab and required column is there"
+        return f"{head}: reachable; " + "; ".join(self.findings)
+
+
+def check_workbook(backend, code, ref, tables):
+    """Read the workbook once and say what the contract misses in it."""
+    result = CheckResult(code, ref)
+    try:
+        snapshot = backend.read(ref)
+    except WorkbookUnavailable as error:
+        result.reachable = False
+        result.findings.append(f"{error.message} {error.fix}".strip())
+        return result, None
+    for table in tables:
+        title = find_tab(snapshot.tabs, table)
+        if title is None:
+            kind = "optional tab" if table.optional else "tab"
+            result.findings.append(f"missing {kind} '{table.tab}'")
+            continue
+        try:
+            parse_table(table, title, snapshot.tabs[title])
+        except TableUnreadable as error:
+            result.findings.append(f"'{title}': {error.problem.message}")
+    return result, snapshot
+
+
+def school_refs(snapshot):
+    """[(code, workbook ref)] from a partnership workbook's Schools tab."""
+    title = find_tab(snapshot.tabs, SCHOOLS) if snapshot else None
+    if title is None:
+        return []
+    try:
+        parsed = parse_table(SCHOOLS, title, snapshot.tabs[title])
+    except TableUnreadable:
+        return []
+    return [(row.values["code"], row.values.get("workbook", "")) for row in parsed.rows if row.valid]
+
+
+def missing_headers(snapshot, kind):
+    """What `sheets init` would add: {tab: header row} for tabs absent or empty."""
+    to_add, to_fill = {}, {}
+    for table in KINDS[kind]:
+        title = find_tab(snapshot.tabs, table)
+        header = [c.name for c in table.columns]
+        if title is None:
+            to_add[table.tab] = header
+        elif not any(any(str(v or "").strip() for v in row) for row in snapshot.tabs[title]):
+            to_fill[title] = header
+    return to_add, to_fill
