@@ -1,5 +1,9 @@
 """The app's side of the sync: which backend, and when to run it."""
 import logging
+from concurrent.futures import ThreadPoolExecutor
+
+from domain import syncs
+from domain.models import SyncRun
 
 from sync.backends.google import GoogleBackend, make_client
 from sync.backends.workbook import XlsxBackend
@@ -41,6 +45,27 @@ def sync_now(app, trigger, full=False, run_id=None):
                             run_id=run_id, full=full)
         finally:
             db.session.remove()
+
+
+_executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-now")
+
+
+def request_sync(app, requested_by):
+    """The "Sync now" button: start a sync in the background, at most once a minute.
+
+    Returns (run, seconds to wait): the run now under way (the new one, or one
+    already running), and how long until another may be asked for.
+    """
+    running = syncs.current_run(db.session)
+    wait = syncs.seconds_until_allowed(db.session, app.config["SYNC_NOW_MIN_SECONDS"])
+    if running or wait:
+        return running, wait
+    run = SyncRun(trigger="button", requested_by=requested_by)
+    db.session.add(run)
+    db.session.commit()
+    # Recorded first, so every worker's status poll sees it running at once.
+    app.extensions["sync_future"] = _executor.submit(sync_now, app, "button", run_id=run.id)
+    return run, app.config["SYNC_NOW_MIN_SECONDS"]
 
 
 def start_scheduler(app):

@@ -8,6 +8,7 @@ from domain.models import ActionRow
 
 from ..extensions import db
 from ..hx import fragment, page, wants_fragment
+from ..syncs.routes import panel_context
 
 bp = Blueprint("plans", __name__)
 
@@ -43,6 +44,7 @@ def home():
         last_success=plans.last_success_at(db.session),
         problem_counts=plans.problem_counts(db.session),
         problem_total=plans.problem_total(db.session),
+        **panel_context(),
     )
 
 

@@ -1,0 +1,46 @@
+"""Sync runs as people see them: history, the one running now, when the next may start."""
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from .models import SyncRun, utcnow
+
+# A run unfinished for longer than this died with its process (the lock's lease).
+RUN_LEASE = timedelta(minutes=10)
+
+
+def history(session, limit=50):
+    return session.scalars(select(SyncRun).order_by(SyncRun.started_at.desc(), SyncRun.id.desc()).limit(limit)).all()
+
+
+def current_run(session):
+    """The run in progress, or None."""
+    return session.scalar(
+        select(SyncRun)
+        .where(SyncRun.finished_at.is_(None), SyncRun.started_at > utcnow() - RUN_LEASE)
+        .order_by(SyncRun.started_at.desc())
+        .limit(1)
+    )
+
+
+def last_finished(session):
+    return session.scalar(
+        select(SyncRun).where(SyncRun.finished_at.is_not(None)).order_by(SyncRun.finished_at.desc()).limit(1)
+    )
+
+
+def seconds_until_allowed(session, min_seconds):
+    """Seconds before another requested sync may start (0: now)."""
+    started = session.scalar(select(SyncRun.started_at).order_by(SyncRun.started_at.desc()).limit(1))
+    if started is None:
+        return 0
+    left = min_seconds - (utcnow() - started).total_seconds()
+    return max(0, int(left + 0.999))
+
+
+def duration(run):
+    """'2 s', '3 min 5 s': how long a finished run took."""
+    if not run.finished_at:
+        return ""
+    seconds = int((run.finished_at - run.started_at).total_seconds())
+    return f"{seconds // 60} min {seconds % 60} s" if seconds >= 60 else f"{seconds} s"

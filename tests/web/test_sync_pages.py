@@ -1,0 +1,73 @@
+"""Heads' "Sync now" and admins' sync history."""
+from openpyxl import load_workbook
+from sqlalchemy import select
+
+from domain.models import SyncRun
+from webapp.extensions import db
+
+from ..conftest import csrf_token, login
+
+
+def press_sync_now(client):
+    return client.post("/sync/now", headers={"HX-Request": "true", "HX-Target": "sync-now",
+                                             "X-CSRFToken": csrf_token(client, "/")})
+
+
+def wait_for_background_sync(app):
+    app.extensions["sync_future"].result(timeout=30)
+
+
+def test_heads_see_sync_now_and_staff_and_governors_do_not(client):
+    login(client, "br_head")
+    assert "Sync now" in client.get("/").get_data(as_text=True)
+    for who in ("br_staff", "br_governor"):
+        other = client.application.test_client()
+        login(other, who)
+        assert "Sync now" not in other.get("/").get_data(as_text=True)
+        assert other.post("/sync/now", headers={"X-CSRFToken": csrf_token(other, "/")}).status_code == 403
+
+
+def test_sync_now_shows_it_is_running_then_the_result(synced_app, client, workbook_dir):
+    path = workbook_dir / "bank-road.xlsx"
+    book = load_workbook(path)
+    book["Action plan"]["J2"] = "Red"
+    book.save(path)
+    login(client, "br_head")
+    with synced_app.app_context():  # the demo sync ran a moment ago: let it be a while back
+        for run in db.session.scalars(select(SyncRun)):
+            run.started_at = run.started_at.replace(year=2025)
+        db.session.commit()
+    response = press_sync_now(client)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert 'hx-trigger="every 2s"' in html and "Syncing from the spreadsheets" in html
+    wait_for_background_sync(synced_app)
+    after = client.get("/sync/status", headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert "every 2s" not in after  # polling stops once the result is in
+    assert "all read" in after and "1 read, 2 unchanged" in after and "1 changed" in after
+    with synced_app.app_context():
+        run = db.session.scalar(select(SyncRun).where(SyncRun.trigger == "button"))
+        assert run.requested_by == "head@br.test.school" and run.ok
+
+
+def test_sync_now_at_most_once_a_minute(synced_app, client):
+    login(client, "br_head")
+    response = press_sync_now(client)  # the fixture's sync started seconds ago
+    html = response.get_data(as_text=True)
+    assert response.status_code == 429
+    assert "You can ask again in" in html and "disabled" in html
+    with synced_app.app_context():
+        assert db.session.scalar(select(SyncRun).where(SyncRun.trigger == "button")) is None
+
+
+def test_admins_see_the_history_of_runs_with_their_costs(client):
+    login(client, "admin")
+    html = client.get("/sync/").get_data(as_text=True)
+    assert "Sync history" in html and "all read" in html
+    assert "3 / 0 / 0" in html  # read / unchanged / failed
+    assert "22 rows read, 22 added" in html
+
+
+def test_only_admins_see_the_history(client):
+    login(client, "br_head")
+    assert client.get("/sync/").status_code == 403
