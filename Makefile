@@ -8,13 +8,29 @@ FLASK  := $(BIN)/flask --app wsgi
 VENDOR := webapp/static/vendor
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test setup assets browser clean
+.PHONY: run run-google test bench setup assets browser clean
 
 run: setup
 	$(FLASK) db upgrade
 	$(FLASK) demo init
 	$(FLASK) demo sign-ins
 	SCHEDULER_ENABLED=1 $(FLASK) run --host 127.0.0.1 --port 5000
+
+# The Google Sheets path, against the local stand-in for Sheets and Drive (no
+# Google account needed): its own database, the demo workbooks loaded into it.
+EMULATOR_PORT ?= 8089
+GOOGLE_DEMO := SHEETS_BACKEND=google GOOGLE_SHEETS_EMULATOR_HOST=127.0.0.1:$(EMULATOR_PORT) \
+	PARTNERSHIP_WORKBOOK=https://docs.google.com/spreadsheets/d/demo-partnership-0000000000/edit \
+	DATABASE_URL=sqlite:///$(CURDIR)/instance/google-demo.sqlite
+
+run-google: setup
+	$(FLASK) demo write-workbooks
+	$(BIN)/python -m sheets_emulator --port $(EMULATOR_PORT) --workbooks instance/demo-workbooks & \
+	emulator=$$!; trap "kill $$emulator" EXIT; sleep 2; \
+	$(GOOGLE_DEMO) $(FLASK) db upgrade && \
+	$(GOOGLE_DEMO) $(FLASK) demo init && \
+	$(GOOGLE_DEMO) $(FLASK) demo sign-ins && \
+	$(GOOGLE_DEMO) SCHEDULER_ENABLED=1 $(FLASK) run --host 127.0.0.1 --port 5000
 
 test: setup browser
 	$(BIN)/python -m pytest
@@ -46,6 +62,9 @@ $(VENDOR)/pico.min.css: node_modules/.package-lock.json
 # Browser tests drive Debian's Chromium; Playwright never downloads a browser.
 browser:
 	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
+bench: setup
+	$(BIN)/python -m bench
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) instance

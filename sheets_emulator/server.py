@@ -11,7 +11,7 @@ import time
 from collections import Counter, deque
 from dataclasses import dataclass
 
-from werkzeug.serving import make_server
+from werkzeug.serving import WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
 
 from .store import SPREADSHEET_MIME, ApiError, Store, bad_request
@@ -292,12 +292,18 @@ def _drive_time(text):
     return text[:23] + "Z"
 
 
+class _QuietHandler(WSGIRequestHandler):
+    def log_request(self, *args, **kwargs):
+        """The call log is the emulator's own; no line per request on the console."""
+
+
 class EmulatorServer:
     """The stand-in on 127.0.0.1 in a background thread."""
 
-    def __init__(self, emulator=None, port=0):
+    def __init__(self, emulator=None, port=0, quiet=True):
         self.emulator = emulator or Emulator()
-        self._server = make_server("127.0.0.1", port, self.emulator, threaded=True)
+        handler = _QuietHandler if quiet else WSGIRequestHandler
+        self._server = make_server("127.0.0.1", port, self.emulator, threaded=True, request_handler=handler)
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     @property

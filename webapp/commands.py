@@ -125,23 +125,35 @@ def export_action_plan(plan_code, fmt):
     writer.writerows(records)
 
 
+@demo_cli.command("write-workbooks")
+def demo_write_workbooks():
+    """Write the demo .xlsx workbooks that are missing from WORKBOOK_DIR (never overwrites)."""
+    for path in write_demo_workbooks(current_app.config["WORKBOOK_DIR"]):
+        click.echo(f"Wrote {path}")
+
+
 @demo_cli.command("init")
 def demo_init():
-    """Write the demo workbooks and demo users that are missing (never overwrites)."""
+    """The demo: its workbooks (when on the workbook backend), a sync, its users; never overwrites."""
     cfg = current_app.config
-    if cfg["SHEETS_BACKEND"] != "workbook" or cfg["PARTNERSHIP_WORKBOOK"] != PARTNERSHIP_FILE:
+    demo_workbooks = cfg["SHEETS_BACKEND"] == "workbook" and cfg["PARTNERSHIP_WORKBOOK"] == PARTNERSHIP_FILE
+    if cfg["SHEETS_BACKEND"] == "workbook" and not demo_workbooks:
         click.echo("Not the demo configuration: nothing to do.")
         return
-    for path in write_demo_workbooks(cfg["WORKBOOK_DIR"]):
-        click.echo(f"Wrote {path}")
+    if demo_workbooks:
+        for path in write_demo_workbooks(cfg["WORKBOOK_DIR"]):
+            click.echo(f"Wrote {path}")
     report = sync_now(current_app, "demo")  # schools must exist before their users
     for result in report.results:
         click.echo(result.line())
     added = 0
     for email, role, school, name in DEMO_USERS:
         if find_user(db.session, email) is None:
-            add_user(db.session, email, role, DEMO_PASSWORD, school, name)
-            added += 1
+            try:
+                add_user(db.session, email, role, DEMO_PASSWORD, school, name)
+                added += 1
+            except UserError as error:  # the school's workbook did not sync
+                click.echo(f"Demo user {email} not added: {error}", err=True)
     db.session.commit()
     click.echo(f"Demo users: {added} added, {len(DEMO_USERS) - added} already there.")
 

@@ -106,6 +106,17 @@ def a1(row, column):
     return f"{gspread.utils.rowcol_to_a1(row, column)}"
 
 
+def _grid_size(a1_range):
+    """{'rows', 'columns'} from a whole-tab range as Google answers it: 'Tab'!A1:Z1000."""
+    match = re.search(r"!([A-Z]+)(\d+):([A-Z]+)(\d+)$", a1_range)
+    if not match:
+        return {}
+    columns = 0
+    for char in match.group(3):
+        columns = columns * 26 + ord(char) - 64
+    return {"rows": int(match.group(4)), "columns": columns}
+
+
 def _is_transient(error):
     if isinstance(error, (requests.ConnectionError, requests.Timeout)):
         return True
@@ -238,28 +249,39 @@ class GoogleBackend:
         return layout, meta.get("properties", {})
 
     def read(self, ref, layout=None, wanted=None):
-        """Every wanted tab in one values:batchGet (plus a metadata read when needed)."""
-        key = spreadsheet_key(ref)
-        if not layout or (wanted and not wanted.complete(layout)):
-            layout, _ = self.metadata(ref)
-        titles = [t for t in layout if wanted is None or wanted(t)]
-        try:
-            ranges = self._batch_get(ref, key, titles)
-        except WorkbookUnavailable as error:
-            if "Unable to parse range" not in error.message:
-                raise
-            layout, _ = self.metadata(ref)  # a tab was renamed or removed since
-            titles = [t for t in layout if wanted is None or wanted(t)]
-            ranges = self._batch_get(ref, key, titles)
-        tabs = {title: value_range.get("values", []) for title, value_range in zip(titles, ranges)}
-        return WorkbookSnapshot(ref, tabs, None, layout)
+        """Every wanted tab in one values:batchGet.
 
-    def _batch_get(self, ref, key, titles):
-        if not titles:
-            return []
-        answer = self._call("sheets.read", ref, self.http.values_batch_get, key, [quote_title(t) for t in titles],
-                            params={"valueRenderOption": "FORMATTED_VALUE", "majorDimension": "ROWS"})
-        return answer.get("valueRanges", [])
+        With no layout remembered, the contract's own tab names are tried first
+        (one read when the sheet uses them); the tab titles are fetched (one more
+        read) only when a name does not parse or a wanted tab is missing.
+        """
+        key = spreadsheet_key(ref)
+        if not layout:
+            titles = [t.tab for t in wanted.tables] if wanted else None
+        elif wanted and not wanted.complete(layout):
+            titles = None  # a tab may have been added since: look again
+        else:
+            titles = [t for t in layout if wanted is None or wanted(t)]
+        if titles is not None:
+            try:
+                return self._read_tabs(ref, key, titles, layout)
+            except WorkbookUnavailable as error:
+                if "Unable to parse range" not in error.message:
+                    raise
+        layout, _ = self.metadata(ref)  # the tabs' real titles
+        titles = [t for t in layout if wanted is None or wanted(t)]
+        return self._read_tabs(ref, key, titles, layout)
+
+    def _read_tabs(self, ref, key, titles, layout):
+        tabs, layout = {}, dict(layout or {})
+        if titles:
+            answer = self._call("sheets.read", ref, self.http.values_batch_get, key, [quote_title(t) for t in titles],
+                                params={"valueRenderOption": "FORMATTED_VALUE", "majorDimension": "ROWS"})
+            for title, value_range in zip(titles, answer.get("valueRanges", [])):
+                tabs[title] = value_range.get("values", [])
+                info = layout.setdefault(title, {"sheetId": None})
+                info.update(_grid_size(value_range.get("range", "")))
+        return WorkbookSnapshot(ref, tabs, None, layout)
 
     def write_cells(self, snapshot, writes):
         if not writes:
@@ -282,7 +304,10 @@ class GoogleBackend:
         for tab in {w.tab for w in writes}:
             info = (snapshot.layout or {}).get(tab)
             needed = max(w.column for w in writes if w.tab == tab)
-            if info and needed > info["columns"]:
+            if info and info.get("columns") and needed > info["columns"]:
+                if info.get("sheetId") is None:  # known only from a metadata read
+                    layout, _ = self.metadata(snapshot.ref)
+                    info["sheetId"] = layout[tab]["sheetId"]
                 requests_.append({"appendDimension": {"sheetId": info["sheetId"], "dimension": "COLUMNS",
                                                       "length": needed - info["columns"]}})
                 info["columns"] = needed

@@ -68,4 +68,4 @@ def test_sync_run_through_the_google_backend(google_runner):
         db.create_all()
     result = google_runner.invoke(args=["sync", "run"])
     assert result.exit_code == 0, result.output
-    assert "API calls: 6 Sheets reads, 3 Sheets writes, 4 Drive" in result.output
+    assert "API calls: 3 Sheets reads, 3 Sheets writes, 4 Drive" in result.output
