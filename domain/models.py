@@ -140,6 +140,9 @@ class ActionRow(SheetRowMixin, Base):
     due_date: Mapped[date | None] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(100), default="")  # vocabulary or as written
     last_updated: Mapped[str] = mapped_column(String(100), default="")
+    # Moves on every change, from the browser or the sheet: a browser edit made
+    # from an older version meets the newer one instead of overwriting it.
+    version: Mapped[int] = mapped_column(Integer, default=1)
 
 
 class ImpactEntry(SheetRowMixin, Base):
@@ -215,6 +218,55 @@ class SyncRun(Base):
     rows_changed: Mapped[int] = mapped_column(Integer, default=0)
     rows_archived: Mapped[int] = mapped_column(Integer, default=0)
     problems: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class OutboxEntry(Base):
+    """A browser edit on its way to the sheet: stored with the edit, drained later.
+
+    kind ``edit``: cells of an action row, ``fields`` = {attr: {"seen": …, "new": …}}.
+    kind ``add``: a new impact-log row, ``fields`` = {attr: value}, its ID in ``sheet_id``.
+    state: waiting (to be written), conflict (the sheet changed meanwhile: a person
+    chooses), stuck (the row is gone from the sheet: a person decides), done, dropped.
+    """
+
+    __tablename__ = "outbox_entry"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workbook_id: Mapped[int] = mapped_column(ForeignKey("workbook.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    tab: Mapped[str] = mapped_column(String(100))
+    sheet_id: Mapped[str] = mapped_column(String(40))
+    row_id: Mapped[int | None] = mapped_column(Integer)  # the action row or impact entry
+    fields: Mapped[dict] = mapped_column(JSON, default=dict)
+    sheet_values: Mapped[dict | None] = mapped_column(JSON)  # what the sheet had, in a conflict
+    state: Mapped[str] = mapped_column(String(10), default="waiting", index=True)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    created_by: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    done_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    workbook: Mapped[Workbook] = relationship()
+
+    PENDING = ("waiting", "conflict", "stuck")
+
+
+class RowChange(Base):
+    """The audit trail: one changed value of one row, from the browser or the sheet."""
+
+    __tablename__ = "row_change"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    table: Mapped[str] = mapped_column(String(20))  # action_row, impact_entry
+    row_id: Mapped[int] = mapped_column(Integer, index=True)
+    field: Mapped[str] = mapped_column(String(40), default="")  # "" for the row itself (added, archived)
+    old: Mapped[str] = mapped_column(Text, default="")
+    new: Mapped[str] = mapped_column(Text, default="")
+    source: Mapped[str] = mapped_column(String(20))  # browser, sheet, conflict
+    who: Mapped[str] = mapped_column(String(200), default="")
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
 class SyncLock(Base):

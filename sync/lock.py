@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from domain.models import SyncLock, utcnow
 
 LEASE = timedelta(minutes=10)
-LOCK_ID = 1
+LOCK_ID = 1  # the sync; the outbox has its own (sync.outbox.OUTBOX_LOCK)
 
 
 def new_holder():
@@ -23,18 +23,18 @@ def new_holder():
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
-def acquire(session, holder, lease=LEASE):
+def acquire(session, holder, lease=LEASE, lock_id=LOCK_ID):
     """Take the lock for ``holder``; False if someone else holds a live lease."""
-    if session.get(SyncLock, LOCK_ID) is None:
+    if session.get(SyncLock, lock_id) is None:
         try:
-            session.add(SyncLock(id=LOCK_ID))
+            session.add(SyncLock(id=lock_id))
             session.commit()
         except IntegrityError:  # another process created it first
             session.rollback()
     now = utcnow()
     taken = session.execute(
         update(SyncLock)
-        .where(SyncLock.id == LOCK_ID)
+        .where(SyncLock.id == lock_id)
         .where(or_(SyncLock.holder.is_(None), SyncLock.expires_at < now, SyncLock.holder == holder))
         .values(holder=holder, expires_at=now + lease)
         .execution_options(synchronize_session=False)
@@ -43,15 +43,15 @@ def acquire(session, holder, lease=LEASE):
     return taken == 1
 
 
-def renew(session, holder, lease=LEASE):
+def renew(session, holder, lease=LEASE, lock_id=LOCK_ID):
     """Extend the lease; False if it was lost (expired and taken by another)."""
-    return acquire(session, holder, lease)
+    return acquire(session, holder, lease, lock_id)
 
 
-def release(session, holder):
+def release(session, holder, lock_id=LOCK_ID):
     session.execute(
         update(SyncLock)
-        .where(SyncLock.id == LOCK_ID, SyncLock.holder == holder)
+        .where(SyncLock.id == lock_id, SyncLock.holder == holder)
         .values(holder=None, expires_at=None)
         .execution_options(synchronize_session=False)
     )

@@ -6,12 +6,12 @@ transaction, so one bad workbook never stops or undoes the others, and a
 workbook that fails leaves its rows exactly as they were.
 """
 import logging
-import re
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 
 from sqlalchemy import delete, select
 
+from domain.ids import format_id, id_prefix, next_number
 from domain.models import JOINT, Objective, SheetProblem, SyncRun, Workbook, utcnow
 
 from . import lock
@@ -307,12 +307,11 @@ def _assign_ids(session, workbook, parsed):
     has ever had.
     """
     table = parsed.table
-    prefix = f"{'J' if workbook.code == JOINT else workbook.code}-{table.id_prefix}"
+    prefix = id_prefix(workbook.code, table.tab)
     model = MODELS[table.tab]
     known_ids = set(session.scalars(select(model.sheet_id).where(model.workbook_id == workbook.id)))
     known_ids |= {row.sheet_id for row in parsed.rows if row.sheet_id}
-    pattern = re.compile(re.escape(prefix) + r"(\d+)$", re.IGNORECASE)
-    next_number = 1 + max((int(m.group(1)) for i in known_ids if (m := pattern.match(i))), default=0)
+    number = next_number(prefix, known_ids)
 
     writes, problems, ready, seen = [], [], [], {}
     id_col = parsed.id_column
@@ -331,8 +330,8 @@ def _assign_ids(session, workbook, parsed):
             if row.valid:
                 ready.append(row)
         elif row.valid:
-            row.new_id = f"{prefix}{next_number:03d}"
-            next_number += 1
+            row.new_id = format_id(prefix, number)
+            number += 1
             writes.append(CellWrite(parsed.title, row.number, id_col + 1, row.new_id))
             ready.append(row)
     return ready, writes, problems

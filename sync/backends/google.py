@@ -227,6 +227,10 @@ class GoogleBackend:
             if not token:
                 return files
 
+    def current_version(self, ref):
+        """One workbook's modifiedTime now (one Drive call), before reading it to write."""
+        return self.modified_time(ref)
+
     def modified_time(self, ref):
         key = spreadsheet_key(ref)
         url = f"{DRIVE_FILES_API_V3_URL}/{key}"
@@ -299,18 +303,24 @@ class GoogleBackend:
         snapshot.version = None  # our own write moved modifiedTime: read it once more next time
 
     def _grow_grids(self, snapshot, key, writes):
-        """Add columns first when a write lands beyond a tab's grid (an appended ID column)."""
+        """Add columns or rows first when writes land beyond a tab's grid (an ID column, a new row)."""
         requests_ = []
         for tab in {w.tab for w in writes}:
             info = (snapshot.layout or {}).get(tab)
-            needed = max(w.column for w in writes if w.tab == tab)
-            if info and info.get("columns") and needed > info["columns"]:
+            if not info:
+                continue
+            for dimension, size, needed in (
+                ("COLUMNS", info.get("columns"), max(w.column for w in writes if w.tab == tab)),
+                ("ROWS", info.get("rows"), max(w.row for w in writes if w.tab == tab)),
+            ):
+                if not size or needed <= size:
+                    continue
                 if info.get("sheetId") is None:  # known only from a metadata read
                     layout, _ = self.metadata(snapshot.ref)
                     info["sheetId"] = layout[tab]["sheetId"]
-                requests_.append({"appendDimension": {"sheetId": info["sheetId"], "dimension": "COLUMNS",
-                                                      "length": needed - info["columns"]}})
-                info["columns"] = needed
+                requests_.append({"appendDimension": {"sheetId": info["sheetId"], "dimension": dimension,
+                                                      "length": needed - size}})
+                info["columns" if dimension == "COLUMNS" else "rows"] = needed
         if requests_:
             self._call("sheets.write", snapshot.ref, self.http.batch_update, key, {"requests": requests_})
 

@@ -21,6 +21,13 @@ class XlsxBackend:
         """Each file's modification time and size, looked up when asked: free."""
         return self
 
+    def current_version(self, ref):
+        """The version of one workbook now (before reading it to write)."""
+        version = self.get(ref)
+        if isinstance(version, WorkbookUnavailable):
+            raise version
+        return version
+
     def get(self, ref):
         try:
             path = self.path(ref)

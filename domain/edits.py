@@ -1,0 +1,164 @@
+"""Browser edits: saved with their outbox entry in one transaction, never lost.
+
+An edit records what the editor saw. Against another browser edit, the row's
+version tells; against a sheet edit, the outbox compares the sheet's cell with
+what the editor saw before it writes (sync/outbox.py). Either way nothing is
+overwritten silently: a person chooses.
+"""
+from datetime import date
+
+from sqlalchemy import select
+
+from .dates import parse_date
+from .ids import format_id, id_prefix, next_number
+from .models import ActionRow, ImpactEntry, OutboxEntry, RowChange, utcnow
+from .status import normalise_status
+
+# The cells of an action row people may edit in the browser, by contract name.
+EDITABLE = {"status": "Status", "impact_to_date": "Impact to date", "lead": "Lead", "due": "Due"}
+IMPACT_FIELDS = {
+    "date": "Date", "action": "Action", "activity": "Activity", "summary": "Summary",
+    "strengths": "Strengths", "areas_to_develop": "Areas to develop", "recorded_by": "Recorded by",
+}
+
+
+class EditConflict(Exception):
+    """Someone else changed the same cells since the editor opened the form."""
+
+    def __init__(self, current, fields):
+        super().__init__("changed by someone else")
+        self.current = current  # {attr: the value now}
+        self.fields = fields  # the attrs both changed
+
+
+def sheet_text(attr, value):
+    """A value as the sheet holds it: UK dates, the status vocabulary, tidy text."""
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%Y")
+    text = str(value or "").replace("\r\n", "\n").strip()
+    if attr == "status":
+        return normalise_status(text)[0]
+    if attr in ("due", "date"):
+        day = parse_date(text)
+        return day.strftime("%d/%m/%Y") if day else text
+    return text
+
+
+def same(attr, a, b):
+    return sheet_text(attr, a) == sheet_text(attr, b)
+
+
+def editable_values(row):
+    """{attr: value as the sheet shows it} of the row's editable cells."""
+    return {attr: sheet_text(attr, getattr(row, attr)) for attr in EDITABLE}
+
+
+def _record(session, table, row_id, field, old, new, source, who):
+    session.add(RowChange(table=table, row_id=row_id, field=field, old=old or "", new=new or "", source=source, who=who))
+
+
+def _set_cell(row, attr, text):
+    if attr == "due":
+        day = parse_date(text)
+        row.due, row.due_date = (day.isoformat(), day) if day else (text, None)
+    else:
+        setattr(row, attr, text)
+
+
+def edit_action_row(session, row, who, changes, seen, seen_version, user_id=None):
+    """Apply ``changes`` ({attr: new}) made from ``seen`` at ``seen_version``.
+
+    Returns the outbox entry (None when nothing changed). Raises EditConflict
+    when another edit since touched the same cells differently.
+    """
+    current = editable_values(row)
+    changes = {attr: sheet_text(attr, value) for attr, value in changes.items() if attr in EDITABLE}
+    changed = {attr: new for attr, new in changes.items() if not same(attr, new, seen.get(attr, current[attr]))}
+    if row.version != seen_version:
+        clashes = [a for a in changed if not same(a, current[a], seen.get(a)) and not same(a, current[a], changed[a])]
+        if clashes:
+            raise EditConflict(current, clashes)
+    changed = {attr: new for attr, new in changed.items() if not same(attr, new, current[attr])}
+    if not changed:
+        return None
+    for attr, new in changed.items():
+        _record(session, "action_row", row.id, attr, current[attr], new, "browser", who)
+        _set_cell(row, attr, new)
+    row.last_updated = date.today().strftime("%d/%m/%Y")
+    row.version += 1
+    row.changed_at = utcnow()
+    entry = OutboxEntry(
+        workbook_id=row.workbook_id, kind="edit", tab="Action plan", sheet_id=row.sheet_id, row_id=row.id,
+        fields={attr: {"seen": current[attr], "new": new} for attr, new in changed.items()},
+        created_by=who, created_by_id=user_id,
+    )
+    session.add(entry)
+    return entry
+
+
+def add_impact_entry(session, workbook, who, values, user_id=None):
+    """A new impact-log row, shown at once and written to the sheet by the outbox.
+
+    Its ID is given now, so that a retried write can tell it already landed.
+    """
+    prefix = id_prefix(workbook.code, "Impact log")
+    known = set(session.scalars(select(ImpactEntry.sheet_id).where(ImpactEntry.workbook_id == workbook.id)))
+    sheet_id = format_id(prefix, next_number(prefix, known))
+    values = dict(values, recorded_by=who)
+    entry = ImpactEntry(workbook_id=workbook.id, sheet_id=sheet_id, sheet_row=0, **values)
+    session.add(entry)
+    session.flush()
+    _record(session, "impact_entry", entry.id, "", "", values.get("summary", ""), "browser", who)
+    outbox = OutboxEntry(
+        workbook_id=workbook.id, kind="add", tab="Impact log", sheet_id=sheet_id, row_id=entry.id,
+        fields={attr: sheet_text(attr, value) for attr, value in values.items()},
+        created_by=who, created_by_id=user_id,
+    )
+    session.add(outbox)
+    return entry, outbox
+
+
+def keep_mine(session, entry, who):
+    """In a conflict: write the browser's values after all, over what the sheet has now."""
+    for attr, sheet_value in (entry.sheet_values or {}).items():
+        if attr in entry.fields:
+            entry.fields = {**entry.fields, attr: {"seen": sheet_value, "new": entry.fields[attr]["new"]}}
+            _record(session, "action_row", entry.row_id, attr, sheet_value, entry.fields[attr]["new"], "conflict",
+                    f"{who} kept the browser's value")
+    entry.state, entry.reason, entry.attempts, entry.next_attempt_at = "waiting", "", 0, utcnow()
+
+
+def take_sheet(session, entry, who):
+    """In a conflict: keep the sheet's values; the browser's are dropped (the history keeps them)."""
+    row = session.get(ActionRow, entry.row_id)
+    for attr, sheet_value in (entry.sheet_values or {}).items():
+        if attr in entry.fields and row is not None:
+            _record(session, "action_row", row.id, attr, entry.fields[attr]["new"], sheet_value, "conflict",
+                    f"{who} took the sheet's value")
+            _set_cell(row, attr, sheet_value)
+    if row is not None:
+        row.version += 1
+    entry.state, entry.reason, entry.done_at = "dropped", f"Dropped by {who}: the sheet's values were kept.", utcnow()
+
+
+def discard(session, entry, who):
+    """Give up an edit that cannot land (its row left the sheet). It stays in the history."""
+    entry.state, entry.reason, entry.done_at = "dropped", f"Discarded by {who}.", utcnow()
+
+
+def pending_for_rows(session, row_ids):
+    """{row id: its latest unfinished outbox entry} for the rows shown on a page."""
+    if not row_ids:
+        return {}
+    entries = session.scalars(
+        select(OutboxEntry)
+        .where(OutboxEntry.kind == "edit", OutboxEntry.row_id.in_(row_ids), OutboxEntry.state.in_(OutboxEntry.PENDING))
+        .order_by(OutboxEntry.id)
+    )
+    return {e.row_id: e for e in entries}
+
+
+def history(session, table, row_id):
+    return session.scalars(
+        select(RowChange).where(RowChange.table == table, RowChange.row_id == row_id).order_by(RowChange.at.desc(), RowChange.id.desc())
+    ).all()

@@ -1,0 +1,23 @@
+"""Row IDs the app gives: BR-A007 (school BR, action row), J-A001 (joint plan)…
+
+IDs are never reused: a new number is one above every ID the table has had.
+"""
+import re
+
+from .models import JOINT
+
+TABLE_LETTERS = {"Action plan": "A", "Impact log": "I", "SIP priorities": "S"}
+
+
+def id_prefix(workbook_code, tab):
+    return f"{'J' if workbook_code == JOINT else workbook_code}-{TABLE_LETTERS[tab]}"
+
+
+def next_number(prefix, known_ids):
+    """One above the highest number any of ``known_ids`` carries after ``prefix``."""
+    pattern = re.compile(re.escape(prefix) + r"(\d+)$", re.IGNORECASE)
+    return 1 + max((int(m.group(1)) for i in known_ids if i and (m := pattern.match(i))), default=0)
+
+
+def format_id(prefix, number):
+    return f"{prefix}{number:03d}"

@@ -1,0 +1,206 @@
+"""The outbox: browser edits written to the sheet, once, without overwriting anyone.
+
+For each workbook with waiting edits: note its version, read the tabs concerned
+in one batched read, find every row by its ID (never by a remembered row
+number), compare each cell with what the editor saw, and write the cells that
+can be written in one batched request of raw values. Then:
+
+- the sheet already holds the new value: done (a retried write that had landed);
+- the sheet holds neither what the editor saw nor what they wrote: conflict, a
+  person chooses;
+- the row is gone from the sheet: stuck, a person decides;
+- the sheet cannot be reached, or its structure changed: wait, retried with backoff.
+"""
+import logging
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import func, select
+
+from domain.edits import EDITABLE, IMPACT_FIELDS, same, sheet_text
+from domain.models import ImpactEntry, OutboxEntry, Workbook, utcnow
+
+from . import lock
+from .backends import CellWrite, WorkbookBusy, WorkbookUnavailable
+from .contract import ACTION_PLAN, IMPACT_LOG, TabSelection
+from .parse import TableUnreadable, find_tab, parse_table
+
+log = logging.getLogger(__name__)
+OUTBOX_LOCK = 2
+TABLES = {ACTION_PLAN.tab: ACTION_PLAN, IMPACT_LOG.tab: IMPACT_LOG}
+MAX_BACKOFF = timedelta(minutes=30)
+
+
+@dataclass
+class DrainResult:
+    entry_id: int
+    code: str
+    sheet_id: str
+    state: str
+    reason: str = ""
+
+    def line(self):
+        return f"{self.entry_id:>5} {self.code:<8} {self.sheet_id:<10} {self.state:<9} {self.reason}".rstrip()
+
+
+def drain(session, backend, only_due=True):
+    """Try every waiting edit (those due, unless ``only_due`` is False); a result each.
+
+    Returns None if another process is draining the outbox right now.
+    """
+    holder = lock.new_holder()
+    if not lock.acquire(session, holder, lock_id=OUTBOX_LOCK):
+        return None
+    try:
+        query = select(OutboxEntry).where(OutboxEntry.state == "waiting")
+        if only_due:
+            query = query.where(OutboxEntry.next_attempt_at <= utcnow())
+        entries = session.scalars(query.order_by(OutboxEntry.id)).all()
+        by_workbook = {}
+        for entry in entries:
+            by_workbook.setdefault(entry.workbook_id, []).append(entry)
+        results = []
+        for workbook_id, group in by_workbook.items():
+            workbook = session.get(Workbook, workbook_id)
+            try:
+                _drain_workbook(session, backend, workbook, group)
+            except Exception as error:  # one workbook's trouble must not stop the others
+                log.exception("outbox for %s failed", workbook.code)
+                _retry_later(group, f"Unexpected error: {error}")
+            session.commit()
+            results += [DrainResult(e.id, workbook.code, e.sheet_id, e.state, e.reason) for e in group]
+            lock.renew(session, holder, lock_id=OUTBOX_LOCK)
+        return results
+    finally:
+        lock.release(session, holder, lock_id=OUTBOX_LOCK)
+
+
+def _retry_later(entries, reason):
+    now = utcnow()
+    for entry in entries:
+        entry.attempts += 1
+        entry.reason = reason
+        entry.next_attempt_at = now + min(timedelta(seconds=30 * 2 ** (entry.attempts - 1)), MAX_BACKOFF)
+
+
+def _drain_workbook(session, backend, workbook, entries):
+    tables = [TABLES[tab] for tab in sorted({e.tab for e in entries})]
+    try:
+        version = backend.current_version(workbook.ref)
+        snapshot = backend.read(workbook.ref, workbook.layout, TabSelection(tables))
+        snapshot.version = version
+    except WorkbookUnavailable as error:
+        _retry_later(entries, f"{error.message} {error.fix}".strip())
+        return
+    parsed = {}
+    for table in tables:
+        title = find_tab(snapshot.tabs, table)
+        if title is None:
+            parsed[table.tab] = f"The workbook has no '{table.tab}' tab any more."
+            continue
+        try:
+            parsed[table.tab] = parse_table(table, title, snapshot.tabs[title])
+        except TableUnreadable as error:
+            parsed[table.tab] = f"The '{title}' tab cannot be read: {error.problem.message}"
+
+    writes, landing, next_row = [], [], {}
+    for entry in entries:
+        table = parsed[entry.tab]
+        if isinstance(table, str):
+            _pause(entry, table)
+            continue
+        if table.id_column is None:
+            _pause(entry, f"The '{table.title}' tab has no ID column any more, so rows cannot be found.")
+            continue
+        planned = _plan_edit(table, entry) if entry.kind == "edit" else _plan_add(table, entry, snapshot, next_row)
+        if planned:
+            writes += planned
+            landing.append(entry)
+    if not writes:
+        return
+    try:
+        backend.write_cells(snapshot, writes)
+    except WorkbookBusy as error:
+        _retry_later(landing, f"{error.message} {error.fix}".strip())
+        return
+    except WorkbookUnavailable as error:
+        _retry_later(landing, f"{error.message} {error.fix}".strip())
+        return
+    now = utcnow()
+    for entry in landing:
+        entry.state, entry.reason, entry.done_at = "done", "", now
+        if entry.kind == "add":
+            impact = session.get(ImpactEntry, entry.row_id)
+            if impact is not None:
+                impact.sheet_row = entry.fields.get("_row", 0)
+
+
+def _pause(entry, why):
+    """The sheet's structure changed: wait (and say so) instead of writing to the wrong place."""
+    _retry_later([entry], f"Paused: {why} Writes to this sheet wait until it is put right.")
+
+
+def _find(table, sheet_id):
+    return next((row for row in table.rows if row.sheet_id == sheet_id), None)
+
+
+def _plan_edit(table, entry):
+    """The cell writes for an edit, or [] when it is done, in conflict, stuck or paused."""
+    row = _find(table, entry.sheet_id)
+    if row is None:
+        entry.state = "stuck"
+        entry.reason = (f"The row {entry.sheet_id} is no longer in the sheet (deleted, or its ID changed). "
+                        "Put the row back, or discard this edit.")
+        return []
+    missing = [EDITABLE[a] for a in entry.fields if a not in table.columns]
+    if missing:
+        _pause(entry, f"The '{table.title}' tab has no {', '.join(repr(m) for m in missing)} column.")
+        return []
+    now_in_sheet = {attr: sheet_text(attr, row.values.get(attr, "")) for attr in entry.fields}
+    if all(same(a, now_in_sheet[a], f["new"]) for a, f in entry.fields.items()):
+        entry.state, entry.reason, entry.done_at = "done", "Already in the sheet.", utcnow()
+        return []
+    clashes = [a for a, f in entry.fields.items()
+               if not same(a, now_in_sheet[a], f["seen"]) and not same(a, now_in_sheet[a], f["new"])]
+    if clashes:
+        entry.state = "conflict"
+        entry.sheet_values = now_in_sheet
+        entry.reason = "Changed in the sheet by someone else: " + ", ".join(EDITABLE[a] for a in clashes) + "."
+        return []
+    writes = [
+        CellWrite(table.title, row.number, table.columns[attr] + 1, field["new"])
+        for attr, field in entry.fields.items()
+        if not same(attr, now_in_sheet[attr], field["new"])
+    ]
+    if "last_updated" in table.columns:
+        writes.append(CellWrite(table.title, row.number, table.columns["last_updated"] + 1,
+                                date.today().strftime("%d/%m/%Y")))
+    return writes
+
+
+def _plan_add(table, entry, snapshot, next_row):
+    """The cell writes that append a new impact-log row, unless its ID is already there."""
+    if _find(table, entry.sheet_id) is not None:
+        entry.state, entry.reason, entry.done_at = "done", "Already in the sheet.", utcnow()
+        return []
+    missing = [IMPACT_FIELDS[a] for a in ("date", "summary") if a not in table.columns]
+    if missing:
+        _pause(entry, f"The '{table.title}' tab has no {', '.join(repr(m) for m in missing)} column.")
+        return []
+    if table.title not in next_row:
+        next_row[table.title] = max(len(snapshot.tabs[table.title]), table.header_row) + 1
+    number = next_row[table.title]
+    next_row[table.title] += 1
+    entry.fields = {**entry.fields, "_row": number}
+    writes = [CellWrite(table.title, number, table.id_column + 1, entry.sheet_id)]
+    writes += [
+        CellWrite(table.title, number, table.columns[attr] + 1, value)
+        for attr, value in entry.fields.items()
+        if attr in table.columns and attr != "sheet_id" and value
+    ]
+    return writes
+
+
+def waiting_count(session):
+    """Browser edits not yet in the sheet (waiting, in conflict or stuck)."""
+    return session.scalar(select(func.count(OutboxEntry.id)).where(OutboxEntry.state.in_(OutboxEntry.PENDING))) or 0
