@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from domain.models import ActionRow, ImpactEntry, Objective, School, SipPriority, Workbook, utcnow
+from domain.models import ActionRow, ImpactEntry, Objective, OutboxEntry, RowChange, School, SipPriority, Workbook, utcnow
 
 from .contract import ACTION_PLAN, IMPACT_LOG, SIP_PRIORITIES
 
@@ -33,14 +33,31 @@ class Counts:
         return self
 
 
-def reconcile_table(session, workbook, parsed, ready_rows):
+def pending_edits(session, workbook):
+    """Browser edits not yet in the sheet: ({sheet ID: attrs being edited}, {IDs being added})."""
+    edits, adds = {}, set()
+    for entry in session.scalars(
+        select(OutboxEntry).where(OutboxEntry.workbook_id == workbook.id, OutboxEntry.state.in_(OutboxEntry.PENDING))
+    ):
+        if entry.kind == "edit":
+            edits.setdefault(entry.sheet_id, set()).update(entry.fields)
+        else:
+            adds.add(entry.sheet_id)
+    return edits, adds
+
+
+def reconcile_table(session, workbook, parsed, ready_rows, pending=({}, set())):
     """Store ``ready_rows`` (valid rows with IDs) of ``parsed`` for ``workbook``.
 
     Rows of the table that the sheet still has but cannot be read (invalid, or
     waiting on a duplicate ID) are in ``parsed.rows`` and stay as they were,
-    marked stale. Rows whose IDs are in neither are archived.
+    marked stale. Rows whose IDs are in neither are archived, except rows a
+    browser has just added. Cells with a browser edit on its way to the sheet
+    keep the browser's value: the outbox settles them with the sheet.
     """
     model = MODELS[parsed.table.tab]
+    table_name = model.__tablename__
+    pending_cells, pending_adds = pending
     existing = {
         record.sheet_id: record
         for record in session.scalars(select(model).where(model.workbook_id == workbook.id))
@@ -59,33 +76,62 @@ def reconcile_table(session, workbook, parsed, ready_rows):
             counts.added += 1
             continue
         came_back = record.archived_at is not None
-        if _apply(record, row) or came_back or record.stale:
+        changed, changes = _apply(record, row, skip=pending_cells.get(row.sheet_id, ()))
+        if came_back:
+            changes.append(("", "archived", "back in the sheet"))
+        if changed or came_back or record.stale:
             record.changed_at = now
             counts.changed += 1
+            if hasattr(record, "version"):
+                record.version += 1  # a browser edit from before this meets it
+        session.flush()
+        for field, old, new in changes:
+            session.add(RowChange(table=table_name, row_id=record.id, field=field, old=old, new=new,
+                                  source="sheet", who="the sheet"))
         record.archived_at = None
         record.stale = False
 
     still_in_sheet = {row.sheet_id for row in parsed.rows if row.sheet_id}
     for sheet_id, record in existing.items():
-        if sheet_id in ready_ids:
+        if sheet_id in ready_ids or sheet_id in pending_adds:
             continue
         if sheet_id in still_in_sheet:
             record.stale = True  # its last good version stays visible, marked stale
         elif record.archived_at is None:
             record.archived_at = now
             counts.archived += 1
+            session.add(RowChange(table=table_name, row_id=record.id, field="", old="in the sheet",
+                                  new="archived", source="sheet", who="the sheet"))
     return counts
 
 
-def _apply(record, row):
-    """Copy a sheet row onto a record; True if anything a person would see changed."""
-    changed = False
+# Columns whose changes are not worth a line in a row's history.
+_UNAUDITED = {"extra", "objective_refs", "due_date", "last_updated"}
+
+
+def _apply(record, row, skip=()):
+    """Copy a sheet row onto a record, but for the ``skip`` attrs.
+
+    Returns (changed, audit): whether anything a person would see changed, and
+    [(attr, old, new)] worth a line in the row's history.
+    """
+    changed, audit = False, []
     values = dict(row.values, extra=row.extra, sheet_row=row.number)
     for attr, value in values.items():
-        if getattr(record, attr) != value:
-            changed = changed or attr != "sheet_row"
-            setattr(record, attr, value)
-    return changed
+        old = getattr(record, attr)
+        if attr in skip or old == value:
+            continue
+        setattr(record, attr, value)
+        if attr == "sheet_row":
+            continue  # rows move; that is not a change
+        changed = True
+        if attr not in _UNAUDITED:
+            audit.append((attr, _text(old), _text(value)))
+    return changed, audit
+
+
+def _text(value):
+    return "" if value is None else str(value)
 
 
 def reconcile_objectives(session, parsed):

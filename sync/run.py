@@ -18,7 +18,7 @@ from . import lock
 from .backends import CellWrite, WorkbookBusy, WorkbookUnavailable
 from .contract import ACTION_PLAN, OBJECTIVES, PARTNERSHIP_TABLES, SCHOOL_TABLES, SCHOOLS, TabSelection
 from .parse import Problem, TableUnreadable, find_tab, parse_table
-from .reconcile import MODELS, reconcile_objectives, reconcile_schools, reconcile_table
+from .reconcile import MODELS, pending_edits, reconcile_objectives, reconcile_schools, reconcile_table
 
 log = logging.getLogger(__name__)
 
@@ -293,8 +293,9 @@ def _store_id_tables(session, backend, workbook, snapshot, tables, result):
     for parsed, row in waiting:
         if row in ready[parsed.table.tab]:
             row.sheet_id = row.new_id
+    pending = pending_edits(session, workbook)
     for parsed in tables:
-        result.add(reconcile_table(session, workbook, parsed, ready[parsed.table.tab]))
+        result.add(reconcile_table(session, workbook, parsed, ready[parsed.table.tab], pending))
     return problems
 
 

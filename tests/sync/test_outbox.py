@@ -1,0 +1,183 @@
+"""Browser edits reaching the sheet: exactly the cells, found by ID, never over someone else's."""
+import pytest
+from sqlalchemy import select
+
+from domain.edits import add_impact_entry, edit_action_row, editable_values, keep_mine, take_sheet
+from domain.models import ImpactEntry, OutboxEntry, RowChange, Workbook
+from sync.outbox import drain
+
+from .conftest import actions
+
+
+def edit(session, code, sheet_id, **changes):
+    row = actions(session, code)[sheet_id]
+    entry = edit_action_row(session, row, "Jo Teacher", changes, editable_values(row), row.version)
+    session.commit()
+    return entry
+
+
+def header(sheet, tab):
+    return sheet.rows(tab)[0]
+
+
+def cell(sheet, tab, sheet_id, column):
+    rows = sheet.rows(tab)
+    col = rows[0].index(column)
+    return next(r[col] for r in rows[1:] if r[0] == sheet_id)
+
+
+@pytest.fixture
+def synced(sync):
+    sync()
+
+
+def test_an_edit_writes_exactly_its_cells_and_last_updated(session, backend, synced, bank_road):
+    before = {r[0]: r for r in bank_road.rows("Action plan")}
+    entry = edit(session, "BR", "BR-A003", status="Behind", lead="Jo Teacher")
+    assert entry.state == "waiting"
+    [result] = drain(session, backend)
+    assert result.state == "done"
+    after = {r[0]: r for r in bank_road.rows("Action plan")}
+    assert cell(bank_road, "Action plan", "BR-A003", "Status") == "Behind"
+    assert cell(bank_road, "Action plan", "BR-A003", "Lead") == "Jo Teacher"
+    changed = [i for i, (a, b) in enumerate(zip(before["BR-A003"], after["BR-A003"])) if a != b]
+    assert [header(bank_road, "Action plan")[i] for i in changed] == ["Lead", "Status", "Last updated"]
+    assert {k: v for k, v in after.items() if k != "BR-A003"} == {k: v for k, v in before.items() if k != "BR-A003"}
+
+
+def test_the_row_is_found_by_its_id_after_the_sheet_was_sorted(session, backend, synced, bank_road):
+    edit(session, "BR", "BR-A003", status="Complete")
+
+    def reverse(sheet):
+        rows = [[c.value for c in r] for r in sheet.iter_rows(min_row=2)]
+        for offset, values in enumerate(reversed(rows)):
+            for col, value in enumerate(values, start=1):
+                sheet.cell(row=2 + offset, column=col).value = value
+
+    bank_road.edit("Action plan", reverse)
+    drain(session, backend)
+    assert cell(bank_road, "Action plan", "BR-A003", "Status") == "Complete"
+    assert cell(bank_road, "Action plan", "BR-A006", "Status") == "On track"
+
+
+def test_a_sheet_edit_meanwhile_is_a_conflict_and_nothing_is_written(session, backend, synced, bank_road):
+    entry = edit(session, "BR", "BR-A003", status="Behind")
+    bank_road.edit("Action plan", lambda s: setattr(s.cell(row=4, column=10), "value", "Complete"))
+    [result] = drain(session, backend)
+    assert result.state == "conflict" and "Changed in the sheet by someone else: Status" in result.reason
+    assert entry.sheet_values["status"] == "Complete"
+    assert cell(bank_road, "Action plan", "BR-A003", "Status") == "Complete"
+
+    keep_mine(session, entry, "Carole Clemens")
+    session.commit()
+    [result] = drain(session, backend)
+    assert result.state == "done"
+    assert cell(bank_road, "Action plan", "BR-A003", "Status") == "Behind"
+
+
+def test_taking_the_sheets_value_drops_the_edit_and_keeps_it_in_history(session, backend, synced, bank_road):
+    entry = edit(session, "BR", "BR-A003", status="Behind")
+    bank_road.edit("Action plan", lambda s: setattr(s.cell(row=4, column=10), "value", "Complete"))
+    drain(session, backend)
+    take_sheet(session, entry, "Carole Clemens")
+    session.commit()
+    row = actions(session, "BR")["BR-A003"]
+    assert row.status == "Complete" and entry.state == "dropped"
+    trail = [(c.field, c.old, c.new, c.source) for c in session.scalars(select(RowChange).where(RowChange.row_id == row.id))]
+    assert ("status", "At risk", "Behind", "browser") in trail
+    assert ("status", "Behind", "Complete", "conflict") in trail
+    assert drain(session, backend) == []
+
+
+def test_a_sheet_edit_to_another_cell_is_no_conflict(session, backend, synced, bank_road):
+    edit(session, "BR", "BR-A003", status="Behind")
+    bank_road.edit("Action plan", lambda s: setattr(s.cell(row=4, column=8), "value", "Typed in the sheet"))
+    [result] = drain(session, backend)
+    assert result.state == "done"
+    assert cell(bank_road, "Action plan", "BR-A003", "Lead") == "Typed in the sheet"
+    assert cell(bank_road, "Action plan", "BR-A003", "Status") == "Behind"
+
+
+def test_a_sync_before_the_write_keeps_the_browsers_value(session, backend, sync, synced, bank_road):
+    edit(session, "BR", "BR-A003", status="Behind")
+    bank_road.edit("Action plan", lambda s: setattr(s.cell(row=4, column=8), "value", "New lead"))
+    sync()
+    row = actions(session, "BR")["BR-A003"]
+    assert row.status == "Behind" and row.lead == "New lead"
+    sheet_changes = session.scalars(select(RowChange).where(RowChange.row_id == row.id, RowChange.source == "sheet")).all()
+    assert [(c.field, c.old, c.new) for c in sheet_changes] == [("lead", "EHWB lead", "New lead")]
+
+
+def test_a_deleted_row_leaves_the_edit_stuck_for_a_person(session, backend, synced, bank_road):
+    edit(session, "BR", "BR-A003", status="Behind")
+    bank_road.edit("Action plan", lambda s: s.delete_rows(4))
+    [result] = drain(session, backend)
+    assert result.state == "stuck" and "no longer in the sheet" in result.reason
+
+
+def test_a_renamed_column_or_a_missing_id_column_pauses_writes(session, backend, synced, bank_road):
+    entry = edit(session, "BR", "BR-A003", status="Behind")
+    bank_road.edit("Action plan", lambda s: setattr(s.cell(row=1, column=10), "value", "Progress notes"))
+    before = bank_road.rows("Action plan")
+    [result] = drain(session, backend)
+    assert result.state == "waiting" and result.reason.startswith("Paused: The 'Action plan' tab has no 'Status' column")
+    assert bank_road.rows("Action plan") == before and entry.attempts == 1
+    bank_road.edit("Action plan", lambda s: s.delete_cols(1))
+    entry.next_attempt_at = entry.created_at
+    session.commit()
+    [result] = drain(session, backend)
+    assert "no ID column" in result.reason
+
+
+def test_a_missing_or_locked_workbook_keeps_the_edit_waiting_with_its_reason(session, backend, synced, workbook_dir):
+    entry = edit(session, "BR", "BR-A003", status="Behind")
+    (workbook_dir / ".~lock.bank-road.xlsx#").write_text("x")
+    [result] = drain(session, backend)
+    assert result.state == "waiting" and "open in another program" in result.reason
+    assert drain(session, backend) == []  # not due again yet: backoff
+    (workbook_dir / ".~lock.bank-road.xlsx#").unlink()
+    (workbook_dir / "bank-road.xlsx").rename(workbook_dir / "gone.xlsx")
+    [result] = drain(session, backend, only_due=False)
+    assert "was not found" in result.reason and entry.attempts == 2
+    (workbook_dir / "gone.xlsx").rename(workbook_dir / "bank-road.xlsx")
+    [result] = drain(session, backend, only_due=False)
+    assert result.state == "done"
+
+
+def test_an_impact_entry_is_appended_once_with_its_id(session, backend, sync, synced, bank_road):
+    workbook = session.scalar(select(Workbook).where(Workbook.code == "BR"))
+    from datetime import date
+
+    entry, outbox = add_impact_entry(session, workbook, "Jo Teacher", {
+        "date": date(2026, 11, 20), "action": "BR-A003", "activity": "CPD", "summary": "=Twilight on attachment",
+        "strengths": "• Good turnout", "areas_to_develop": "Follow up",
+    })
+    session.commit()
+    assert entry.sheet_id == "BR-I005"
+    sync()  # a sync before the write must not archive the new entry
+    assert session.get(ImpactEntry, entry.id).archived_at is None
+    [result] = drain(session, backend)
+    assert result.state == "done"
+    rows = bank_road.rows("Impact log")
+    assert rows[-1][:5] == ["BR-I005", "20/11/2026", "BR-A003", "CPD", "=Twilight on attachment"]
+    assert rows[-1][7] == "Jo Teacher"
+    outbox.state = "waiting"  # as if the write had timed out after landing
+    session.commit()
+    [result] = drain(session, backend, only_due=False)
+    assert result.state == "done" and result.reason == "Already in the sheet."
+    assert len(bank_road.rows("Impact log")) == len(rows)
+
+
+def test_two_browser_edits_of_the_same_cell_meet_instead_of_overwriting(session, synced):
+    from domain.edits import EditConflict
+
+    row = actions(session, "BR")["BR-A003"]
+    seen, version = editable_values(row), row.version
+    edit_action_row(session, row, "First editor", {"status": "Behind"}, seen, version)
+    with pytest.raises(EditConflict) as clash:
+        edit_action_row(session, row, "Second editor", {"status": "Complete"}, seen, version)
+    assert clash.value.fields == ["status"] and clash.value.current["status"] == "Behind"
+    # Another cell of the same row is no clash: both edits stand.
+    assert edit_action_row(session, row, "Second editor", {"lead": "Second editor"}, seen, version) is not None
+    assert session.scalar(select(OutboxEntry).where(OutboxEntry.created_by == "Second editor")).fields == {
+        "lead": {"seen": "EHWB lead", "new": "Second editor"}}
