@@ -7,6 +7,8 @@ from sqlalchemy import select
 from config import TestConfig
 from domain.models import School, User
 from domain.passwords import hash_password
+from sheets_emulator import Emulator, EmulatorServer, Store
+from sheets_emulator.workbooks import load_partnership
 from sync.demo import write_demo_workbooks
 from webapp import create_app
 from webapp.extensions import db
@@ -32,6 +34,17 @@ def workbook_dir(tmp_path):
     folder = tmp_path / "workbooks"
     write_demo_workbooks(folder)
     return folder
+
+
+@pytest.fixture
+def emulator(workbook_dir):
+    """The Sheets/Drive stand-in on loopback, holding the demo partnership."""
+    emulator = Emulator(Store())
+    emulator.partnership_url = load_partnership(emulator.store, workbook_dir)
+    server = EmulatorServer(emulator).start()
+    emulator.host = server.host
+    yield emulator
+    server.stop()
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
 from domain.models import ActionRow, Base, Workbook
+from sync.backends.google import GoogleBackend, make_client
 from sync.backends.workbook import XlsxBackend
 from sync.run import run_sync
 
@@ -71,3 +72,32 @@ def actions(session, code, archived=False):
         query = query.where(ActionRow.archived_at.is_(None))
     session.expire_all()
     return {row.sheet_id: row for row in session.scalars(query)}
+
+
+BR, WL, JOINT = "demo-bank-road-0000000000", "demo-william-lilley-0000000000", "demo-partnership-0000000000"
+
+
+def make_google_backend(emulator, timeout=2, **options):
+    """Real gspread pointed at the stand-in; no pacing and quick retries unless asked."""
+    client, email = make_client(emulator_host=emulator.host, timeout=(2, timeout))
+    settings = dict(reads_per_minute=None, writes_per_minute=None, attempts=4, max_retry_seconds=30,
+                    retry_base_seconds=0.01)
+    settings.update(options)
+    return GoogleBackend(client, email, **settings)
+
+
+@pytest.fixture
+def google_backend(emulator):
+    return make_google_backend(emulator)
+
+
+@pytest.fixture
+def gsync(session, google_backend, emulator):
+    """Run one sync through the Google backend; returns {code: result} and the report."""
+
+    def run(full=False):
+        emulator.reset_counts()
+        report = run_sync(session, google_backend, emulator.partnership_url, "test", full=full)
+        return {r.code: r for r in report.results}, report
+
+    return run

@@ -5,48 +5,17 @@ import pytest
 from sqlalchemy import func, select
 
 from domain.models import ActionRow, ImpactEntry, SyncRun, Workbook
-from sheets_emulator import Emulator, EmulatorServer, Fault, Store
-from sheets_emulator.workbooks import load_partnership
+from sheets_emulator import Fault
 from sync.backends import CellWrite, WorkbookBusy
-from sync.backends.google import EMULATOR_EMAIL, GoogleBackend, RateLimiter, make_client
+from sync.backends.google import EMULATOR_EMAIL, RateLimiter
 from sync.run import run_sync
 
-from .conftest import actions
-
-BR, WL, JOINT = "demo-bank-road-0000000000", "demo-william-lilley-0000000000", "demo-partnership-0000000000"
-
+from .conftest import BR, JOINT, WL, actions
+from .conftest import make_google_backend as make_backend
 
 @pytest.fixture
-def emulator(workbook_dir):
-    emulator = Emulator(Store())
-    emulator.partnership_url = load_partnership(emulator.store, workbook_dir)
-    server = EmulatorServer(emulator).start()
-    emulator.host = server.host
-    yield emulator
-    server.stop()
-
-
-def make_backend(emulator, timeout=2, **options):
-    client, email = make_client(emulator_host=emulator.host, timeout=(2, timeout))
-    settings = dict(reads_per_minute=None, writes_per_minute=None, attempts=4, max_retry_seconds=30,
-                    retry_base_seconds=0.01)
-    settings.update(options)
-    return GoogleBackend(client, email, **settings)
-
-
-@pytest.fixture
-def backend(emulator):
-    return make_backend(emulator)
-
-
-@pytest.fixture
-def gsync(session, backend, emulator):
-    def run(full=False):
-        emulator.reset_counts()
-        report = run_sync(session, backend, emulator.partnership_url, "test", full=full)
-        return {r.code: r for r in report.results}, report
-
-    return run
+def backend(google_backend):
+    return google_backend
 
 
 def calls(emulator):

@@ -2,19 +2,8 @@
 import pytest
 
 from config import TestConfig
-from sheets_emulator import Emulator, EmulatorServer, Store
-from sheets_emulator.workbooks import load_partnership, sheet_url
+from sheets_emulator.workbooks import sheet_url
 from webapp import create_app
-
-
-@pytest.fixture
-def emulator(workbook_dir):
-    emulator = Emulator(Store())
-    emulator.partnership_url = load_partnership(emulator.store, workbook_dir)
-    server = EmulatorServer(emulator).start()
-    emulator.host = server.host
-    yield emulator
-    server.stop()
 
 
 @pytest.fixture

@@ -1,0 +1,108 @@
+"""The outbox against the Sheets stand-in: faults, timeouts after the write landed, racing edits."""
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from domain.edits import add_impact_entry, edit_action_row, editable_values
+from domain.models import Workbook
+from sheets_emulator import Fault
+from sync.outbox import drain
+
+from .conftest import BR, actions
+from .conftest import make_google_backend as make_backend
+
+
+@pytest.fixture
+def backend(google_backend):
+    return google_backend
+
+
+@pytest.fixture
+def synced(gsync):
+    gsync()
+
+
+def edit(session, sheet_id, **changes):
+    row = actions(session, "BR")[sheet_id]
+    entry = edit_action_row(session, row, "Jo Teacher", changes, editable_values(row), row.version)
+    session.commit()
+    return entry
+
+
+def status_in_sheet(emulator, sheet_id):
+    rows = emulator.store.rows(BR, "Action plan")
+    col = rows[0].index("Status")
+    return next(r[col] for r in rows[1:] if r[0] == sheet_id)
+
+
+def test_edits_to_one_workbook_go_in_one_batched_write(session, backend, synced, emulator):
+    edit(session, "BR-A001", status="Behind")
+    edit(session, "BR-A002", status="Complete")
+    emulator.reset_counts()
+    results = drain(session, backend)
+    assert [r.state for r in results] == ["done", "done"]
+    # A Drive check of the version, one batched read, one batched write.
+    assert dict(emulator.calls) == {"drive": 2, "sheets.read": 1, "sheets.write": 1}
+    assert status_in_sheet(emulator, "BR-A001") == "Behind" and status_in_sheet(emulator, "BR-A002") == "Complete"
+
+
+def test_429_then_success(session, backend, synced, emulator):
+    edit(session, "BR-A001", status="Behind")
+    emulator.inject(Fault("sheets.write", status=429, times=1))
+    [result] = drain(session, backend)
+    assert result.state == "done" and status_in_sheet(emulator, "BR-A001") == "Behind"
+
+
+def test_repeated_500s_keep_the_edit_waiting_with_its_reason(session, backend, synced, emulator):
+    entry = edit(session, "BR-A001", status="Behind")
+    emulator.inject(Fault("sheets.write", status=500, times=100))
+    [result] = drain(session, backend)
+    assert result.state == "waiting" and "HTTP 500" in result.reason
+    assert entry.attempts == 1 and entry.next_attempt_at > entry.created_at
+    emulator.faults.clear()
+    [result] = drain(session, backend, only_due=False)
+    assert result.state == "done"
+
+
+def test_a_timeout_after_the_write_landed_does_not_write_twice(session, emulator, synced):
+    slow = make_backend(emulator, timeout=0.5, attempts=1)
+    workbook = session.scalar(select(Workbook).where(Workbook.code == "BR"))
+    add_impact_entry(session, workbook, "Jo Teacher", {"date": date(2026, 11, 20), "summary": "Network on writing"})
+    session.commit()
+    emulator.inject(Fault("sheets.write", delay=1.5, after_apply=True, times=1))
+    [result] = drain(session, slow)
+    assert result.state == "waiting" and "ReadTimeout" in result.reason  # it did land, though
+    rows_after_first = emulator.store.rows(BR, "Impact log")
+    assert rows_after_first[-1][0] == "BR-I005"
+    [result] = drain(session, slow, only_due=False)
+    assert result.state == "done" and result.reason == "Already in the sheet."
+    assert emulator.store.rows(BR, "Impact log") == rows_after_first
+
+
+def test_a_sheet_edit_racing_a_browser_edit_is_a_conflict(session, backend, synced, emulator):
+    entry = edit(session, "BR-A001", status="Behind")
+    emulator.store.edit(BR, "Action plan", 2, 10, "At risk")  # someone in the sheet, meanwhile
+    [result] = drain(session, backend)
+    assert result.state == "conflict" and entry.sheet_values["status"] == "At risk"
+    assert status_in_sheet(emulator, "BR-A001") == "At risk"
+
+
+def test_a_new_row_beyond_the_grid_grows_it(session, backend, synced, emulator):
+    sheet = emulator.store.spreadsheets[BR].sheet("Impact log")
+    sheet.rows = 5  # header and four entries fill the grid
+    workbook = session.scalar(select(Workbook).where(Workbook.code == "BR"))
+    add_impact_entry(session, workbook, "Jo Teacher", {"date": date(2026, 11, 21), "summary": "QA visit"})
+    session.commit()
+    [result] = drain(session, backend)
+    assert result.state == "done" and sheet.rows == 6
+    assert emulator.store.rows(BR, "Impact log")[5][:2] == ["BR-I005", "21/11/2026"]
+
+
+def test_after_the_write_a_sync_reads_the_workbook_once_and_changes_nothing(session, backend, synced, emulator, gsync):
+    gsync()
+    edit(session, "BR-A001", status="Behind")
+    drain(session, backend)
+    results, report = gsync()
+    assert results["BR"].changed == 0 and report.calls.get("sheets.read") == 1
+    assert actions(session, "BR")["BR-A001"].status == "Behind"
