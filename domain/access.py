@@ -28,3 +28,10 @@ def can_edit_plan(user, plan_code):
 def visible_school_codes(user, all_codes):
     """The school codes whose pages this user may open, in the order given."""
     return [code for code in all_codes if can_view_plan(user, code)]
+
+
+def can_resolve(user, entry, plan_code):
+    """Who chooses in a conflict: the editor, the school's heads, admins."""
+    if user.role == "admin" or (entry.created_by_id is not None and entry.created_by_id == user.id):
+        return True
+    return user.role == "head" and can_view_plan(user, plan_code)

@@ -146,16 +146,22 @@ def discard(session, entry, who):
     entry.state, entry.reason, entry.done_at = "dropped", f"Discarded by {who}.", utcnow()
 
 
-def pending_for_rows(session, row_ids):
-    """{row id: its latest unfinished outbox entry} for the rows shown on a page."""
+def latest_for_rows(session, kind, row_ids):
+    """{row id: its latest outbox entry}: what the page says of each row's way to the sheet.
+
+    An unfinished entry (waiting, conflict, stuck) wins over a later finished one.
+    """
     if not row_ids:
         return {}
     entries = session.scalars(
-        select(OutboxEntry)
-        .where(OutboxEntry.kind == "edit", OutboxEntry.row_id.in_(row_ids), OutboxEntry.state.in_(OutboxEntry.PENDING))
-        .order_by(OutboxEntry.id)
+        select(OutboxEntry).where(OutboxEntry.kind == kind, OutboxEntry.row_id.in_(row_ids)).order_by(OutboxEntry.id)
     )
-    return {e.row_id: e for e in entries}
+    latest = {}
+    for entry in entries:
+        current = latest.get(entry.row_id)
+        if current is None or entry.state in OutboxEntry.PENDING or current.state not in OutboxEntry.PENDING:
+            latest[entry.row_id] = entry
+    return latest
 
 
 def history(session, table, row_id):

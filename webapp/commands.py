@@ -7,23 +7,24 @@ import sys
 import click
 from flask import current_app
 from flask.cli import AppGroup
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from domain import plans
-from domain.models import User
+from domain.models import OutboxEntry, User
 from domain.users import UserError, add_user, deactivate, find_user
 from sync.contract import ACTION_PLAN, ACTION_PLAN_EXPORT_COLUMNS
 from sync.demo import PARTNERSHIP_FILE, write_demo_workbooks
 from sync.setup_check import KINDS, CheckResult, check_workbook, missing_headers, school_refs
 
 from .extensions import db
-from .syncing import backend_for, sync_now
+from .syncing import backend_for, drain_now, sync_now
 
 sync_cli = AppGroup("sync", help="Read the spreadsheets into the database.")
 users_cli = AppGroup("users", help="People who sign in.")
 export_cli = AppGroup("export", help="Data out, for scripts and spreadsheets.")
 demo_cli = AppGroup("demo", help="The demo partnership that `make run` serves.")
 sheets_cli = AppGroup("sheets", help="Check and set up the spreadsheets themselves.")
+outbox_cli = AppGroup("outbox", help="Browser edits on their way to the sheets.")
 
 DEMO_PASSWORD = "partnership-demo"  # the demo's only: printed by `make run`
 DEMO_USERS = [
@@ -212,6 +213,36 @@ def sheets_init(url, kind):
         click.echo("Nothing to add: every tab is there.")
 
 
+@outbox_cli.command("list")
+def outbox_list():
+    """Edits not yet in the sheet: ID, school, row ID, fields, state and reason."""
+    entries = db.session.scalars(
+        select(OutboxEntry).where(OutboxEntry.state.in_(OutboxEntry.PENDING)).order_by(OutboxEntry.id)
+    ).all()
+    for entry in entries:
+        fields = ",".join(f for f in entry.fields if not f.startswith("_")) if entry.kind == "edit" else "new row"
+        click.echo(f"{entry.id}\t{entry.workbook.code}\t{entry.sheet_id}\t{fields}\t{entry.state}\t{entry.reason}")
+    if not entries:
+        click.echo("Nothing waiting: every browser edit is in the sheets.")
+
+
+@outbox_cli.command("drain")
+def outbox_drain():
+    """Try every waiting edit now; a line per edit; exit 1 if any is still waiting or in conflict."""
+    results = drain_now(current_app, only_due=False)
+    if results is None:
+        click.echo("The outbox is being drained by another process; try again in a moment.", err=True)
+        sys.exit(1)
+    for result in results:
+        click.echo(result.line())
+    still = db.session.scalar(
+        select(func.count(OutboxEntry.id)).where(OutboxEntry.state.in_(OutboxEntry.PENDING))
+    )
+    if still:
+        click.echo(f"{still} edit{'s' if still != 1 else ''} not in the sheets yet.", err=True)
+        sys.exit(1)
+
+
 def register(app):
-    for group in (sync_cli, users_cli, export_cli, demo_cli, sheets_cli):
+    for group in (sync_cli, users_cli, export_cli, demo_cli, sheets_cli, outbox_cli):
         app.cli.add_command(group)

@@ -7,6 +7,7 @@ from domain.models import SyncRun
 
 from sync.backends.google import GoogleBackend, make_client
 from sync.backends.workbook import XlsxBackend
+from sync.outbox import drain
 from sync.run import run_sync
 
 from .extensions import db, scheduler
@@ -48,6 +49,21 @@ def sync_now(app, trigger, full=False, run_id=None):
 
 
 _executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-now")
+_outbox_executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="outbox")
+
+
+def drain_now(app, only_due=True):
+    """Write waiting browser edits to the sheets; a result per edit (None: already draining)."""
+    with app.app_context():
+        try:
+            return drain(db.session, backend_for(app), only_due=only_due)
+        finally:
+            db.session.remove()
+
+
+def request_drain(app):
+    """Straight after a save: write it to the sheet in the background."""
+    app.extensions["outbox_future"] = _outbox_executor.submit(drain_now, app)
 
 
 def request_sync(app, requested_by):
@@ -78,6 +94,7 @@ def start_scheduler(app):
         return
 
     def tick():
+        drain_now(app)  # edits first: the sync then reads the sheets with them in
         report = sync_now(app, "scheduler")
         if report.busy:
             log.info("sync skipped: another sync is running")

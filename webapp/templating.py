@@ -2,6 +2,9 @@
 import re
 from datetime import date, datetime
 
+from flask_login import current_user
+
+from domain.access import can_resolve as resolve_rule
 from domain.dates import uk
 from domain.status import chip
 
@@ -32,7 +35,13 @@ def due_text(row):
     return uk(row.due_date) if row.due_date else row.due
 
 
+def can_resolve(entry, plan):
+    """May the signed-in user choose in this conflict?"""
+    return resolve_rule(current_user, entry, plan.code)
+
+
 def register(app):
+    app.add_template_global(can_resolve)
     app.add_template_filter(bullets)
     app.add_template_filter(uk_date)
     app.add_template_filter(chip, "status_chip")

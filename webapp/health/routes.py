@@ -3,6 +3,7 @@ from flask import Blueprint, jsonify
 from sqlalchemy import text
 
 from domain import plans
+from sync.outbox import waiting_count
 
 from ..extensions import db
 
@@ -21,5 +22,5 @@ def healthz():
         database=True,
         last_successful_sync=last.isoformat() + "Z" if last else None,
         sheet_problems=plans.problem_total(db.session),
-        outbox_waiting=0,  # browser edits arrive with the write-back issue
+        outbox_waiting=waiting_count(db.session),
     )

@@ -9,6 +9,7 @@ from domain.models import ActionRow
 from ..extensions import db
 from ..hx import fragment, page, wants_fragment
 from ..syncs.routes import panel_context
+from .rows import rows_context
 
 bp = Blueprint("plans", __name__)
 
@@ -58,9 +59,9 @@ def plan(code):
         plan=plan,
         groups=plans.group_by_area(rows),
         count=len(rows),
-        objectives=plans.objectives(db.session),
         area=area,
         status=status,
+        **rows_context(plan, rows),
     )
     if wants_fragment("plan-rows"):
         # The filters asked for the rows alone; the address bar gets the tidy URL.
@@ -80,11 +81,12 @@ def row(code, row_id):
     record = db.session.get(ActionRow, row_id)
     if record is None or plan.workbook is None or record.workbook_id != plan.workbook.id:
         abort(404)
-    context = dict(plan=plan, row=record, objectives=plans.objectives(db.session))
+    context = dict(plan=plan, row=record, **rows_context(plan, [record]))
     if wants_fragment(f"row-{row_id}"):
-        # The row opens (or closes) in place; the keyboard stays on its toggle.
+        # The row opens (or closes) in place; the keyboard stays on the control used.
         expanded = request.args.get("view") != "summary"
-        return fragment(render_template("plans/_row.html", expanded=expanded, focus=True, **context))
+        focus = request.args.get("focus", "toggle")
+        return fragment(render_template("plans/_row.html", expanded=expanded, focus=focus, **context))
     return page(render_template("plans/row.html", **context))
 
 

@@ -1,0 +1,222 @@
+"""Editing through the web: who may, what is valid, and that nothing is lost or overwritten."""
+import re
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import func, select
+
+from domain.models import ActionRow, ImpactEntry, OutboxEntry, RowChange, Workbook
+from webapp.extensions import db
+
+from ..conftest import csrf_token, login
+
+
+def row_id(app, sheet_id):
+    with app.app_context():
+        return db.session.scalar(select(ActionRow.id).where(ActionRow.sheet_id == sheet_id))
+
+
+def form_fields(html):
+    """The form's fields as a browser would send them (inputs, selected options, textareas)."""
+    fields = dict(re.findall(r'<input[^>]*name="(\w+)"[^>]*value="([^"]*)"', html))
+    for name, body in re.findall(r'<select[^>]*name="(\w+)"[^>]*>(.*?)</select>', html, re.S):
+        chosen = re.search(r'<option selected value="([^"]*)"|<option value="([^"]*)" selected', body)
+        fields[name] = next(g for g in chosen.groups() if g is not None) if chosen else ""
+    for name, body in re.findall(r'<textarea[^>]*name="(\w+)"[^>]*>(.*?)</textarea>', html, re.S):
+        fields[name] = body.strip()
+    return fields
+
+
+def open_form(client, code, rid):
+    response = client.get(f"/plans/{code}/rows/{rid}/edit", headers={"HX-Request": "true", "HX-Target": f"row-{rid}"})
+    assert response.status_code == 200
+    return form_fields(response.get_data(as_text=True))
+
+
+def save(client, code, rid, fields, **changes):
+    data = dict(fields, **changes)
+    return client.post(f"/plans/{code}/rows/{rid}", data=data, headers={"HX-Request": "true", "HX-Target": f"row-{rid}"})
+
+
+def wait_for_outbox(app):
+    future = app.extensions.get("outbox_future")
+    if future:
+        future.result(timeout=30)
+
+
+def sheet_cell(workbook_dir, name, sheet_id, header):
+    book = load_workbook(workbook_dir / name, read_only=True)
+    rows = [list(r) for r in book["Action plan"].iter_rows(values_only=True)]
+    book.close()
+    head = next(r for r in rows if "ID" in r)
+    return next(r[head.index(header)] for r in rows if r[head.index("ID")] == sheet_id)
+
+
+def test_staff_edit_a_row_in_place_and_it_reaches_the_sheet(synced_app, client, workbook_dir):
+    rid = row_id(synced_app, "BR-A003")
+    login(client, "br_staff")
+    fields = open_form(client, "BR", rid)
+    assert fields["status"] == "At risk" and fields["seen_status"] == "At risk"
+    response = save(client, "BR", rid, fields, status="Behind", due="31/03/2027", lead="Jo = lead")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and html.lstrip().startswith(f'<article id="row-{rid}"')
+    assert '<span class="chip chip-red">Behind</span>' in html and "31 Mar 2027" in html
+    assert "Waiting to sync" in html or "Saved to the sheet" in html
+    assert 'autofocus>Edit' in html.replace("\n", "").replace("  ", "") or "autofocus" in html
+    wait_for_outbox(synced_app)
+    assert sheet_cell(workbook_dir, "bank-road.xlsx", "BR-A003", "Status") == "Behind"
+    assert sheet_cell(workbook_dir, "bank-road.xlsx", "BR-A003", "Due") == "31/03/2027"
+    assert sheet_cell(workbook_dir, "bank-road.xlsx", "BR-A003", "Lead") == "Jo = lead"
+    state = client.get(f"/plans/BR/rows/{rid}/sync-state", headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert "Saved to the sheet" in state and "every 3s" not in state
+    with synced_app.app_context():
+        trail = {(c.field, c.old, c.new, c.who) for c in db.session.scalars(select(RowChange).where(RowChange.row_id == rid))}
+    assert ("status", "At risk", "Behind", "staff") in trail and ("due", "Spring 2027", "31/03/2027", "staff") in trail
+
+
+@pytest.mark.parametrize("changes, message", [
+    ({"status": "Nearly there"}, "Not a valid choice"),
+    ({"due": "next week"}, "Give a date as day/month/year"),
+    ({"due": "31/02/2027"}, "Give a date as day/month/year"),
+    ({"lead": "x" * 201}, "Field cannot be longer than 200 characters"),
+])
+def test_invalid_input_is_explained_next_to_the_field_and_nothing_is_saved(synced_app, client, changes, message):
+    rid = row_id(synced_app, "BR-A003")
+    login(client, "br_staff")
+    response = save(client, "BR", rid, open_form(client, "BR", rid), **changes)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert message in html and 'aria-invalid="true"' in html and "field-error" in html
+    with synced_app.app_context():
+        assert db.session.scalar(select(func.count(OutboxEntry.id))) == 0
+        assert db.session.get(ActionRow, rid).status == "At risk"
+
+
+def test_a_term_is_a_valid_due(synced_app, client):
+    rid = row_id(synced_app, "BR-A003")
+    login(client, "br_staff")
+    assert save(client, "BR", rid, open_form(client, "BR", rid), due="Summer 2 2027").status_code == 200
+
+
+def test_two_people_editing_the_same_row_meet_instead_of_overwriting(synced_app, client):
+    rid = row_id(synced_app, "BR-A003")
+    first, second = client, synced_app.test_client()
+    login(first, "br_staff")
+    login(second, "br_head")
+    seen_by_first, seen_by_second = open_form(first, "BR", rid), open_form(second, "BR", rid)
+    assert save(first, "BR", rid, seen_by_first, status="Behind").status_code == 200
+    clash = save(second, "BR", rid, seen_by_second, status="Complete")
+    html = clash.get_data(as_text=True)
+    assert clash.status_code == 409
+    assert "Someone changed this row while you were editing it" in html and "“Behind”" in html
+    with synced_app.app_context():
+        assert db.session.get(ActionRow, rid).status == "Behind"
+    again = save(second, "BR", rid, form_fields(html))  # they chose to keep theirs
+    assert again.status_code == 200
+    with synced_app.app_context():
+        assert db.session.get(ActionRow, rid).status == "Complete"
+
+
+def test_governors_see_no_edit_control_and_reach_no_editing_route(synced_app, client):
+    rid = row_id(synced_app, "BR-A003")
+    login(client, "br_governor")
+    html = client.get("/plans/BR").get_data(as_text=True)
+    assert ">Edit<" not in html and "Add evidence" not in html and "/edit" not in html
+    token = csrf_token(client, "/")
+    assert client.get(f"/plans/BR/rows/{rid}/edit").status_code == 403
+    assert client.post(f"/plans/BR/rows/{rid}", data={"status": "Behind", "csrf_token": token}).status_code == 403
+    assert client.get(f"/plans/BR/rows/{rid}/evidence").status_code == 403
+    assert client.post("/plans/BR/impact", data={"summary": "x", "csrf_token": token}).status_code == 403
+    assert client.get("/plans/BR/impact").status_code == 200  # reading the log is fine
+
+
+def test_no_one_edits_another_schools_plan_and_only_admins_the_joint_plan(synced_app, client):
+    wl_row, joint_row = row_id(synced_app, "WL-A001"), row_id(synced_app, "J-A001")
+    login(client, "br_head")
+    assert client.get(f"/plans/WL/rows/{wl_row}/edit").status_code == 403
+    assert client.get(f"/plans/joint/rows/{joint_row}/edit").status_code == 403
+    admin = synced_app.test_client()
+    login(admin, "admin")
+    assert admin.get(f"/plans/joint/rows/{joint_row}/edit").status_code == 200
+
+
+def test_saving_needs_the_csrf_token(synced_app, client):
+    rid = row_id(synced_app, "BR-A003")
+    login(client, "br_staff")
+    fields = open_form(client, "BR", rid)
+    fields.pop("csrf_token")
+    response = client.post(f"/plans/BR/rows/{rid}", data=dict(fields, status="Behind"))
+    assert response.status_code == 400 and "This page has expired" in response.get_data(as_text=True)
+
+
+def test_adding_evidence_records_who_and_reaches_the_sheet(synced_app, client, workbook_dir):
+    login(client, "br_staff")
+    token = csrf_token(client, "/plans/BR/impact")
+    response = client.post("/plans/BR/impact", data={
+        "csrf_token": token, "date": "20/11/2026", "action": "BR-A003", "activity": "CPD",
+        "summary": "Attachment twilight, second session", "strengths": "• All staff came", "areas_to_develop": "",
+    })
+    assert response.status_code == 303
+    html = client.get("/plans/BR/impact").get_data(as_text=True)
+    assert "Attachment twilight, second session" in html and "BR-I005" in html
+    wait_for_outbox(synced_app)
+    book = load_workbook(workbook_dir / "bank-road.xlsx", read_only=True)
+    last = [list(r) for r in book["Impact log"].iter_rows(values_only=True)][-1]
+    book.close()
+    assert last[:5] == ["BR-I005", "20/11/2026", "BR-A003", "CPD", "Attachment twilight, second session"]
+    assert last[7] == "staff"
+
+
+def test_evidence_with_a_bad_date_is_refused_with_a_reason(synced_app, client):
+    login(client, "br_staff")
+    token = csrf_token(client, "/plans/BR/impact")
+    response = client.post("/plans/BR/impact", data={"csrf_token": token, "date": "tomorrow-ish", "summary": "x",
+                                                     "activity": "CPD", "action": ""})
+    assert response.status_code == 422
+    assert "Give the date as day/month/year" in response.get_data(as_text=True)
+    with synced_app.app_context():
+        assert db.session.scalar(select(func.count(ImpactEntry.id)).where(ImpactEntry.recorded_by == "staff")) == 0
+
+
+def test_a_sheet_conflict_is_shown_with_both_versions_and_the_editor_chooses(synced_app, client, workbook_dir):
+    rid = row_id(synced_app, "BR-A003")
+    login(client, "br_staff")
+    # The sheet is locked while the edit is saved, so it waits; then someone edits the sheet.
+    (workbook_dir / ".~lock.bank-road.xlsx#").write_text("x")
+    save(client, "BR", rid, open_form(client, "BR", rid), status="Behind")
+    wait_for_outbox(synced_app)
+    (workbook_dir / ".~lock.bank-road.xlsx#").unlink()
+    book = load_workbook(workbook_dir / "bank-road.xlsx")
+    book["Action plan"]["J4"] = "Complete"
+    book.save(workbook_dir / "bank-road.xlsx")
+    runner = synced_app.test_cli_runner()
+    result = runner.invoke(args=["outbox", "drain"])
+    assert result.exit_code == 1 and "conflict" in result.output
+    assert "BR-A003\tstatus\tconflict" in runner.invoke(args=["outbox", "list"]).output
+
+    html = client.get("/plans/BR").get_data(as_text=True)
+    assert "Changed in the sheet by someone else" in html and "Keep the browser's" in html
+    other = synced_app.test_client()
+    login(other, "wl_head")
+    with synced_app.app_context():
+        entry_id = db.session.scalar(select(OutboxEntry.id))
+    assert other.post(f"/outbox/{entry_id}/keep", headers={"X-CSRFToken": csrf_token(other, "/")}).status_code == 403
+    response = client.post(f"/outbox/{entry_id}/keep", headers={
+        "HX-Request": "true", "HX-Target": f"row-{rid}", "X-CSRFToken": csrf_token(client, "/")})
+    assert response.status_code == 200
+    wait_for_outbox(synced_app)
+    assert sheet_cell(workbook_dir, "bank-road.xlsx", "BR-A003", "Status") == "Behind"
+    assert client.get("/healthz").get_json()["outbox_waiting"] == 0
+
+
+def test_healthz_counts_edits_not_yet_in_the_sheet(synced_app, client, workbook_dir):
+    rid = row_id(synced_app, "BR-A003")
+    login(client, "br_staff")
+    (workbook_dir / "bank-road.xlsx").rename(workbook_dir / "away.xlsx")
+    save(client, "BR", rid, open_form(client, "BR", rid), status="Behind")
+    wait_for_outbox(synced_app)
+    assert client.get("/healthz").get_json()["outbox_waiting"] == 1
+    html = client.get("/plans/BR").get_data(as_text=True)
+    assert "Waiting to sync to the sheet (tried 1 time: The workbook file &#39;bank-road.xlsx&#39; was not found" in html
+    with synced_app.app_context():
+        assert db.session.scalar(select(Workbook.code).join(OutboxEntry)) == "BR"

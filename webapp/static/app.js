@@ -1,0 +1,15 @@
+// Partnership Hub's own script: only what htmx attributes cannot say without eval.
+// Served from our static folder; the Content-Security-Policy allows nothing inline.
+
+// Escape in a form that can be cancelled (data-cancel names its Cancel control)
+// cancels it, as a person expects of an edit in place.
+document.addEventListener("keydown", (event) => {
+  if (event.key !== "Escape") return;
+  const form = event.target.closest && event.target.closest("form[data-cancel]");
+  if (!form) return;
+  const cancel = document.querySelector(form.dataset.cancel);
+  if (cancel) {
+    event.preventDefault();
+    cancel.click();
+  }
+});
