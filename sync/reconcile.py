@@ -135,17 +135,24 @@ def _text(value):
 
 
 def reconcile_objectives(session, parsed):
-    """Objectives are keyed by their number; one that is gone is archived."""
+    """Objectives are keyed by their number; one that is gone is archived.
+
+    A row with a number but something wrong elsewhere keeps its objective as it
+    was: a slip in a cell never makes an objective disappear.
+    """
     existing = {o.ref: o for o in session.scalars(select(Objective))}
     counts = Counts(read=len(parsed.rows))
     seen = set()
     for row in parsed.rows:
-        if not row.valid or row.values["ref"] in seen:
+        ref = row.values.get("ref")
+        if not isinstance(ref, int) or ref in seen:
             continue
-        seen.add(row.values["ref"])
-        record = existing.get(row.values["ref"])
+        seen.add(ref)
+        if not row.valid:
+            continue
+        record = existing.get(ref)
         if record is None:
-            session.add(Objective(ref=row.values["ref"], text=row.values["text"]))
+            session.add(Objective(ref=ref, text=row.values["text"]))
             counts.added += 1
         elif record.text != row.values["text"] or record.archived_at:
             record.text, record.archived_at = row.values["text"], None
@@ -160,19 +167,25 @@ def reconcile_objectives(session, parsed):
 def reconcile_schools(session, parsed):
     """Schools are keyed by their code; each gets a Workbook row for its sheet.
 
+    A school whose row has a slip (a blank name) stays as it was, never archived.
+    A workbook already listed for another school is not given to a second one,
+    which would otherwise see the first school's rows.
     Returns the counts and the codes of the schools now in the Schools tab.
     """
     existing = {s.code: s for s in session.scalars(select(School))}
     counts = Counts(read=len(parsed.rows))
-    seen = []
+    seen, refs = [], set()
     for row in parsed.rows:
         values = row.values
-        if not row.valid or values["code"] in seen:
+        code = values.get("code", "")
+        if not code or code in seen:
             continue
-        seen.append(values["code"])
-        school = existing.get(values["code"])
+        seen.append(code)
+        if not row.valid:
+            continue
+        school = existing.get(code)
         if school is None:
-            school = School(code=values["code"], name=values["name"])
+            school = School(code=code, name=values["name"])
             session.add(school)
             counts.added += 1
         details = {
@@ -184,10 +197,14 @@ def reconcile_schools(session, parsed):
             for attr, value in details.items():
                 setattr(school, attr, value)
             school.archived_at = None
+        ref = values.get("workbook", "").strip()
+        if ref in refs:
+            ref = ""  # shared with another school: see the Schools problem
+        refs.add(ref)
         if school.workbook is None:
-            school.workbook = Workbook(code=school.code, ref=values.get("workbook", ""))
-        else:
-            school.workbook.ref = values.get("workbook", "")
+            school.workbook = Workbook(code=school.code, ref=ref)
+        elif school.workbook.ref != ref:
+            school.workbook.ref, school.workbook.version, school.workbook.layout = ref, None, None
     for code, school in existing.items():
         if code not in seen and school.archived_at is None:
             school.archived_at = utcnow()

@@ -9,7 +9,7 @@ import logging
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 
 from domain.ids import format_id, id_prefix, next_number
 from domain.models import JOINT, Objective, SheetProblem, SyncRun, Workbook, utcnow
@@ -230,15 +230,33 @@ def _sync_partnership(session, backend, workbook, snapshot, result):
         if table.tab in parsed:
             problems += _row_problems(parsed[table.tab])
 
+    id_tables = [parsed[ACTION_PLAN.tab]] if ACTION_PLAN.tab in parsed else []
+    ready, id_problems = _write_new_ids(session, backend, workbook, snapshot, id_tables)
+    problems += id_problems
     result.add(reconcile_objectives(session, parsed[OBJECTIVES.tab]))
     counts, codes = reconcile_schools(session, parsed[SCHOOLS.tab])
     result.add(counts)
-    for row in parsed[SCHOOLS.tab].rows:
-        if row.valid and not row.values.get("workbook"):
+    problems += _school_workbook_problems(parsed[SCHOOLS.tab])
+    _reconcile_id_tables(session, workbook, id_tables, ready, result)
+    return problems
+
+
+def _school_workbook_problems(schools):
+    """Schools with no workbook, or sharing one with another school (whose rows they would see)."""
+    problems, first = [], {}
+    for row in schools.rows:
+        if not row.valid:
+            continue
+        ref = row.values.get("workbook", "").strip()
+        if not ref:
             problems.append(Problem(SCHOOLS.tab, row.number, "Workbook", f"School {row.values['code']} has no workbook.",
                                     "Fill in the school's workbook (a file name, or its Google Sheets URL)."))
-    if ACTION_PLAN.tab in parsed:
-        problems += _store_id_tables(session, backend, workbook, snapshot, [parsed[ACTION_PLAN.tab]], result)
+        elif ref in first:
+            problems.append(Problem(SCHOOLS.tab, row.number, "Workbook",
+                                    f"School {row.values['code']} has the same workbook as school {first[ref]}.",
+                                    "Give each school its own workbook."))
+        else:
+            first[ref] = row.values["code"]
     return problems
 
 
@@ -262,20 +280,30 @@ def _sync_school(session, backend, workbook, snapshot, result):
             problems.append(error.problem)
     for parsed in tables:
         problems += _row_problems(parsed)
-    problems += _store_id_tables(session, backend, workbook, snapshot, tables, result)
-    return problems
+    ready, id_problems = _write_new_ids(session, backend, workbook, snapshot, tables)
+    _reconcile_id_tables(session, workbook, tables, ready, result)
+    return problems + id_problems
 
 
 def _row_problems(parsed):
     return parsed.problems + [p for row in parsed.rows for p in row.problems]
 
 
-def _store_id_tables(session, backend, workbook, snapshot, tables, result):
-    """Give new rows IDs (one write for the workbook), then reconcile each table."""
+def _write_new_ids(session, backend, workbook, snapshot, tables):
+    """Give new rows IDs, written in one request, before anything changes in the database.
+
+    Network first, so that no database write lock is held while the sheet service
+    answers. Returns ({tab: rows ready to store}, problems); a table whose IDs have
+    gone from the sheet is left out, so that none of its rows is archived or renumbered.
+    """
     problems = []
     writes, waiting = [], []
     ready = {}
     for parsed in tables:
+        lost = _lost_ids(session, workbook, parsed)
+        if lost:
+            problems.append(lost)
+            continue
         ready[parsed.table.tab], table_writes, duplicates = _assign_ids(session, workbook, parsed)
         writes += table_writes
         problems += duplicates
@@ -293,10 +321,34 @@ def _store_id_tables(session, backend, workbook, snapshot, tables, result):
     for parsed, row in waiting:
         if row in ready[parsed.table.tab]:
             row.sheet_id = row.new_id
+    return ready, problems
+
+
+def _lost_ids(session, workbook, parsed):
+    """A problem if the table's IDs are gone from the sheet while the app knows its rows.
+
+    A renamed or deleted ID column, or one cleared, would otherwise archive every
+    row and give each a new identity: their history and pending edits would be lost.
+    """
+    if any(row.sheet_id for row in parsed.rows):
+        return None
+    model = MODELS[parsed.table.tab]
+    known = session.scalar(
+        select(func.count(model.id)).where(model.workbook_id == workbook.id, model.archived_at.is_(None))
+    )
+    if not known:
+        return None
+    where = "has no ID column" if parsed.id_column is None else "has no IDs in its ID column"
+    return Problem(parsed.title, parsed.header_row, "ID",
+                   f"The '{parsed.title}' tab {where} any more, so its rows cannot be matched; nothing in it was synced.",
+                   "Put the ID column back (undo the change, or restore it from the sheet's version history).")
+
+
+def _reconcile_id_tables(session, workbook, tables, ready, result):
     pending = pending_edits(session, workbook)
     for parsed in tables:
-        result.add(reconcile_table(session, workbook, parsed, ready[parsed.table.tab], pending))
-    return problems
+        if parsed.table.tab in ready:
+            result.add(reconcile_table(session, workbook, parsed, ready[parsed.table.tab], pending))
 
 
 def _assign_ids(session, workbook, parsed):

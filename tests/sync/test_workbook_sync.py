@@ -255,3 +255,46 @@ def test_a_write_is_refused_when_the_file_changed_since_it_was_read(workbook_dir
         assert "changed while it was being read" in error.message
     else:
         raise AssertionError("the write went ahead over a newer file")
+
+
+def test_a_renamed_id_column_archives_nothing_and_gives_no_new_ids(session, sync, workbook_dir):
+    from .conftest import Sheet
+
+    william = Sheet(workbook_dir / "william-lilley.xlsx")
+    sync()
+    william.edit("Action plan", lambda s: setattr(s.cell(row=3, column=1), "value", "Row ref"))
+    results, _ = sync()
+    assert results["WL"].ok and results["WL"].archived == 0
+    assert sorted(actions(session, "WL")) == ["WL-A001", "WL-A002", "WL-A003", "WL-A004", "WL-A005"]
+    assert "ID" not in william.rows("Action plan")[2]  # no second ID column was written
+    assert any("has no ID column any more" in p.message for p in problems_of(session, "WL"))
+
+
+def test_a_cleared_id_column_is_a_problem_not_a_renumbering(session, sync, bank_road):
+    sync()
+
+    def clear_ids(sheet):
+        for row in range(2, sheet.max_row + 1):
+            sheet.cell(row=row, column=1).value = None
+
+    bank_road.edit("Action plan", clear_ids)
+    results, _ = sync()
+    assert results["BR"].archived == 0 and sorted(actions(session, "BR"))[0] == "BR-A001"
+    assert any("has no IDs in its ID column" in p.message for p in problems_of(session, "BR"))
+
+
+def test_a_slip_in_a_schools_row_never_archives_the_school(session, sync, partnership):
+    sync()
+    partnership.edit("Schools", lambda s: setattr(s.cell(row=2, column=2), "value", None))  # BR's name blanked
+    results, _ = sync()
+    br = session.scalar(select(School).where(School.code == "BR"))
+    assert br.archived_at is None and br.name == "Bank Road Infant and Nursery School"
+    assert results["BR"].ok
+
+
+def test_two_schools_cannot_share_one_workbook(session, sync, partnership):
+    partnership.edit("Schools", lambda s: setattr(s.cell(row=3, column=3), "value", "bank-road.xlsx"))
+    results, _ = sync()
+    assert not results["WL"].ok and "No workbook is given" in results["WL"].error
+    assert any("same workbook as school BR" in p.message for p in problems_of(session, "joint"))
+    assert len(actions(session, "WL")) == 0
