@@ -34,4 +34,4 @@ def can_resolve(user, entry, plan_code):
     """Who chooses in a conflict: the editor, the school's heads, admins."""
     if user.role == "admin" or (entry.created_by_id is not None and entry.created_by_id == user.id):
         return True
-    return user.role == "head" and can_view_plan(user, plan_code)
+    return user.role == "head" and can_edit_plan(user, plan_code)

@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from domain.models import SyncLock, utcnow
 
 LEASE = timedelta(minutes=10)
-LOCK_ID = 1  # the sync; the outbox has its own (sync.outbox.OUTBOX_LOCK)
+LOCK_ID = 1  # taken by the sync and by the outbox: both write into workbooks
 
 
 def new_holder():

@@ -26,7 +26,9 @@ from .contract import ACTION_PLAN, IMPACT_LOG, TabSelection
 from .parse import TableUnreadable, find_tab, parse_table
 
 log = logging.getLogger(__name__)
-OUTBOX_LOCK = 2
+# The outbox and the sync both write into workbooks: one lock keeps them apart, so
+# neither's save can undo the other's, nor a sync read overtake an edit landing.
+WRITE_LOCK = lock.LOCK_ID
 TABLES = {ACTION_PLAN.tab: ACTION_PLAN, IMPACT_LOG.tab: IMPACT_LOG}
 MAX_BACKOFF = timedelta(minutes=30)
 
@@ -46,10 +48,10 @@ class DrainResult:
 def drain(session, backend, only_due=True):
     """Try every waiting edit (those due, unless ``only_due`` is False); a result each.
 
-    Returns None if another process is draining the outbox right now.
+    Returns None if a sync or another drain holds the lock right now.
     """
     holder = lock.new_holder()
-    if not lock.acquire(session, holder, lock_id=OUTBOX_LOCK):
+    if not lock.acquire(session, holder, lock_id=WRITE_LOCK):
         return None
     try:
         query = select(OutboxEntry).where(OutboxEntry.state == "waiting")
@@ -69,10 +71,11 @@ def drain(session, backend, only_due=True):
                 _retry_later(group, f"Unexpected error: {error}")
             session.commit()
             results += [DrainResult(e.id, workbook.code, e.sheet_id, e.state, e.reason) for e in group]
-            lock.renew(session, holder, lock_id=OUTBOX_LOCK)
+            if not lock.renew(session, holder, lock_id=WRITE_LOCK):
+                break  # the lease was lost: stop rather than write beside another holder
         return results
     finally:
-        lock.release(session, holder, lock_id=OUTBOX_LOCK)
+        lock.release(session, holder, lock_id=WRITE_LOCK)
 
 
 def _retry_later(entries, reason):

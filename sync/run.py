@@ -109,7 +109,9 @@ def run_sync(session, backend, partnership_ref, trigger="cli", run_id=None, full
         for workbook in schools:
             if workbook.school is None or workbook.school.archived_at is not None:
                 continue
-            lock.renew(session, holder)
+            if not lock.renew(session, holder):
+                log.error("sync lock lost; stopping this run")
+                break
             report.results.append(_sync_one(session, backend, workbook, _sync_school, versions, full))
     finally:
         report.calls = dict(Counter(backend.calls) - calls_before)

@@ -3,7 +3,7 @@ import logging
 from concurrent.futures import ThreadPoolExecutor
 
 from domain import syncs
-from domain.models import SyncRun
+from domain.models import SyncRun, utcnow
 
 from sync.backends.google import GoogleBackend, make_client
 from sync.backends.workbook import XlsxBackend
@@ -39,13 +39,32 @@ def _make_backend(config):
 
 
 def sync_now(app, trigger, full=False, run_id=None):
-    """Run one sync with the app's database and backend; returns the report."""
+    """Run one sync with the app's database and backend; returns the report.
+
+    Edits saved while it ran wait for the lock it held: they go right after.
+    """
     with app.app_context():
         try:
-            return run_sync(db.session, backend_for(app), app.config["PARTNERSHIP_WORKBOOK"], trigger,
-                            run_id=run_id, full=full)
+            report = run_sync(db.session, backend_for(app), app.config["PARTNERSHIP_WORKBOOK"], trigger,
+                              run_id=run_id, full=full)
+        except Exception:
+            log.exception("sync failed")
+            db.session.rollback()
+            _close_run(run_id, "The sync stopped on an unexpected error; see the server log.")
+            raise
         finally:
             db.session.remove()
+    if not report.busy:
+        drain_now(app)
+    return report
+
+
+def _close_run(run_id, note):
+    """A requested run that died must not show as running for ever."""
+    run = db.session.get(SyncRun, run_id) if run_id else None
+    if run is not None and run.finished_at is None:
+        run.finished_at, run.ok, run.note = utcnow(), False, note
+        db.session.commit()
 
 
 _executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-now")
@@ -53,10 +72,13 @@ _outbox_executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="outbox"
 
 
 def drain_now(app, only_due=True):
-    """Write waiting browser edits to the sheets; a result per edit (None: already draining)."""
+    """Write waiting browser edits to the sheets; a result per edit (None: the lock is held)."""
     with app.app_context():
         try:
             return drain(db.session, backend_for(app), only_due=only_due)
+        except Exception:
+            log.exception("outbox drain failed")  # the edits stay waiting; the next tick tries again
+            raise
         finally:
             db.session.remove()
 
@@ -95,7 +117,7 @@ def start_scheduler(app):
 
     def tick():
         drain_now(app)  # edits first: the sync then reads the sheets with them in
-        report = sync_now(app, "scheduler")
+        report = sync_now(app, "scheduler")  # and drains again after, for edits made meanwhile
         if report.busy:
             log.info("sync skipped: another sync is running")
         for result in report.results:

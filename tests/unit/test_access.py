@@ -3,11 +3,11 @@ from types import SimpleNamespace
 
 import pytest
 
-from domain.access import can_edit_plan, can_view_plan
+from domain.access import can_edit_plan, can_resolve, can_view_plan
 
 
 def person(role, code=None):
-    return SimpleNamespace(role=role, school=SimpleNamespace(code=code) if code else None)
+    return SimpleNamespace(id=None, role=role, school=SimpleNamespace(code=code) if code else None)
 
 
 @pytest.mark.parametrize("role", ["admin", "head", "staff", "governor"])
@@ -41,3 +41,14 @@ def test_staff_and_heads_edit_their_own_school_only():
         assert not can_edit_plan(person(role, "BR"), "WL")
         assert not can_edit_plan(person(role, "BR"), "joint")
     assert can_edit_plan(person("admin"), "joint")
+
+
+def test_conflicts_are_resolved_by_the_editor_the_schools_heads_or_admins():
+    edit = SimpleNamespace(created_by_id=7)
+    jo = SimpleNamespace(id=7, role="staff", school=SimpleNamespace(code="BR"))
+    assert can_resolve(jo, edit, "BR")
+    assert can_resolve(person("head", "BR"), edit, "BR")
+    assert not can_resolve(person("staff", "BR"), edit, "BR")
+    assert not can_resolve(person("head", "WL"), edit, "BR")
+    assert not can_resolve(person("head", "WL"), edit, "joint")  # the joint plan is the admins'
+    assert can_resolve(person("admin"), edit, "joint")

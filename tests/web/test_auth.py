@@ -30,7 +30,8 @@ def test_sign_in_lands_on_the_partnership_home(client):
 
 
 def test_sign_in_goes_back_to_a_page_on_this_site_only(client):
-    for target, expected in (("/plans/BR", "/plans/BR"), ("https://evil.example/", "/"), ("//evil.example", "/")):
+    for target, expected in (("/plans/BR", "/plans/BR"), ("https://evil.example/", "/"), ("//evil.example", "/"),
+                             ("/%5Cevil.example", "/"), ("/\\evil.example", "/")):
         client.post("/logout", data={"csrf_token": csrf_token(client, "/login")})
         token = csrf_token(client, "/login")
         response = client.post(f"/login?next={target}", data={"email": PEOPLE["br_head"][0], "password": PASSWORD, "csrf_token": token})

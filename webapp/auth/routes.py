@@ -17,8 +17,8 @@ BAD_CREDENTIALS = "That e-mail and password do not match an account. Check them 
 
 def _safe_next(target):
     """Only a path on this site: never an open redirect to somewhere else."""
-    if not target:
-        return None
+    if not target or "\\" in target or any(ord(c) < 32 for c in target):
+        return None  # browsers read '/\\evil.example' as '//evil.example'
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return None
