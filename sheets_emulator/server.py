@@ -240,7 +240,8 @@ class Emulator:
     # -- Drive ---------------------------------------------------------------
     def _drive_file(self, book):
         return {"kind": "drive#file", "id": book.key, "name": book.title, "mimeType": SPREADSHEET_MIME,
-                "createdTime": "2026-09-01T08:00:00.000Z", "modifiedTime": book.modified_time()}
+                "createdTime": "2026-09-01T08:00:00.000Z", "modifiedTime": book.modified_time(),
+                "trashed": book.trashed}
 
     def drive_list(self, request):
         query = request.args.get("q", "")

@@ -18,6 +18,7 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 
 from domain.edits import EDITABLE, IMPACT_FIELDS, same, sheet_text
+from domain.ids import format_id, id_prefix, next_number
 from domain.models import ImpactEntry, OutboxEntry, Workbook, utcnow
 
 from . import lock
@@ -115,7 +116,10 @@ def _drain_workbook(session, backend, workbook, entries):
         if table.id_column is None:
             _pause(entry, f"The '{table.title}' tab has no ID column any more, so rows cannot be found.")
             continue
-        planned = _plan_edit(table, entry) if entry.kind == "edit" else _plan_add(table, entry, snapshot, next_row)
+        if entry.kind == "edit":
+            planned = _plan_edit(table, entry)
+        else:
+            planned = _plan_add(session, table, entry, snapshot, next_row)
         if planned:
             writes += planned
             landing.append(entry)
@@ -181,11 +185,21 @@ def _plan_edit(table, entry):
     return writes
 
 
-def _plan_add(table, entry, snapshot, next_row):
-    """The cell writes that append a new impact-log row, unless its ID is already there."""
-    if _find(table, entry.sheet_id) is not None:
+def _plan_add(session, table, entry, snapshot, next_row):
+    """The cell writes that append a new impact-log row, unless it is already there.
+
+    The row is "already there" when its ID is, with its date and summary (a retried
+    write that had landed). Another row using the same ID (typed by a person) makes
+    this one take the next free ID instead.
+    """
+    found = _find(table, entry.sheet_id)
+    if found is not None and all(
+        same(attr, found.values.get(attr, ""), entry.fields.get(attr, "")) for attr in ("date", "summary")
+    ):
         entry.state, entry.reason, entry.done_at = "done", "Already in the sheet.", utcnow()
         return []
+    if found is not None or any(row.sheet_id == entry.sheet_id for row in table.rows):
+        _renumber(session, table, entry)
     missing = [IMPACT_FIELDS[a] for a in ("date", "summary") if a not in table.columns]
     if missing:
         _pause(entry, f"The '{table.title}' tab has no {', '.join(repr(m) for m in missing)} column.")
@@ -202,6 +216,18 @@ def _plan_add(table, entry, snapshot, next_row):
         if attr in table.columns and attr != "sheet_id" and value
     ]
     return writes
+
+
+def _renumber(session, table, entry):
+    """Give a new row the next ID free in both the sheet and the database."""
+    prefix = id_prefix(entry.workbook.code, IMPACT_LOG.tab)
+    known = {row.sheet_id for row in table.rows}
+    known |= set(session.scalars(select(ImpactEntry.sheet_id).where(ImpactEntry.workbook_id == entry.workbook_id)))
+    new_id = format_id(prefix, next_number(prefix, known))
+    impact = session.get(ImpactEntry, entry.row_id)
+    if impact is not None:
+        impact.sheet_id = new_id
+    entry.sheet_id = new_id
 
 
 def waiting_count(session):

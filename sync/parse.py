@@ -248,6 +248,10 @@ def _clean_action(parsed, row, raw, known_objectives):
             _problem(parsed, row, "linked_objectives",
                      f"Links to objective {', '.join(map(str, unknown))}, which the partnership does not have.",
                      "Check the objective numbers against the Objectives tab of the partnership workbook.")
+    updated = raw.get("last_updated")
+    if isinstance(updated, (int, float)) and not isinstance(updated, bool):
+        day = parse_date(updated)  # a date cell read as its serial number
+        row.values["last_updated"] = day.strftime("%d/%m/%Y") if day else row.values["last_updated"]
     due_raw = raw.get("due")
     due_date = parse_date(due_raw) if due_raw not in (None, "") else None
     row.values["due_date"] = due_date

@@ -171,6 +171,11 @@ def _sync_one(session, backend, workbook, sync_tables, versions, full):
         if not full and version is not None and version == workbook.version:
             result.skipped = True
             return result
+        if version is None:  # the listing failed: ask for this one, so that writes stay guarded
+            try:
+                version = backend.current_version(workbook.ref)
+            except WorkbookUnavailable as error:
+                raise WorkbookFailed(f"{error.message} {error.fix}".strip(), settled=False)
         tables = PARTNERSHIP_TABLES if sync_tables is _sync_partnership else SCHOOL_TABLES
         try:
             snapshot = backend.read(workbook.ref, workbook.layout, TabSelection(tables))

@@ -131,8 +131,8 @@ def _is_transient(error):
 class DriveVersions:
     """Versions from one Drive listing: a workbook absent from it is not shared, or gone."""
 
-    def __init__(self, listing, email):
-        self.listing, self.email = listing, email
+    def __init__(self, listing, backend):
+        self.listing, self.backend = listing, backend
 
     def get(self, ref):
         try:
@@ -141,10 +141,11 @@ class DriveVersions:
             return error
         if key in self.listing:
             return self.listing[key]
-        return WorkbookUnavailable(
-            f"The spreadsheet {ref} is not shared with the app, or was deleted.",
-            f"Share it with {self.email} as an Editor, or correct the address in the Schools tab.",
-        )
+        try:  # not listed (shared by link, say): one files.get settles it
+            self.listing[key] = self.backend.modified_time(ref)
+            return self.listing[key]
+        except WorkbookUnavailable as error:  # not shared, deleted, or in the bin: it says which
+            return error
 
 
 class GoogleBackend:
@@ -191,10 +192,11 @@ class GoogleBackend:
                 f"The spreadsheet {ref} is not shared with the app.",
                 f"Share it with {self.email} as an Editor (Editor, so the app can write IDs).",
             )
-        if status == 404:
+        if status == 404:  # Google says 404 for a file it will not show this account, too
             return WorkbookUnavailable(
-                f"No spreadsheet found at {ref}: it was deleted, or the address is wrong, or it is not shared.",
-                f"Check the address in the Schools tab, and share the sheet with {self.email}.",
+                f"The spreadsheet {ref} cannot be found: it is not shared with the app, or was deleted, "
+                "or the address is wrong.",
+                f"Share it with {self.email} as an Editor, and check the address in the Schools tab.",
             )
         if _is_transient(error):
             return WorkbookUnavailable(
@@ -207,7 +209,7 @@ class GoogleBackend:
     # -- Drive: what changed -------------------------------------------------
     def versions(self):
         """Every workbook's Drive modifiedTime, from one files.list (paged at 1000)."""
-        return DriveVersions(self._list_files(), self.email)
+        return DriveVersions(self._list_files(), self)
 
     def _list_files(self):
         files, token = {}, None
@@ -217,6 +219,7 @@ class GoogleBackend:
             "fields": "nextPageToken,files(id,modifiedTime)",
             "supportsAllDrives": True,
             "includeItemsFromAllDrives": True,
+            "corpora": "allDrives",  # spreadsheets in shared drives too
         }
         while True:
             if token:
@@ -235,7 +238,10 @@ class GoogleBackend:
         key = spreadsheet_key(ref)
         url = f"{DRIVE_FILES_API_V3_URL}/{key}"
         answer = self._call("drive", ref, self.http.request, "get", url,
-                            params={"fields": "id,modifiedTime", "supportsAllDrives": True}).json()
+                            params={"fields": "id,modifiedTime,trashed", "supportsAllDrives": True}).json()
+        if answer.get("trashed"):
+            raise WorkbookUnavailable(f"The spreadsheet {ref} is in the Drive bin.",
+                                      "Restore it from the bin, or correct the address in the Schools tab.")
         return answer["modifiedTime"]
 
     # -- Sheets: read and write ----------------------------------------------
@@ -280,7 +286,8 @@ class GoogleBackend:
         tabs, layout = {}, dict(layout or {})
         if titles:
             answer = self._call("sheets.read", ref, self.http.values_batch_get, key, [quote_title(t) for t in titles],
-                                params={"valueRenderOption": "FORMATTED_VALUE", "majorDimension": "ROWS"})
+                                params={"valueRenderOption": "UNFORMATTED_VALUE",
+                                        "dateTimeRenderOption": "SERIAL_NUMBER", "majorDimension": "ROWS"})
             for title, value_range in zip(titles, answer.get("valueRanges", [])):
                 tabs[title] = value_range.get("values", [])
                 info = layout.setdefault(title, {"sheetId": None})
@@ -291,7 +298,10 @@ class GoogleBackend:
         if not writes:
             return
         key = spreadsheet_key(snapshot.ref)
-        if snapshot.version and self.modified_time(snapshot.ref) != snapshot.version:
+        if not snapshot.version:
+            raise WorkbookBusy("The app does not know which version of the spreadsheet it read, so it wrote nothing.",
+                               "Nothing to do: the app writes at the next sync.")
+        if self.modified_time(snapshot.ref) != snapshot.version:
             raise WorkbookBusy("The spreadsheet changed while the app was reading it, so nothing was written.",
                                "Nothing to do: the app writes at the next sync.")
         self._grow_grids(snapshot, key, writes)

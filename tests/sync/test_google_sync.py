@@ -120,6 +120,17 @@ def test_a_drive_rate_limit_403_is_retried(session, gsync, emulator):
     assert report.ok and report.calls["drive"] == 3 + 3  # the listing tried three times; three checks before writes
 
 
+def test_a_spreadsheet_shared_by_link_but_not_listed_is_still_synced(session, gsync, emulator):
+    gsync()
+    emulator.store.edit(BR, "Action plan", 2, 10, "Red")
+    listing = emulator.drive_list
+    emulator.drive_list = lambda request: {**listing(request), "files": [
+        f for f in listing(request)["files"] if f["id"] != BR]}
+    results, report = gsync()
+    assert results["BR"].ok and results["BR"].changed == 1
+    assert report.calls["drive"] == 2  # the listing, then one files.get for the missing one
+
+
 def test_a_share_revoked_between_syncs_says_whom_to_share_with(session, gsync, emulator):
     gsync()
     emulator.store.spreadsheets[WL].shared = False
@@ -142,7 +153,7 @@ def test_a_deleted_spreadsheet_fails_with_a_clear_message(session, gsync, emulat
     gsync()
     emulator.store.spreadsheets[BR].trashed = True
     results, _ = gsync()
-    assert not results["BR"].ok and "or was deleted" in results["BR"].error
+    assert not results["BR"].ok and "in the Drive bin" in results["BR"].error
     assert len(actions(session, "BR")) == 6
 
 

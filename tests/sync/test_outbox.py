@@ -181,3 +181,17 @@ def test_two_browser_edits_of_the_same_cell_meet_instead_of_overwriting(session,
     assert edit_action_row(session, row, "Second editor", {"lead": "Second editor"}, seen, version) is not None
     assert session.scalar(select(OutboxEntry).where(OutboxEntry.created_by == "Second editor")).fields == {
         "lead": {"seen": "EHWB lead", "new": "Second editor"}}
+
+
+def test_a_new_entry_whose_id_a_person_typed_meanwhile_takes_the_next_one(session, backend, synced, bank_road):
+    from datetime import date
+
+    bank_road.edit("Impact log", lambda s: s.append(["BR-I005", "21/11/2026", "", "", None]))  # no summary yet
+    workbook = session.scalar(select(Workbook).where(Workbook.code == "BR"))
+    entry, outbox = add_impact_entry(session, workbook, "Jo Teacher", {"date": date(2026, 11, 22), "summary": "Visit"})
+    session.commit()
+    assert entry.sheet_id == "BR-I005"  # the sheet's row was not synced: it has no summary
+    [result] = drain(session, backend)
+    assert result.state == "done" and entry.sheet_id == outbox.sheet_id == "BR-I006"
+    rows = bank_road.rows("Impact log")
+    assert [r[0] for r in rows[-2:]] == ["BR-I005", "BR-I006"] and rows[-1][4] == "Visit"
