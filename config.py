@@ -65,6 +65,10 @@ class Config:
     # CSRF tokens last as long as the session; an expired one gets a clear page.
     WTF_CSRF_TIME_LIMIT = 8 * 60 * 60
 
+    # Behind a reverse proxy: how many proxies to trust for the client's address and
+    # scheme (X-Forwarded-For/-Proto). 0 when the app faces the browser directly.
+    TRUSTED_PROXIES = _int("TRUSTED_PROXIES", 0)
+
     # Failed sign-ins: per account and per address, within a sliding window.
     LOGIN_WINDOW_MINUTES = _int("LOGIN_WINDOW_MINUTES", 15)
     LOGIN_MAX_FAILURES_PER_ACCOUNT = _int("LOGIN_MAX_FAILURES_PER_ACCOUNT", 5)

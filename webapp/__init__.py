@@ -3,6 +3,7 @@ import logging
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 import config as settings
 
@@ -36,6 +37,7 @@ def create_app(config=None, **overrides):
     register_template_helpers(app)
     register_security_headers(app)
     register_commands(app)
+    trust_proxies(app)
     start_scheduler(app)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     return app
@@ -95,6 +97,13 @@ def register_commands(app):
     from .commands import register
 
     register(app)
+
+
+def trust_proxies(app):
+    """Behind nginx or a load balancer, the client's own address limits its sign-ins."""
+    hops = app.config["TRUSTED_PROXIES"]
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
 
 def start_scheduler(app):

@@ -2,7 +2,7 @@
 import pytest
 from sqlalchemy import select
 
-from config import ProductionConfig
+from config import ProductionConfig, TestConfig
 from domain.models import LoginFailure, User
 from domain.users import deactivate, set_password
 from webapp import create_app
@@ -141,3 +141,17 @@ def test_production_needs_a_secret_key_and_sends_secure_cookies(monkeypatch, tmp
     monkeypatch.setenv("SECRET_KEY", "x" * 64)
     app = create_app(ProductionConfig, SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'p.sqlite'}")
     assert app.config["SESSION_COOKIE_SECURE"] and app.config["SECRET_KEY"] == "x" * 64
+
+
+def test_behind_a_trusted_proxy_the_limit_is_per_client_address(synced_app):
+    synced_app.config["LOGIN_MAX_FAILURES_PER_ADDRESS"] = 2
+    proxied = create_app(
+        type("Proxied", (TestConfig,), {"TRUSTED_PROXIES": 1}),
+        SQLALCHEMY_DATABASE_URI=synced_app.config["SQLALCHEMY_DATABASE_URI"], LOGIN_MAX_FAILURES_PER_ADDRESS=2,
+    )
+    client = proxied.test_client()
+    for n in range(2):
+        client.environ_base["HTTP_X_FORWARDED_FOR"] = "10.0.0.5"
+        login(client, f"guess{n}@test.school", "whatever password")
+    client.environ_base["HTTP_X_FORWARDED_FOR"] = "10.0.0.6"  # another person behind the same proxy
+    assert login(client, "wl_head").status_code == 302

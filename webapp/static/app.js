@@ -13,3 +13,12 @@ document.addEventListener("keydown", (event) => {
     cancel.click();
   }
 });
+
+// When a panel opened under a row is closed (History, Add evidence), the keyboard
+// goes back to the button that opened it instead of falling to the page's top.
+document.addEventListener("htmx:afterSwap", (event) => {
+  const target = event.detail.target;
+  if (!target || !target.classList.contains("slot") || target.childElementCount) return;
+  const opener = document.querySelector(`[hx-target="#${target.id}"]`);
+  if (opener) opener.focus();
+});

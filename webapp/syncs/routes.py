@@ -34,8 +34,9 @@ def panel_context(message=None):
     )
 
 
-def _panel(message=None, status=200):
-    return fragment(render_template("syncs/_sync_now.html", **panel_context(message))), status
+def _panel(message=None, status=200, focus=False):
+    html = render_template("syncs/_sync_now.html", focus=focus, **panel_context(message))
+    return fragment(html), status
 
 
 @bp.get("/status")
@@ -50,8 +51,8 @@ def now():
     _require(SYNC_ROLES)
     run, wait = request_sync(current_app._get_current_object(), current_user.email)
     if run is None:
-        return _panel(f"A sync started less than a minute ago. You can ask again in {wait} seconds.", 429)
-    return _panel()
+        return _panel(f"A sync started less than a minute ago. You can ask again in {wait} seconds.", 429, True)
+    return _panel(focus=True)  # the button is gone while it runs: keep the keyboard on the panel
 
 
 @bp.get("/")
