@@ -52,6 +52,7 @@ class Config:
     GOOGLE_RETRY_MAX_SECONDS = _int("GOOGLE_RETRY_MAX_SECONDS", 120)
     GOOGLE_RETRY_BASE_SECONDS = float(os.environ.get("GOOGLE_RETRY_BASE_SECONDS", "1"))
     SYNC_NOW_MIN_SECONDS = 60  # heads' "Sync now": at most once a minute
+    OUTBOX_DRAIN_ON_SAVE = _flag("OUTBOX_DRAIN_ON_SAVE", True)  # else only on scheduler ticks
     SCHEDULER_ENABLED = _flag("SCHEDULER_ENABLED", False)
 
     # Sessions: the cookie is out of reach of scripts and of other sites' forms.

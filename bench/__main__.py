@@ -1,4 +1,6 @@
 """`make bench`: every benchmark, figures printed."""
-from . import sync_cost
+from . import edit_latency, sync_cost
 
 sync_cost.main([])
+print()
+edit_latency.main()

@@ -85,7 +85,8 @@ def drain_now(app, only_due=True):
 
 def request_drain(app):
     """Straight after a save: write it to the sheet in the background."""
-    app.extensions["outbox_future"] = _outbox_executor.submit(drain_now, app)
+    if app.config["OUTBOX_DRAIN_ON_SAVE"]:
+        app.extensions["outbox_future"] = _outbox_executor.submit(drain_now, app)
 
 
 def request_sync(app, requested_by):

@@ -71,3 +71,18 @@ def test_admins_see_the_history_of_runs_with_their_costs(client):
 def test_only_admins_see_the_history(client):
     login(client, "br_head")
     assert client.get("/sync/").status_code == 403
+
+
+def test_admins_see_edits_not_yet_in_the_sheets_with_the_reason(synced_app, client, workbook_dir):
+    from .test_edits import open_form, row_id, save, wait_for_outbox
+
+    rid = row_id(synced_app, "BR-A003")
+    staff = synced_app.test_client()
+    login(staff, "br_staff")
+    (workbook_dir / "bank-road.xlsx").rename(workbook_dir / "away.xlsx")
+    save(staff, "BR", rid, open_form(staff, "BR", rid), status="Behind")
+    wait_for_outbox(synced_app)
+    login(client, "admin")
+    html = client.get("/sync/").get_data(as_text=True)
+    assert "Browser edits not yet in the sheets" in html and "BR-A003" in html
+    assert "was not found" in html and "staff" in html

@@ -2,7 +2,10 @@
 from flask import Blueprint, abort, current_app, render_template
 from flask_login import current_user, login_required
 
+from sqlalchemy import select
+
 from domain import syncs
+from domain.models import OutboxEntry
 
 from ..extensions import db
 from ..hx import fragment
@@ -59,4 +62,8 @@ def now():
 def history():
     """Every recent run: what it read, skipped and failed, and what it cost."""
     _require({"admin"})
-    return render_template("syncs/history.html", runs=syncs.history(db.session), duration=syncs.duration)
+    waiting = db.session.scalars(
+        select(OutboxEntry).where(OutboxEntry.state.in_(OutboxEntry.PENDING)).order_by(OutboxEntry.id)
+    ).all()
+    return render_template("syncs/history.html", runs=syncs.history(db.session), duration=syncs.duration,
+                           waiting=waiting)
