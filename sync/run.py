@@ -380,7 +380,7 @@ def _assign_ids(session, workbook, parsed):
         writes.append(CellWrite(parsed.title, parsed.header_row, id_col + 1, "ID"))
     for row in parsed.rows:
         if row.sheet_id:
-            key = row.sheet_id.lower()
+            key = row.sheet_id  # exactly as the database tells rows apart
             if key in seen:
                 problems.append(Problem(parsed.title, row.number, parsed.column_label("sheet_id"),
                                         f"The ID {row.sheet_id} is also on row {seen[key]}; this row waits until that is fixed.",

@@ -195,3 +195,28 @@ def test_a_new_entry_whose_id_a_person_typed_meanwhile_takes_the_next_one(sessio
     assert result.state == "done" and entry.sheet_id == outbox.sheet_id == "BR-I006"
     rows = bank_road.rows("Impact log")
     assert [r[0] for r in rows[-2:]] == ["BR-I005", "BR-I006"] and rows[-1][4] == "Visit"
+
+
+def test_a_drain_stopped_half_way_loses_nothing_and_carries_on(session, backend, synced, workbook_dir):
+    from sync.backends.workbook import XlsxBackend
+
+    class StopsOnSecondWrite(XlsxBackend):
+        """The process is killed while writing to the second workbook."""
+
+        writes = 0
+
+        def write_cells(self, snapshot, writes):
+            type(self).writes += 1
+            if self.writes == 2:
+                raise KeyboardInterrupt
+            super().write_cells(snapshot, writes)
+
+    edit(session, "BR", "BR-A003", status="Behind")
+    edit(session, "WL", "WL-A001", status="Behind")
+    with pytest.raises(KeyboardInterrupt):
+        drain(session, StopsOnSecondWrite(workbook_dir))
+    session.rollback()
+    states = {e.sheet_id: e.state for e in session.scalars(select(OutboxEntry))}
+    assert states == {"BR-A003": "done", "WL-A001": "waiting"}
+    [result] = drain(session, backend)  # after a restart
+    assert result.sheet_id == "WL-A001" and result.state == "done"

@@ -106,3 +106,14 @@ def test_after_the_write_a_sync_reads_the_workbook_once_and_changes_nothing(sess
     results, report = gsync()
     assert results["BR"].changed == 0 and report.calls.get("sheets.read") == 1
     assert actions(session, "BR")["BR-A001"].status == "Behind"
+
+
+def test_a_row_deleted_from_the_sheet_waits_for_a_person(session, backend, synced, emulator):
+    entry = edit(session, "BR-A002", status="Behind")
+    emulator.store.delete_row(BR, "Action plan", 3)
+    emulator.reset_counts()
+    [result] = drain(session, backend)
+    assert result.state == "stuck" and "no longer in the sheet" in result.reason
+    assert emulator.calls.get("sheets.write", 0) == 0
+    assert drain(session, backend, only_due=False) == []  # it waits for a person, not for a retry
+    assert entry.state == "stuck"
