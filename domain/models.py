@@ -88,10 +88,6 @@ class Workbook(Base):
 
     school: Mapped[School | None] = relationship(back_populates="workbook")
 
-    @property
-    def is_joint(self) -> bool:
-        return self.code == JOINT
-
 
 class Objective(Base):
     """One numbered objective of the partnership (Objectives tab)."""

@@ -116,13 +116,6 @@ def problem_total(session):
     return session.scalar(select(func.count(SheetProblem.id))) or 0
 
 
-def last_run(session):
-    """The latest finished sync run, or None."""
-    return session.scalar(
-        select(SyncRun).where(SyncRun.finished_at.is_not(None)).order_by(SyncRun.finished_at.desc()).limit(1)
-    )
-
-
 def last_success_at(session):
     return session.scalar(
         select(SyncRun.finished_at).where(SyncRun.ok.is_(True)).order_by(SyncRun.finished_at.desc()).limit(1)

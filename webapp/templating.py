@@ -6,6 +6,7 @@ from flask_login import current_user
 
 from domain.access import can_resolve as resolve_rule
 from domain.dates import uk
+from domain.edits import EDITABLE
 from domain.status import chip
 
 _BULLET = re.compile(r"^\s*(?:[•·▪◦*\-–]|\d+[.)])\s+")
@@ -42,6 +43,7 @@ def can_resolve(entry, plan):
 
 def register(app):
     app.add_template_global(can_resolve)
+    app.add_template_global(EDITABLE, "cell_names")
     app.add_template_filter(bullets)
     app.add_template_filter(uk_date)
     app.add_template_filter(chip, "status_chip")

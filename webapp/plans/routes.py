@@ -41,7 +41,6 @@ def home():
         progress=plans.status_counts_by_area(rows),
         columns=plans.status_columns(rows),
         total=len(rows),
-        last_run=plans.last_run(db.session),
         last_success=plans.last_success_at(db.session),
         problem_counts=plans.problem_counts(db.session),
         problem_total=plans.problem_total(db.session),
