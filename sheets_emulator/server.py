@@ -14,11 +14,12 @@ from dataclasses import dataclass
 from werkzeug.serving import WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
 
-from .store import SPREADSHEET_MIME, ApiError, Store, bad_request
+from .store import SPREADSHEET_MIME, ApiError, Store, bad_request, column_letters, quote_title
 
 _META = re.compile(r"^/v4/spreadsheets/([^/:]+)$")
 _BATCH_GET = re.compile(r"^/v4/spreadsheets/([^/:]+)/values:batchGet$")
 _BATCH_UPDATE_VALUES = re.compile(r"^/v4/spreadsheets/([^/:]+)/values:batchUpdate$")
+_APPEND = re.compile(r"^/v4/spreadsheets/([^/:]+)/values/(.+):append$")
 _VALUES = re.compile(r"^/v4/spreadsheets/([^/:]+)/values/(.+)$")
 _BATCH_UPDATE = re.compile(r"^/v4/spreadsheets/([^/:]+):batchUpdate$")
 _DRIVE_LIST = re.compile(r"^/drive/v3/files$")
@@ -147,6 +148,7 @@ class Emulator:
             (_BATCH_GET, "GET", "sheets.read", self.batch_get),
             (_BATCH_UPDATE_VALUES, "POST", "sheets.write", self.batch_update_values),
             (_BATCH_UPDATE, "POST", "sheets.write", self.batch_update),
+            (_APPEND, "POST", "sheets.write", self.values_append),
             (_VALUES, "GET", "sheets.read", self.values_get),
             (_VALUES, "PUT", "sheets.write", self.values_update),
             (_META, "GET", "sheets.read", self.metadata),
@@ -183,6 +185,22 @@ class Emulator:
         with self.store.lock:
             book = self.store.get(key)
             return book.set_values(a1, body.get("values", []), request.args.get("valueInputOption"))
+
+    def values_append(self, request, key, a1):
+        """Rows added after the last row of the table the range finds (INSERT_ROWS)."""
+        body = request.get_json(force=True, silent=True) or {}
+        rows = body.get("values", [])
+        with self.store.lock:
+            book = self.store.get(key)
+            sheet, _ = book.resolve(a1)
+            last = max((r for r, _ in sheet.cells), default=0)
+            width = max((len(r) for r in rows), default=0)
+            if request.args.get("insertDataOption") == "INSERT_ROWS" or last + len(rows) > sheet.rows:
+                sheet.rows += len(rows)  # inserted rows grow the grid
+            answer = book.set_values(f"{quote_title(sheet.title)}!A{last + 1}", rows,
+                                     request.args.get("valueInputOption"))
+            table = f"{quote_title(sheet.title)}!A1:{column_letters(max(width, 1))}{last}"
+        return {"spreadsheetId": key, "tableRange": table, "updates": answer}
 
     def batch_update_values(self, request, key):
         body = request.get_json(force=True, silent=True) or {}

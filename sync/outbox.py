@@ -107,7 +107,7 @@ def _drain_workbook(session, backend, workbook, entries):
         except TableUnreadable as error:
             parsed[table.tab] = f"The '{title}' tab cannot be read: {error.problem.message}"
 
-    writes, landing, next_row = [], [], {}
+    writes, landing, appends = [], [], {}
     for entry in entries:
         table = parsed[entry.tab]
         if isinstance(table, str):
@@ -118,28 +118,39 @@ def _drain_workbook(session, backend, workbook, entries):
             continue
         if entry.kind == "edit":
             planned = _plan_edit(table, entry)
+            if planned:
+                writes += planned
+                landing.append(entry)
         else:
-            planned = _plan_add(session, table, entry, snapshot, next_row)
-        if planned:
-            writes += planned
-            landing.append(entry)
-    if not writes:
-        return
+            row = _plan_add(session, table, entry)
+            if row:
+                appends.setdefault(table.title, []).append((entry, row))
+    if writes and _land(landing, lambda: backend.write_cells(snapshot, writes)):
+        for entry in landing:
+            _done(entry)
+    for title, planned in appends.items():
+        added = [entry for entry, _ in planned]
+        first = _land(added, lambda: backend.append_rows(snapshot, title, [row for _, row in planned]))
+        if first:
+            for offset, entry in enumerate(added):
+                _done(entry)
+                impact = session.get(ImpactEntry, entry.row_id)
+                if impact is not None and first is not True:
+                    impact.sheet_row = first + offset
+
+
+def _land(entries, write):
+    """Carry out one write for ``entries``: what it returned (or True); None on failure,
+    when they wait with the reason."""
     try:
-        backend.write_cells(snapshot, writes)
-    except WorkbookBusy as error:
-        _retry_later(landing, f"{error.message} {error.fix}".strip())
-        return
-    except WorkbookUnavailable as error:
-        _retry_later(landing, f"{error.message} {error.fix}".strip())
-        return
-    now = utcnow()
-    for entry in landing:
-        entry.state, entry.reason, entry.done_at = "done", "", now
-        if entry.kind == "add":
-            impact = session.get(ImpactEntry, entry.row_id)
-            if impact is not None:
-                impact.sheet_row = entry.fields.get("_row", 0)
+        return write() or True
+    except WorkbookUnavailable as error:  # WorkbookBusy too: the sheet moved under us
+        _retry_later(entries, f"{error.message} {error.fix}".strip())
+        return None
+
+
+def _done(entry):
+    entry.state, entry.reason, entry.done_at = "done", "", utcnow()
 
 
 def _pause(entry, why):
@@ -185,8 +196,8 @@ def _plan_edit(table, entry):
     return writes
 
 
-def _plan_add(session, table, entry, snapshot, next_row):
-    """The cell writes that append a new impact-log row, unless it is already there.
+def _plan_add(session, table, entry):
+    """The new impact-log row's values by column, or None when it is there already or paused.
 
     The row is "already there" when its ID is, with its date and summary (a retried
     write that had landed). Another row using the same ID (typed by a person) makes
@@ -197,25 +208,16 @@ def _plan_add(session, table, entry, snapshot, next_row):
         same(attr, found.values.get(attr, ""), entry.fields.get(attr, "")) for attr in ("date", "summary")
     ):
         entry.state, entry.reason, entry.done_at = "done", "Already in the sheet.", utcnow()
-        return []
+        return None
     if found is not None or any(row.sheet_id == entry.sheet_id for row in table.rows):
         _renumber(session, table, entry)
     missing = [IMPACT_FIELDS[a] for a in ("date", "summary") if a not in table.columns]
     if missing:
         _pause(entry, f"The '{table.title}' tab has no {', '.join(repr(m) for m in missing)} column.")
-        return []
-    if table.title not in next_row:
-        next_row[table.title] = max(len(snapshot.tabs[table.title]), table.header_row) + 1
-    number = next_row[table.title]
-    next_row[table.title] += 1
-    entry.fields = {**entry.fields, "_row": number}
-    writes = [CellWrite(table.title, number, table.id_column + 1, entry.sheet_id)]
-    writes += [
-        CellWrite(table.title, number, table.columns[attr] + 1, value)
-        for attr, value in entry.fields.items()
-        if attr in table.columns and attr != "sheet_id" and value
-    ]
-    return writes
+        return None
+    cells = {table.id_column: entry.sheet_id}
+    cells.update({table.columns[attr]: value for attr, value in entry.fields.items() if attr in table.columns})
+    return [cells.get(column, "") for column in range(max(cells) + 1)]
 
 
 def _renumber(session, table, entry):

@@ -57,3 +57,9 @@ class Backend(Protocol):
         Raises WorkbookBusy if the workbook changed since ``snapshot`` was read.
         Afterwards ``snapshot.version`` is the new version, or None if unknown.
         """
+
+    def append_rows(self, snapshot: WorkbookSnapshot, tab: str, rows: list[list]) -> int:
+        """Add rows (raw values, from column A) below the tab's table, never over a row.
+
+        Returns the row number the first one landed on.
+        """

@@ -312,6 +312,18 @@ class GoogleBackend:
         self._call("sheets.write", snapshot.ref, self.http.values_batch_update, key, body)
         snapshot.version = None  # our own write moved modifiedTime: read it once more next time
 
+    def append_rows(self, snapshot, tab, rows):
+        """values.append with INSERT_ROWS: Google finds the end of the table and inserts
+        new rows there, so a row a person is typing at that moment is never overwritten."""
+        answer = self._call(
+            "sheets.write", snapshot.ref, self.http.values_append, spreadsheet_key(snapshot.ref),
+            f"{quote_title(tab)}!A1", {"valueInputOption": "RAW", "insertDataOption": "INSERT_ROWS"},
+            {"values": rows, "majorDimension": "ROWS"},
+        )
+        snapshot.version = None
+        match = re.search(r"!\$?[A-Z]+\$?(\d+)", answer.get("updates", {}).get("updatedRange", ""))
+        return int(match.group(1)) if match else 0
+
     def _grow_grids(self, snapshot, key, writes):
         """Add columns or rows first when writes land beyond a tab's grid (an ID column, a new row)."""
         requests_ = []

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
-from .base import WorkbookBusy, WorkbookSnapshot, WorkbookUnavailable
+from .base import CellWrite, WorkbookBusy, WorkbookSnapshot, WorkbookUnavailable
 
 
 class XlsxBackend:
@@ -50,6 +50,19 @@ class XlsxBackend:
         if not name.lower().endswith(".xlsx"):
             name += ".xlsx"
         return self.folder / name
+
+    def append_rows(self, snapshot, tab, rows):
+        """Below the last row the file had when read; the version check guards the rest."""
+        first = len(snapshot.tabs.get(tab, [])) + 1
+        writes = [
+            CellWrite(tab, first + i, column, value)
+            for i, row in enumerate(rows)
+            for column, value in enumerate(row, start=1)
+            if value not in (None, "")
+        ]
+        self.write_cells(snapshot, writes)
+        snapshot.tabs[tab] = list(snapshot.tabs.get(tab, [])) + [list(r) for r in rows]
+        return first
 
     @staticmethod
     def lock_files(path):

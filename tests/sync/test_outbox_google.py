@@ -117,3 +117,13 @@ def test_a_row_deleted_from_the_sheet_waits_for_a_person(session, backend, synce
     assert emulator.calls.get("sheets.write", 0) == 0
     assert drain(session, backend, only_due=False) == []  # it waits for a person, not for a retry
     assert entry.state == "stuck"
+
+
+def test_a_new_row_never_lands_on_a_row_a_person_added_after_the_read(emulator, backend):
+    ref = f"https://docs.google.com/spreadsheets/d/{BR}/edit"
+    snapshot = backend.read(ref)
+    emulator.store.insert_row(BR, "Impact log", 6, ["", "22/11/2026", "", "Network", "Typed by a person just now"])
+    first = backend.append_rows(snapshot, "Impact log", [["BR-I009", "23/11/2026", "", "CPD", "From the browser"]])
+    rows = emulator.store.rows(BR, "Impact log")
+    assert rows[5][4] == "Typed by a person just now"
+    assert first == 7 and rows[6][0] == "BR-I009" and rows[6][4] == "From the browser"
