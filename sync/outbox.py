@@ -55,10 +55,10 @@ def drain(session, backend, only_due=True):
     if not lock.acquire(session, holder, lock_id=WRITE_LOCK):
         return None
     try:
-        query = select(OutboxEntry).where(OutboxEntry.state == "waiting")
-        if only_due:
-            query = query.where(OutboxEntry.next_attempt_at <= utcnow())
-        entries = session.scalars(query.order_by(OutboxEntry.id)).all()
+        pending = session.scalars(
+            select(OutboxEntry).where(OutboxEntry.state.in_(OutboxEntry.PENDING)).order_by(OutboxEntry.id)
+        ).all()
+        entries = _in_order(pending, only_due)
         by_workbook = {}
         for entry in entries:
             by_workbook.setdefault(entry.workbook_id, []).append(entry)
@@ -77,6 +77,22 @@ def drain(session, backend, only_due=True):
         return results
     finally:
         lock.release(session, holder, lock_id=WRITE_LOCK)
+
+
+def _in_order(pending, only_due):
+    """The entries to try now. A row's edits land in the order they were made: later
+    ones wait behind one in conflict or not yet due. Stuck edits are looked at again
+    (their row may be back), with backoff."""
+    now, chosen, held = utcnow(), [], set()
+    for entry in pending:
+        key = (entry.workbook_id, entry.tab, entry.sheet_id)
+        if key in held:
+            continue
+        if entry.state == "conflict" or (only_due and entry.next_attempt_at > now):
+            held.add(key)
+            continue
+        chosen.append(entry)
+    return chosen
 
 
 def _retry_later(entries, reason):
@@ -107,8 +123,10 @@ def _drain_workbook(session, backend, workbook, entries):
         except TableUnreadable as error:
             parsed[table.tab] = f"The '{title}' tab cannot be read: {error.problem.message}"
 
-    writes, landing, appends = [], [], {}
+    writes, landing, appends, held = [], [], {}, set()
     for entry in entries:
+        if (entry.tab, entry.sheet_id) in held:
+            continue  # an earlier edit of this row did not go through: this one waits behind it
         table = parsed[entry.tab]
         if isinstance(table, str):
             _pause(entry, table)
@@ -121,6 +139,8 @@ def _drain_workbook(session, backend, workbook, entries):
             if planned:
                 writes += planned
                 landing.append(entry)
+            elif entry.state != "done":
+                held.add((entry.tab, entry.sheet_id))
         else:
             row = _plan_add(session, table, entry)
             if row:
@@ -166,10 +186,12 @@ def _plan_edit(table, entry):
     """The cell writes for an edit, or [] when it is done, in conflict, stuck or paused."""
     row = _find(table, entry.sheet_id)
     if row is None:
+        reason = (f"The row {entry.sheet_id} is no longer in the sheet (deleted, or its ID changed). "
+                  "Put the row back, or discard this edit.")
+        _retry_later([entry], reason)  # looked at again, with backoff: the row may come back
         entry.state = "stuck"
-        entry.reason = (f"The row {entry.sheet_id} is no longer in the sheet (deleted, or its ID changed). "
-                        "Put the row back, or discard this edit.")
         return []
+    entry.state = "waiting"
     missing = [EDITABLE[a] for a in entry.fields if a not in table.columns]
     if missing:
         _pause(entry, f"The '{table.title}' tab has no {', '.join(repr(m) for m in missing)} column.")
@@ -193,6 +215,8 @@ def _plan_edit(table, entry):
     if "last_updated" in table.columns:
         writes.append(CellWrite(table.title, row.number, table.columns["last_updated"] + 1,
                                 date.today().strftime("%d/%m/%Y")))
+    for attr, field in entry.fields.items():
+        row.values[attr] = field["new"]  # the row as it will be: a later edit of it compares with this
     return writes
 
 
@@ -230,6 +254,7 @@ def _renumber(session, table, entry):
     if impact is not None:
         impact.sheet_id = new_id
     entry.sheet_id = new_id
+    session.commit()  # the new ID is kept before the append: a retry finds it, never a third ID
 
 
 def waiting_count(session):

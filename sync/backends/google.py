@@ -163,9 +163,14 @@ class GoogleBackend:
         self.calls = Counter()
 
     # -- one call, paced and retried ----------------------------------------
-    def _call(self, kind, ref, fn, *args, **kwargs):
+    def _call(self, kind, ref, fn, *args, retry=True, **kwargs):
+        """One API call: paced, with a timeout, and retried when that is safe.
+
+        ``retry=False`` for a call that must not be repeated blindly (an append:
+        a timed-out one may have landed; the outbox checks by ID instead).
+        """
         retrying = Retrying(
-            stop=stop_after_attempt(self.attempts) | stop_after_delay(self.max_retry_seconds),
+            stop=stop_after_attempt(self.attempts if retry else 1) | stop_after_delay(self.max_retry_seconds),
             wait=wait_exponential(multiplier=self.base, max=30) + wait_random(0, self.base),  # backoff with jitter
             retry=retry_if_exception(_is_transient),
             sleep=self.sleep,
@@ -318,7 +323,7 @@ class GoogleBackend:
         answer = self._call(
             "sheets.write", snapshot.ref, self.http.values_append, spreadsheet_key(snapshot.ref),
             f"{quote_title(tab)}!A1", {"valueInputOption": "RAW", "insertDataOption": "INSERT_ROWS"},
-            {"values": rows, "majorDimension": "ROWS"},
+            {"values": rows, "majorDimension": "ROWS"}, retry=False,
         )
         snapshot.version = None
         match = re.search(r"!\$?[A-Z]+\$?(\d+)", answer.get("updates", {}).get("updatedRange", ""))

@@ -220,3 +220,24 @@ def test_a_drain_stopped_half_way_loses_nothing_and_carries_on(session, backend,
     assert states == {"BR-A003": "done", "WL-A001": "waiting"}
     [result] = drain(session, backend)  # after a restart
     assert result.sheet_id == "WL-A001" and result.state == "done"
+
+
+def test_a_rows_edits_land_in_the_order_they_were_made(session, backend, synced, workbook_dir, bank_road):
+    (workbook_dir / ".~lock.bank-road.xlsx#").write_text("x")
+    edit(session, "BR", "BR-A003", status="Behind")
+    drain(session, backend)  # waits: the workbook is open elsewhere
+    edit(session, "BR", "BR-A003", status="At risk")  # changed back before the first landed
+    (workbook_dir / ".~lock.bank-road.xlsx#").unlink()
+    assert drain(session, backend) == []  # the second waits behind the first, which is not due yet
+    results = drain(session, backend, only_due=False)
+    assert [r.state for r in results] == ["done", "done"]
+    assert cell(bank_road, "Action plan", "BR-A003", "Status") == "At risk"
+    assert actions(session, "BR")["BR-A003"].status == "At risk"
+
+
+def test_two_quick_edits_of_one_cell_are_no_false_conflict(session, backend, synced, bank_road):
+    edit(session, "BR", "BR-A003", status="Behind")
+    edit(session, "BR", "BR-A003", status="Complete")
+    results = drain(session, backend)
+    assert [r.state for r in results] == ["done", "done"]
+    assert cell(bank_road, "Action plan", "BR-A003", "Status") == "Complete"

@@ -115,8 +115,11 @@ def test_a_row_deleted_from_the_sheet_waits_for_a_person(session, backend, synce
     [result] = drain(session, backend)
     assert result.state == "stuck" and "no longer in the sheet" in result.reason
     assert emulator.calls.get("sheets.write", 0) == 0
-    assert drain(session, backend, only_due=False) == []  # it waits for a person, not for a retry
-    assert entry.state == "stuck"
+    assert drain(session, backend) == []  # looked at again only after a backoff
+    emulator.store.insert_row(BR, "Action plan", 3, ["BR-A002", "Teaching and Learning", "3, 8", "Put back", "",
+                                                     "", "", "English lead", "16/07/2027", "On track"])
+    [result] = drain(session, backend, only_due=False)  # the row is back: the edit lands
+    assert result.state == "done" and entry.state == "done"
 
 
 def test_a_new_row_never_lands_on_a_row_a_person_added_after_the_read(emulator, backend):
