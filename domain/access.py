@@ -31,7 +31,8 @@ def visible_school_codes(user, all_codes):
 
 
 def can_resolve(user, entry, plan_code):
-    """Who chooses in a conflict: the editor, the school's heads, admins."""
-    if user.role == "admin" or (entry.created_by_id is not None and entry.created_by_id == user.id):
-        return True
-    return user.role == "head" and can_edit_plan(user, plan_code)
+    """Who chooses in a conflict: the editor (while they may still edit the plan), the
+    school's heads, admins."""
+    if not can_edit_plan(user, plan_code):
+        return False
+    return user.role in ("admin", "head") or (entry.created_by_id is not None and entry.created_by_id == user.id)

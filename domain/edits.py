@@ -85,14 +85,16 @@ def edit_action_row(session, row, who, changes, seen, seen_version, user_id=None
         _record(session, "action_row", row.id, attr, current[attr], new, "browser", who)
         _set_cell(row, attr, new)
     row.last_updated = date.today().strftime("%d/%m/%Y")
-    row.version += 1
-    row.changed_at = utcnow()
+    row.changed_at = utcnow()  # the version moves with the UPDATE
     entry = OutboxEntry(
         workbook_id=row.workbook_id, kind="edit", tab="Action plan", sheet_id=row.sheet_id, row_id=row.id,
         fields={attr: {"seen": current[attr], "new": new} for attr, new in changed.items()},
         created_by=who, created_by_id=user_id,
     )
     session.add(entry)
+    # Flush now: the version moves (UPDATE … WHERE version = …) inside the edit, so a
+    # second edit in the same unit of work meets it, and a race raises StaleDataError here.
+    session.flush()
     return entry
 
 
@@ -129,16 +131,25 @@ def keep_mine(session, entry, who):
 
 
 def take_sheet(session, entry, who):
-    """In a conflict: keep the sheet's values; the browser's are dropped (the history keeps them)."""
+    """In a conflict: the sheet's values win where they clash; the browser's are dropped
+    there (the history keeps them). Cells that did not clash still go to the sheet."""
     row = session.get(ActionRow, entry.row_id)
-    for attr, sheet_value in (entry.sheet_values or {}).items():
-        if attr in entry.fields and row is not None:
-            _record(session, "action_row", row.id, attr, entry.fields[attr]["new"], sheet_value, "conflict",
+    sheet = entry.sheet_values or {}
+    clashing = {a for a, f in entry.fields.items()
+                if a in sheet and not same(a, sheet[a], f["seen"]) and not same(a, sheet[a], f["new"])}
+    for attr in clashing:
+        if row is not None:
+            _record(session, "action_row", row.id, attr, entry.fields[attr]["new"], sheet[attr], "conflict",
                     f"{who} took the sheet's value")
-            _set_cell(row, attr, sheet_value)
+            _set_cell(row, attr, sheet[attr])
     if row is not None:
-        row.version += 1
-    entry.state, entry.reason, entry.done_at = "dropped", f"Dropped by {who}: the sheet's values were kept.", utcnow()
+        row.workbook.version = None  # the sheet may have moved on since: the next sync reads it afresh
+    rest = {a: f for a, f in entry.fields.items() if a not in clashing}
+    if rest:
+        entry.fields, entry.state, entry.reason = rest, "waiting", ""
+        entry.attempts, entry.next_attempt_at = 0, utcnow()
+    else:
+        entry.state, entry.reason, entry.done_at = "dropped", f"Dropped by {who}: the sheet's values were kept.", utcnow()
 
 
 def discard(session, entry, who):

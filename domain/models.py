@@ -137,8 +137,12 @@ class ActionRow(SheetRowMixin, Base):
     status: Mapped[str] = mapped_column(String(100), default="")  # vocabulary or as written
     last_updated: Mapped[str] = mapped_column(String(100), default="")
     # Moves on every change, from the browser or the sheet: a browser edit made
-    # from an older version meets the newer one instead of overwriting it.
+    # from an older version meets the newer one instead of overwriting it. The
+    # database checks it too (UPDATE … WHERE version = …), so two saves at the same
+    # moment cannot both pass.
     version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
 
 
 class ImpactEntry(SheetRowMixin, Base):

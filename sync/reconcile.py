@@ -75,15 +75,18 @@ def reconcile_table(session, workbook, parsed, ready_rows, pending=({}, set())):
             session.add(record)
             counts.added += 1
             continue
+        if row.sheet_id in pending_adds:
+            continue  # the ID of a row the browser is adding: that row is the app's until it lands
         came_back = record.archived_at is not None
-        changed, changes = _apply(record, row, skip=pending_cells.get(row.sheet_id, ()))
+        skip = set(pending_cells.get(row.sheet_id, ()))
+        if skip:
+            skip |= {"last_updated"} | ({"due_date"} if "due" in skip else set())  # derived from the edit
+        changed, changes = _apply(record, row, skip=skip)
         if came_back:
             changes.append(("", "archived", "back in the sheet"))
         if changed or came_back or record.stale:
             record.changed_at = now
-            counts.changed += 1
-            if hasattr(record, "version"):
-                record.version += 1  # a browser edit from before this meets it
+            counts.changed += 1  # an action row's version moves with the UPDATE
         session.flush()
         for field, old, new in changes:
             session.add(RowChange(table=table_name, row_id=record.id, field=field, old=old, new=new,

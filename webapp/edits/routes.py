@@ -6,10 +6,12 @@ is then written to the sheet in the background (sync/outbox.py).
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
 
 from domain import edits, plans
 from domain.access import can_edit_plan, can_resolve, can_view_plan
 from domain.models import ActionRow, ImpactEntry, OutboxEntry
+from domain.status import STATUSES
 
 from ..extensions import db
 from ..hx import fragment, page, wants_fragment
@@ -55,11 +57,19 @@ def _edit_form(plan, row, form, status=200, clash=None):
     return page(render_template("edits/row_edit.html", **context)), status
 
 
+def _row_form(row, formdata=None):
+    """The edit form; a status the app does not know stays a choice, so saving keeps it."""
+    form = RowEditForm(formdata=formdata, data=None if formdata else edits.editable_values(row))
+    for status in {row.status, form.seen_status.data or ""} - set(STATUSES) - {""}:
+        form.status.choices.append((status, f"{status} (as the sheet has it)"))
+    return form
+
+
 @bp.get("/plans/<code>/rows/<int:row_id>/edit")
 def edit_row(code, row_id):
     plan = _plan(code)
     row = _row(plan, row_id)
-    form = RowEditForm(data=edits.editable_values(row))
+    form = _row_form(row)
     form.set_seen(edits.editable_values(row), row.version)
     return _edit_form(plan, row, form)
 
@@ -68,19 +78,26 @@ def edit_row(code, row_id):
 def save_row(code, row_id):
     plan = _plan(code)
     row = _row(plan, row_id)
-    form = RowEditForm()
+    form = _row_form(row, request.form)
     if not form.validate_on_submit():
         return _edit_form(plan, row, form, 422)
     try:
         entry = edits.edit_action_row(db.session, row, current_user.name, form.changes(), form.seen(),
                                       form.version.data, current_user.id)
-    except edits.EditConflict as clash:
+        db.session.commit()
+    except (edits.EditConflict, StaleDataError) as error:
         db.session.rollback()
         row = _row(plan, row_id)
-        # Show both: what is there now, and what they typed; saving again keeps theirs.
-        form.set_seen(clash.current, row.version)
+        current = edits.editable_values(row)
+        clash = error if isinstance(error, edits.EditConflict) else edits.EditConflict(current, list(current))
+        # Cells they did not touch take what is there now; the ones they changed keep
+        # their value: saving again keeps theirs, Cancel keeps the other person's.
+        seen = form.seen()
+        for name in form.EDITABLE:
+            if edits.same(name, getattr(form, name).data, seen.get(name)):
+                getattr(form, name).data = current[name]
+        form.set_seen(current, row.version)
         return _edit_form(plan, row, form, 409, clash)
-    db.session.commit()
     if entry is not None:
         request_drain(current_app._get_current_object())
     if wants_fragment(f"row-{row.id}"):
