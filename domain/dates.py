@@ -22,6 +22,15 @@ _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ][\d:.]+)?$")
 _WORDS = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]+)\.?,?\s+(\d{4})$")
 
 
+# Serials a school's dates can have: 1 Jan 1950 to 31 Dec 2149. Any other number in a
+# date cell (a year typed as 2027, a week number) is not a date, not one in 1905.
+_PLAUSIBLE_SERIALS = range(18264, 91311)
+
+
+def _serial_date(serial):
+    return from_serial(serial) if int(float(serial)) in _PLAUSIBLE_SERIALS else None
+
+
 def from_serial(serial):
     """A spreadsheet date serial (days since 30/12/1899) as a date."""
     return _SERIAL_EPOCH + timedelta(days=int(float(serial)))
@@ -41,13 +50,13 @@ def parse_date(value):
     if isinstance(value, date):
         return value
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return from_serial(value) if 1 <= value < 2958466 else None
+        return _serial_date(value)
     text = str(value).strip().lower()
     if not text:
         return None
     try:
         if re.fullmatch(r"\d{5}(\.\d+)?", text):
-            return from_serial(text)
+            return _serial_date(text)
         if m := _NUMERIC.match(text):
             day, month, year = (int(g) for g in m.groups())
             if year < 100:

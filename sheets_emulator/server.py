@@ -29,12 +29,22 @@ _DRIVE_GET = re.compile(r"^/drive/v3/files/([^/]+)$")
 CANNED = {
     429: ("RESOURCE_EXHAUSTED", "Quota exceeded for quota metric 'Read requests' and limit 'Read requests per "
           "minute per user' of service 'sheets.googleapis.com' for consumer 'project_number:000000000000'."),
+    408: ("DEADLINE_EXCEEDED", "The request timed out."),
     500: ("INTERNAL", "Internal error encountered."),
     502: ("UNAVAILABLE", "Bad gateway."),
     503: ("UNAVAILABLE", "The service is currently unavailable."),
+    504: ("DEADLINE_EXCEEDED", "Deadline expired before operation could complete."),
     403: ("PERMISSION_DENIED", "The caller does not have permission"),
     404: ("NOT_FOUND", "Requested entity was not found."),
 }
+
+
+SERVICE_DISABLED_MESSAGE = (
+    "Google Sheets API has not been used in project 000000000000 before or it is disabled. Enable it by "
+    "visiting https://console.developers.google.com/apis/api/sheets.googleapis.com/overview?project=000000000000 "
+    "then retry.")
+HTML_ERROR_PAGE = ("<!DOCTYPE html><html lang=en><meta charset=utf-8><title>Error 502 (Server Error)!!1</title>"
+                   "<p><b>502.</b> <ins>That's an error.</ins><p>The server encountered a temporary error.</html>")
 
 
 @dataclass
@@ -44,7 +54,9 @@ class Fault:
     kind: 'sheets.read', 'sheets.write', 'drive' or 'any'. ``delay`` stalls the
     answer; with ``after_apply`` a write is carried out before the stall (a
     timeout whose write had in fact landed). ``reason`` gives a Drive-style
-    403 (e.g. 'userRateLimitExceeded' in domain usageLimits).
+    403 (e.g. 'userRateLimitExceeded' in domain usageLimits); 'SERVICE_DISABLED'
+    gives the answer of an API not enabled in the project. ``html``: the body
+    is a front end's HTML error page, not Google's JSON (as a 502 can be).
     """
 
     kind: str
@@ -54,13 +66,24 @@ class Fault:
     after_apply: bool = False
     reason: str | None = None
     key: str | None = None  # only calls about this spreadsheet
+    html: bool = False
 
     def error(self):
+        if self.reason == "SERVICE_DISABLED":
+            return ApiError(403, "PERMISSION_DENIED", SERVICE_DISABLED_MESSAGE, info_reason="SERVICE_DISABLED")
         if self.reason:
             return ApiError(self.status or 403, "PERMISSION_DENIED", "User rate limit exceeded.",
                             reason=self.reason, domain="usageLimits")
         status, message = CANNED.get(self.status, ("UNKNOWN", "Error."))
         return ApiError(self.status, status, message)
+
+
+class HtmlError(Exception):
+    """An answer from Google's front end rather than the API: an HTML page."""
+
+    def __init__(self, status):
+        super().__init__(status)
+        self.status = status
 
 
 class Emulator:
@@ -117,6 +140,8 @@ class Emulator:
             response = self.dispatch(request)
         except ApiError as error:
             response = Response(json.dumps(error.body()), status=error.code, mimetype="application/json")
+        except HtmlError as error:
+            response = Response(HTML_ERROR_PAGE, status=error.status, mimetype="text/html")
         return response(environ, start_response)
 
     def dispatch(self, request):
@@ -135,12 +160,12 @@ class Emulator:
         if fault and not fault.after_apply:
             time.sleep(fault.delay)
             if fault.status:
-                raise fault.error()
+                raise HtmlError(fault.status) if fault.html else fault.error()
         body = handler(request)
         if fault and fault.after_apply:
             time.sleep(fault.delay)
             if fault.status:
-                raise fault.error()
+                raise HtmlError(fault.status) if fault.html else fault.error()
         return Response(json.dumps(body), mimetype="application/json")
 
     def route(self, method, path):
@@ -170,15 +195,17 @@ class Emulator:
         ranges = request.args.getlist("ranges")
         render = request.args.get("valueRenderOption", "FORMATTED_VALUE")
         major = request.args.get("majorDimension", "ROWS")
+        dates = request.args.get("dateTimeRenderOption", "SERIAL_NUMBER")
         with self.store.lock:
             book = self.store.get(key)
-            return {"spreadsheetId": key, "valueRanges": [book.get_values(r, render, major) for r in ranges]}
+            return {"spreadsheetId": key, "valueRanges": [book.get_values(r, render, major, dates) for r in ranges]}
 
     def values_get(self, request, key, a1):
         with self.store.lock:
             book = self.store.get(key)
             return book.get_values(a1, request.args.get("valueRenderOption", "FORMATTED_VALUE"),
-                                   request.args.get("majorDimension", "ROWS"))
+                                   request.args.get("majorDimension", "ROWS"),
+                                   request.args.get("dateTimeRenderOption", "SERIAL_NUMBER"))
 
     def values_update(self, request, key, a1):
         body = request.get_json(force=True, silent=True) or {}

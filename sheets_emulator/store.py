@@ -17,15 +17,19 @@ DEFAULT_ROWS, DEFAULT_COLUMNS = 1000, 26
 class ApiError(Exception):
     """An error the API answers with, in Google's JSON shape."""
 
-    def __init__(self, code, status, message, reason=None, domain="global"):
+    def __init__(self, code, status, message, reason=None, domain="global", info_reason=None):
         super().__init__(message)
         self.code, self.status, self.message = code, status, message
         self.reason, self.domain = reason, domain
+        self.info_reason = info_reason  # google.rpc.ErrorInfo's reason, in "details"
 
     def body(self):
         error = {"code": self.code, "message": self.message, "status": self.status}
         if self.reason:
             error["errors"] = [{"domain": self.domain, "reason": self.reason, "message": self.message}]
+        if self.info_reason:
+            error["details"] = [{"@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": self.info_reason,
+                                 "domain": "googleapis.com"}]
         return {"error": error}
 
 
@@ -106,8 +110,42 @@ def parse_cells(cells, rows, columns):
 
 @dataclass
 class Cell:
-    value: object  # str, int, float or bool as stored
+    value: object  # str, int, float or bool as stored; a date is a serial number
     formula: str | None = None  # USER_ENTERED text starting with '=' (not evaluated here)
+    is_date: bool = False  # a number with a date format, shown as dd/mm/yyyy (en_GB)
+
+
+_SERIAL_EPOCH = date(1899, 12, 30)
+_UK_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)$")
+
+
+def date_cell(day):
+    """A date as Sheets stores it: days since 30/12/1899, formatted as a date."""
+    return Cell((day - _SERIAL_EPOCH).days, is_date=True)
+
+
+def user_entered(text):
+    """A typed value as an en_GB sheet keeps it: formulas, forced text ('...), dates,
+    numbers and booleans are recognised; anything else stays text."""
+    if text.startswith("="):
+        return Cell(text, formula=text)
+    if text.startswith("'"):
+        return Cell(text[1:])
+    for pattern, order in ((_UK_DATE, (2, 1, 0)), (_ISO_DATE, (0, 1, 2))):
+        if match := pattern.match(text):
+            parts = [int(g) for g in match.groups()]
+            try:
+                return date_cell(date(parts[order[0]], parts[order[1]], parts[order[2]]))
+            except ValueError:
+                return Cell(text)  # 31/02/2027 stays text, as in Sheets
+    if _NUMBER.match(text):
+        number = float(text)
+        return Cell(int(number) if number.is_integer() and "." not in text else number)
+    if text.upper() in ("TRUE", "FALSE"):
+        return Cell(text.upper() == "TRUE")
+    return Cell(text)
 
 
 @dataclass
@@ -124,11 +162,13 @@ class Sheet:
         return max(r for r, _ in self.cells), max(c for _, c in self.cells)
 
 
-def _format(cell, render):
+def _format(cell, render, date_render="SERIAL_NUMBER"):
     if cell.formula is not None:
         return cell.formula if render == "FORMULA" else "#NAME?"  # the stand-in evaluates no formulas
     value = cell.value
-    if render == "UNFORMATTED_VALUE":
+    if cell.is_date and (render == "FORMATTED_VALUE" or date_render == "FORMATTED_STRING"):
+        return (_SERIAL_EPOCH + timedelta(days=int(value))).strftime("%d/%m/%Y")
+    if render in ("UNFORMATTED_VALUE", "FORMULA"):
         return value
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
@@ -184,7 +224,7 @@ class Spreadsheet:
             "spreadsheetUrl": f"https://docs.google.com/spreadsheets/d/{self.key}/edit",
         }
 
-    def get_values(self, a1, render="FORMATTED_VALUE", major="ROWS"):
+    def get_values(self, a1, render="FORMATTED_VALUE", major="ROWS", date_render="SERIAL_NUMBER"):
         sheet, (r1, c1, r2, c2) = self.resolve(a1)
         r2, c2 = min(r2, sheet.rows), min(c2, sheet.columns)
         grid = []
@@ -192,7 +232,7 @@ class Spreadsheet:
             values = [sheet.cells.get((row, col)) for col in range(c1, c2 + 1)]
             while values and (values[-1] is None or values[-1].value == "" and values[-1].formula is None):
                 values.pop()  # trailing empty cells are left out
-            grid.append(["" if c is None else _format(c, render) for c in values])
+            grid.append(["" if c is None else _format(c, render, date_render) for c in values])
         while grid and not grid[-1]:
             grid.pop()  # and so are trailing empty rows
         if major == "COLUMNS":
@@ -226,10 +266,8 @@ class Spreadsheet:
                 position = (r1 + i, c1 + j)
                 if value == "":
                     sheet.cells.pop(position, None)
-                elif input_option == "USER_ENTERED" and isinstance(value, str) and value.startswith("="):
-                    sheet.cells[position] = Cell(value, formula=value)
-                elif input_option == "USER_ENTERED" and isinstance(value, str) and value.startswith("'"):
-                    sheet.cells[position] = Cell(value[1:])
+                elif input_option == "USER_ENTERED" and isinstance(value, str):
+                    sheet.cells[position] = user_entered(value)
                 else:
                     sheet.cells[position] = Cell(value)
         self.touch()
@@ -271,9 +309,8 @@ class Store:
                 sheet.columns = max(DEFAULT_COLUMNS, max((len(r) for r in grid), default=0))
                 for r, row in enumerate(grid, start=1):
                     for c, value in enumerate(row, start=1):
-                        value = _from_xlsx(value)
                         if value not in (None, ""):
-                            sheet.cells[(r, c)] = Cell(value)
+                            sheet.cells[(r, c)] = _from_xlsx(value)
                 book.sheets.append(sheet)
             self.spreadsheets[key] = book
             return key
@@ -324,9 +361,9 @@ class Store:
 
 
 def _from_xlsx(value):
-    """openpyxl's values as a person in an en_GB sheet would see them."""
+    """A cell of an uploaded .xlsx as Sheets keeps it: dates become date serials."""
     if isinstance(value, datetime):
         value = value.date()
     if isinstance(value, date):
-        return value.strftime("%d/%m/%Y")
-    return value
+        return date_cell(value)
+    return Cell(value)

@@ -1,4 +1,6 @@
 """Write the demo partnership's workbooks as .xlsx files (never over existing ones)."""
+import re
+from datetime import date, datetime
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -17,15 +19,27 @@ WL_HEADER = [
 WL_EVIDENCE = ["Safeguarding/2026", "Writing/moderation", "", "Staff/dev days", ""]
 
 
-def _sheet(book, title, rows, first=False):
+def _sheet(book, title, rows, first=False, real_dates=False):
+    """A tab of rows. ``real_dates``: cells that read as UK dates are stored as date
+    cells, as a sheet whose dates were typed into date-formatted cells holds them."""
     sheet = book.active if first else book.create_sheet()
     sheet.title = title
     for row in rows:
-        sheet.append(row)
+        sheet.append([_as_date(v) if real_dates else v for v in row])
+    for cells in sheet.iter_rows():
+        for cell in cells:
+            if isinstance(cell.value, date):
+                cell.number_format = "DD/MM/YYYY"
     for cells in sheet.iter_rows():
         for cell in cells:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
     return sheet
+
+
+def _as_date(value):
+    if isinstance(value, str) and re.fullmatch(r"\d{2}/\d{2}/\d{4}", value):
+        return datetime.strptime(value, "%d/%m/%Y").date()
+    return value
 
 
 def _bold_row(sheet, number):
@@ -56,8 +70,10 @@ def write_school(path, code):
         ]
         _bold_row(_sheet(book, "Action plan", actions, first=True), 3)
     else:
-        _bold_row(_sheet(book, "Action plan", [data.SCHOOL_ACTION_HEADER] + school["actions"], first=True), 1)
-    _bold_row(_sheet(book, "Impact log", [data.IMPACT_HEADER] + school["impact"]), 1)
+        _bold_row(_sheet(book, "Action plan", [data.SCHOOL_ACTION_HEADER] + school["actions"], first=True,
+                         real_dates=True), 1)
+    # Bank Road's dates are date cells; William Lilley's were typed as text: both are real.
+    _bold_row(_sheet(book, "Impact log", [data.IMPACT_HEADER] + school["impact"], real_dates=code != "WL"), 1)
     _bold_row(_sheet(book, "SIP priorities", [data.SIP_HEADER] + school["sip"]), 1)
     book.save(path)
 

@@ -10,6 +10,7 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 
 from sqlalchemy import delete, func, select
+from sqlalchemy.orm.exc import StaleDataError
 
 from domain.ids import format_id, id_prefix, next_number
 from domain.models import JOINT, Objective, SheetProblem, SyncRun, Workbook, utcnow
@@ -22,6 +23,11 @@ from .reconcile import MODELS, pending_edits, reconcile_objectives, reconcile_sc
 
 log = logging.getLogger(__name__)
 
+# After this many workbooks in a row find the service not answering (each after its
+# own bounded retries), the run stops asking: with Google down, 200 workbooks would
+# otherwise take an hour of retries while holding the sync lock.
+OUTAGE_LIMIT = 3
+
 
 @dataclass
 class WorkbookResult:
@@ -29,6 +35,7 @@ class WorkbookResult:
     ref: str
     ok: bool = True
     skipped: bool = False  # unchanged since its last read: not read at all
+    transient: bool = False  # failed because the service did not answer, not for its content
     error: str = ""
     read: int = 0
     added: int = 0
@@ -74,9 +81,15 @@ class WorkbookFailed(Exception):
     reading the same version again would fail again; a transport failure is not.
     """
 
-    def __init__(self, message, settled=True):
+    def __init__(self, message, settled=True, transient=False):
         super().__init__(message)
         self.settled = settled
+        self.transient = transient
+
+    @classmethod
+    def unavailable(cls, error):
+        """The backend could not reach the workbook: try the same version again next time."""
+        return cls(f"{error.message} {error.fix}".strip(), settled=False, transient=error.transient)
 
 
 def run_sync(session, backend, partnership_ref, trigger="cli", run_id=None, full=False):
@@ -106,13 +119,19 @@ def run_sync(session, backend, partnership_ref, trigger="cli", run_id=None, full
         schools = session.scalars(
             select(Workbook).where(Workbook.code != JOINT).order_by(Workbook.code)
         ).all()
+        outage = 1 if report.results[0].transient else 0
         for workbook in schools:
             if workbook.school is None or workbook.school.archived_at is not None:
                 continue
             if not lock.renew(session, holder):
                 log.error("sync lock lost; stopping this run")
                 break
-            report.results.append(_sync_one(session, backend, workbook, _sync_school, versions, full))
+            if outage >= OUTAGE_LIMIT:
+                report.results.append(_not_asked(workbook, versions, full))
+                continue
+            result = _sync_one(session, backend, workbook, _sync_school, versions, full)
+            outage = outage + 1 if result.transient else 0
+            report.results.append(result)
     finally:
         report.calls = dict(Counter(backend.calls) - calls_before)
         _record(run, report)
@@ -121,12 +140,29 @@ def run_sync(session, backend, partnership_ref, trigger="cli", run_id=None, full
     return report
 
 
+def _not_asked(workbook, versions, full):
+    """A workbook this run did not ask about, the service being down: unchanged ones
+    are known to be so without a call; the others wait for the next sync."""
+    result = WorkbookResult(workbook.code, workbook.ref)
+    version = versions.get(workbook.ref)
+    if not full and isinstance(version, str) and version == workbook.version and not workbook.last_error:
+        result.skipped = True
+    else:
+        result.ok, result.transient = False, True
+        result.error = (f"Not read: the last {OUTAGE_LIMIT} workbooks found Google not answering, so this run "
+                        "stopped asking. Nothing to do: the next sync tries again.")
+    return result
+
+
 def _versions(backend):
     """Every workbook's version, asked once per run; on failure, read them all."""
     try:
         return backend.versions()
-    except Exception:  # knowing nothing, the safe course is to read everything
-        log.exception("asking which workbooks changed failed; reading them all")
+    except WorkbookUnavailable as error:  # knowing nothing, the safe course is to ask each workbook
+        log.warning("asking which workbooks changed failed (%s); asking each one", error.message)
+        return {}
+    except Exception:
+        log.exception("asking which workbooks changed failed; asking each one")
         return {}
 
 
@@ -167,20 +203,23 @@ def _sync_one(session, backend, workbook, sync_tables, versions, full):
         if not workbook.ref:
             raise WorkbookFailed("No workbook is given for this school in the Schools tab.")
         if isinstance(version, WorkbookUnavailable):
-            raise WorkbookFailed(f"{version.message} {version.fix}".strip(), settled=False)
+            raise WorkbookFailed.unavailable(version)
         if not full and version is not None and version == workbook.version:
             result.skipped = True
+            if workbook.last_error:  # broken in itself and not changed since: still broken
+                result.ok = False
+                result.error = f"{workbook.last_error} (Unchanged since, so not read again.)"
             return result
         if version is None:  # the listing failed: ask for this one, so that writes stay guarded
             try:
                 version = backend.current_version(workbook.ref)
             except WorkbookUnavailable as error:
-                raise WorkbookFailed(f"{error.message} {error.fix}".strip(), settled=False)
+                raise WorkbookFailed.unavailable(error)
         tables = PARTNERSHIP_TABLES if sync_tables is _sync_partnership else SCHOOL_TABLES
         try:
             snapshot = backend.read(workbook.ref, workbook.layout, TabSelection(tables))
         except WorkbookUnavailable as error:
-            raise WorkbookFailed(f"{error.message} {error.fix}".strip(), settled=False)
+            raise WorkbookFailed.unavailable(error)
         snapshot.version = snapshot.version or version
         problems = sync_tables(session, backend, workbook, snapshot, result)
         _replace_problems(session, workbook, problems)
@@ -192,10 +231,14 @@ def _sync_one(session, backend, workbook, sync_tables, versions, full):
         session.commit()
     except Exception as error:  # one workbook's failure must not stop the others
         session.rollback()
+        if isinstance(error, StaleDataError):  # a browser edit of one of its rows landed meanwhile
+            error = WorkbookFailed("A browser edit of this workbook's rows was saved while the sync stored it; "
+                                   "nothing was lost, and the next sync reads it again.", settled=False)
         failed = isinstance(error, WorkbookFailed)
         if not failed:
             log.exception("sync of workbook %s failed", workbook.code)
         result.ok = False
+        result.transient = failed and error.transient
         result.error = str(error) if failed else f"Unexpected error: {error}"
         workbook = session.get(Workbook, workbook_id)
         workbook.last_read_at = utcnow()

@@ -24,10 +24,11 @@ class CellWrite:
 class WorkbookUnavailable(Exception):
     """The workbook cannot be read or written: missing, unreadable, not shared."""
 
-    def __init__(self, message, fix=""):
+    def __init__(self, message, fix="", transient=False):
         super().__init__(message)
         self.message = message
         self.fix = fix
+        self.transient = transient  # the service did not answer (retried in vain), not this workbook's fault
 
 
 class WorkbookBusy(WorkbookUnavailable):

@@ -18,12 +18,13 @@ import threading
 import time
 from collections import Counter
 
+import google.auth.exceptions
 import gspread
 import requests
 from gspread.exceptions import APIError
 from gspread.urls import DRIVE_FILES_API_V3_URL
 from gspread.utils import extract_id_from_url
-from tenacity import Retrying, retry_if_exception, stop_after_attempt, stop_after_delay, wait_exponential, wait_random
+from tenacity import Retrying, retry_if_exception, stop_after_attempt, stop_before_delay, wait_exponential, wait_random
 
 from .base import WorkbookBusy, WorkbookSnapshot, WorkbookUnavailable
 
@@ -32,6 +33,11 @@ EMULATOR_EMAIL = "partnership-hub@stand-in.iam.gserviceaccount.com"
 _GOOGLE_HOSTS = re.compile(r"^https://(sheets\.googleapis\.com|www\.googleapis\.com)")
 _TRANSIENT_STATUS = {408, 429, 500, 502, 503, 504}
 _RATE_REASONS = {"rateLimitExceeded", "userRateLimitExceeded"}
+LISTING = "Drive listing"  # the ref of the one call that is about no single spreadsheet
+_DISABLED_REASONS = {"accessNotConfigured", "SERVICE_DISABLED"}
+# Failures of the connection itself, before or during an answer (a token refresh's too).
+_TRANSPORT_ERRORS = (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError,
+                     google.auth.exceptions.TransportError)
 
 
 class EmulatorSession(requests.Session):
@@ -117,14 +123,27 @@ def _grid_size(a1_range):
     return {"rows": int(match.group(4)), "columns": columns}
 
 
+def _status(error):
+    """The HTTP status. gspread says -1 when the body is not Google's JSON (a
+    load balancer's HTML 502 page, say), so ask the response itself."""
+    return getattr(getattr(error, "response", None), "status_code", None) or error.code
+
+
+def _reasons(error):
+    """Google's machine-readable reasons: Drive's ``errors[].reason`` and the
+    ``ErrorInfo`` reasons of ``details`` that newer answers carry."""
+    body = error.error if isinstance(error.error, dict) else {}
+    found = {e.get("reason") for e in body.get("errors") or [] if isinstance(e, dict)}
+    found |= {d.get("reason") for d in body.get("details") or [] if isinstance(d, dict)}
+    return found - {None}
+
+
 def _is_transient(error):
-    if isinstance(error, (requests.ConnectionError, requests.Timeout)):
+    if isinstance(error, _TRANSPORT_ERRORS):
         return True
     if isinstance(error, APIError):
-        if error.code in _TRANSIENT_STATUS:
-            return True
-        reasons = {e.get("reason") for e in error.error.get("errors", [])}
-        return error.code == 403 and bool(reasons & _RATE_REASONS)
+        status = _status(error)
+        return status in _TRANSIENT_STATUS or (status == 403 and bool(_reasons(error) & _RATE_REASONS))
     return False
 
 
@@ -170,7 +189,8 @@ class GoogleBackend:
         a timed-out one may have landed; the outbox checks by ID instead).
         """
         retrying = Retrying(
-            stop=stop_after_attempt(self.attempts if retry else 1) | stop_after_delay(self.max_retry_seconds),
+            # stop_before_delay: no try starts that would end past the budget's last wait.
+            stop=stop_after_attempt(self.attempts if retry else 1) | stop_before_delay(self.max_retry_seconds),
             wait=wait_exponential(multiplier=self.base, max=30) + wait_random(0, self.base),  # backoff with jitter
             retry=retry_if_exception(_is_transient),
             sleep=self.sleep,
@@ -183,32 +203,50 @@ class GoogleBackend:
                     self.calls[kind] += 1
                     return fn(*args, **kwargs)
         except APIError as error:
-            raise self._explain(error, ref)
-        except (requests.ConnectionError, requests.Timeout) as error:
+            raise self._explain(error, kind, ref)
+        except _TRANSPORT_ERRORS as error:
+            tries = f" after {self.attempts} tries" if retry else ""
             raise WorkbookUnavailable(
-                f"Google did not answer ({error.__class__.__name__}) after {self.attempts} tries.",
-                "Nothing to do: the next sync tries again.",
+                f"Google did not answer ({error.__class__.__name__}){tries}.",
+                "Nothing to do: the next sync tries again.", transient=True,
+            )
+        except google.auth.exceptions.RefreshError as error:
+            raise WorkbookUnavailable(
+                f"Google refused the service account's key ({error}).",
+                "Check that GOOGLE_SERVICE_ACCOUNT_FILE holds a current key of an enabled service account, "
+                "and that the server's clock is right.",
             )
 
-    def _explain(self, error, ref):
-        status = error.code
+    def _explain(self, error, kind, ref):
+        status, reasons = _status(error), _reasons(error)
+        api = "Google Drive API" if kind == "drive" else "Google Sheets API"
+        if status == 403 and reasons & _DISABLED_REASONS:
+            return WorkbookUnavailable(
+                f"The {api} is not enabled for the service account's Google Cloud project.",
+                "Enable the Google Sheets API and the Google Drive API for that project "
+                "(docs/google-sheets.md, step 1).",
+            )
+        if ref == LISTING and not _is_transient(error):  # no one spreadsheet to share
+            return WorkbookUnavailable(f"Drive refused to list the spreadsheets (HTTP {status}).",
+                                       "Each workbook is asked about on its own instead.")
+        what = f"The spreadsheet {ref}"
         if status == 403 and not _is_transient(error):
             return WorkbookUnavailable(
-                f"The spreadsheet {ref} is not shared with the app.",
+                f"{what} is not shared with the app.",
                 f"Share it with {self.email} as an Editor (Editor, so the app can write IDs).",
             )
         if status == 404:  # Google says 404 for a file it will not show this account, too
             return WorkbookUnavailable(
-                f"The spreadsheet {ref} cannot be found: it is not shared with the app, or was deleted, "
-                "or the address is wrong.",
+                f"{what} cannot be found: it is not shared with the app, or was deleted, or the address is wrong.",
                 f"Share it with {self.email} as an Editor, and check the address in the Schools tab.",
             )
         if _is_transient(error):
             return WorkbookUnavailable(
                 f"Google Sheets is busy or unavailable (HTTP {status}) and still was after retrying.",
-                "Nothing to do: the next sync tries again.",
+                "Nothing to do: the next sync tries again.", transient=True,
             )
-        return WorkbookUnavailable(f"Google Sheets refused the request (HTTP {status}): {error.error.get('message')}",
+        message = error.error.get("message") if isinstance(error.error, dict) else ""
+        return WorkbookUnavailable(f"Google Sheets refused the request (HTTP {status}): {message}",
                                    "Check the spreadsheet; if it looks right, tell the coordinator.")
 
     # -- Drive: what changed -------------------------------------------------
@@ -229,7 +267,7 @@ class GoogleBackend:
         while True:
             if token:
                 params["pageToken"] = token
-            page = self._call("drive", "Drive", self.http.request, "get", DRIVE_FILES_API_V3_URL, params=params).json()
+            page = self._call("drive", LISTING, self.http.request, "get", DRIVE_FILES_API_V3_URL, params=params).json()
             files.update({f["id"]: f["modifiedTime"] for f in page.get("files", [])})
             token = page.get("nextPageToken")
             if not token:

@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 
 from domain.models import ActionRow, ImpactEntry, SyncRun, Workbook
 from sheets_emulator import Fault
+from sheets_emulator.store import Cell as StoreCell
 from sync.backends import CellWrite, WorkbookBusy
 from sync.backends.google import EMULATOR_EMAIL, RateLimiter
 from sync.run import run_sync
@@ -235,3 +236,73 @@ def test_reads_paced_by_the_backend_meet_no_429_where_unpaced_reads_do(session, 
     paced = make_backend(emulator, reads_per_minute=110)  # just under two a second
     report = run_sync(session, paced, emulator.partnership_url, "test", full=True)
     assert report.ok and emulator.calls["rejected.429"] == 0
+
+
+def test_a_502_html_page_from_googles_front_end_is_retried(session, gsync, emulator):
+    emulator.inject(Fault("sheets.read", status=502, html=True, times=1, key=BR))
+    results, report = gsync()
+    assert report.ok and results["BR"].read == 15
+    assert report.calls["sheets.read"] == 3 + 1
+
+
+@pytest.mark.parametrize("status", [408, 504])
+def test_timeouts_google_reports_are_retried(session, gsync, emulator, status):
+    emulator.inject(Fault("sheets.read", status=status, times=2, key=WL))
+    results, report = gsync()
+    assert report.ok and results["WL"].ok
+
+
+def test_a_switched_off_api_says_to_enable_it_not_to_share_the_sheet(session, gsync, emulator):
+    emulator.inject(Fault("sheets.read", status=403, reason="SERVICE_DISABLED", times=1, key=BR))
+    results, _ = gsync()
+    assert not results["BR"].ok
+    assert "Google Sheets API is not enabled" in results["BR"].error and "Share it" not in results["BR"].error
+    assert emulator.calls["sheets.read"] == 3  # not retried
+
+
+def test_a_drive_listing_refused_falls_back_to_one_check_per_workbook(session, gsync, emulator):
+    emulator.inject(Fault("drive", status=403, times=1))
+    results, report = gsync()
+    assert report.ok and all(r.read for r in results.values())
+    assert report.calls["drive"] == 1 + 3 + 3  # the refused listing, a files.get each, a check before each ID write
+
+
+def test_with_google_down_a_sync_stops_asking_after_a_few_workbooks(session, emulator):
+    from sync.run import OUTAGE_LIMIT
+
+    for code in "ABCDEFG":  # seven more schools, to see the run give up before the end
+        key = emulator.store.create(f"School {code}", {"Action plan": [["ID", "Key objective"], [None, "Visits"]]},
+                                    key=f"demo-school-{code}-0000000000")
+        emulator.store.spreadsheets[JOINT].sheet("Schools").cells[(20 + ord(code), 1)] = StoreCell(code)
+        emulator.store.spreadsheets[JOINT].sheet("Schools").cells[(20 + ord(code), 2)] = StoreCell(f"School {code}")
+        emulator.store.spreadsheets[JOINT].sheet("Schools").cells[(20 + ord(code), 3)] = StoreCell(
+            f"https://docs.google.com/spreadsheets/d/{key}/edit")
+    backend = make_backend(emulator)
+    assert run_sync(session, backend, emulator.partnership_url, "test").ok
+    emulator.reset_counts()
+    for key in list(emulator.store.spreadsheets):
+        emulator.store.spreadsheets[key].touch()  # all changed: each would be read
+    emulator.inject(Fault("any", status=503, times=10_000))
+    report = run_sync(session, backend, emulator.partnership_url, "test")
+    results = {r.code: r for r in report.results}
+    assert len(results) == 1 + 2 + 7 and not report.ok
+    asked = [r for r in report.results if "stopped asking" not in r.error]
+    assert len(asked) == OUTAGE_LIMIT  # the partnership, then schools until the limit
+    assert all("Not read" in r.error for r in report.results[len(asked):])
+    # the listing's four tries, then four tries of files.get for each workbook asked; then nothing more
+    assert emulator.calls["drive"] == 4 + 4 * OUTAGE_LIMIT and emulator.calls["sheets.read"] == 0
+    assert len(actions(session, "BR")) == 6  # nothing archived or lost
+
+
+def test_dates_typed_into_date_cells_arrive_as_serials_and_are_read_as_dates(session, gsync, emulator):
+    from datetime import date
+
+    gsync()
+    raw = emulator.store.spreadsheets[BR].get_values("'Impact log'", "UNFORMATTED_VALUE")["values"]
+    assert isinstance(raw[1][1], int)  # a date cell: Sheets answers its serial number
+    emulator.store.edit(BR, "Action plan", 2, 9, "25/12/2026")  # Due, typed by a person in an en_GB sheet
+    gsync()
+    row = actions(session, "BR")["BR-A001"]
+    assert row.due_date == date(2026, 12, 25)
+    impact = session.scalar(select(ImpactEntry).where(ImpactEntry.sheet_id == "BR-I001"))
+    assert impact.date == date(2026, 9, 22)

@@ -166,6 +166,18 @@ def test_a_school_workbook_without_an_action_plan_fails(session, sync, bank_road
     assert len(actions(session, "BR")) == 6
 
 
+def test_a_broken_workbook_still_reads_as_failed_at_the_next_sync_though_it_is_not_read_again(session, sync, bank_road):
+    sync()
+    bank_road.edit("Action plan", lambda s: setattr(s, "title", "Old plan"))
+    sync()
+    results, report = sync()  # unchanged since it failed: not read, and still not healthy
+    assert results["BR"].skipped and not results["BR"].ok and not report.ok
+    assert "no 'Action plan' tab" in results["BR"].error and "not read again" in results["BR"].error
+    bank_road.edit("Old plan", lambda s: setattr(s, "title", "Action plan"))
+    results, report = sync()
+    assert results["BR"].ok and report.ok
+
+
 def test_a_missing_impact_log_is_a_problem_not_a_failure_and_keeps_its_rows(session, sync, bank_road):
     sync()
     bank_road.edit("Impact log", lambda s: setattr(s, "title", "Evidence 2025"))

@@ -119,6 +119,7 @@ def test_an_unknown_status_is_kept_as_written_and_flagged():
         (42850, date(2017, 4, 25)), ("42850", date(2017, 4, 25)), (42850.0, date(2017, 4, 25)),
         (datetime(2017, 4, 25, 9, 30), date(2017, 4, 25)),
         ("Autumn 2017", None), ("date TBC", None), ("31/02/2017", None), ("", None), (None, None),
+        (2027, None), ("2027", None), (3, None),  # a year or a week typed as a number is no date in 1905
     ],
 )
 def test_uk_dates_and_serials(value, expected):
