@@ -10,6 +10,8 @@ from .status import STATUSES
 # Rows with no status, or one the app does not know, are counted under these.
 NO_STATUS = "No status"
 OTHER_STATUS = "Other"
+# Rows with no area are grouped (and filtered) under this, with any area written "Other".
+OTHER_AREA = "Other"
 
 
 @dataclass
@@ -43,7 +45,9 @@ def current_rows(session, plan, area=None, status=None):
     if plan.workbook is None:
         return []
     query = select(ActionRow).where(ActionRow.workbook_id == plan.workbook.id, ActionRow.archived_at.is_(None))
-    if area:
+    if area == OTHER_AREA:
+        query = query.where(ActionRow.area.in_(("", OTHER_AREA)))
+    elif area:
         query = query.where(ActionRow.area == area)
     if status:
         if status == NO_STATUS:
@@ -59,7 +63,7 @@ def group_by_area(rows):
     """[(area, rows)] in the order areas first appear in the sheet."""
     groups = OrderedDict()
     for row in rows:
-        groups.setdefault(row.area or "Other", []).append(row)
+        groups.setdefault(row.area or OTHER_AREA, []).append(row)
     return list(groups.items())
 
 

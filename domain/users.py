@@ -58,6 +58,7 @@ def authenticate(session, email, password):
 
 
 def set_password(user, password):
+    """A new password; whoever signed in with the old one is signed out."""
     problem = password_problem(password)
     if problem:
         raise UserError(problem)
@@ -68,3 +69,8 @@ def set_password(user, password):
 def deactivate(user):
     user.active = False
     user.end_sessions()
+
+
+def activate(user):
+    """Let a deactivated user sign in again (with their password as it was)."""
+    user.active = True

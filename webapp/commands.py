@@ -11,7 +11,8 @@ from sqlalchemy import func, select
 
 from domain import plans
 from domain.models import OutboxEntry, User
-from domain.users import UserError, add_user, deactivate, find_user
+from domain.edits import sheet_text
+from domain.users import UserError, activate, add_user, deactivate, find_user, set_password
 from sync.contract import ACTION_PLAN, ACTION_PLAN_EXPORT_COLUMNS
 from sync.demo import PARTNERSHIP_FILE, write_demo_workbooks
 from sync.setup_check import KINDS, CheckResult, check_workbook, missing_headers, school_refs
@@ -89,24 +90,68 @@ def users_list():
         click.echo(f"{user.email}\t{user.role}\t{school}\t{state}")
 
 
+def _user_or_fail(email):
+    user = find_user(db.session, email)
+    if user is None:
+        raise click.ClickException(f"There is no user {email}.")
+    return user
+
+
+@users_cli.command("set-password")
+@click.argument("email")
+def users_set_password(email):
+    """Give a user a new password (read from stdin) and end their sessions now."""
+    user = _user_or_fail(email)
+    try:
+        set_password(user, _read_password())
+        db.session.commit()
+    except UserError as error:
+        db.session.rollback()
+        raise click.ClickException(str(error))
+    click.echo(f"Set the password of {user.email}; their sessions have ended.")
+    if not user.active:
+        click.echo(f"{user.email} is deactivated: `users activate {user.email}` lets them sign in.")
+
+
+@users_cli.command("activate")
+@click.argument("email")
+def users_activate(email):
+    """Let a deactivated user sign in again."""
+    user = _user_or_fail(email)
+    activate(user)
+    db.session.commit()
+    click.echo(f"Activated {user.email}; they can sign in again.")
+
+
 @users_cli.command("deactivate")
 @click.argument("email")
 def users_deactivate(email):
     """Stop a user signing in and end their sessions now."""
-    user = find_user(db.session, email)
-    if user is None:
-        raise click.ClickException(f"There is no user {email}.")
+    user = _user_or_fail(email)
     deactivate(user)
     db.session.commit()
     click.echo(f"Deactivated {user.email}; their sessions have ended.")
 
 
+# A cell starting with one of these is a formula to a spreadsheet program opening
+# the CSV (OWASP's CSV injection): the quote makes it plain text, as typed in a sheet.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _export_record(row):
+    """The row keyed by contract column names; Due as the sheet shows it (UK date or text)."""
     record = {}
     for column in ACTION_PLAN.columns:
         value = getattr(row, column.attr)
+        if column.attr == "due":
+            value = sheet_text("due", value)  # stored as ISO when it is a date
         record[column.name] = value if value is not None else ""
     return record
+
+
+def _csv_safe(record):
+    return {name: "'" + value if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value
+            for name, value in record.items()}
 
 
 @export_cli.command("action-plan")
@@ -123,7 +168,7 @@ def export_action_plan(plan_code, fmt):
         return
     writer = csv.DictWriter(sys.stdout, fieldnames=ACTION_PLAN_EXPORT_COLUMNS, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(records)
+    writer.writerows(_csv_safe(record) for record in records)
 
 
 @demo_cli.command("write-workbooks")

@@ -68,6 +68,42 @@ def test_a_rows_detail_opens_in_place_and_keeps_the_keyboard_on_it(page):
     assert page.errors == []
 
 
+def test_space_on_a_rows_show_details_button_opens_it_as_a_button_does(page):
+    sign_in(page, PEOPLE["br_staff"][0], PASSWORD)
+    page.goto(page.base + "/plans/BR?area=EHWB")
+    row = page.locator("article.action-row", has_text=EHWB_ROW)
+    row.get_by_role("button", name="Show details").focus()
+    page.keyboard.press("Space")
+    row.get_by_text("Pupils can name a trusted adult").wait_for()
+    expect(row.get_by_role("button", name="Hide details")).to_be_focused()
+    settled(page)
+    page.keyboard.press("Space")  # and closes it again
+    expect(row.get_by_role("button", name="Show details")).to_be_focused()
+    assert row.get_by_text("Pupils can name a trusted adult").count() == 0
+    row.get_by_role("button", name="History").focus()
+    page.keyboard.press("Space")
+    expect(page.locator(f"#history-{row.get_attribute('id').split('-')[1]}")).not_to_be_empty()
+    assert page.url.endswith("/plans/BR?area=EHWB")  # in place, no navigation
+    assert page.errors == []
+
+
+def test_the_filter_count_is_announced_from_one_live_region_that_stays_in_the_page(page):
+    sign_in(page, PEOPLE["br_staff"][0], PASSWORD)
+    page.goto(page.base + "/plans/BR")
+    page.evaluate("window.countRegion = document.querySelector('[role=status].result-count')")
+    assert page.evaluate("window.countRegion.getAttribute('aria-live')") == "polite"
+    page.select_option("#filter-area", "EHWB")
+    page.wait_for_url("**/plans/BR?area=EHWB")
+    expect(page.locator(".result-count")).to_have_text("1 row matching area “EHWB”.")
+    # The same element, updated in place: a region replaced with the rows may never be read out.
+    assert page.evaluate("window.countRegion.isConnected && window.countRegion.textContent.includes('EHWB')")
+    assert page.locator("#plan-rows [role=status]").count() == 0
+    page.select_option("#filter-area", "")
+    expect(page.locator(".result-count")).to_have_text("6 rows.")
+    assert page.evaluate("window.countRegion.isConnected") is True
+    assert page.errors == []
+
+
 def test_a_plan_can_be_filtered_and_read_with_the_keyboard_alone(page):
     sign_in(page, PEOPLE["br_staff"][0], PASSWORD)
     page.goto(page.base + "/plans/BR")
@@ -76,7 +112,7 @@ def test_a_plan_can_be_filtered_and_read_with_the_keyboard_alone(page):
     page.locator("#filter-status").focus()
     page.keyboard.press("ArrowDown")  # All statuses -> Not started
     page.wait_for_url("**/plans/BR?status=Not+started")
-    page.locator("#plan-rows").get_by_text("1 row matching status").wait_for()
+    page.locator("#result-count").get_by_text("1 row matching status").wait_for()
     settled(page)
     page.keyboard.press("Tab")  # Apply filters
     page.keyboard.press("Tab")  # Clear filters

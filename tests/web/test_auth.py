@@ -1,4 +1,7 @@
 """Signing in: generic errors, CSRF, rate limits, sessions that can be ended."""
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
+
 import pytest
 from sqlalchemy import select
 
@@ -132,6 +135,16 @@ def test_session_cookie_is_httponly_and_lax(client):
     response = login(client, "br_head")
     cookie = response.headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_the_session_cookie_expires_after_the_configured_working_day(synced_app, client):
+    response = login(client, "br_head")
+    cookie = next(c for c in response.headers.getlist("Set-Cookie") if c.startswith("session="))
+    expires = parsedate_to_datetime(cookie.split("Expires=")[1].split(";")[0]) if "Expires=" in cookie else None
+    assert expires is not None, cookie  # not a browser-session cookie that lives as long as the browser
+    left = (expires - datetime.now(timezone.utc)).total_seconds()
+    lifetime = synced_app.permanent_session_lifetime.total_seconds()
+    assert lifetime - 60 < left <= lifetime
 
 
 def test_production_needs_a_secret_key_and_sends_secure_cookies(monkeypatch, tmp_path):

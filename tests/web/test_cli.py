@@ -9,9 +9,11 @@ from flask_migrate import upgrade
 from sqlalchemy import create_engine, func, inspect, select
 
 from config import TestConfig
-from domain.models import Base, User
+from domain.models import ActionRow, Base, User
 from webapp import create_app
 from webapp.extensions import db
+
+from ..conftest import PEOPLE, login
 
 
 def test_sync_run_prints_a_line_per_workbook(runner):
@@ -68,6 +70,37 @@ def test_users_add_refuses_bad_input_clearly(runner):
     assert short.exit_code != 0 and "at least 12 characters" in short.output
 
 
+def test_users_set_password_reads_it_from_stdin_and_ends_their_sessions(synced_app, runner):
+    client = synced_app.test_client()
+    assert login(client, "br_staff").status_code == 302
+    result = runner.invoke(args=["users", "set-password", "Staff@BR.test.school"], input="a brand new password\n")
+    assert result.exit_code == 0, result.output
+    assert "Set the password of staff@br.test.school; their sessions have ended." in result.output
+    assert client.get("/").status_code == 302  # signed out where they were signed in
+    assert login(client, "br_staff").status_code == 422  # the old password no longer works
+    assert login(client, "br_staff", "a brand new password").status_code == 302
+
+
+def test_users_set_password_refuses_a_short_password_or_an_unknown_user(synced_app, runner):
+    short = runner.invoke(args=["users", "set-password", PEOPLE["br_staff"][0]], input="short\n")
+    assert short.exit_code != 0 and "at least 12 characters" in short.output
+    assert login(synced_app.test_client(), "br_staff").status_code == 302  # unchanged
+    unknown = runner.invoke(args=["users", "set-password", "nobody@test.school"], input="a long enough password\n")
+    assert unknown.exit_code != 0 and "There is no user nobody@test.school" in unknown.output
+
+
+def test_users_activate_lets_a_deactivated_user_sign_in_again(synced_app, runner):
+    client = synced_app.test_client()
+    runner.invoke(args=["users", "deactivate", PEOPLE["br_staff"][0]])
+    assert login(client, "br_staff").status_code == 422
+    result = runner.invoke(args=["users", "activate", PEOPLE["br_staff"][0]])
+    assert result.exit_code == 0 and "Activated staff@br.test.school; they can sign in again." in result.output
+    assert login(client, "br_staff").status_code == 302
+    assert "staff@br.test.school\tstaff\tBR\tactive" in runner.invoke(args=["users", "list"]).output
+    unknown = runner.invoke(args=["users", "activate", "nobody@test.school"])
+    assert unknown.exit_code != 0 and "There is no user nobody@test.school" in unknown.output
+
+
 def test_export_csv_has_the_contract_columns_and_every_current_row(runner):
     result = runner.invoke(args=["export", "action-plan", "BR", "--format", "csv"])
     rows = list(csv.DictReader(io.StringIO(result.output)))
@@ -82,6 +115,31 @@ def test_export_json_of_the_joint_plan_uses_the_vocabulary(runner):
     assert len(records) == 10
     assert {r["Status"] for r in records} <= {"Not started", "On track", "At risk", "Behind", "Complete"}
     assert records[0]["ID"] == "J-A001" and records[0]["Area"] == "Safeguarding"
+
+
+def test_export_gives_due_as_the_sheet_shows_it_uk_dates_and_text_as_written(runner):
+    rows = list(csv.DictReader(io.StringIO(runner.invoke(args=["export", "action-plan", "BR"]).output)))
+    assert rows[0]["Due"] == "31/10/2026" and rows[0]["Last updated"] == "06/10/2026"
+    assert rows[2]["Due"] == "Spring 2027"
+    records = json.loads(runner.invoke(args=["export", "action-plan", "BR", "--format", "json"]).output)
+    assert records[0]["Due"] == "31/10/2026" and records[2]["Due"] == "Spring 2027"
+
+
+def test_export_csv_neutralises_cells_a_spreadsheet_would_run_as_formulas_and_json_stays_exact(synced_app, runner):
+    risky = {"key_objective": '=HYPERLINK("https://evil.example","Click")', "lead": "@SUM(1+1)",
+             "impact_to_date": "-2+3", "intended_outcome": "+44 20 7946 0000"}
+    with synced_app.app_context():
+        row = db.session.scalar(select(ActionRow).where(ActionRow.sheet_id == "BR-A001"))
+        for attr, value in risky.items():
+            setattr(row, attr, value)
+        db.session.commit()
+    first = next(csv.DictReader(io.StringIO(runner.invoke(args=["export", "action-plan", "BR"]).output)))
+    assert first["Key objective"] == "'=HYPERLINK(\"https://evil.example\",\"Click\")"
+    assert first["Lead"] == "'@SUM(1+1)" and first["Impact to date"] == "'-2+3"
+    assert first["Intended outcome"] == "'+44 20 7946 0000"
+    assert first["ID"] == "BR-A001" and first["Status"] == "Complete"  # ordinary cells untouched
+    record = json.loads(runner.invoke(args=["export", "action-plan", "BR", "--format", "json"]).output)[0]
+    assert record["Key objective"] == risky["key_objective"] and record["Lead"] == "@SUM(1+1)"
 
 
 def test_export_of_an_unknown_plan_says_so(runner):

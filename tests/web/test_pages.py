@@ -72,6 +72,47 @@ def test_status_filter_finds_statuses_the_app_does_not_know(client):
     assert "Middle leaders&#39; development days with BR" in html and "1 row matching" in html
 
 
+def _blank_the_area(path, tab, cell, value):
+    book = load_workbook(path)
+    book[tab][cell] = value
+    book.save(path)
+
+
+def test_filtering_by_area_other_shows_rows_with_no_area(synced_app, client, workbook_dir):
+    _blank_the_area(workbook_dir / "bank-road.xlsx", "Action plan", "B3", None)  # BR-A002 has no area
+    sync_now(synced_app, "test")
+    login(client, "br_staff")
+    page = client.get("/plans/BR").get_data(as_text=True)
+    assert '<h2 id="area-2">Other</h2>' in page and '<option value="Other" >Other</option>' in page
+    html = client.get("/plans/BR?area=Other").get_data(as_text=True)
+    assert "1 row matching area “Other”." in html
+    assert "Raise attainment in writing at KS1" in html and "Annual safeguarding audit" not in html
+
+
+def test_the_homes_progress_link_for_rows_with_no_area_opens_them(synced_app, client, workbook_dir):
+    # The joint plan folds the area into the links column: links alone leave the row without one.
+    _blank_the_area(workbook_dir / "partnership.xlsx", "Action plan", "A6", "Links: Objective 1 Objective 2")
+    sync_now(synced_app, "test")
+    login(client, "br_governor")
+    home = client.get("/").get_data(as_text=True)
+    assert 'href="/plans/joint?area=Other">Other</a>' in home
+    html = client.get("/plans/joint?area=Other").get_data(as_text=True)
+    assert "1 row matching area “Other”." in html
+    assert "To enhance teaching and learning through senior leaders monitoring and review." in html
+
+
+def test_filter_results_update_one_count_live_region_kept_outside_the_swapped_rows(client):
+    login(client, "br_staff")
+    page = client.get("/plans/BR").get_data(as_text=True)
+    region = '<p id="result-count" class="result-count" role="status" aria-live="polite">'
+    assert region in page and page.index(region) < page.index('<div id="plan-rows"')
+    response = client.get("/plans/BR?area=EHWB", headers={"HX-Request": "true", "HX-Target": "plan-rows"})
+    html = response.get_data(as_text=True)
+    rows, count = html.split('<p id="result-count" hx-swap-oob="innerHTML">')
+    assert 'role="status"' not in rows and "matching" not in rows  # nothing announced from inside the swap
+    assert count.startswith("1 row matching area “EHWB”.</p>")  # only the region's text is replaced
+
+
 def test_a_rows_detail_opens_in_place_and_closes_again(client):
     login(client, "br_staff")
     html = client.get("/plans/BR").get_data(as_text=True)

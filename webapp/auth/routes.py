@@ -59,6 +59,9 @@ def login():
     db.session.commit()
     session.clear()  # a fresh session at sign-in: nothing carried over from before
     login_user(user)
+    # Only a permanent session's cookie has an expiry (PERMANENT_SESSION_LIFETIME, renewed by
+    # each request); otherwise it lasts as long as the browser, which may restore it for days.
+    session.permanent = True
     return redirect(next_url or url_for("plans.home"))
 
 

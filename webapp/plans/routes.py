@@ -65,7 +65,7 @@ def plan(code):
     if wants_fragment("plan-rows"):
         # The filters asked for the rows alone; the address bar gets the tidy URL.
         canonical = url_for("plans.plan", code=plan.code, area=area or None, status=status or None)
-        return fragment(render_template("plans/_rows.html", **context), push_url=canonical)
+        return fragment(render_template("plans/_rows.html", count_oob=True, **context), push_url=canonical)
     context.update(
         areas=plans.areas(db.session, plan),
         statuses=plans.status_columns(plans.current_rows(db.session, plan)),

@@ -22,3 +22,19 @@ document.addEventListener("htmx:afterSwap", (event) => {
   const opener = document.querySelector(`[hx-target="#${target.id}"]`);
   if (opener) opener.focus();
 });
+
+// Links that act as buttons (role="button": Show details, Edit, History...) stay links so
+// they work without scripts; a button also answers Space, which on a link scrolls the
+// page. As a button does, Space is taken on the way down and acts on the way up.
+let spaceOn = null;
+document.addEventListener("keydown", (event) => {
+  if (event.key !== " " || !event.target.matches || !event.target.matches('a[role="button"]')) return;
+  event.preventDefault();
+  spaceOn = event.target;
+});
+document.addEventListener("keyup", (event) => {
+  if (event.key !== " " || !spaceOn) return;
+  const link = spaceOn;
+  spaceOn = null;
+  if (event.target === link) link.click();
+});
