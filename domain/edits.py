@@ -154,23 +154,31 @@ def take_sheet(session, entry, who):
 
 def discard(session, entry, who):
     """Give up an edit that cannot land (its row left the sheet). It stays in the history."""
+    for attr, field in entry.fields.items():
+        _record(session, "action_row", entry.row_id, attr, field["new"], field["seen"], "conflict",
+                f"{who} discarded the browser's edit")
     entry.state, entry.reason, entry.done_at = "dropped", f"Discarded by {who}.", utcnow()
+    entry.workbook.version = None  # read the sheet afresh: a row that left it is archived then
 
 
 def latest_for_rows(session, kind, row_ids):
     """{row id: its latest outbox entry}: what the page says of each row's way to the sheet.
 
-    An unfinished entry (waiting, conflict, stuck) wins over a later finished one.
+    One that needs a person (the earliest conflict, else the earliest stuck) wins: later
+    edits of the row wait behind it, so it must stay in sight with its choices. Then
+    the latest waiting one, then the latest finished one.
     """
     if not row_ids:
         return {}
     entries = session.scalars(
         select(OutboxEntry).where(OutboxEntry.kind == kind, OutboxEntry.row_id.in_(row_ids)).order_by(OutboxEntry.id)
     )
+    rank = {"conflict": 0, "stuck": 1, "waiting": 2}  # finished states: 3
     latest = {}
     for entry in entries:
         current = latest.get(entry.row_id)
-        if current is None or entry.state in OutboxEntry.PENDING or current.state not in OutboxEntry.PENDING:
+        mine, theirs = rank.get(entry.state, 3), rank.get(current.state, 3) if current else 4
+        if mine < theirs or (mine == theirs and mine >= 2):
             latest[entry.row_id] = entry
     return latest
 

@@ -214,19 +214,28 @@ class Emulator:
             return book.set_values(a1, body.get("values", []), request.args.get("valueInputOption"))
 
     def values_append(self, request, key, a1):
-        """Rows added after the last row of the table the range finds (INSERT_ROWS)."""
+        """Rows added after the "table" Google finds from the range's first cell: the
+        first row at or below it that holds a value, and the rows that follow it without
+        a blank row between. INSERT_ROWS inserts them, moving any rows below down."""
         body = request.get_json(force=True, silent=True) or {}
         rows = body.get("values", [])
         with self.store.lock:
             book = self.store.get(key)
-            sheet, _ = book.resolve(a1)
-            last = max((r for r, _ in sheet.cells), default=0)
+            sheet, (r1, c1, _, _) = book.resolve(a1)
+            used = {r for r, _ in sheet.cells}
+            start = min((r for r in used if r >= r1), default=None)
+            last = r1 - 1 if start is None else start
+            while start is not None and last + 1 in used:
+                last += 1
             width = max((len(r) for r in rows), default=0)
-            if request.args.get("insertDataOption") == "INSERT_ROWS" or last + len(rows) > sheet.rows:
+            if request.args.get("insertDataOption") == "INSERT_ROWS":
+                sheet.cells = {(r + len(rows) if r > last else r, c): cell for (r, c), cell in sheet.cells.items()}
                 sheet.rows += len(rows)  # inserted rows grow the grid
-            answer = book.set_values(f"{quote_title(sheet.title)}!A{last + 1}", rows,
+            elif last + len(rows) > sheet.rows:
+                sheet.rows = last + len(rows)
+            answer = book.set_values(f"{quote_title(sheet.title)}!{column_letters(c1)}{last + 1}", rows,
                                      request.args.get("valueInputOption"))
-            table = f"{quote_title(sheet.title)}!A1:{column_letters(max(width, 1))}{last}"
+            table = f"{quote_title(sheet.title)}!{column_letters(c1)}{start or r1}:{column_letters(max(width, 1))}{last}"
         return {"spreadsheetId": key, "tableRange": table, "updates": answer}
 
     def batch_update_values(self, request, key):

@@ -134,6 +134,9 @@ def _drain_workbook(session, backend, workbook, entries):
         if table.id_column is None:
             _pause(entry, f"The '{table.title}' tab has no ID column any more, so rows cannot be found.")
             continue
+        if entry.kind == "edit" and not any(row.sheet_id for row in table.rows):
+            _pause(entry, f"The '{table.title}' tab's ID column is empty, so rows cannot be found.")
+            continue
         if entry.kind == "edit":
             planned = _plan_edit(table, entry)
             if planned:
@@ -150,7 +153,8 @@ def _drain_workbook(session, backend, workbook, entries):
             _done(entry)
     for title, planned in appends.items():
         added = [entry for entry, _ in planned]
-        first = _land(added, lambda: backend.append_rows(snapshot, title, [row for _, row in planned]))
+        header_row = next(t.header_row for t in parsed.values() if not isinstance(t, str) and t.title == title)
+        first = _land(added, lambda: backend.append_rows(snapshot, title, [row for _, row in planned], header_row))
         if first:
             for offset, entry in enumerate(added):
                 _done(entry)
@@ -184,7 +188,12 @@ def _find(table, sheet_id):
 
 def _plan_edit(table, entry):
     """The cell writes for an edit, or [] when it is done, in conflict, stuck or paused."""
-    row = _find(table, entry.sheet_id)
+    matches = [row for row in table.rows if row.sheet_id == entry.sheet_id]
+    if len(matches) > 1:  # a pasted copy: which one the editor meant, a person says
+        _pause(entry, f"The ID {entry.sheet_id} is on rows {', '.join(str(r.number) for r in matches)} of "
+                      f"'{table.title}'; clear the copy's ID.")
+        return []
+    row = matches[0] if matches else None
     if row is None:
         reason = (f"The row {entry.sheet_id} is no longer in the sheet (deleted, or its ID changed). "
                   "Put the row back, or discard this edit.")

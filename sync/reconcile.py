@@ -98,8 +98,10 @@ def reconcile_table(session, workbook, parsed, ready_rows, pending=({}, set())):
     for sheet_id, record in existing.items():
         if sheet_id in ready_ids or sheet_id in pending_adds:
             continue
-        if sheet_id in still_in_sheet:
-            record.stale = True  # its last good version stays visible, marked stale
+        if sheet_id in still_in_sheet or (sheet_id in pending_cells and record.archived_at is None):
+            # Its last good version stays visible, marked stale; so does a row deleted from
+            # the sheet under a browser edit, until a person puts it back or discards the edit.
+            record.stale = True
         elif record.archived_at is None:
             record.archived_at = now
             counts.archived += 1

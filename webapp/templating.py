@@ -1,6 +1,7 @@
 """Small helpers templates use to show sheet text plainly (all output stays escaped)."""
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timezone
+from zoneinfo import ZoneInfo
 
 from flask_login import current_user
 
@@ -23,9 +24,14 @@ def bullets(text):
     return items
 
 
+# Times are stored in UTC; people read them on UK clocks (GMT or BST, as the day has it).
+UK_TIME = ZoneInfo("Europe/London")
+
+
 def uk_date(value):
     if isinstance(value, datetime):
-        return f"{uk(value.date())}, {value:%H:%M} UTC"
+        local = value.replace(tzinfo=timezone.utc).astimezone(UK_TIME)
+        return f"{uk(local.date())}, {local:%H:%M}"
     if isinstance(value, date):
         return uk(value)
     return value or ""

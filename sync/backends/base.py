@@ -59,8 +59,9 @@ class Backend(Protocol):
         Afterwards ``snapshot.version`` is the new version, or None if unknown.
         """
 
-    def append_rows(self, snapshot: WorkbookSnapshot, tab: str, rows: list[list]) -> int:
-        """Add rows (raw values, from column A) below the tab's table, never over a row.
+    def append_rows(self, snapshot: WorkbookSnapshot, tab: str, rows: list[list], header_row: int = 1) -> int:
+        """Add rows (raw values, from column A) below the table whose header is on
+        ``header_row``, never over a row.
 
         Returns the row number the first one landed on.
         """

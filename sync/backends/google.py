@@ -355,12 +355,16 @@ class GoogleBackend:
         self._call("sheets.write", snapshot.ref, self.http.values_batch_update, key, body)
         snapshot.version = None  # our own write moved modifiedTime: read it once more next time
 
-    def append_rows(self, snapshot, tab, rows):
+    def append_rows(self, snapshot, tab, rows, header_row=1):
         """values.append with INSERT_ROWS: Google finds the end of the table and inserts
-        new rows there, so a row a person is typing at that moment is never overwritten."""
+        new rows there, so a row a person is typing at that moment is never overwritten.
+
+        Google's table is the block of rows found from the range's first cell, so the
+        range starts at the header row: from A1, title rows above the header would be
+        taken for the table and the row would land above the header."""
         answer = self._call(
             "sheets.write", snapshot.ref, self.http.values_append, spreadsheet_key(snapshot.ref),
-            f"{quote_title(tab)}!A1", {"valueInputOption": "RAW", "insertDataOption": "INSERT_ROWS"},
+            f"{quote_title(tab)}!A{header_row}", {"valueInputOption": "RAW", "insertDataOption": "INSERT_ROWS"},
             {"values": rows, "majorDimension": "ROWS"}, retry=False,
         )
         snapshot.version = None

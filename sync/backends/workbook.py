@@ -51,9 +51,12 @@ class XlsxBackend:
             name += ".xlsx"
         return self.folder / name
 
-    def append_rows(self, snapshot, tab, rows):
-        """Below the last row the file had when read; the version check guards the rest."""
-        first = len(snapshot.tabs.get(tab, [])) + 1
+    def append_rows(self, snapshot, tab, rows, header_row=1):
+        """Below the last row with a value when the file was read (rows that carry only
+        formatting do not count); the version check guards the rest."""
+        grid = snapshot.tabs.get(tab, [])
+        used = max((i for i, row in enumerate(grid, start=1) if any(v not in (None, "") for v in row)), default=0)
+        first = max(used, header_row) + 1
         writes = [
             CellWrite(tab, first + i, column, value)
             for i, row in enumerate(rows)

@@ -19,6 +19,26 @@ def sheet_status(workbook_dir, sheet_id):
     return next(r[rows[0].index("Status")] for r in rows if r[0] == sheet_id)
 
 
+def editing(page):
+    """The row being edited (its labels name its own fields, whatever else is open)."""
+    return page.locator("article.action-row.editing")
+
+
+def test_two_rows_open_at_once_keep_their_labels_to_their_own_fields(page, synced_app):
+    sign_in(page, PEOPLE["br_staff"][0], PASSWORD)
+    page.goto(page.base + "/plans/BR")
+    rows = page.locator("article.action-row")
+    rows.nth(0).get_by_role("button", name="Add evidence").click()
+    rows.nth(1).get_by_role("button", name="Add evidence").click()
+    second = page.locator(".evidence-form").nth(1)
+    second.wait_for()
+    settled(page)
+    second.locator("label", has_text="Summary").click()
+    expect(second.get_by_label("Summary")).to_be_focused()
+    ids = page.evaluate("[...document.querySelectorAll('[id]')].map(e => e.id)")
+    assert sorted(i for i in set(ids) if ids.count(i) > 1) == []
+
+
 def test_a_row_is_edited_with_the_keyboard_alone(page, synced_app, workbook_dir):
     sign_in(page, PEOPLE["br_staff"][0], PASSWORD)
     page.goto(page.base + "/plans/BR?area=EHWB")
@@ -27,13 +47,13 @@ def test_a_row_is_edited_with_the_keyboard_alone(page, synced_app, workbook_dir)
     page.keyboard.press("Tab")  # on to Edit
     expect(row.get_by_role("button", name="Edit")).to_be_focused()
     page.keyboard.press("Enter")
-    status = page.locator("#status")
+    status = editing(page).get_by_label("Status")
     expect(status).to_be_focused()
     settled(page)
     page.keyboard.press("ArrowDown")  # At risk -> Behind
     expect(status).to_have_value("Behind")
     page.keyboard.press("Tab")
-    expect(page.locator("#due")).to_be_focused()
+    expect(editing(page).get_by_label("Due")).to_be_focused()
     page.keyboard.press("Control+A")
     page.keyboard.type("31/03/2027")
     page.keyboard.press("Enter")  # submits the form
@@ -50,9 +70,9 @@ def test_escape_cancels_an_edit_and_nothing_is_saved(page, synced_app, workbook_
     sign_in(page, PEOPLE["br_head"][0], PASSWORD)
     page.goto(page.base + "/plans/BR?area=EHWB")
     page.get_by_role("button", name="Edit").click()
-    page.select_option("#status", "Complete")
+    editing(page).get_by_label("Status").select_option("Complete")
     settled(page)
-    page.locator("#lead").press("Escape")
+    editing(page).get_by_label("Lead").press("Escape")
     row = page.locator("article.action-row", has_text=EHWB)
     expect(row.locator(".chip")).to_have_text("At risk")
     expect(row.get_by_role("button", name="Edit")).to_be_focused()
@@ -63,22 +83,25 @@ def test_a_mistake_is_explained_next_to_its_field(page, synced_app):
     sign_in(page, PEOPLE["br_staff"][0], PASSWORD)
     page.goto(page.base + "/plans/BR?area=EHWB")
     page.get_by_role("button", name="Edit").click()
-    page.fill("#due", "next week")
+    editing(page).get_by_label("Due").fill("next week")
     page.get_by_role("button", name="Save").click()
-    expect(page.locator("#due-error")).to_contain_text("Give a date as day/month/year")
-    expect(page.locator("#due")).to_have_attribute("aria-invalid", "true")
+    due = editing(page).get_by_label("Due")
+    expect(due).to_have_attribute("aria-invalid", "true")
+    error = page.locator("#" + due.get_attribute("aria-describedby"))  # the message is tied to its field
+    expect(error).to_contain_text("Give a date as day/month/year")
 
 
 def test_evidence_is_added_from_a_row_and_appears_in_the_impact_log(page, synced_app):
     sign_in(page, PEOPLE["br_staff"][0], PASSWORD)
     page.goto(page.base + "/plans/BR?area=EHWB")
     page.get_by_role("button", name="Add evidence").click()
-    expect(page.locator("#date")).to_be_focused()
-    page.fill("#date", "20/11/2026")
-    page.select_option("#activity", "CPD")
-    expect(page.locator("#action")).to_have_value("BR-A003")
-    page.fill("#summary", "Second attachment twilight")
-    page.fill("#strengths", "• Everyone came\n• Good questions")
+    form = page.locator(".evidence-form")
+    expect(form.get_by_label("Date")).to_be_focused()
+    form.get_by_label("Date").fill("20/11/2026")
+    form.get_by_label("Activity").select_option("CPD")
+    expect(form.get_by_label("Action")).to_have_value("BR-A003")
+    form.get_by_label("Summary").fill("Second attachment twilight")
+    form.get_by_label("Strengths").fill("• Everyone came\n• Good questions")
     page.get_by_role("button", name="Add to the impact log").click()
     expect(page.get_by_role("status").filter(has_text="Added to the impact log as BR-I005")).to_be_focused()
     page.get_by_role("link", name="See the impact log").click()
@@ -95,7 +118,7 @@ def test_a_conflict_with_the_sheet_is_shown_side_by_side_and_the_editor_chooses(
     sign_in(page, PEOPLE["br_staff"][0], PASSWORD)
     page.goto(page.base + "/plans/BR?area=EHWB")
     page.get_by_role("button", name="Edit").click()
-    page.select_option("#status", "Behind")
+    editing(page).get_by_label("Status").select_option("Behind")
     page.get_by_role("button", name="Save").click()
     expect(page.locator("article.action-row .chip")).to_have_text("Behind")
     synced_app.extensions["outbox_future"].result(timeout=30)
@@ -125,7 +148,7 @@ def test_the_edit_form_fits_a_phone(browser, live_server):
     sign_in(page, PEOPLE["br_staff"][0], PASSWORD)
     page.goto(live_server + "/plans/BR?area=EHWB")
     page.get_by_role("button", name="Edit").click()
-    page.locator("#status").wait_for()
+    editing(page).get_by_label("Status").wait_for()
     settled(page)
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     context.close()

@@ -115,6 +115,77 @@ def test_a_deleted_row_leaves_the_edit_stuck_for_a_person(session, backend, sync
     assert result.state == "stuck" and "no longer in the sheet" in result.reason
 
 
+def test_a_row_deleted_under_a_stuck_edit_stays_in_sight_until_the_edit_is_discarded(session, backend, sync, synced,
+                                                                                      bank_road):
+    from domain.edits import discard
+
+    entry = edit(session, "BR", "BR-A003", status="Behind")
+    bank_road.edit("Action plan", lambda s: s.delete_rows(4))
+    drain(session, backend)
+    sync()
+    row = actions(session, "BR", archived=True)["BR-A003"]
+    assert row.archived_at is None and row.stale  # still on the plan, where its editor sees why
+    discard(session, entry, "Jo Teacher")
+    session.commit()
+    sync()
+    assert actions(session, "BR", archived=True)["BR-A003"].archived_at is not None
+    assert ("status", "Behind", "At risk") in [
+        (c.field, c.old, c.new) for c in session.scalars(select(RowChange).where(RowChange.row_id == row.id))]
+
+
+def test_a_later_edit_of_a_row_in_conflict_keeps_the_conflict_in_sight(session, backend, synced, bank_road):
+    from domain.edits import latest_for_rows
+
+    first = edit(session, "BR", "BR-A003", status="Behind")
+    bank_road.edit("Action plan", lambda s: setattr(s.cell(row=4, column=10), "value", "Complete"))
+    drain(session, backend)
+    assert first.state == "conflict"
+    edit(session, "BR", "BR-A003", lead="Jo Teacher")
+    row = actions(session, "BR")["BR-A003"]
+    assert latest_for_rows(session, "edit", [row.id])[row.id].id == first.id
+    assert drain(session, backend, only_due=False) == []  # the later edit waits behind the choice
+
+
+def test_an_id_on_two_rows_pauses_the_edit_instead_of_writing_to_either(session, backend, synced, bank_road):
+    edit(session, "BR", "BR-A003", status="Behind")
+    bank_road.edit("Action plan", lambda s: s.append([c.value for c in s[4]]))  # a pasted copy of the row
+    before = bank_road.rows("Action plan")
+    [result] = drain(session, backend)
+    assert result.state == "waiting" and "BR-A003 is on rows 4, 8" in result.reason
+    assert bank_road.rows("Action plan") == before
+
+
+def test_a_cleared_id_column_pauses_edits_rather_than_calling_the_rows_deleted(session, backend, synced, bank_road):
+    def clear_ids(sheet):
+        for r in range(2, sheet.max_row + 1):
+            sheet.cell(row=r, column=1).value = None
+
+    edit(session, "BR", "BR-A003", status="Behind")
+    bank_road.edit("Action plan", clear_ids)
+    [result] = drain(session, backend)
+    assert result.state == "waiting" and "ID column is empty" in result.reason
+
+
+def test_a_new_entry_lands_right_below_the_log_not_below_formatted_blank_rows(session, backend, synced, bank_road):
+    from datetime import date
+
+    from openpyxl.styles import Border, Side
+
+    def border_blank_rows(sheet):
+        for r in range(sheet.max_row + 1, 60):
+            sheet.cell(row=r, column=1).border = Border(bottom=Side(style="thin"))
+
+    bank_road.edit("Impact log", border_blank_rows)
+    workbook = session.scalar(select(Workbook).where(Workbook.code == "BR"))
+    add_impact_entry(session, workbook, "Jo Teacher", {"date": date(2026, 11, 20), "summary": "Network"})
+    session.commit()
+    [result] = drain(session, backend)
+    assert result.state == "done"
+    rows = [r for r in bank_road.rows("Impact log") if any(v not in (None, "") for v in r)]
+    assert rows[-1][0] == "BR-I005" and len(rows) == 1 + 5
+    assert bank_road.rows("Impact log")[5][0] == "BR-I005"  # row 6: straight after the fifth row
+
+
 def test_a_renamed_column_or_a_missing_id_column_pauses_writes(session, backend, synced, bank_road):
     entry = edit(session, "BR", "BR-A003", status="Behind")
     bank_road.edit("Action plan", lambda s: setattr(s.cell(row=1, column=10), "value", "Progress notes"))

@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import select
 
 from domain.edits import add_impact_entry, edit_action_row, editable_values
-from domain.models import Workbook
+from domain.models import ImpactEntry, Workbook
 from sheets_emulator import Fault
 from sync.outbox import drain
 
@@ -130,3 +130,19 @@ def test_a_new_row_never_lands_on_a_row_a_person_added_after_the_read(emulator, 
     rows = emulator.store.rows(BR, "Impact log")
     assert rows[5][4] == "Typed by a person just now"
     assert first == 7 and rows[6][0] == "BR-I009" and rows[6][4] == "From the browser"
+
+
+def test_a_new_entry_lands_below_the_header_when_title_rows_sit_above_it(session, backend, emulator, gsync):
+    emulator.store.insert_row(BR, "Impact log", 1, ["Bank Road impact log 2026-27"])
+    emulator.store.insert_row(BR, "Impact log", 2, [])  # a blank row between the title and the header
+    gsync()
+    workbook = session.scalar(select(Workbook).where(Workbook.code == "BR"))
+    add_impact_entry(session, workbook, "Jo Teacher", {"date": date(2026, 11, 20), "summary": "Writing network"})
+    session.commit()
+    [result] = drain(session, backend)
+    assert result.state == "done"
+    rows = emulator.store.rows(BR, "Impact log")
+    assert rows[0] == ["Bank Road impact log 2026-27"] and rows[2][0] == "ID"
+    assert rows[-1][0] == "BR-I005" and rows[-1][4] == "Writing network"  # after the last entry, not above the header
+    gsync()
+    assert session.scalar(select(ImpactEntry).where(ImpactEntry.sheet_id == "BR-I005")).archived_at is None

@@ -5,7 +5,8 @@ is then written to the sheet in the background (sync/outbox.py).
 """
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from domain import edits, plans
@@ -146,8 +147,16 @@ def resolve(entry_id, choice):
     if choice not in actions:
         abort(404)
     needed_state, action = actions[choice]
-    if entry.state != needed_state:
-        abort(409)
+    # Claim the entry with a conditional UPDATE, so that of two people choosing at the
+    # same moment one wins and the other is told, instead of both choices standing.
+    claimed = db.session.execute(
+        update(OutboxEntry).where(OutboxEntry.id == entry.id, OutboxEntry.state == needed_state)
+        .values(reason=f"{current_user.name} is choosing.")
+    ).rowcount
+    if not claimed:
+        db.session.rollback()
+        abort(409, description="Someone else chose for this edit a moment ago. Reload the page to see what they chose.")
+    db.session.refresh(entry)
     action(db.session, entry, current_user.name)
     db.session.commit()
     if choice == "keep":
@@ -188,7 +197,8 @@ def impact_log(code):
     plan = _plan(code, edit=False)
     if plan.is_joint:
         abort(404)
-    return _impact_page(plan, _impact_form(plan))
+    # ?action= comes from a row's "Add evidence" link when JavaScript is off.
+    return _impact_page(plan, _impact_form(plan, request.args.get("action")))
 
 
 @bp.get("/plans/<code>/rows/<int:row_id>/evidence")
@@ -213,8 +223,13 @@ def add_impact(code):
             row = _row(plan, row_id)
             return fragment(render_template("edits/_evidence.html", plan=plan, row=row, form=form)), 422
         return _impact_page(plan, form, 422)
-    entry, _ = edits.add_impact_entry(db.session, plan.workbook, current_user.name, form.values(), current_user.id)
-    db.session.commit()
+    try:
+        entry, _ = edits.add_impact_entry(db.session, plan.workbook, current_user.name, form.values(), current_user.id)
+        db.session.commit()
+    except IntegrityError:  # someone took the same new ID a moment before: take the next one
+        db.session.rollback()
+        entry, _ = edits.add_impact_entry(db.session, plan.workbook, current_user.name, form.values(), current_user.id)
+        db.session.commit()
     request_drain(current_app._get_current_object())
     if row_id:
         return fragment(render_template("edits/_evidence_added.html", plan=plan, entry=entry, row_id=row_id))
