@@ -69,7 +69,8 @@ def drain(session, backend, only_due=True):
                 _drain_workbook(session, backend, workbook, group)
             except Exception as error:  # one workbook's trouble must not stop the others
                 log.exception("outbox for %s failed", workbook.code)
-                _retry_later(group, f"Unexpected error: {error}")
+                session.rollback()  # a database error leaves the session unusable until then
+                _retry_later([e for e in group if e.state in OutboxEntry.PENDING], f"Unexpected error: {error}")
             session.commit()
             results += [DrainResult(e.id, workbook.code, e.sheet_id, e.state, e.reason) for e in group]
             if not lock.renew(session, holder, lock_id=WRITE_LOCK):

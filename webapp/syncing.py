@@ -1,18 +1,22 @@
 """The app's side of the sync: which backend, and when to run it."""
 import logging
+import time
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 
 from domain import syncs
 from domain.models import SyncRun, utcnow
 
 from sync.backends.google import GoogleBackend, make_client
 from sync.backends.workbook import XlsxBackend
+from sync import lock
 from sync.outbox import drain
 from sync.run import run_sync
 
 from .extensions import db, scheduler
 
 log = logging.getLogger(__name__)
+SYNC_NOW_LOCK = 2  # a lease row of sync_lock that paces the "Sync now" button across workers
 
 
 def backend_for(app):
@@ -55,7 +59,10 @@ def sync_now(app, trigger, full=False, run_id=None):
         finally:
             db.session.remove()
     if not report.busy:
-        drain_now(app)
+        try:
+            drain_now(app)
+        except Exception:  # logged by drain_now; the sync itself went through
+            pass
     return report
 
 
@@ -83,10 +90,22 @@ def drain_now(app, only_due=True):
             db.session.remove()
 
 
+def _drain_after_save(app, tries=3, pause=2.0):
+    """A drain that found the lock taken by another drain may have missed this edit:
+    try again shortly rather than leave it to the next tick. (A sync that holds the
+    lock drains when it ends.)"""
+    for attempt in range(tries):
+        results = drain_now(app)
+        if results is not None:
+            return results
+        time.sleep(pause)
+    return None
+
+
 def request_drain(app):
     """Straight after a save: write it to the sheet in the background."""
     if app.config["OUTBOX_DRAIN_ON_SAVE"]:
-        app.extensions["outbox_future"] = _outbox_executor.submit(drain_now, app)
+        app.extensions["outbox_future"] = _outbox_executor.submit(_drain_after_save, app)
 
 
 def request_sync(app, requested_by):
@@ -96,9 +115,14 @@ def request_sync(app, requested_by):
     already running), and how long until another may be asked for.
     """
     running = syncs.current_run(db.session)
-    wait = syncs.seconds_until_allowed(db.session, app.config["SYNC_NOW_MIN_SECONDS"])
+    minimum = app.config["SYNC_NOW_MIN_SECONDS"]
+    wait = syncs.seconds_until_allowed(db.session, minimum)
     if running or wait:
         return running, wait
+    # Two presses at once in two workers both pass the check above; a lease taken with
+    # an atomic UPDATE lets one through, so it stays one sync a minute.
+    if not lock.acquire(db.session, lock.new_holder(), lease=timedelta(seconds=minimum), lock_id=SYNC_NOW_LOCK):
+        return syncs.current_run(db.session), minimum
     run = SyncRun(trigger="button", requested_by=requested_by)
     db.session.add(run)
     db.session.commit()
@@ -117,7 +141,10 @@ def start_scheduler(app):
         return
 
     def tick():
-        drain_now(app)  # edits first: the sync then reads the sheets with them in
+        try:
+            drain_now(app)  # edits first: the sync then reads the sheets with them in
+        except Exception:  # logged by drain_now: the sync must still run
+            pass
         report = sync_now(app, "scheduler")  # and drains again after, for edits made meanwhile
         if report.busy:
             log.info("sync skipped: another sync is running")

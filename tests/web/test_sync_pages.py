@@ -60,6 +60,24 @@ def test_sync_now_at_most_once_a_minute(synced_app, client):
         assert db.session.scalar(select(SyncRun).where(SyncRun.trigger == "button")) is None
 
 
+def test_a_press_in_another_worker_a_moment_before_starts_no_second_sync(synced_app, client):
+    from sync import lock
+    from webapp.syncing import SYNC_NOW_LOCK
+
+    login(client, "br_head")
+    with synced_app.app_context():
+        for run in db.session.scalars(select(SyncRun)):
+            run.started_at = run.started_at.replace(year=2025)
+        db.session.commit()
+        # Another worker's press took the button's lease, its run not yet recorded.
+        from datetime import timedelta
+        assert lock.acquire(db.session, "worker-2", lease=timedelta(seconds=60), lock_id=SYNC_NOW_LOCK)
+    response = press_sync_now(client)
+    assert response.status_code == 429 and "You can ask again in" in response.get_data(as_text=True)
+    with synced_app.app_context():
+        assert db.session.scalar(select(SyncRun).where(SyncRun.trigger == "button")) is None
+
+
 def test_admins_see_the_history_of_runs_with_their_costs(client):
     login(client, "admin")
     html = client.get("/sync/").get_data(as_text=True)
