@@ -183,6 +183,21 @@ def latest_for_rows(session, kind, row_ids):
     return latest
 
 
+def paused_writes(session, workbook):
+    """Why writes to a workbook wait on its structure (a column or the IDs gone), or None.
+
+    Shown across the plan's page, not only on rows with an edit: the school should
+    put the sheet right before more edits pile up behind it."""
+    if workbook is None:
+        return None
+    return session.scalar(
+        select(OutboxEntry.reason)
+        .where(OutboxEntry.workbook_id == workbook.id, OutboxEntry.state.in_(OutboxEntry.PENDING),
+               OutboxEntry.reason.like("Paused:%"))
+        .order_by(OutboxEntry.id).limit(1)
+    )
+
+
 def history(session, table, row_id):
     return session.scalars(
         select(RowChange).where(RowChange.table == table, RowChange.row_id == row_id).order_by(RowChange.at.desc(), RowChange.id.desc())

@@ -235,3 +235,20 @@ def test_times_are_shown_on_uk_clocks_in_summer_and_winter():
 
     assert uk_date(datetime(2026, 7, 1, 9, 30)) == "1 Jul 2026, 10:30"  # BST
     assert uk_date(datetime(2026, 12, 1, 9, 30)) == "1 Dec 2026, 09:30"  # GMT
+
+
+def test_a_renamed_column_puts_a_warning_across_the_schools_plan(synced_app, client, workbook_dir):
+    rid = row_id(synced_app, "BR-A003")
+    path = workbook_dir / "bank-road.xlsx"
+    book = load_workbook(path)
+    book["Action plan"]["J1"] = "Progress notes"  # the Status header, renamed in the sheet
+    book.save(path)
+    login(client, "br_staff")
+    save(client, "BR", rid, open_form(client, "BR", rid), status="Behind")
+    wait_for_outbox(synced_app)
+    html = client.get("/plans/BR").get_data(as_text=True)
+    assert "Edits made here are not being written to this sheet" in html
+    assert "has no &#39;Status&#39; column" in html and "Nothing typed here is lost" in html
+    other = synced_app.test_client()
+    login(other, "wl_head")
+    assert "not being written" not in other.get("/plans/WL").get_data(as_text=True)

@@ -2,7 +2,7 @@
 from flask import Blueprint, abort, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from domain import plans
+from domain import edits, plans
 from domain.access import can_view_plan, visible_school_codes
 from domain.models import ActionRow
 
@@ -70,6 +70,7 @@ def plan(code):
         areas=plans.areas(db.session, plan),
         statuses=plans.status_columns(plans.current_rows(db.session, plan)),
         problem_count=len(plans.problems(db.session, plan.workbook)),
+        paused=edits.paused_writes(db.session, plan.workbook),
     )
     return page(render_template("plans/plan.html", **context))
 
