@@ -200,6 +200,8 @@ def _clean_status(parsed, row):
 
 _LINKS = re.compile(r"\blinks?\s*:", re.IGNORECASE)
 _TAGS = re.compile(r"<[^>]*>")
+_OBJECTIVE = re.compile(r"\bobjectives?\s*\d", re.IGNORECASE)
+_YEARS = re.compile(r"\([^)]*\d{4}[^)]*\)")  # '(2017-18)': a year, not objectives 17 to 18
 
 
 def split_area_and_links(text):
@@ -212,6 +214,9 @@ def split_area_and_links(text):
     match = _LINKS.search(plain)
     if match:
         return plain[: match.start()].strip(" :-"), plain[match.end():].strip()
+    match = _OBJECTIVE.search(plain)
+    if match and match.start() > 0:  # 'Safeguarding Objective 1 Objective 2', as cells pasted from a web page
+        return plain[: match.start()].strip(" :-"), plain[match.start():]
     if plain and not re.search(r"\d", re.sub(r"\(.*?\)", "", plain)):
         return plain, ""  # 'Governors', 'Combined SIP priorities (2017-2018)'
 
@@ -222,7 +227,8 @@ def objective_numbers(text):
     """'Objective 1 Objective 2', '1, 2, 5' or 'Links: 1-3' -> [1, 2, 5] / [1, 2, 3]."""
     numbers = []
     # One to three digits: a year such as 2017 is never an objective number.
-    for start, end in re.findall(r"(?<!\d)(\d{1,3})(?:\s*[-–]\s*(\d{1,3}))?(?!\d)", _TAGS.sub(" ", text or "")):
+    plain = _YEARS.sub(" ", _TAGS.sub(" ", text or ""))
+    for start, end in re.findall(r"(?<!\d)(\d{1,3})(?:\s*[-–]\s*(\d{1,3}))?(?!\d)", plain):
         first = int(start)
         last = int(end) if end else first
         if last < first or last - first > 50:

@@ -286,8 +286,27 @@ def _sync_partnership(session, backend, workbook, snapshot, result):
     result.add(reconcile_objectives(session, parsed[OBJECTIVES.tab]))
     counts, codes = reconcile_schools(session, parsed[SCHOOLS.tab])
     result.add(counts)
+    problems += _repeated_keys(parsed[OBJECTIVES.tab], "ref", "Ref")
+    problems += _repeated_keys(parsed[SCHOOLS.tab], "code", "Code")
     problems += _school_workbook_problems(parsed[SCHOOLS.tab])
     _reconcile_id_tables(session, workbook, id_tables, ready, result)
+    return problems
+
+
+def _repeated_keys(parsed, attr, column):
+    """Rows that repeat an earlier row's key (an objective's Ref, a school's Code): the
+    first one counts, and the school is told which row is left out."""
+    problems, first = [], {}
+    for row in parsed.rows:
+        key = row.values.get(attr)
+        if key in (None, ""):
+            continue
+        if key in first:
+            problems.append(Problem(parsed.title, row.number, parsed.column_label(attr),
+                                    f"{column} {key} is also on row {first[key]}; this row is left out.",
+                                    f"Give this row its own {column}, or delete the repeated row."))
+        else:
+            first[key] = row.number
     return problems
 
 

@@ -89,18 +89,24 @@ class XlsxBackend:
                 "Close it in other programs, or check the file's permissions.",
             )
         except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
-            raise WorkbookUnavailable(
-                f"The workbook '{path.name}' is not a readable .xlsx file ({error.__class__.__name__}).",
-                "Open it in a spreadsheet program and save it again as Excel (.xlsx).",
-            )
-        try:
+            raise self._unreadable(path, error)
+        try:  # read-only mode reads the sheets only now: a damaged one fails here
             tabs = {
                 sheet.title: [list(row) for row in sheet.iter_rows(values_only=True)]
                 for sheet in book.worksheets
             }
+        except (zipfile.BadZipFile, KeyError, ValueError, OSError, SyntaxError) as error:  # SyntaxError: bad XML
+            raise self._unreadable(path, error)
         finally:
             book.close()
         return WorkbookSnapshot(ref, tabs, version)
+
+    @staticmethod
+    def _unreadable(path, error):
+        return WorkbookUnavailable(
+            f"The workbook '{path.name}' is not a readable .xlsx file ({error.__class__.__name__}).",
+            "Open it in a spreadsheet program and save it again as Excel (.xlsx).",
+        )
 
     def write_cells(self, snapshot, writes):
         if not writes:

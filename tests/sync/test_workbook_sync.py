@@ -310,3 +310,32 @@ def test_two_schools_cannot_share_one_workbook(session, sync, partnership):
     assert not results["WL"].ok and "No workbook is given" in results["WL"].error
     assert any("same workbook as school BR" in p.message for p in problems_of(session, "joint"))
     assert len(actions(session, "WL")) == 0
+
+
+def test_a_repeated_objective_ref_or_school_code_is_a_problem_and_the_first_row_counts(session, sync, partnership):
+    def repeat_first_rows(book_tab):
+        book_tab.append([c.value for c in book_tab[2]])
+
+    sync()
+    partnership.edit("Objectives", repeat_first_rows)
+    partnership.edit("Schools", repeat_first_rows)
+    results, _ = sync()
+    assert results["joint"].ok
+    messages = [p.message for p in problems_of(session, "joint")]
+    assert "Ref 1 is also on row 2; this row is left out." in messages
+    assert "Code BR is also on row 2; this row is left out." in messages
+
+
+def test_a_workbook_whose_sheet_is_damaged_inside_fails_with_a_clear_message(session, sync, workbook_dir):
+    import zipfile
+
+    path = workbook_dir / "bank-road.xlsx"
+    with zipfile.ZipFile(path) as original:
+        parts = {name: original.read(name) for name in original.namelist()}
+    parts["xl/worksheets/sheet1.xml"] = parts["xl/worksheets/sheet1.xml"][:200]  # cut off mid-way
+    with zipfile.ZipFile(path, "w") as damaged:
+        for name, data in parts.items():
+            damaged.writestr(name, data)
+    results, _ = sync()
+    assert not results["BR"].ok and "not a readable .xlsx file" in results["BR"].error
+    assert results["WL"].ok

@@ -150,6 +150,8 @@ def test_an_impact_row_with_a_date_that_is_not_a_date_is_a_problem():
         ("Governors", "Governors", ""),
         ("Combined SIP priorities (2017-2018)", "Combined SIP priorities (2017-2018)", ""),
         ("1, 2, 5", "", "1, 2, 5"),
+        ("<p>Safeguarding</p><p>Objective 1 Objective 2</p>", "Safeguarding", "Objective 1 Objective 2"),
+        ("Objective 1 Objective 2", "", "Objective 1 Objective 2"),
     ],
 )
 def test_an_area_folded_into_the_links_column_is_split_out(cell, area, links):
@@ -165,7 +167,8 @@ def test_folded_area_fills_the_area_only_when_the_sheet_has_none():
 
 @pytest.mark.parametrize(
     "text, numbers",
-    [("Objective 1 Objective 2", [1, 2]), ("1, 2, 5", [1, 2, 5]), ("1-3, 7", [1, 2, 3, 7]), ("Links: 2017", []), ("", [])],
+    [("Objective 1 Objective 2", [1, 2]), ("1, 2, 5", [1, 2, 5]), ("1-3, 7", [1, 2, 3, 7]), ("Links: 2017", []), ("", []),
+     ("Combined SIP priorities (2017-18)", []), ("Objective 3 (from 2017-18)", [3])],
 )
 def test_objective_numbers(text, numbers):
     assert objective_numbers(text) == numbers
