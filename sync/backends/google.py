@@ -224,7 +224,7 @@ class GoogleBackend:
             return WorkbookUnavailable(
                 f"The {api} is not enabled for the service account's Google Cloud project.",
                 "Enable the Google Sheets API and the Google Drive API for that project "
-                "(docs/google-sheets.md, step 1).",
+                "(docs/google-sheets.md, step 2).",
             )
         if ref == LISTING and not _is_transient(error):  # no one spreadsheet to share
             return WorkbookUnavailable(f"Drive refused to list the spreadsheets (HTTP {status}).",

@@ -231,6 +231,10 @@ def test_an_impact_entry_is_appended_once_with_its_id(session, backend, sync, sy
     assert result.state == "done"
     rows = bank_road.rows("Impact log")
     assert rows[-1][:5] == ["BR-I005", "20/11/2026", "BR-A003", "CPD", "=Twilight on attachment"]
+    from openpyxl import load_workbook
+
+    typed = load_workbook(bank_road.path)["Impact log"].cell(row=len(rows), column=5)
+    assert typed.data_type == "s"  # text, as typed: not a formula a spreadsheet would run
     assert rows[-1][7] == "Jo Teacher"
     outbox.state = "waiting"  # as if the write had timed out after landing
     session.commit()

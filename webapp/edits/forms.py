@@ -3,7 +3,7 @@ import re
 from datetime import date, timedelta
 
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import HiddenField, IntegerField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from wtforms.widgets import HiddenInput
 
@@ -21,7 +21,7 @@ def uk_date_or_term(form, field):
 
 
 class RowEditForm(FlaskForm):
-    status = SelectField("Status", choices=[("", "No status")] + [(s, s) for s in STATUSES], validate_choice=True)
+    status = SelectField("Status", choices=[SelectChoice("", "No status")] + [SelectChoice(s) for s in STATUSES], validate_choice=True)
     impact_to_date = TextAreaField("Impact to date", validators=[Length(max=5000)], render_kw={"rows": 4})
     lead = StringField("Lead", validators=[Length(max=200)])
     due = StringField("Due", validators=[Optional(), Length(max=100), uk_date_or_term],
@@ -59,7 +59,7 @@ class ImpactForm(FlaskForm):
     date = StringField("Date", validators=[DataRequired(message="Give the date of the activity."), not_far_ahead],
                        description="day/month/year")
     action = SelectField("Linked action or area", validate_choice=True)
-    activity = SelectField("Activity", choices=[(a, a) for a in ACTIVITIES])
+    activity = SelectField("Activity", choices=[SelectChoice(a) for a in ACTIVITIES])
     summary = TextAreaField("Summary", validators=[DataRequired(message="Say in a sentence what happened."),
                                                    Length(max=2000)], render_kw={"rows": 3})
     strengths = TextAreaField("Strengths", validators=[Length(max=2000)], render_kw={"rows": 3},

@@ -6,6 +6,7 @@ is then written to the sheet in the background (sync/outbox.py).
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select, update
+from wtforms import SelectChoice
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -62,7 +63,7 @@ def _row_form(row, formdata=None):
     """The edit form; a status the app does not know stays a choice, so saving keeps it."""
     form = RowEditForm(formdata=formdata, data=None if formdata else edits.editable_values(row))
     for status in {row.status, form.seen_status.data or ""} - set(STATUSES) - {""}:
-        form.status.choices.append((status, f"{status} (as the sheet has it)"))
+        form.status.choices.append(SelectChoice(status, f"{status} (as the sheet has it)"))
     return form
 
 
@@ -170,9 +171,9 @@ def resolve(entry_id, choice):
 def _impact_form(plan, action=None):
     form = ImpactForm()
     rows = plans.current_rows(db.session, plan)
-    form.action.choices = [("", "— none —")] + [
-        (row.sheet_id, f"{row.sheet_id}: {row.key_objective.splitlines()[0][:60]}") for row in rows
-    ] + [(area, f"Area: {area}") for area in plans.areas(db.session, plan)]
+    form.action.choices = [SelectChoice("", "— none —")] + [
+        SelectChoice(row.sheet_id, f"{row.sheet_id}: {row.key_objective.splitlines()[0][:60]}") for row in rows
+    ] + [SelectChoice(area, f"Area: {area}") for area in plans.areas(db.session, plan)]
     if action and request.method == "GET":
         form.action.data = action
     return form
