@@ -152,3 +152,29 @@ def test_the_edit_form_fits_a_phone(browser, live_server):
     settled(page)
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     context.close()
+
+
+def test_evidence_is_added_on_the_impact_log_page_by_keyboard_and_a_mistake_is_kept_for_correction(page, synced_app):
+    sign_in(page, PEOPLE["br_head"][0], PASSWORD)
+    page.goto(page.base + "/plans/BR/impact")
+    expect(page.locator(".result-count")).to_have_text("4 entries.")
+    summary = page.locator("details.add-evidence summary")
+    summary.focus()
+    page.keyboard.press("Enter")  # opens the form
+    form = page.locator("details.add-evidence form")
+    form.get_by_label("Date").fill("31/02/2026")  # no such day
+    form.get_by_label("Summary").fill("Phonics network at William Lilley")
+    form.get_by_label("Activity").select_option("Network")
+    form.get_by_role("button", name="Add to the impact log").click()
+    date = page.locator("details.add-evidence form").get_by_label("Date")
+    expect(date).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("details.add-evidence form").get_by_label("Summary")).to_have_value(
+        "Phonics network at William Lilley")  # what was typed is kept
+    date.fill("25/11/2026")
+    page.keyboard.press("Tab")
+    page.locator("details.add-evidence form").get_by_role("button", name="Add to the impact log").press("Enter")
+    expect(page.get_by_role("status").filter(has_text="Added BR-I005")).to_be_visible()
+    entry = page.locator("article.impact-entry", has_text="Phonics network at William Lilley")
+    expect(entry).to_contain_text("25 Nov 2026")
+    expect(page.locator(".result-count")).to_have_text("5 entries.")
+    assert [e for e in page.errors if "422" not in e] == []  # the refused first try is the only error
