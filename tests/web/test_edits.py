@@ -217,7 +217,7 @@ def test_healthz_counts_edits_not_yet_in_the_sheet(synced_app, client, workbook_
     wait_for_outbox(synced_app)
     assert client.get("/healthz").get_json()["outbox_waiting"] == 1
     html = client.get("/plans/BR").get_data(as_text=True)
-    assert "Waiting to sync to the sheet (tried 1 time: The workbook file &#39;bank-road.xlsx&#39; was not found" in html
+    assert "Waiting to sync to the sheet. Tried 1 time: The workbook file &#39;bank-road.xlsx&#39; was not found" in html
     with synced_app.app_context():
         assert db.session.scalar(select(Workbook.code).join(OutboxEntry)) == "BR"
 
