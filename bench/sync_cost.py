@@ -1,8 +1,9 @@
 """What a sync costs in Google API calls and time, against the local stand-in.
 
 For 30 and 200 school workbooks (each 50 action rows, 300 impact-log rows and
-10 SIP priorities): a first sync, a sync with nothing changed, and a sync after
-3 workbooks changed; beside the calls the obvious gspread code (open_by_key,
+10 SIP priorities): a first sync, a sync with nothing changed, a sync after
+3 workbooks changed, and one after a person added a row (no ID yet) to 3 others;
+beside the calls the obvious gspread code (open_by_key,
 then worksheet(title).get_all_records() per tab) makes for the same work.
 
 Pacing is off so the figures show the work itself; the last column says how
@@ -100,6 +101,9 @@ def run(schools, workdir):
             for code in list(keys)[:3]:
                 emulator.store.edit(keys[code], "Action plan", 2, 10, "Behind")
             rows.append(("3 workbooks changed", measure(emulator, ours)))
+            for code in list(keys)[3:6]:  # a person adds a row, with no ID yet: the sync writes one
+                emulator.store.insert_row(keys[code], "Action plan", 52, [None, "CPD", "1", "A new objective"])
+            rows.append(("3 new rows, IDs written", measure(emulator, ours)))
 
         refs = [(partnership_url, ["Schools", "Objectives", "Action plan"])] + [
             (sheet_url(key), ["Action plan", "Impact log", "SIP priorities"]) for key in keys.values()
