@@ -121,6 +121,12 @@ def problem_total(session):
 
 
 def last_success_at(session):
+    """When the app last had the sheets' word: the latest sync that read a workbook or
+    found it unchanged. One school's broken sheet fails every run until it is mended;
+    that is shown beside this (and on its plan), and must not make every page say the
+    whole partnership has not synced since."""
     return session.scalar(
-        select(SyncRun.finished_at).where(SyncRun.ok.is_(True)).order_by(SyncRun.finished_at.desc()).limit(1)
+        select(SyncRun.finished_at)
+        .where(SyncRun.finished_at.is_not(None), SyncRun.workbooks_read + SyncRun.workbooks_skipped > 0)
+        .order_by(SyncRun.finished_at.desc()).limit(1)
     )

@@ -172,7 +172,7 @@ def _record(run, report):
     run.ok = report.ok
     run.results = [asdict(r) for r in results]
     run.workbooks_read = sum(1 for r in results if r.ok and not r.skipped)
-    run.workbooks_skipped = sum(1 for r in results if r.skipped)
+    run.workbooks_skipped = sum(1 for r in results if r.skipped and r.ok)
     run.workbooks_failed = sum(1 for r in results if not r.ok)
     run.sheets_reads = report.calls.get("sheets.read", 0)
     run.sheets_writes = report.calls.get("sheets.write", 0)

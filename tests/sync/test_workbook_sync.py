@@ -339,3 +339,16 @@ def test_a_workbook_whose_sheet_is_damaged_inside_fails_with_a_clear_message(ses
     results, _ = sync()
     assert not results["BR"].ok and "not a readable .xlsx file" in results["BR"].error
     assert results["WL"].ok
+
+
+def test_one_broken_sheet_does_not_stop_the_partnership_counting_as_synced(session, sync, bank_road):
+    from domain.plans import last_success_at
+
+    sync()
+    bank_road.edit("Action plan", lambda s: setattr(s, "title", "Old plan"))
+    sync()
+    _, report = sync()
+    assert not report.ok
+    latest = session.scalar(select(SyncRun).order_by(SyncRun.id.desc()))
+    assert (latest.workbooks_failed, latest.workbooks_skipped) == (1, 2)
+    assert last_success_at(session) == latest.finished_at  # the other workbooks are known current
