@@ -24,7 +24,7 @@ _WORDS = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]+)\.?,?\s+(\d{4})$")
 
 # Serials a school's dates can have: 1 Jan 1950 to 31 Dec 2149. Any other number in a
 # date cell (a year typed as 2027, a week number) is not a date, not one in 1905.
-_PLAUSIBLE_SERIALS = range(18264, 91311)
+_PLAUSIBLE_SERIALS = range(18264, 91313)
 
 
 def _serial_date(serial):

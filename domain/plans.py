@@ -120,6 +120,15 @@ def problem_total(session):
     return session.scalar(select(func.count(SheetProblem.id))) or 0
 
 
+def failing_workbook_count(session):
+    """Workbooks whose last read failed (of schools still in the partnership, and the joint one)."""
+    return session.scalar(
+        select(func.count(Workbook.id))
+        .outerjoin(School, School.id == Workbook.school_id)
+        .where(Workbook.last_error.is_not(None), School.archived_at.is_(None))
+    ) or 0
+
+
 def last_success_at(session):
     """When the app last had the sheets' word: the latest sync that read a workbook or
     found it unchanged. One school's broken sheet fails every run until it is mended;

@@ -235,8 +235,11 @@ class Emulator:
                 sheet.rows = last + len(rows)
             answer = book.set_values(f"{quote_title(sheet.title)}!{column_letters(c1)}{last + 1}", rows,
                                      request.args.get("valueInputOption"))
-            table = f"{quote_title(sheet.title)}!{column_letters(c1)}{start or r1}:{column_letters(max(width, 1))}{last}"
-        return {"spreadsheetId": key, "tableRange": table, "updates": answer}
+            answer = {"spreadsheetId": key, "updates": answer}
+            if start is not None:  # Google leaves tableRange out when it found no table
+                answer["tableRange"] = (f"{quote_title(sheet.title)}!{column_letters(c1)}{start}:"
+                                        f"{column_letters(max(width, 1))}{last}")
+        return answer
 
     def batch_update_values(self, request, key):
         body = request.get_json(force=True, silent=True) or {}

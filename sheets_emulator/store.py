@@ -10,6 +10,8 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 
+from domain.dates import from_serial
+
 SPREADSHEET_MIME = "application/vnd.google-apps.spreadsheet"
 DEFAULT_ROWS, DEFAULT_COLUMNS = 1000, 26
 
@@ -167,7 +169,7 @@ def _format(cell, render, date_render="SERIAL_NUMBER"):
         return cell.formula if render == "FORMULA" else "#NAME?"  # the stand-in evaluates no formulas
     value = cell.value
     if cell.is_date and (render == "FORMATTED_VALUE" or date_render == "FORMATTED_STRING"):
-        return (_SERIAL_EPOCH + timedelta(days=int(value))).strftime("%d/%m/%Y")
+        return from_serial(value).strftime("%d/%m/%Y")
     if render in ("UNFORMATTED_VALUE", "FORMULA"):
         return value
     if isinstance(value, bool):

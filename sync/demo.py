@@ -1,10 +1,11 @@
 """Write the demo partnership's workbooks as .xlsx files (never over existing ones)."""
-import re
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
+
+from domain.dates import parse_date
 
 from . import demo_data as data
 
@@ -37,9 +38,7 @@ def _sheet(book, title, rows, first=False, real_dates=False):
 
 
 def _as_date(value):
-    if isinstance(value, str) and re.fullmatch(r"\d{2}/\d{2}/\d{4}", value):
-        return datetime.strptime(value, "%d/%m/%Y").date()
-    return value
+    return (parse_date(value) or value) if isinstance(value, str) else value
 
 
 def _bold_row(sheet, number):

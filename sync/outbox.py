@@ -191,8 +191,8 @@ def _plan_edit(table, entry):
     """The cell writes for an edit, or [] when it is done, in conflict, stuck or paused."""
     matches = [row for row in table.rows if row.sheet_id == entry.sheet_id]
     if len(matches) > 1:  # a pasted copy: which one the editor meant, a person says
-        _pause(entry, f"The ID {entry.sheet_id} is on rows {', '.join(str(r.number) for r in matches)} of "
-                      f"'{table.title}'; clear the copy's ID.")
+        _retry_later([entry], f"The ID {entry.sheet_id} is on rows {', '.join(str(r.number) for r in matches)} "
+                              f"of '{table.title}': this edit waits until the copy's ID is cleared.")
         return []
     row = matches[0] if matches else None
     if row is None:

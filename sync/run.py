@@ -126,11 +126,12 @@ def run_sync(session, backend, partnership_ref, trigger="cli", run_id=None, full
             if not lock.renew(session, holder):
                 log.error("sync lock lost; stopping this run")
                 break
-            if outage >= OUTAGE_LIMIT:
-                report.results.append(_not_asked(workbook, versions, full))
+            if outage >= OUTAGE_LIMIT and not _unchanged(workbook, versions, full):
+                report.results.append(_not_asked(workbook))
                 continue
             result = _sync_one(session, backend, workbook, _sync_school, versions, full)
-            outage = outage + 1 if result.transient else 0
+            if not result.skipped:  # an unchanged workbook asked nothing of the service
+                outage = outage + 1 if result.transient else 0
             report.results.append(result)
     finally:
         report.calls = dict(Counter(backend.calls) - calls_before)
@@ -140,18 +141,19 @@ def run_sync(session, backend, partnership_ref, trigger="cli", run_id=None, full
     return report
 
 
-def _not_asked(workbook, versions, full):
-    """A workbook this run did not ask about, the service being down: unchanged ones
-    are known to be so without a call; the others wait for the next sync."""
-    result = WorkbookResult(workbook.code, workbook.ref)
+def _unchanged(workbook, versions, full):
+    """Known unchanged since its last read without asking the service anything."""
     version = versions.get(workbook.ref)
-    if not full and isinstance(version, str) and version == workbook.version and not workbook.last_error:
-        result.skipped = True
-    else:
-        result.ok, result.transient = False, True
-        result.error = (f"Not read: the last {OUTAGE_LIMIT} workbooks found Google not answering, so this run "
-                        "stopped asking. Nothing to do: the next sync tries again.")
-    return result
+    return not full and isinstance(version, str) and version == workbook.version
+
+
+def _not_asked(workbook):
+    """A workbook this run did not ask about, the service being down: it waits for the next sync."""
+    return WorkbookResult(
+        workbook.code, workbook.ref, ok=False, transient=True,
+        error=(f"Not read: the last {OUTAGE_LIMIT} workbooks read found Google not answering, so this run "
+               "stopped asking. Nothing to do: the next sync tries again."),
+    )
 
 
 def _versions(backend):
@@ -197,7 +199,7 @@ def _workbook(session, code, ref):
 def _sync_one(session, backend, workbook, sync_tables, versions, full):
     """Read one workbook and store it in one transaction; failures stay local."""
     result = WorkbookResult(workbook.code, workbook.ref)
-    workbook_id = workbook.id
+    workbook_id, known_version = workbook.id, workbook.version
     version = versions.get(workbook.ref)
     try:
         if not workbook.ref:
@@ -222,11 +224,16 @@ def _sync_one(session, backend, workbook, sync_tables, versions, full):
             raise WorkbookFailed.unavailable(error)
         snapshot.version = snapshot.version or version
         problems = sync_tables(session, backend, workbook, snapshot, result)
+        # A person's choice in a conflict, or a discarded edit, clears the version while
+        # this sync reads, to have the sheet read afresh: that request must outlive this run.
+        cleared = session.scalar(
+            select(Workbook.version).where(Workbook.id == workbook_id).with_for_update()
+        ) != known_version
         _replace_problems(session, workbook, problems)
         result.problems = len(problems)
         workbook.last_read_at = workbook.last_success_at = utcnow()
         workbook.last_error = None
-        workbook.version = snapshot.version  # None after a write the backend cannot version
+        workbook.version = None if cleared else snapshot.version  # None: read it next time
         workbook.layout = snapshot.layout
         session.commit()
     except Exception as error:  # one workbook's failure must not stop the others
@@ -311,11 +318,13 @@ def _repeated_keys(parsed, attr, column):
 
 
 def _school_workbook_problems(schools):
-    """Schools with no workbook, or sharing one with another school (whose rows they would see)."""
-    problems, first = [], {}
+    """Schools with no workbook, or sharing one with another school (whose rows they would see).
+    A row repeating a school's Code is left out, and told so, already."""
+    problems, first, codes = [], {}, set()
     for row in schools.rows:
-        if not row.valid:
+        if not row.valid or row.values["code"] in codes:
             continue
+        codes.add(row.values["code"])
         ref = row.values.get("workbook", "").strip()
         if not ref:
             problems.append(Problem(SCHOOLS.tab, row.number, "Workbook", f"School {row.values['code']} has no workbook.",

@@ -95,10 +95,11 @@ def _drain_after_save(app, tries=3, pause=2.0):
     try again shortly rather than leave it to the next tick. (A sync that holds the
     lock drains when it ends.)"""
     for attempt in range(tries):
+        if attempt:
+            time.sleep(pause)
         results = drain_now(app)
         if results is not None:
             return results
-        time.sleep(pause)
     return None
 
 

@@ -267,19 +267,40 @@ def test_a_drive_listing_refused_falls_back_to_one_check_per_workbook(session, g
     assert report.calls["drive"] == 1 + 3 + 3  # the refused listing, a files.get each, a check before each ID write
 
 
+def seven_more_schools(session, emulator):
+    """Seven more school workbooks, synced once: enough to see a run give up before the end."""
+    schools = emulator.store.spreadsheets[JOINT].sheet("Schools")
+    for code in "ABCDEFG":
+        key = emulator.store.create(f"School {code}", {"Action plan": [["ID", "Key objective"], [None, "Visits"]]},
+                                    key=f"demo-school-{code}-0000000000")
+        row = 20 + ord(code)
+        schools.cells[(row, 1)], schools.cells[(row, 2)] = StoreCell(code), StoreCell(f"School {code}")
+        schools.cells[(row, 3)] = StoreCell(f"https://docs.google.com/spreadsheets/d/{key}/edit")
+    backend = make_backend(emulator)
+    assert run_sync(session, backend, emulator.partnership_url, "test").ok
+    run_sync(session, backend, emulator.partnership_url, "test")  # reads again what its ID writes touched
+    emulator.reset_counts()
+    return backend
+
+
+def test_unchanged_workbooks_between_failing_ones_do_not_hide_an_outage(session, emulator):
+    from sync.run import OUTAGE_LIMIT
+
+    backend = seven_more_schools(session, emulator)
+    for code in "BDFG":  # changed ones, with unchanged ones between them
+        emulator.store.spreadsheets[f"demo-school-{code}-0000000000"].touch()
+    emulator.inject(Fault("sheets.read", status=503, times=10_000))
+    report = run_sync(session, backend, emulator.partnership_url, "test")
+    results = {r.code: r for r in report.results}
+    assert results["A"].skipped and results["C"].skipped and results["E"].skipped
+    assert emulator.calls["sheets.read"] == 4 * OUTAGE_LIMIT  # B, D, F asked (four tries each); G not
+    assert "stopped asking" in results["G"].error
+
+
 def test_with_google_down_a_sync_stops_asking_after_a_few_workbooks(session, emulator):
     from sync.run import OUTAGE_LIMIT
 
-    for code in "ABCDEFG":  # seven more schools, to see the run give up before the end
-        key = emulator.store.create(f"School {code}", {"Action plan": [["ID", "Key objective"], [None, "Visits"]]},
-                                    key=f"demo-school-{code}-0000000000")
-        emulator.store.spreadsheets[JOINT].sheet("Schools").cells[(20 + ord(code), 1)] = StoreCell(code)
-        emulator.store.spreadsheets[JOINT].sheet("Schools").cells[(20 + ord(code), 2)] = StoreCell(f"School {code}")
-        emulator.store.spreadsheets[JOINT].sheet("Schools").cells[(20 + ord(code), 3)] = StoreCell(
-            f"https://docs.google.com/spreadsheets/d/{key}/edit")
-    backend = make_backend(emulator)
-    assert run_sync(session, backend, emulator.partnership_url, "test").ok
-    emulator.reset_counts()
+    backend = seven_more_schools(session, emulator)
     for key in list(emulator.store.spreadsheets):
         emulator.store.spreadsheets[key].touch()  # all changed: each would be read
     emulator.inject(Fault("any", status=503, times=10_000))

@@ -316,3 +316,32 @@ def test_two_quick_edits_of_one_cell_are_no_false_conflict(session, backend, syn
     results = drain(session, backend)
     assert [r.state for r in results] == ["done", "done"]
     assert cell(bank_road, "Action plan", "BR-A003", "Status") == "Complete"
+
+
+def test_a_stuck_edit_discarded_while_a_sync_reads_lets_that_sync_archive_the_row(session, backend, sync, synced,
+                                                                                  bank_road, workbook_dir):
+    from sqlalchemy.orm import Session
+
+    from domain.edits import discard
+    from sync.backends.workbook import XlsxBackend
+    from sync.run import run_sync
+
+    entry = edit(session, "BR", "BR-A003", status="Behind")
+    bank_road.edit("Action plan", lambda s: s.delete_rows(4))
+    drain(session, backend)
+    sync()  # the row stays, stale, under its stuck edit
+    entry_id = entry.id
+
+    class DiscardWhileReading(XlsxBackend):
+        """A head discards the stuck edit, in their own request, while the sync reads the sheet."""
+
+        def read(self, ref, layout=None, wanted=None):
+            snapshot = super().read(ref, layout, wanted)
+            if ref == "bank-road.xlsx":
+                with Session(session.get_bind()) as other:
+                    discard(other, other.get(OutboxEntry, entry_id), "Carole Clemens")
+                    other.commit()
+            return snapshot
+
+    run_sync(session, DiscardWhileReading(workbook_dir), "partnership.xlsx", "test", full=True)
+    assert actions(session, "BR", archived=True)["BR-A003"].archived_at is not None

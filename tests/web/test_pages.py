@@ -164,7 +164,18 @@ def test_healthz_reports_database_sync_and_problems_without_secrets(client):
     assert response.status_code == 200
     assert data["database"] is True and data["sheet_problems"] == 2 and data["outbox_waiting"] == 0
     assert data["last_successful_sync"].endswith("Z")
-    assert set(data) == {"database", "last_successful_sync", "sheet_problems", "outbox_waiting"}
+    assert data["workbooks_failing"] == 0
+    assert set(data) == {"database", "last_successful_sync", "sheet_problems", "outbox_waiting", "workbooks_failing"}
+
+
+def test_healthz_counts_workbooks_that_cannot_be_read(synced_app, client, workbook_dir):
+    (workbook_dir / "bank-road.xlsx").rename(workbook_dir / "moved.xlsx")
+    sync_now(synced_app, "test")
+    data = client.get("/healthz").get_json()
+    assert data["workbooks_failing"] == 1 and data["last_successful_sync"] is not None
+    (workbook_dir / "moved.xlsx").rename(workbook_dir / "bank-road.xlsx")
+    sync_now(synced_app, "test")
+    assert client.get("/healthz").get_json()["workbooks_failing"] == 0
 
 
 def test_pages_are_locked_down_for_an_intranet(client):

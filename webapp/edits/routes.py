@@ -84,9 +84,14 @@ def save_row(code, row_id):
     if not form.validate_on_submit():
         return _edit_form(plan, row, form, 422)
     try:
-        entry = edits.edit_action_row(db.session, row, current_user.name, form.changes(), form.seen(),
-                                      form.version.data, current_user.id)
-        db.session.commit()
+        try:
+            entry = _save(row, form)
+        except StaleDataError:
+            # The row moved on under this save: a sync storing it (its row number, say) or
+            # another save. Compare again with the row as it is now; only a real clash remains.
+            db.session.rollback()
+            row = _row(plan, row_id)
+            entry = _save(row, form)
     except (edits.EditConflict, StaleDataError) as error:
         db.session.rollback()
         row = _row(plan, row_id)
@@ -106,6 +111,13 @@ def save_row(code, row_id):
         return _row_fragment(plan, row)
     flash("Saved. It is on its way to the sheet." if entry else "Nothing had changed.", "info")
     return redirect(url_for("plans.plan", code=plan.code, _anchor=f"row-{row.id}"), 303)
+
+
+def _save(row, form):
+    entry = edits.edit_action_row(db.session, row, current_user.name, form.changes(), form.seen(),
+                                  form.version.data, current_user.id)
+    db.session.commit()
+    return entry
 
 
 @bp.get("/plans/<code>/rows/<int:row_id>/sync-state")
