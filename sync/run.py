@@ -206,7 +206,7 @@ def _sync_one(session, backend, workbook, sync_tables, versions, full):
             raise WorkbookFailed("No workbook is given for this school in the Schools tab.")
         if isinstance(version, WorkbookUnavailable):
             raise WorkbookFailed.unavailable(version)
-        if not full and version is not None and version == workbook.version:
+        if _unchanged(workbook, versions, full):
             result.skipped = True
             if workbook.last_error:  # broken in itself and not changed since: still broken
                 result.ok = False
