@@ -1,7 +1,10 @@
 """Browser edits reaching the sheet: exactly the cells, found by ID, never over someone else's."""
+from datetime import date, datetime
+
 import pytest
 from sqlalchemy import select
 
+from domain import edits
 from domain.edits import add_impact_entry, edit_action_row, editable_values, keep_mine, take_sheet
 from domain.models import ImpactEntry, OutboxEntry, RowChange, Workbook
 from sync.outbox import drain
@@ -191,13 +194,14 @@ def test_a_renamed_column_or_a_missing_id_column_pauses_writes(session, backend,
     bank_road.edit("Action plan", lambda s: setattr(s.cell(row=1, column=10), "value", "Progress notes"))
     before = bank_road.rows("Action plan")
     [result] = drain(session, backend)
-    assert result.state == "waiting" and result.reason.startswith("Paused: The 'Action plan' tab has no 'Status' column")
+    assert result.state == "waiting" and result.reason.startswith("The 'Action plan' tab has no 'Status' column")
+    assert entry.paused and edits.paused_writes(session, entry.workbook) == result.reason
     assert bank_road.rows("Action plan") == before and entry.attempts == 1
     bank_road.edit("Action plan", lambda s: s.delete_cols(1))
     entry.next_attempt_at = entry.created_at
     session.commit()
     [result] = drain(session, backend)
-    assert "no ID column" in result.reason
+    assert "no ID column" in result.reason and entry.paused
 
 
 def test_a_missing_or_locked_workbook_keeps_the_edit_waiting_with_its_reason(session, backend, synced, workbook_dir):
@@ -217,8 +221,6 @@ def test_a_missing_or_locked_workbook_keeps_the_edit_waiting_with_its_reason(ses
 
 def test_an_impact_entry_is_appended_once_with_its_id(session, backend, sync, synced, bank_road):
     workbook = session.scalar(select(Workbook).where(Workbook.code == "BR"))
-    from datetime import date
-
     entry, outbox = add_impact_entry(session, workbook, "Jo Teacher", {
         "date": date(2026, 11, 20), "action": "BR-A003", "activity": "CPD", "summary": "=Twilight on attachment",
         "strengths": "• Good turnout", "areas_to_develop": "Follow up",
@@ -230,11 +232,14 @@ def test_an_impact_entry_is_appended_once_with_its_id(session, backend, sync, sy
     [result] = drain(session, backend)
     assert result.state == "done"
     rows = bank_road.rows("Impact log")
-    assert rows[-1][:5] == ["BR-I005", "20/11/2026", "BR-A003", "CPD", "=Twilight on attachment"]
+    assert rows[-1][:5] == ["BR-I005", datetime(2026, 11, 20), "BR-A003", "CPD", "=Twilight on attachment"]
     from openpyxl import load_workbook
 
-    typed = load_workbook(bank_road.path)["Impact log"].cell(row=len(rows), column=5)
+    tab = load_workbook(bank_road.path)["Impact log"]
+    typed = tab.cell(row=len(rows), column=5)
     assert typed.data_type == "s"  # text, as typed: not a formula a spreadsheet would run
+    day = tab.cell(row=len(rows), column=2)
+    assert day.is_date and day.number_format == "DD/MM/YYYY"  # a date cell that sorts as a date, shown the UK way
     assert rows[-1][7] == "Jo Teacher"
     outbox.state = "waiting"  # as if the write had timed out after landing
     session.commit()

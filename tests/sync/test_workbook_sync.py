@@ -308,7 +308,7 @@ def test_two_schools_cannot_share_one_workbook(session, sync, partnership):
     partnership.edit("Schools", lambda s: setattr(s.cell(row=3, column=3), "value", "bank-road.xlsx"))
     results, _ = sync()
     assert not results["WL"].ok and "No workbook is given" in results["WL"].error
-    assert any("same workbook as school BR" in p.message for p in problems_of(session, "joint"))
+    assert any("School WL's workbook is the workbook of school BR" in p.message for p in problems_of(session, "joint"))
     assert len(actions(session, "WL")) == 0
 
 

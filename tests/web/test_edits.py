@@ -1,5 +1,6 @@
 """Editing through the web: who may, what is valid, and that nothing is lost or overwritten."""
 import re
+from datetime import datetime
 
 import pytest
 from openpyxl import load_workbook
@@ -65,7 +66,7 @@ def test_staff_edit_a_row_in_place_and_it_reaches_the_sheet(synced_app, client, 
     assert re.search(r"<(a|button)\b[^>]*\bautofocus\b[^>]*>\s*Edit\s*<", html)  # the keyboard is back on Edit
     wait_for_outbox(synced_app)
     assert sheet_cell(workbook_dir, "bank-road.xlsx", "BR-A003", "Status") == "Behind"
-    assert sheet_cell(workbook_dir, "bank-road.xlsx", "BR-A003", "Due") == "31/03/2027"
+    assert sheet_cell(workbook_dir, "bank-road.xlsx", "BR-A003", "Due") == datetime(2027, 3, 31)  # a date cell
     assert sheet_cell(workbook_dir, "bank-road.xlsx", "BR-A003", "Lead") == "Jo = lead"
     state = client.get(f"/plans/BR/rows/{rid}/sync-state", headers={"HX-Request": "true"}).get_data(as_text=True)
     assert "Saved to the sheet" in state and "every 3s" not in state
@@ -163,7 +164,7 @@ def test_adding_evidence_records_who_and_reaches_the_sheet(synced_app, client, w
     book = load_workbook(workbook_dir / "bank-road.xlsx", read_only=True)
     last = [list(r) for r in book["Impact log"].iter_rows(values_only=True)][-1]
     book.close()
-    assert last[:5] == ["BR-I005", "20/11/2026", "BR-A003", "CPD", "Attachment twilight, second session"]
+    assert last[:5] == ["BR-I005", datetime(2026, 11, 20), "BR-A003", "CPD", "Attachment twilight, second session"]
     assert last[7] == "staff"
 
 

@@ -5,7 +5,7 @@ is then written to the sheet in the background (sync/outbox.py).
 """
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import select, update
+from sqlalchemy import select
 from wtforms import SelectChoice
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
@@ -143,7 +143,7 @@ def row_history(code, row_id):
 
 def _entry(entry_id):
     entry = db.session.get(OutboxEntry, entry_id)
-    if entry is None or entry.kind != "edit":
+    if entry is None:
         abort(404)
     plan = plans.find_plan(db.session, entry.workbook.code)
     if plan is None or not can_resolve(current_user, entry, plan.code):
@@ -153,27 +153,20 @@ def _entry(entry_id):
 
 @bp.post("/outbox/<int:entry_id>/<choice>")
 def resolve(entry_id, choice):
-    """A person's choice for an edit that could not land: keep mine, take the sheet's, discard."""
+    """A person's choice for an edit that could not land: keep mine, take the sheet's,
+    discard it, or try it again."""
     entry, plan = _entry(entry_id)
-    actions = {"keep": ("conflict", edits.keep_mine), "take": ("conflict", edits.take_sheet),
-               "discard": ("stuck", edits.discard)}
-    if choice not in actions:
+    if choice not in edits.CHOICES:
         abort(404)
-    needed_state, action = actions[choice]
-    # Claim the entry with a conditional UPDATE, so that of two people choosing at the
-    # same moment one wins and the other is told, instead of both choices standing.
-    claimed = db.session.execute(
-        update(OutboxEntry).where(OutboxEntry.id == entry.id, OutboxEntry.state == needed_state)
-        .values(reason=f"{current_user.name} is choosing.")
-    ).rowcount
-    if not claimed:
-        db.session.rollback()
+    try:
+        edits.choose(db.session, entry, choice, current_user.name)
+    except edits.ChoiceTaken:
         abort(409, description="Someone else chose for this edit a moment ago. Reload the page to see what they chose.")
-    db.session.refresh(entry)
-    action(db.session, entry, current_user.name)
     db.session.commit()
-    if choice == "keep":
+    if choice in ("keep", "retry"):
         request_drain(current_app._get_current_object())
+    if entry.kind != "edit":
+        return redirect(url_for("edits.impact_log", code=plan.code, _anchor=f"impact-{entry.row_id}"), 303)
     row = db.session.get(ActionRow, entry.row_id)
     if wants_fragment(f"row-{entry.row_id}"):
         return _row_fragment(plan, row)
