@@ -190,7 +190,12 @@ def _drain_workbook(session, backend, workbook, entries):
             row = _plan_add(session, table, entry)
             if row:
                 appends.setdefault(table.title, []).append((entry, row))
-    _land_all(landing, lambda group: backend.write_cells(snapshot, [w for e in group for w in writes[e.id]]))
+    def write_cells(group):
+        if snapshot.version is None:  # our own write just moved it (Google): the version after it
+            snapshot.version = backend.current_version(workbook.ref)
+        return backend.write_cells(snapshot, [w for e in group for w in writes[e.id]])
+
+    _land_all(landing, write_cells)
     for title, planned in appends.items():
         header_row = next(t.header_row for t in parsed.values() if not isinstance(t, str) and t.title == title)
         rows = {entry.id: row for entry, row in planned}

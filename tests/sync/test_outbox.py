@@ -350,3 +350,71 @@ def test_a_stuck_edit_discarded_while_a_sync_reads_lets_that_sync_archive_the_ro
 
     run_sync(session, DiscardWhileReading(workbook_dir), "partnership.xlsx", "test", full=True)
     assert actions(session, "BR", archived=True)["BR-A003"].archived_at is not None
+
+
+def test_a_lead_the_workbook_cannot_hold_fails_that_edit_alone_and_a_person_can_discard_it(
+        session, backend, synced, bank_road):
+    edit(session, "BR", "BR-A001", status="Behind")
+    stuck = edit(session, "BR", "BR-A002", lead="Jo\x00Smith")  # pasted from Word before input was cleaned
+    edit(session, "BR", "BR-A003", status="Complete")
+    results = {r.sheet_id: r for r in drain(session, backend)}
+    assert results["BR-A001"].state == results["BR-A003"].state == "done"
+    assert cell(bank_road, "Action plan", "BR-A001", "Status") == "Behind"
+    assert cell(bank_road, "Action plan", "BR-A003", "Status") == "Complete"
+    assert results["BR-A002"].state == "failed"
+    assert "would not take this edit" in results["BR-A002"].reason and "Jo\x00Smith" not in results["BR-A002"].reason
+    assert drain(session, backend, only_due=False) == []  # a failed edit waits for a person, not for a retry loop
+    edits.choose(session, stuck, "discard", "Carole Clemens")
+    session.commit()
+    assert stuck.state == "dropped" and stuck.chooser == "Carole Clemens"
+    history = session.scalars(select(RowChange).where(RowChange.row_id == stuck.row_id, RowChange.source == "conflict"))
+    assert [c.who for c in history] == ["Carole Clemens discarded the browser's edit"]
+
+
+def test_a_failed_edit_tried_again_lands_once_the_sheet_can_take_it(session, backend, synced, bank_road):
+    entry = edit(session, "BR", "BR-A002", lead="Jo\x0bSmith")
+    [result] = drain(session, backend)
+    assert result.state == "failed"
+    entry.fields = {"lead": {**entry.fields["lead"], "new": "Jo Smith"}}  # as a person's corrected text
+    edits.choose(session, entry, "retry", "Jo Teacher")
+    session.commit()
+    [result] = drain(session, backend)
+    assert result.state == "done" and cell(bank_road, "Action plan", "BR-A002", "Lead") == "Jo Smith"
+
+
+def test_a_choice_another_person_made_first_is_refused(session, synced, backend, bank_road):
+    entry = edit(session, "BR", "BR-A002", lead="Jo\x00Smith")
+    drain(session, backend)
+    edits.choose(session, entry, "discard", "Carole Clemens")
+    session.commit()
+    with pytest.raises(edits.ChoiceTaken):
+        edits.choose(session, entry, "retry", "Jo Teacher")
+
+
+def test_finished_entries_are_removed_after_a_fortnight_and_waiting_ones_never(session, backend, synced, bank_road):
+    from sync.outbox import KEEP_FINISHED
+
+    done = edit(session, "BR", "BR-A001", status="Behind")
+    drain(session, backend)
+    waiting = edit(session, "BR", "BR-A002", status="Complete")
+    waiting.next_attempt_at = waiting.created_at = datetime(2020, 1, 1)
+    bank_road.path.with_name(".~lock.bank-road.xlsx#").write_text("open in LibreOffice")  # so it waits
+    done.done_at = datetime.now() - KEEP_FINISHED - KEEP_FINISHED
+    row_id = done.row_id
+    session.commit()
+    drain(session, backend)
+    left = {e.sheet_id: e.state for e in session.scalars(select(OutboxEntry))}
+    assert left == {"BR-A002": "waiting"}  # the row's history still has the finished edit
+    assert session.scalar(select(RowChange).where(RowChange.row_id == row_id, RowChange.field == "status"))
+
+
+def test_nothing_is_written_to_a_workbook_that_another_plan_shares(session, backend, synced, bank_road):
+    entry = edit(session, "BR", "BR-A001", status="Behind")
+    before = bank_road.rows("Action plan")
+    workbooks = {w.code: w for w in session.scalars(select(Workbook))}
+    workbooks["joint"].identity = workbooks["BR"].identity  # PARTNERSHIP_WORKBOOK set to the school's file, say
+    session.commit()
+    [result] = drain(session, backend)
+    assert result.state == "waiting" and entry.paused
+    assert "also the partnership workbook" in result.reason
+    assert bank_road.rows("Action plan") == before
