@@ -142,6 +142,10 @@ def run_sync(session, backend, partnership_ref, trigger="cli", run_id=None, full
             if not result.skipped:  # an unchanged workbook asked nothing of the service
                 outage = outage + 1 if result.transient else 0
             report.results.append(result)
+    except Exception:
+        session.rollback()
+        report.results.append(WorkbookResult("-", "", ok=False, error="The sync stopped on an unexpected error."))
+        raise
     finally:
         report.calls = dict(Counter(backend.calls) - calls_before)
         _record(run, report)

@@ -31,6 +31,7 @@ def create_app(config=None, **overrides):
     app.config.update(overrides)
     Path(app.instance_path).mkdir(exist_ok=True)
 
+    configure_logging(app)
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
@@ -39,8 +40,13 @@ def create_app(config=None, **overrides):
     register_commands(app)
     trust_proxies(app)
     start_scheduler(app)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     return app
+
+
+def configure_logging(app):
+    """One line a record, with its time and source, for the server log (the sync and
+    the outbox log what they did there). A host's own logging set-up wins."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
 
 def register_extensions(app):
