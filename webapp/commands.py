@@ -265,7 +265,7 @@ def outbox_list():
         select(OutboxEntry).where(OutboxEntry.state.in_(OutboxEntry.PENDING)).order_by(OutboxEntry.id)
     ).all()
     for entry in entries:
-        fields = ",".join(f for f in entry.fields if not f.startswith("_")) if entry.kind == "edit" else "new row"
+        fields = ",".join(entry.fields) if entry.kind == "edit" else "new row"
         click.echo(f"{entry.id}\t{entry.workbook.code}\t{entry.sheet_id}\t{fields}\t{entry.state}\t{entry.reason}")
     if not entries:
         click.echo("Nothing waiting: every browser edit is in the sheets.")

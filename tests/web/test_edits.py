@@ -253,3 +253,33 @@ def test_a_renamed_column_puts_a_warning_across_the_schools_plan(synced_app, cli
     other = synced_app.test_client()
     login(other, "wl_head")
     assert "not being written" not in other.get("/plans/WL").get_data(as_text=True)
+
+
+def test_an_edit_the_sheet_refuses_shows_its_reason_and_the_editor_can_discard_it(synced_app, client):
+    from domain.edits import edit_action_row, editable_values
+    from domain.models import User
+    from webapp.syncing import drain_now
+
+    rid = row_id(synced_app, "BR-A003")
+    with synced_app.app_context():  # text from before input was cleaned where it enters
+        row = db.session.get(ActionRow, rid)
+        staff = db.session.scalar(select(User).where(User.email == "staff@br.test.school"))
+        entry = edit_action_row(db.session, row, staff.name, {"lead": "Jo\x0bSmith"}, editable_values(row),
+                                row.version, staff.id)
+        db.session.commit()
+        entry_id = entry.id
+    [result] = drain_now(synced_app)
+    assert result.state == "failed"
+    login(client, "br_staff")
+    html = client.get("/plans/BR").get_data(as_text=True)
+    assert "The sheet would not take this edit" in html and "Try again" in html and "Discard this edit" in html
+    for who in ("wl_head", "br_governor"):
+        other = synced_app.test_client()
+        login(other, who)
+        answer = other.post(f"/outbox/{entry_id}/discard", headers={"X-CSRFToken": csrf_token(other, "/")})
+        assert answer.status_code == 403, who
+    response = client.post(f"/outbox/{entry_id}/discard", data={"csrf_token": csrf_token(client, "/plans/BR")})
+    assert response.status_code == 303
+    with synced_app.app_context():
+        assert db.session.get(OutboxEntry, entry_id).state == "dropped"
+    assert client.get("/healthz").get_json()["outbox_waiting"] == 0
