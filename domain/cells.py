@@ -10,6 +10,7 @@ from datetime import date, datetime
 
 from .dates import parse_date
 from .status import STATUSES, normalise_status
+from .themes import theme_key
 
 
 def cell_text(value):
@@ -190,3 +191,9 @@ def clean_action_row(values, raw, report, known_objectives):
             report.problem("linked_objectives",
                            f"Links to objective {', '.join(map(str, unknown))}, which the partnership does not have.",
                            "Check the objective numbers against the Objectives tab of the partnership workbook.")
+
+
+def clean_theme_row(values, raw, report, known_objectives):
+    """A Themes tab row is known by its name as themes are compared: 'Well-being' and
+    'wellbeing' are one theme, whichever way its row spells it."""
+    values["key"] = theme_key(values.get("name", ""))

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from . import cells
-from .models import ActionRow, ImpactEntry, Objective, School, SipPriority
+from .models import ActionRow, ImpactEntry, Objective, School, SipPriority, Theme
 
 _BRACKETS = re.compile(r"\(.*?\)")
 _NOT_ALNUM = re.compile(r"[^a-z0-9]")
@@ -107,11 +107,13 @@ class Table:
 
 @dataclass(frozen=True)
 class Use:
-    """A table as a kind of workbook holds it. A missing optional tab is a sheet
-    problem; a missing required one fails the workbook."""
+    """A table as a kind of workbook holds it. A missing required tab fails the
+    workbook; a missing optional one is a sheet problem, unless it is ``silent``
+    (a tab many partnerships do without, such as the coordinator's Themes)."""
 
     table: Table
     optional: bool = False
+    silent: bool = False
 
 
 @dataclass(frozen=True)
@@ -223,13 +225,26 @@ SIP_PRIORITIES = Table(
     tab_synonyms=("SIP", "School improvement plan", "School improvement priorities", "SIP priority"),
 )
 
+THEMES = Table(
+    "Themes",
+    (
+        Column("Theme", "name", ("Themes", "Theme name", "SIP theme"), required=True),
+        Column("Also called", "also_called", ("Other names", "Also known as", "Aliases", "Synonyms")),
+    ),
+    model=Theme,
+    key="key",  # the name as themes are compared, set by the cleaner
+    tab_synonyms=("SIP themes", "Priority themes"),
+    cleaner=cells.clean_theme_row,
+)
+
 # The partnership workbook lists the schools (and the objectives their plans link to)
 # before its joint plan: each table is read in this order.
-PARTNERSHIP = WorkbookKind("partnership", (Use(SCHOOLS), Use(OBJECTIVES), Use(ACTION_PLAN, optional=True)))
+PARTNERSHIP = WorkbookKind("partnership", (Use(SCHOOLS), Use(OBJECTIVES), Use(ACTION_PLAN, optional=True),
+                                           Use(THEMES, optional=True, silent=True)))
 SCHOOL = WorkbookKind("school", (Use(ACTION_PLAN), Use(IMPACT_LOG, optional=True), Use(SIP_PRIORITIES, optional=True)))
 KINDS = {kind.name: kind for kind in (PARTNERSHIP, SCHOOL)}
 
-TABLES = (SCHOOLS, OBJECTIVES, ACTION_PLAN, IMPACT_LOG, SIP_PRIORITIES)
+TABLES = (SCHOOLS, OBJECTIVES, ACTION_PLAN, IMPACT_LOG, SIP_PRIORITIES, THEMES)
 _BY_TAB = {table.tab: table for table in TABLES}
 
 

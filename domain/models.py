@@ -107,6 +107,37 @@ class Objective(Base):
     archived_at: Mapped[datetime | None] = mapped_column(DateTime)
 
 
+class Theme(Base):
+    """A theme of SIP priorities from the partnership workbook's Themes tab, with the
+    other names schools give it. ``key`` is the name as themes are compared
+    (domain/themes.py theme_key)."""
+
+    __tablename__ = "theme"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(300), unique=True)
+    name: Mapped[str] = mapped_column(Text)
+    also_called: Mapped[str] = mapped_column(Text, default="")  # as written: names separated by , or ;
+    archived_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class ThemeAnswer(Base):
+    """A person's answer to "Same theme?" for two theme names: yes (the name is stored
+    as the theme's, and written to the Themes tab) or no (not asked again)."""
+
+    __tablename__ = "theme_answer"
+    __table_args__ = (UniqueConstraint("name_key", "theme_key", name="uq_theme_answer_pair"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name_key: Mapped[str] = mapped_column(String(300))
+    theme_key: Mapped[str] = mapped_column(String(300))
+    name: Mapped[str] = mapped_column(Text)  # the name as a school wrote it
+    theme: Mapped[str] = mapped_column(Text)  # the theme it is (or is not) the same as
+    same: Mapped[bool] = mapped_column(Boolean)
+    answered_by: Mapped[str] = mapped_column(String(200), default="")
+    answered_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
 class SheetRowMixin:
     """What every row synced from a workbook's table has.
 

@@ -178,15 +178,17 @@ def repeated_keys(parsed):
     """Rows that repeat an earlier row's natural key: the first one counts, and the
     school is told which row is left out."""
     table = parsed.table
-    column = table.by_attr[table.key].name
+    keyed = table.by_attr.get(table.key) or table.required[0]  # a key the cleaner derives: its source column
+    column = keyed.name
     problems, first = [], {}
     for row in parsed.rows:
         key = row.values.get(table.key)
         if key in (None, ""):
             continue
         if key in first:
-            problems.append(Problem(parsed.title, row.number, parsed.column_label(table.key),
-                                    f"{column} {key} is also on row {first[key]}; this row is left out.",
+            shown = row.values.get(keyed.attr, key)
+            problems.append(Problem(parsed.title, row.number, parsed.column_label(keyed.attr),
+                                    f"{column} {shown} is also on row {first[key]}; this row is left out.",
                                     f"Give this row its own {column}, or delete the repeated row."))
         else:
             first[key] = row.number

@@ -304,9 +304,10 @@ def _sync_tables(session, backend, workbook, kind, snapshot, result):
             if not use.optional:
                 raise WorkbookFailed(f"The workbook has no '{table.tab}' tab.",
                                      f"Add a tab named '{table.tab}' with its header row.")
-            problems.append(Problem(table.tab, None, "", f"There is no '{table.tab}' tab.",
-                                    f"Add a tab named '{table.tab}' with a header row: "
-                                    f"{', '.join(c.name for c in table.columns)}."))
+            if not use.silent:
+                problems.append(Problem(table.tab, None, "", f"There is no '{table.tab}' tab.",
+                                        f"Add a tab named '{table.tab}' with a header row: "
+                                        f"{', '.join(c.name for c in table.columns)}."))
             continue
         known = _objective_refs(session, parsed) if table.cleaner else None
         try:

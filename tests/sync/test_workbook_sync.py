@@ -443,3 +443,27 @@ def test_sync_runs_older_than_the_retention_are_removed(session, sync):
     session.commit()
     sync()
     assert session.scalar(select(func.count(SyncRun.id))) == 1
+
+
+def test_the_themes_tab_syncs_by_theme_and_a_partnership_without_one_still_syncs(session, sync, partnership):
+    from domain.models import Theme
+
+    sync()
+    themes = {t.name: t for t in session.scalars(select(Theme))}
+    assert themes["Emotional health and wellbeing"].also_called == "Wellbeing; Mental health"
+    assert themes["Emotional health and wellbeing"].key == "emotionalhealthandwellbeing"
+
+    def respell_and_drop(sheet):
+        sheet["A2"] = "Emotional Health & Well-being"  # the same theme, spelled otherwise
+        sheet.delete_rows(3)  # Writing
+    partnership.edit("Themes", respell_and_drop)
+    results, _ = sync()
+    assert results["joint"].ok
+    session.expire_all()
+    themes = {t.key: t for t in session.scalars(select(Theme))}
+    assert themes["emotionalhealthandwellbeing"].name == "Emotional Health & Well-being"
+    assert themes["writing"].archived_at is not None
+
+    partnership.edit("Themes", lambda sheet: setattr(sheet, "title", "Jottings"))  # no Themes tab now
+    results, _ = sync()
+    assert results["joint"].ok and not any("Themes" in p.message for p in problems_of(session, "joint"))
