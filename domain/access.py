@@ -36,3 +36,13 @@ def can_resolve(user, entry, plan_code):
     if not can_edit_plan(user, plan_code):
         return False
     return user.role in ("admin", "head") or (entry.created_by_id is not None and entry.created_by_id == user.id)
+
+
+def can_view_priority(user, priority, school_code):
+    """A shared SIP priority is the partnership's; an unshared one is its school's and admins'."""
+    return bool(priority.share) or can_view_plan(user, school_code)
+
+
+def can_answer_themes(user):
+    """Who answers "Same theme?" for the partnership: heads and admins."""
+    return user.role in ("admin", "head")

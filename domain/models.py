@@ -270,6 +270,8 @@ class OutboxEntry(Base):
 
     kind ``edit``: cells of an action row, ``fields`` = {attr: {"seen": …, "new": …}}.
     kind ``add``: a new impact-log row, ``fields`` = {attr: value}, its ID in ``sheet_id``.
+    kind ``alias``: another name for a theme, ``fields`` = {"theme": …, "also_called": …},
+    added to the Themes tab's Also called (the theme's row, or a new one).
     state: waiting (to be written), conflict (the sheet changed meanwhile: a person
     chooses), stuck (the row is gone from the sheet: a person decides), failed (the
     sheet refused this entry's own values: a person retries or discards it), done, dropped.

@@ -19,6 +19,7 @@ from rapidfuzz import fuzz
 _BRACKETS = re.compile(r"\([^)]*\)")
 _WORD = re.compile(r"[a-z0-9]+")
 _STOP = frozenset({"and", "of", "the", "in", "for", "to", "a", "an", "on", "with"})
+KEY_LENGTH = 200  # a theme is a few words; a pasted paragraph is compared by its start
 # A close spelling: two keys this alike (0-100, rapidfuzz's ratio) are probably one theme.
 CLOSE_SPELLING = 85
 
@@ -39,7 +40,7 @@ def theme_key(text):
     """What two theme texts are compared by: 'Emotional Health & Well-being',
     'emotional health and wellbeing' and 'Emotional health and well being' have one
     key (words run together, so a hyphen or a space inside a word does not count)."""
-    return "".join(_words(text))
+    return "".join(_words(text))[:KEY_LENGTH]
 
 
 def main_words(text):
@@ -105,7 +106,13 @@ class ThemeList:
         return self.names.get(theme_key(text), (text or "").strip())
 
     def knows(self, text):
+        """Is this text a name on the list (a theme or one of its other names)?"""
         return theme_key(text) in self.names
+
+    def keys_of(self, theme):
+        """The keys of every name the list gives a theme (the theme's own among them)."""
+        key = theme_key(theme)
+        return {k for k, listed in self.names.items() if theme_key(listed) == key} | {key}
 
 
 def split_names(text):

@@ -30,6 +30,7 @@ from domain.dates import parse_date
 from domain.edits import same, sheet_text
 from domain.ids import format_id, id_prefix, next_number
 from domain.models import JOINT, ImpactEntry, OutboxEntry, Workbook, utcnow
+from domain.themes import split_names, theme_key
 
 from . import lock
 from .backends import CellWrite
@@ -157,7 +158,7 @@ def _drain_workbook(session, backend, workbook, entries):
     for table in tables:
         title = find_tab(snapshot.tabs, table)
         if title is None:
-            parsed[table.tab] = f"The workbook has no '{table.tab}' tab any more."
+            parsed[table.tab] = f"The workbook has no '{table.tab}' tab."
             continue
         try:
             parsed[table.tab] = parse_table(table, title, snapshot.tabs[title])
@@ -171,6 +172,15 @@ def _drain_workbook(session, backend, workbook, entries):
         table = parsed[entry.tab]
         if isinstance(table, str):
             _pause(entry, table)
+            continue
+        if entry.kind == "alias":  # a name for a theme: the Themes tab is keyed by Theme, not by ID
+            entry.paused = False
+            planned = _plan_alias(table, entry)
+            if isinstance(planned, list) and isinstance(planned[0], CellWrite):
+                writes[entry.id] = planned
+                landing.append(entry)
+            elif planned:
+                appends.setdefault(table.title, []).append((entry, planned))
             continue
         if table.id_column is None:
             _pause(entry, f"The '{table.title}' tab has no ID column any more, so rows cannot be found.")
@@ -203,7 +213,7 @@ def _drain_workbook(session, backend, workbook, entries):
                            lambda group: backend.append_rows(snapshot, title, [rows[e.id] for e in group], header_row))
         for group, first in landed:
             for offset, entry in enumerate(group):
-                impact = session.get(ImpactEntry, entry.row_id)
+                impact = session.get(ImpactEntry, entry.row_id) if entry.row_id else None
                 if impact is not None and first is not True:
                     impact.sheet_row = first + offset
 
@@ -323,6 +333,26 @@ def cell_value(table, attr, text):
     if table.by_attr[attr].is_date:
         return parse_date(text) or text
     return text
+
+
+def _plan_alias(table, entry):
+    """A theme's new other name: the cell writes that add it to the theme's Also called,
+    or the cells of a new Themes row; None when it is there already or writes pause."""
+    theme, name = entry.fields["theme"], entry.fields["also_called"]
+    missing = [c for c in ("name", "also_called") if c not in table.columns]
+    if missing:
+        _pause(entry, f"The '{table.title}' tab has no {' or '.join(repr(table.table.names[c]) for c in missing)} column.")
+        return None
+    column = table.columns["also_called"]
+    row = next((r for r in table.rows if r.values.get("key") == theme_key(theme)), None)
+    if row is None:
+        cells = {table.columns["name"]: theme, column: name}
+        return [cells.get(c, "") for c in range(max(cells) + 1)]
+    names = split_names(row.values.get("also_called", ""))
+    if any(theme_key(n) == theme_key(name) for n in names):
+        entry.state, entry.reason, entry.done_at = "done", "Already in the sheet.", utcnow()
+        return None
+    return [CellWrite(table.title, row.number, column + 1, "; ".join(names + [name]))]
 
 
 def _renumber(session, table, entry):

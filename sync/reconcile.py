@@ -37,7 +37,7 @@ def pending_edits(session, workbook):
     ):
         if entry.kind == "edit":
             edits.setdefault(entry.sheet_id, set()).update(entry.fields)
-        else:
+        elif entry.kind == "add":
             adds.add(entry.sheet_id)
     return edits, adds
 

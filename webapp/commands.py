@@ -265,7 +265,7 @@ def outbox_list():
         select(OutboxEntry).where(OutboxEntry.state.in_(OutboxEntry.PENDING)).order_by(OutboxEntry.id)
     ).all()
     for entry in entries:
-        fields = ",".join(entry.fields) if entry.kind == "edit" else "new row"
+        fields = {"edit": ",".join(entry.fields), "add": "new row", "alias": "also called"}[entry.kind]
         click.echo(f"{entry.id}\t{entry.workbook.code}\t{entry.sheet_id}\t{fields}\t{entry.state}\t{entry.reason}")
     if not entries:
         click.echo("Nothing waiting: every browser edit is in the sheets.")

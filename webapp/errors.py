@@ -38,6 +38,8 @@ def register(app):
         if request.path == "/healthz":
             return error
         title, advice = MESSAGES.get(error.code, (error.name, error.description))
+        if error.description and error.description != type(error).description:
+            advice = error.description  # the view said why: what this role cannot do, say
         return _answer(error.code, title, advice)
 
     @app.errorhandler(500)

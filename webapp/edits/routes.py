@@ -165,6 +165,8 @@ def resolve(entry_id, choice):
     db.session.commit()
     if choice in ("keep", "retry"):
         request_drain(current_app._get_current_object())
+    if entry.kind == "alias":
+        return redirect(url_for("priorities.combined"), 303)
     if entry.kind != "edit":
         return redirect(url_for("edits.impact_log", code=plan.code, _anchor=f"impact-{entry.row_id}"), 303)
     row = db.session.get(ActionRow, entry.row_id)
