@@ -58,12 +58,14 @@ def register_blueprints(app):
     from .auth.routes import bp as auth_bp
     from .edits.routes import bp as edits_bp
     from .health.routes import bp as health_bp
+    from .impact.routes import bp as impact_bp
     from .plans.routes import bp as plans_bp
     from .syncs.routes import bp as syncs_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(plans_bp)
     app.register_blueprint(edits_bp)
+    app.register_blueprint(impact_bp)
     app.register_blueprint(syncs_bp)
     app.register_blueprint(health_bp)
 
