@@ -9,8 +9,8 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import func, select
 
-from domain import plans
-from domain.models import OutboxEntry, User
+from domain import edits, plans
+from domain.models import ROLES, OutboxEntry, User
 from domain.edits import sheet_text
 from domain.users import UserError, activate, add_user, deactivate, find_user, set_password
 from sync.contract import ACTION_PLAN, ACTION_PLAN_EXPORT_COLUMNS
@@ -67,7 +67,7 @@ def _read_password():
 
 @users_cli.command("add")
 @click.argument("email")
-@click.option("--role", required=True, type=click.Choice(["admin", "head", "staff", "governor"]))
+@click.option("--role", required=True, type=click.Choice(ROLES))
 @click.option("--school", "school_code", help="The school's code (not for admins).")
 @click.option("--name", default="", help="The person's name as pages show it.")
 def users_add(email, role, school_code, name):
@@ -261,9 +261,7 @@ def sheets_init(url, kind):
 @outbox_cli.command("list")
 def outbox_list():
     """Edits not yet in the sheet: ID, school, row ID, fields, state and reason."""
-    entries = db.session.scalars(
-        select(OutboxEntry).where(OutboxEntry.state.in_(OutboxEntry.PENDING)).order_by(OutboxEntry.id)
-    ).all()
+    entries = edits.pending(db.session)
     for entry in entries:
         fields = ",".join(f for f in entry.fields if not f.startswith("_")) if entry.kind == "edit" else "new row"
         click.echo(f"{entry.id}\t{entry.workbook.code}\t{entry.sheet_id}\t{fields}\t{entry.state}\t{entry.reason}")
