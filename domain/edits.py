@@ -106,7 +106,7 @@ def edit_action_row(session, row, who, changes, seen, seen_version, user_id=None
 class SaveOutcome:
     """What became of a save: the entry on its way (None: nothing changed), or a clash
     with ``values`` to show the editor again (theirs where they changed a cell, what is
-    there now elsewhere) and ``seen``/``version`` to save from next."""
+    there now elsewhere). ``row`` is the row as it is now: the editor saves from it next."""
 
     row: ActionRow
     entry: OutboxEntry | None = None

@@ -3,7 +3,7 @@ import re
 
 from sqlalchemy import select
 
-from domain.models import SyncRun
+from domain.models import ActionRow, OutboxEntry, SyncRun
 from webapp.extensions import db
 
 from ..conftest import csrf_token, login
@@ -12,9 +12,19 @@ from .test_edits import row_id
 
 def test_a_governor_opening_an_edit_page_is_told_what_their_role_cannot_do(synced_app, client):
     rid = row_id(synced_app, "BR-A003")
+    with synced_app.app_context():
+        row = db.session.get(ActionRow, rid)
+        entry = OutboxEntry(workbook_id=row.workbook_id, kind="edit", tab="Action plan", sheet_id=row.sheet_id,
+                            row_id=rid, fields={}, state="conflict")
+        db.session.add(entry)
+        db.session.commit()
+        entry_id = entry.id
     login(client, "br_governor")
+    token = csrf_token(client, "/")
     for response in (client.get(f"/plans/BR/rows/{rid}/edit"), client.get(f"/plans/BR/rows/{rid}/evidence"),
-                     client.post(f"/plans/BR/rows/{rid}", data={"csrf_token": csrf_token(client, "/")})):
+                     client.post(f"/plans/BR/rows/{rid}", data={"csrf_token": token}),
+                     client.post("/plans/BR/impact", data={"csrf_token": token}),
+                     client.post(f"/outbox/{entry_id}/keep", data={"csrf_token": token})):
         html = response.get_data(as_text=True)
         assert response.status_code == 403
         assert "Governors can read the plans but not change them" in html and "another school" not in html

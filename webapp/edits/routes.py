@@ -9,7 +9,7 @@ from sqlalchemy import update
 from wtforms import SelectChoice
 
 from domain import edits, plans
-from domain.access import can_resolve
+from domain.access import can_edit_plan, can_resolve, why_not_edit
 from domain.models import ActionRow, OutboxEntry
 from domain.status import STATUSES
 
@@ -116,8 +116,12 @@ def _entry(entry_id):
     if entry is None or entry.kind != "edit":
         abort(404)
     plan = plans.find_plan(db.session, entry.workbook.code)
-    if plan is None or not can_resolve(current_user, entry, plan.code):
-        abort(403)
+    if plan is None:
+        abort(404)
+    if not can_edit_plan(current_user, plan.code):
+        abort(403, description=why_not_edit(current_user, plan.code))
+    if not can_resolve(current_user, entry, plan.code):
+        abort(403, description=f"{entry.created_by} or a head teacher of the school chooses for this edit.")
     return entry, plan
 
 
