@@ -1,5 +1,5 @@
 """The partnership home and the action plans: read-only views of the synced sheets."""
-from flask import Blueprint, abort, render_template, request, url_for
+from flask import Blueprint, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from domain import edits, plans

@@ -1,5 +1,5 @@
 """The sync as people see it: heads' "Sync now", admins' history of runs."""
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from domain import edits, syncs
