@@ -7,7 +7,11 @@ overwritten silently: a person chooses.
 """
 from datetime import date
 
+from dataclasses import dataclass, field
+
 from sqlalchemy import select, update
+from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.exc import StaleDataError
 
 from .contract import ACTION_PLAN, IMPACT_LOG
 from .dates import parse_date
@@ -93,6 +97,55 @@ def edit_action_row(session, row, who, changes, seen, seen_version, user_id=None
     # second edit in the same unit of work meets it, and a race raises StaleDataError here.
     session.flush()
     return entry
+
+
+@dataclass
+class SaveOutcome:
+    """What became of a save: the entry on its way (None: nothing changed), or a clash
+    with ``values`` to show the editor again (theirs where they changed a cell, what is
+    there now elsewhere). ``row`` is the row as it is now: the editor saves from it next."""
+
+    row: ActionRow
+    entry: OutboxEntry | None = None
+    clash: EditConflict | None = None
+    values: dict = field(default_factory=dict)
+
+
+def save_row_edit(session, load_row, who, changes, seen, seen_version, user_id=None):
+    """Save an editor's changes to a row and commit, or say why not.
+
+    ``load_row()`` gives the row (again after a rollback). A row that moved on under
+    the save (a sync storing its row number, another save) raises StaleDataError:
+    compare once more with the row as it is now, so only a real clash remains.
+    """
+    try:
+        try:
+            row = load_row()
+            entry = edit_action_row(session, row, who, changes, seen, seen_version, user_id)
+        except StaleDataError:
+            session.rollback()
+            row = load_row()
+            entry = edit_action_row(session, row, who, changes, seen, seen_version, user_id)
+        session.commit()
+        return SaveOutcome(row, entry)
+    except (EditConflict, StaleDataError) as error:
+        session.rollback()
+        row = load_row()
+        current = editable_values(row)
+        clash = error if isinstance(error, EditConflict) else EditConflict(current, list(current))
+        # Cells they did not touch take what is there now; the ones they changed keep
+        # their value: saving again keeps theirs, Cancel keeps the other person's.
+        values = {a: current[a] if same(a, changes.get(a), seen.get(a)) else changes.get(a, current[a])
+                  for a in EDITABLE}
+        return SaveOutcome(row, clash=clash, values=values)
+
+
+def pending(session):
+    """Browser edits not yet in the sheets, oldest first, with their workbooks (one query each)."""
+    return session.scalars(
+        select(OutboxEntry).where(OutboxEntry.state.in_(OutboxEntry.PENDING))
+        .options(selectinload(OutboxEntry.workbook)).order_by(OutboxEntry.id)
+    ).all()
 
 
 def add_impact_entry(session, workbook, who, values, user_id=None):

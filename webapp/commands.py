@@ -9,7 +9,7 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import func, select
 
-from domain import plans
+from domain import edits, plans
 from domain.models import ROLES, OutboxEntry, User
 from domain.edits import sheet_text
 from domain.users import UserError, activate, add_user, deactivate, find_user, set_password
@@ -261,9 +261,7 @@ def sheets_init(url, kind):
 @outbox_cli.command("list")
 def outbox_list():
     """Edits not yet in the sheet: ID, school, row ID, fields, state and reason."""
-    entries = db.session.scalars(
-        select(OutboxEntry).where(OutboxEntry.state.in_(OutboxEntry.PENDING)).order_by(OutboxEntry.id)
-    ).all()
+    entries = edits.pending(db.session)
     for entry in entries:
         fields = {"edit": ",".join(entry.fields), "add": "new row", "alias": "also called"}[entry.kind]
         click.echo(f"{entry.id}\t{entry.workbook.code}\t{entry.sheet_id}\t{fields}\t{entry.state}\t{entry.reason}")

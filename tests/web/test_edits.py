@@ -77,9 +77,9 @@ def test_staff_edit_a_row_in_place_and_it_reaches_the_sheet(synced_app, client, 
 
 @pytest.mark.parametrize("changes, message", [
     ({"status": "Nearly there"}, "Not a valid choice"),
-    ({"due": "next week"}, "Give a date as day/month/year"),
-    ({"due": "31/02/2027"}, "Give a date as day/month/year"),
-    ({"lead": "x" * 201}, "Field cannot be longer than 200 characters"),
+    ({"due": "next week"}, "a month (July 2027), a term or half-term (Summer 2027, Autumn 1 2026)"),
+    ({"due": "31/02/2027"}, "Give a date (25/04/2027 or 25 April 2027)"),
+    ({"lead": "x" * 201}, "This is 201 characters; Lead holds 200."),
 ])
 def test_invalid_input_is_explained_next_to_the_field_and_nothing_is_saved(synced_app, client, changes, message):
     rid = row_id(synced_app, "BR-A003")
