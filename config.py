@@ -61,7 +61,10 @@ class Config:
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
-    PERMANENT_SESSION_LIFETIME = 8 * 60 * 60  # a working day
+    PERMANENT_SESSION_LIFETIME = 8 * 60 * 60  # idle: a working day without a request ends it
+    # Absolute: however busy, a session ends this long after sign-in, so a stolen
+    # cookie kept in use does not live for ever (a long working day, then sign in again).
+    SESSION_ABSOLUTE_HOURS = _int("SESSION_ABSOLUTE_HOURS", 12)
 
     # CSRF tokens last as long as the session; an expired one gets a clear page.
     WTF_CSRF_TIME_LIMIT = 8 * 60 * 60

@@ -4,11 +4,12 @@ from urllib.parse import urlsplit
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
-from domain import login_limits
+from domain import login_limits, user_sessions
 from domain.users import authenticate
 
 from ..extensions import db
 from .forms import LoginForm
+from .sessions import SESSION_TOKEN
 
 bp = Blueprint("auth", __name__)
 
@@ -56,8 +57,11 @@ def login():
 
     login_limits.clear_account(db.session, form.email.data)
     login_limits.forget_old(db.session, cfg["LOGIN_WINDOW_MINUTES"])
+    token = user_sessions.start(db.session, user)
+    user_sessions.forget_expired(db.session, cfg["SESSION_ABSOLUTE_HOURS"])
     db.session.commit()
     session.clear()  # a fresh session at sign-in: nothing carried over from before
+    session[SESSION_TOKEN] = token
     login_user(user)
     # Only a permanent session's cookie has an expiry (PERMANENT_SESSION_LIFETIME, renewed by
     # each request); otherwise it lasts as long as the browser, which may restore it for days.
@@ -67,6 +71,9 @@ def login():
 
 @bp.post("/logout")
 def logout():
+    # Ended on the server, so a copy of the cookie is refused from now on.
+    user_sessions.end(db.session, session.get(SESSION_TOKEN))
+    db.session.commit()
     logout_user()
     session.clear()
     flash("You have signed out.", "info")
