@@ -37,25 +37,23 @@ def login():
         return render_template("auth/login.html", form=form, next_url=next_url), status
 
     cfg = current_app.config
-    address = request.remote_addr
-    wait = login_limits.blocked_for(
-        db.session, form.email.data, address, cfg["LOGIN_WINDOW_MINUTES"],
+    attempt = login_limits.begin(
+        db.session, form.email.data, request.remote_addr, cfg["LOGIN_WINDOW_MINUTES"],
         cfg["LOGIN_MAX_FAILURES_PER_ACCOUNT"], cfg["LOGIN_MAX_FAILURES_PER_ADDRESS"],
     )
-    if wait:
+    if not attempt.allowed:
+        wait = attempt.wait
         form.form_errors.append(
             f"Too many failed sign-ins. Try again in {wait} minute{'s' if wait != 1 else ''}."
         )
         return render_template("auth/login.html", form=form, next_url=next_url), 429
 
     user = authenticate(db.session, form.email.data, form.password.data)
-    if user is None:
-        login_limits.record_failure(db.session, form.email.data, address)
-        db.session.commit()
+    if user is None:  # the attempt, recorded before the check, stays as a failure
         form.form_errors.append(BAD_CREDENTIALS)
         return render_template("auth/login.html", form=form, next_url=next_url), 422
 
-    login_limits.clear_account(db.session, form.email.data)
+    login_limits.succeeded(db.session, attempt, form.email.data)
     login_limits.forget_old(db.session, cfg["LOGIN_WINDOW_MINUTES"])
     token = user_sessions.start(db.session, user)
     user_sessions.forget_expired(db.session, cfg["SESSION_ABSOLUTE_HOURS"])
