@@ -31,6 +31,7 @@ def create_app(config=None, **overrides):
     app.config.update(overrides)
     Path(app.instance_path).mkdir(exist_ok=True)
 
+    register_url_converters(app)
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
@@ -41,6 +42,13 @@ def create_app(config=None, **overrides):
     start_scheduler(app)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     return app
+
+
+def register_url_converters(app):
+    """Before any blueprint adds its rules: every <int:…> is an id the database can hold."""
+    from .converters import DatabaseIdConverter
+
+    app.url_map.converters["int"] = DatabaseIdConverter
 
 
 def register_extensions(app):
