@@ -66,6 +66,15 @@ class Config:
     # cookie kept in use does not live for ever (a long working day, then sign in again).
     SESSION_ABSOLUTE_HOURS = _int("SESSION_ABSOLUTE_HOURS", 12)
 
+    # Request size, refused (413) before the body is read. The largest legitimate form is
+    # a row edit: its text fields carry a whole Google Sheets cell (up to 50,000
+    # characters) as edited and as seen. Two such fields of English text are some
+    # 120 KB form-encoded; 1 MiB holds them even in non-Latin script (3 bytes a
+    # character, 9 once percent-encoded), and is 200 times short of a 200 MB upload.
+    MAX_CONTENT_LENGTH = 1024 * 1024
+    MAX_FORM_MEMORY_SIZE = 1024 * 1024  # the whole of a urlencoded form; each field of a multipart one
+    MAX_FORM_PARTS = 100  # our longest form has under twenty fields
+
     # CSRF tokens last as long as the session; an expired one gets a clear page.
     WTF_CSRF_TIME_LIMIT = 8 * 60 * 60
 
