@@ -1,9 +1,10 @@
 """Error pages that say what happened and what to do, as a page or an htmx message."""
-from flask import render_template, request
+from flask import render_template, request, url_for
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from .hx import fragment, is_htmx
+from .safe_urls import same_site_referrer
 
 MESSAGES = {
     400: ("That request could not be understood", "Go back and try again."),
@@ -26,7 +27,10 @@ def _answer(status, title, advice):
         # Show the message in the page's message area instead of swapping it into the target.
         html = render_template("errors/_message.html", title=title, advice=advice)
         return fragment(html, retarget="#messages", reswap="innerHTML"), status
-    return render_template("errors/error.html", status=status, title=title, advice=advice), status
+    # "Reload the page" goes back to the page of the form, only if that page is on this site:
+    # a form posted from elsewhere must not get a link to wherever it came from.
+    back = same_site_referrer(request) or url_for("plans.home")
+    return render_template("errors/error.html", status=status, title=title, advice=advice, back=back), status
 
 
 def register(app):
