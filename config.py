@@ -78,6 +78,9 @@ class Config:
     # CSRF tokens last as long as the session; an expired one gets a clear page.
     WTF_CSRF_TIME_LIMIT = 8 * 60 * 60
 
+    # Strict-Transport-Security, sent only where HTTPS is required (production).
+    STRICT_TRANSPORT_SECURITY = None
+
     # Behind a reverse proxy: how many proxies to trust for the client's address and
     # scheme (X-Forwarded-For/-Proto). 0 when the app faces the browser directly.
     TRUSTED_PROXIES = _int("TRUSTED_PROXIES", 0)
@@ -121,6 +124,9 @@ class ProductionConfig(Config):
 
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
+    # Browsers that have seen the site once never go to it over plain HTTP for a year
+    # (subdomains included), so a network cannot strip TLS from a later visit.
+    STRICT_TRANSPORT_SECURITY = "max-age=31536000; includeSubDomains"
 
     @classmethod
     def check(cls):

@@ -95,6 +95,8 @@ def register_security_headers(app):
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")
+        if app.config["STRICT_TRANSPORT_SECURITY"]:
+            response.headers.setdefault("Strict-Transport-Security", app.config["STRICT_TRANSPORT_SECURITY"])
         if response.mimetype == "text/html":
             # Pages about safeguarding must not linger in shared browsers' caches.
             response.headers.setdefault("Cache-Control", "no-store")
