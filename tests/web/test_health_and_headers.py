@@ -41,3 +41,11 @@ def test_production_asks_browsers_for_https_only(monkeypatch, tmp_path):
 
 def test_without_https_required_there_is_no_hsts(client):
     assert "Strict-Transport-Security" not in client.get("/login").headers
+
+
+def test_every_page_sends_the_security_headers(client):
+    for path in ("/login", "/healthz", "/no-such-page"):
+        headers = client.get(path).headers
+        assert headers["X-Content-Type-Options"] == "nosniff" and headers["X-Frame-Options"] == "DENY"
+        assert headers["Referrer-Policy"] == "same-origin"
+        assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
