@@ -31,7 +31,6 @@ def create_app(config=None, **overrides):
     app.config.update(overrides)
     Path(app.instance_path).mkdir(exist_ok=True)
 
-    register_url_converters(app)
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
@@ -45,7 +44,8 @@ def create_app(config=None, **overrides):
 
 
 def register_url_converters(app):
-    """Before any blueprint adds its rules: every <int:…> is an id the database can hold."""
+    """Before any blueprint adds its rules (register_blueprints calls it first): every
+    <int:…> is an id the database can hold."""
     from .converters import DatabaseIdConverter
 
     app.url_map.converters["int"] = DatabaseIdConverter
@@ -69,6 +69,7 @@ def register_blueprints(app):
     from .plans.routes import bp as plans_bp
     from .syncs.routes import bp as syncs_bp
 
+    register_url_converters(app)
     app.register_blueprint(auth_bp)
     app.register_blueprint(plans_bp)
     app.register_blueprint(edits_bp)
