@@ -43,14 +43,6 @@ def create_app(config=None, **overrides):
     return app
 
 
-def register_url_converters(app):
-    """Before any blueprint adds its rules (register_blueprints calls it first): every
-    <int:…> is an id the database can hold."""
-    from .converters import DatabaseIdConverter
-
-    app.url_map.converters["int"] = DatabaseIdConverter
-
-
 def register_extensions(app):
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
@@ -75,6 +67,14 @@ def register_blueprints(app):
     app.register_blueprint(edits_bp)
     app.register_blueprint(syncs_bp)
     app.register_blueprint(health_bp)
+
+
+def register_url_converters(app):
+    """Before any blueprint adds its rules (register_blueprints calls it first): every
+    <int:…> is an id the database can hold."""
+    from .converters import DatabaseIdConverter
+
+    app.url_map.converters["int"] = DatabaseIdConverter
 
 
 def register_errorhandlers(app):
