@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from .models import JOINT, ActionRow, Objective, School, SheetProblem, SyncRun, Workbook
+from .attention import is_overdue
 from .status import STATUSES
 
 # Rows with no status, or one the app does not know, are counted under these.
@@ -59,8 +60,11 @@ def current_rows(session, plan, area=None, status=None):
     return session.scalars(query.order_by(ActionRow.sheet_row, ActionRow.id)).all()
 
 
-def filter_rows(rows, area=None, status=None):
-    """The rows ``current_rows`` would give with these filters, picked from rows already read."""
+def filter_rows(rows, area=None, status=None, overdue=False, today=None):
+    """The rows ``current_rows`` would give with these filters, picked from rows already
+    read; ``overdue``: only rows whose Due has passed and are not Complete."""
+    if overdue:
+        rows = [r for r in rows if is_overdue(r, today)]
     if area == OTHER_AREA:
         rows = [r for r in rows if r.area in ("", OTHER_AREA)]
     elif area:

@@ -198,3 +198,22 @@ def unanswered(suggestion_list, name, theme):
 
 
 __all__ = ["Suggestion", "ThemeGroup", "answer", "combined", "open_suggestions", "school_priorities", "who_else"]
+
+
+def partners_of_school(session, school):
+    """A school's shared priorities, each with the partner schools' under its theme:
+    [(SipPriority, [(SipPriority, School)])], from one grouping of every theme."""
+    _, every = combined(session)
+    found = []
+    for group in every:
+        own = [p for p, s in group.priorities if s.id == school.id]
+        others = [(p, s) for p, s in group.priorities if s.id != school.id]
+        found += [(p, others) for p in own]
+    return sorted(found, key=lambda pair: (pair[0].sheet_row, pair[0].id))
+
+
+def every_priority(session):
+    """Every current priority of every school, shared or not, with the theme it is grouped
+    under: [(SipPriority, School, theme)] (for exports, which coordinators run)."""
+    themes = theme_list(session)
+    return [(p, s, group_theme(themes, p)) for p, s in _current_priorities(session, shared_only=False)]

@@ -175,7 +175,7 @@ SCHOOL_WORKBOOKS = {
              "EYFS lead", "28/02/2027", "Behind", "12/11/2026"],
             ["BR-A006", "Pupil Premium", "1, 2, 5", "Audit pupil premium provision with WL",
              "• Peer review of PP spending using the audit tool",
-             "Interventions that do not work are stopped or changed.", "", "Carole Clemens", "Spring 2027", "On track", "01/11/2026"],
+             "Interventions that do not work are stopped or changed.", "", "Carole Clemens", "Autumn 1 2026", "On track", "01/11/2026"],
         ],
         "impact": [
             ["BR-I001", "22/09/2026", "BR-A003", "CPD", "Attachment twilight for all staff, led by the EHWB lead.",

@@ -9,7 +9,7 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import func, select
 
-from domain import edits, plans
+from domain import edits, plans, priorities
 from domain.models import ROLES, OutboxEntry, User
 from domain.edits import sheet_text
 from domain.users import UserError, activate, add_user, deactivate, find_user, set_password
@@ -163,12 +163,32 @@ def export_action_plan(plan_code, fmt):
     if plan is None:
         raise click.ClickException(f"There is no plan {plan_code!r}: use 'joint' or a school code.")
     records = [_export_record(row) for row in plans.current_rows(db.session, plan)]
+    _write_records(records, [c.name for c in ACTION_PLAN.columns], fmt)
+
+
+def _write_records(records, names, fmt):
+    """Records to stdout: JSON exactly, or CSV with formula-like cells made plain text."""
     if fmt == "json":
         click.echo(json.dumps(records, indent=2, ensure_ascii=False))
         return
-    writer = csv.DictWriter(sys.stdout, fieldnames=[c.name for c in ACTION_PLAN.columns], lineterminator="\n")
+    writer = csv.DictWriter(sys.stdout, fieldnames=names, lineterminator="\n")
     writer.writeheader()
     writer.writerows(_csv_safe(record) for record in records)
+
+
+PRIORITY_EXPORT = ["ID", "School", "Priority", "Theme", "Status", "Lead", "Shared"]
+
+
+@export_cli.command("priorities")
+@click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True)
+def export_priorities(fmt):
+    """Every SIP priority of every school, shared or not, with the theme it is grouped under."""
+    records = [
+        {"ID": p.sheet_id, "School": school.code, "Priority": p.priority, "Theme": theme, "Status": p.status,
+         "Lead": p.lead, "Shared": p.share}
+        for p, school, theme in priorities.every_priority(db.session)
+    ]
+    _write_records(records, PRIORITY_EXPORT, fmt)
 
 
 @demo_cli.command("write-workbooks")

@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from domain.access import can_answer_themes, can_edit_plan, can_see_sync_history, can_sync, can_view_plan
 from domain.access import can_resolve as resolve_rule
+from domain.attention import is_overdue
 from domain.dates import uk
 from domain.edits import EDITABLE
 from domain.status import chip
@@ -55,6 +56,7 @@ def register(app):
     app.add_template_global(can_see_sync_history)
     app.add_template_global(can_edit_plan)
     app.add_template_global(can_answer_themes)
+    app.add_template_global(is_overdue)
     app.add_template_global(can_view_plan)
     app.add_template_global(EDITABLE, "cell_names")
     app.add_template_filter(bullets)

@@ -11,9 +11,10 @@ EHWB_ROW = "Embed the emotional health and wellbeing curriculum"
 SAFEGUARDING_ROW = "Annual safeguarding audit completed with the link governor"
 
 
-def test_sign_in_with_the_form_lands_on_the_partnership_home(page):
+def test_sign_in_with_the_form_lands_a_head_on_their_schools_work(page):
     sign_in(page, PEOPLE["br_head"][0], PASSWORD)
-    assert page.locator("h1").inner_text() == "Partnership home"
+    assert page.locator("h1").inner_text() == "Bank Road Infant and Nursery School"
+    assert page.get_by_role("heading", name="Needs attention").is_visible()
     assert page.errors == []
 
 

@@ -29,7 +29,7 @@ def test_pages_send_signed_out_visitors_to_sign_in_and_back(client):
 def test_sign_in_lands_on_the_partnership_home(client):
     response = login(client, "br_head")
     assert response.status_code == 302 and response.headers["Location"] == "/"
-    assert "Partnership home" in client.get("/").get_data(as_text=True)
+    assert "Needs attention" in client.get("/").get_data(as_text=True)  # a head lands on their work
 
 
 def test_sign_in_goes_back_to_a_page_on_this_site_only(client):

@@ -169,3 +169,16 @@ def test_migrations_create_exactly_the_tables_the_models_describe(tmp_path):
         assert diff == []
         assert "action_row" in inspect(connection).get_table_names()
     engine.dispose()
+
+
+def test_export_priorities_gives_every_priority_with_its_grouped_theme(runner):
+    import json
+
+    records = json.loads(runner.invoke(args=["export", "priorities", "--format", "json"]).output)
+    assert {r["ID"] for r in records} >= {"BR-S001", "BR-S005", "WL-S004"}
+    by_id = {r["ID"]: r for r in records}
+    assert by_id["BR-S005"]["Shared"] is False  # unshared ones too: a coordinator's export
+    assert by_id["WL-S003"]["Theme"] == "Middle leaders"  # the theme it is grouped under, not as typed
+    assert set(by_id["BR-S001"]) == {"ID", "School", "Priority", "Theme", "Status", "Lead", "Shared"}
+    csv = runner.invoke(args=["export", "priorities", "--format", "csv"]).output
+    assert csv.splitlines()[0] == "ID,School,Priority,Theme,Status,Lead,Shared"

@@ -1,10 +1,13 @@
-"""The partnership home and the action plans: read-only views of the synced sheets."""
+"""The landing pages and the action plans: read-only views of the synced sheets."""
+from collections import Counter
+
 from flask import Blueprint, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from domain import edits, plans
+from domain import attention, edits, plans, priorities
 from domain.access import visible_school_codes
 from domain.models import JOINT
+from domain.status import STATUSES
 
 from ..extensions import db
 from ..hx import fragment, page, wants_fragment
@@ -23,12 +26,12 @@ def require_login():
 
 @bp.get("/")
 def home():
+    """Each role lands where its work is, above the partnership at a glance."""
     rows = plans.current_rows(db.session, plans.find_plan(db.session, JOINT))
     schools = plans.schools(db.session)
     my_codes = set(visible_school_codes(current_user, [s.code for s in schools]))
     problem_counts = plans.problem_counts(db.session)
-    return render_template(
-        "home/index.html",
+    context = dict(
         schools=schools,
         my_codes=my_codes,
         objectives=plans.objectives(db.session),
@@ -40,7 +43,35 @@ def home():
         # Only the problems this reader can open: their school's and the joint plan's.
         problem_total=sum(n for code, n in problem_counts.items() if code in my_codes or code == JOINT),
         **panel_context(),
+        **LANDINGS[current_user.role](current_user),
     )
+    return render_template(f"home/{current_user.role}.html", **context)
+
+
+def _staff(user):
+    workbook = user.school.workbook if user.school else None
+    return dict(due=attention.due_this_term_and_next(db.session, workbook), mine=attention.my_edits(db.session, user.id))
+
+
+def _head(user):
+    workbook = user.school.workbook if user.school else None
+    return dict(attention=attention.needs_attention(db.session, workbook),
+                partners=priorities.partners_of_school(db.session, user.school) if user.school else [])
+
+
+def _governor(user):
+    plan = plans.find_plan(db.session, user.school.code) if user.school else None
+    rows = plans.current_rows(db.session, plan) if plan else []
+    counts = Counter(plans.status_key(r.status) for r in rows)
+    return dict(school_total=len(rows), school_overdue=sum(1 for r in rows if attention.is_overdue(r)),
+                school_statuses=[(s, counts[s]) for s in plans.status_columns(rows) if counts[s]])
+
+
+def _admin(user):
+    return dict(lines=attention.partnership_overview(db.session), statuses=STATUSES)
+
+
+LANDINGS = {"staff": _staff, "head": _head, "governor": _governor, "admin": _admin}
 
 
 @bp.get("/plans/<code>")
@@ -48,19 +79,22 @@ def plan(code):
     plan = plan_or_abort(code, workbook=False)
     area = request.args.get("area", "").strip()
     status = request.args.get("status", "").strip()
+    overdue = request.args.get("overdue") == "1"
     every_row = plans.current_rows(db.session, plan)  # one query: the filters pick from it
-    rows = plans.filter_rows(every_row, area or None, status or None)
+    rows = plans.filter_rows(every_row, area or None, status or None, overdue)
     context = dict(
         plan=plan,
         groups=plans.group_by_area(rows),
         count=len(rows),
         area=area,
         status=status,
+        overdue=overdue,
         **rows_context(plan, rows),
     )
     if wants_fragment("plan-rows"):
         # The filters asked for the rows alone; the address bar gets the tidy URL.
-        canonical = url_for("plans.plan", code=plan.code, area=area or None, status=status or None)
+        canonical = url_for("plans.plan", code=plan.code, area=area or None, status=status or None,
+                            overdue="1" if overdue else None)
         return fragment(render_template("plans/_rows.html", count_oob=True, **context), push_url=canonical)
     context.update(
         areas=[group for group, _ in plans.group_by_area(every_row)],
