@@ -61,10 +61,11 @@ def group_theme(themes, priority):
     return themes.theme_for(priority.theme or priority.priority)
 
 
-def combined(session, theme=None, status=None, school=None):
+def combined(session, theme=None, status=None, school=None, details=True):
     """The shared priorities grouped by theme (in order of the theme's name), filtered
-    by theme key, status and school code. Each group carries the latest impact-log
-    evidence that bears on it and the joint plan rows that name it."""
+    by theme key, status and school code: (the groups shown, every group). With
+    ``details``, each group shown carries the latest impact-log evidence that bears on
+    it and the joint plan rows that name it."""
     themes = theme_list(session)
     groups = {}
     for priority, owner in _current_priorities(session):
@@ -80,8 +81,9 @@ def combined(session, theme=None, status=None, school=None):
                             if (not status or p.status == status) and (not school or s.code == school)]
         if group.priorities:
             shown.append(group)
-    _attach_evidence(session, themes, shown)
-    _attach_joint_rows(session, themes, shown)
+    if details:
+        _attach_evidence(session, themes, shown)
+        _attach_joint_rows(session, themes, shown)
     return shown, every
 
 
@@ -89,7 +91,7 @@ def _attach_evidence(session, themes, groups):
     """Impact-log entries of a group's schools whose Action (an action row's ID, or an
     area) falls under the group's theme: one query for the action rows, one for the
     entries that name them (not every entry of every school)."""
-    workbook_ids = {school.workbook.id for g in groups for school in g.schools if school.workbook}
+    workbook_ids = {p.workbook_id for g in groups for p, _ in g.priorities}
     if not workbook_ids:
         return
     by_key = {g.key: g for g in groups}
@@ -119,7 +121,8 @@ def _attach_evidence(session, themes, groups):
     ).all()
     for entry, school in entries:
         group = by_key.get(under.get((entry.workbook_id, entry.action)))
-        if group and len(group.evidence) < LATEST_EVIDENCE and school in group.schools:
+        if group and len(group.evidence) < LATEST_EVIDENCE and any(p.workbook_id == entry.workbook_id
+                                                                   for p, _ in group.priorities):
             group.evidence.append((entry, school))
 
 
@@ -149,14 +152,14 @@ def who_else(session, priority):
     themes = theme_list(session)
     key = theme_key(group_theme(themes, priority))
     return [(p, s) for p, s in _current_priorities(session)
-            if s.workbook and s.workbook.id != priority.workbook_id and theme_key(group_theme(themes, p)) == key]
+            if p.workbook_id != priority.workbook_id and theme_key(group_theme(themes, p)) == key]
 
 
 def open_suggestions(session, every=None):
     """"Same theme?" questions over the shared priorities' themes and the coordinator's
     list, leaving out pairs anyone has answered."""
     if every is None:
-        every = combined(session)[1]
+        every = combined(session, details=False)[1]
     listed = [t.name for t in session.scalars(select(Theme).where(Theme.archived_at.is_(None)).order_by(Theme.id))]
     names = list(OrderedDict.fromkeys(listed + [g.theme for g in every]))
     answered = {(a, b) for a, b in session.execute(select(ThemeAnswer.name_key, ThemeAnswer.theme_key))}
@@ -203,7 +206,7 @@ __all__ = ["Suggestion", "ThemeGroup", "answer", "combined", "open_suggestions",
 def partners_of_school(session, school):
     """A school's shared priorities, each with the partner schools' under its theme:
     [(SipPriority, [(SipPriority, School)])], from one grouping of every theme."""
-    _, every = combined(session)
+    _, every = combined(session, details=False)
     found = []
     for group in every:
         own = [p for p, s in group.priorities if s.id == school.id]
