@@ -229,14 +229,16 @@ class Spreadsheet:
     def get_values(self, a1, render="FORMATTED_VALUE", major="ROWS", date_render="SERIAL_NUMBER"):
         sheet, (r1, c1, r2, c2) = self.resolve(a1)
         r2, c2 = min(r2, sheet.rows), min(c2, sheet.columns)
+        held = {}  # row -> {col: cell}, only the cells there are: a tab may be 10 million cells of grid
+        for (row, col), cell in sheet.cells.items():
+            if r1 <= row <= r2 and c1 <= col <= c2 and (cell.value != "" or cell.formula is not None):
+                held.setdefault(row, {})[col] = cell
         grid = []
-        for row in range(r1, r2 + 1):
-            values = [sheet.cells.get((row, col)) for col in range(c1, c2 + 1)]
-            while values and (values[-1] is None or values[-1].value == "" and values[-1].formula is None):
-                values.pop()  # trailing empty cells are left out
+        for row in range(r1, max(held, default=r1 - 1) + 1):
+            cells = held.get(row, {})
+            values = [cells.get(col) for col in range(c1, max(cells, default=c1 - 1) + 1)]
             grid.append(["" if c is None else _format(c, render, date_render) for c in values])
-        while grid and not grid[-1]:
-            grid.pop()  # and so are trailing empty rows
+        # trailing empty cells and rows are left out, as Google does
         if major == "COLUMNS":
             width = max((len(r) for r in grid), default=0)
             grid = [[r[i] if i < len(r) else "" for r in grid] for i in range(width)]
