@@ -11,7 +11,9 @@ from datetime import date, datetime
 from domain.dates import parse_date
 from domain.status import STATUSES, normalise_status
 
+from .backends.base import UNREAD
 from .contract import Table
+from .unread import UNREAD_FIX, UNREAD_MESSAGE, derived_unread, identity_attrs, unread_identity
 
 HEADER_SCAN_ROWS = 12  # a header may sit below a few title rows
 MAX_ID_LENGTH = 40
@@ -37,6 +39,7 @@ class SheetRow:
     problems: list = field(default_factory=list)
     valid: bool = True  # False: the row cannot be stored; its last good version stays
     new_id: str = ""  # an ID the app is giving this row, once it is written to the sheet
+    unread: set = field(default_factory=set)  # attrs whose cell is a formula with no stored result (UNREAD)
 
 
 @dataclass
@@ -80,7 +83,7 @@ def column_letter(index):
 
 def cell_text(value):
     """A cell as the text a person typed: numbers without '.0', dates as UK dates."""
-    if value is None:
+    if value is None or value is UNREAD:
         return ""
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
@@ -158,8 +161,13 @@ def parse_table(table, title, grid, known_objectives=None):
         if not any(cell_text(v) for v in cells):
             continue  # blank rows are gaps, not the end of the table
         raw = {attr: (cells[col] if col < len(cells) else None) for attr, col in columns.items()}
+        # Formula cells with no stored result: the sync keeps their last value (sync/unread.py).
+        unread = {attr for attr, value in raw.items() if value is UNREAD}
+        raw.update(dict.fromkeys(unread))  # read as blank here; reconcile keeps the value last read
         extra = {name: cell_text(cells[col]) for col, name in extra_cols.items() if col < len(cells) and cell_text(cells[col])}
-        row = SheetRow(index + 1, cell_text(raw.pop("sheet_id", None)), {}, extra)
+        row = SheetRow(index + 1, cell_text(raw.pop("sheet_id", None)), {}, extra, unread=unread)
+        if unread & identity_attrs(table):  # which row this is cannot be guessed
+            raise TableUnreadable(unread_identity(parsed, row, unread & identity_attrs(table)))
         _clean_row(parsed, row, raw, known_objectives)
         parsed.rows.append(row)
     return parsed
@@ -175,7 +183,10 @@ def _clean_row(parsed, row, raw, known_objectives):
         if column.attr != "sheet_id":
             row.values[column.attr] = cell_text(raw.get(column.attr))
     for column in table.required:
-        if not row.values.get(column.attr):
+        if column.attr in row.unread:  # not empty: unknown
+            row.valid = False
+            _problem(parsed, row, column.attr, UNREAD_MESSAGE, UNREAD_FIX)
+        elif not row.values.get(column.attr):
             row.valid = False
             _problem(parsed, row, column.attr, f"'{column.name}' is empty.",
                      f"Fill in '{column.name}', or delete the row if it is not needed.")
@@ -186,6 +197,7 @@ def _clean_row(parsed, row, raw, known_objectives):
     cleaner = _CLEANERS.get(table.tab)
     if cleaner:
         cleaner(parsed, row, raw, known_objectives)
+    row.unread |= derived_unread(row)  # what the app works out from an unread cell is unknown too
 
 
 def _clean_status(parsed, row):

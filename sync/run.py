@@ -20,6 +20,7 @@ from .backends import CellWrite, WorkbookBusy, WorkbookUnavailable
 from .contract import ACTION_PLAN, OBJECTIVES, PARTNERSHIP_TABLES, SCHOOL_TABLES, SCHOOLS, TabSelection
 from .parse import Problem, TableUnreadable, find_tab, parse_table
 from .reconcile import MODELS, pending_edits, reconcile_objectives, reconcile_schools, reconcile_table
+from .unread import unread_problems
 
 log = logging.getLogger(__name__)
 
@@ -297,6 +298,7 @@ def _sync_partnership(session, backend, workbook, snapshot, result):
     problems += _repeated_keys(parsed[SCHOOLS.tab], "code", "Code")
     problems += _school_workbook_problems(parsed[SCHOOLS.tab])
     _reconcile_id_tables(session, workbook, id_tables, ready, result)
+    problems += unread_problems(session, workbook, id_tables, MODELS)  # formula cells never read (sync/unread.py)
     return problems
 
 
@@ -360,6 +362,7 @@ def _sync_school(session, backend, workbook, snapshot, result):
         problems += _row_problems(parsed)
     ready, id_problems = _write_new_ids(session, backend, workbook, snapshot, tables)
     _reconcile_id_tables(session, workbook, tables, ready, result)
+    problems += unread_problems(session, workbook, tables, MODELS)  # formula cells never read (sync/unread.py)
     return problems + id_problems
 
 

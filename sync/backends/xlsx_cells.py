@@ -36,7 +36,9 @@ class _CellParser(WorkSheetParser):
     def parse_cell(self, element):
         cell = super().parse_cell(element)
         if cell["value"] is None and element.find(FORMULA_TAG) is not None:
-            cell["value"] = UNREAD if element.find(VALUE_TAG) is None else ""
+            # openpyxl saves a formula as <f>..</f><v/>; a stored empty text result is typed
+            # t="str" (Excel, LibreOffice). Anything else has no stored result.
+            cell["value"] = "" if element.get("t") == "str" and element.find(VALUE_TAG) is not None else UNREAD
         return cell
 
 
