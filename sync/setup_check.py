@@ -5,7 +5,7 @@ Used by `flask --app wsgi sheets check` and `sheets init`; nothing here is Flask
 from dataclasses import dataclass, field
 
 from .backends import WorkbookUnavailable
-from .contract import PARTNERSHIP_TABLES, SCHOOL_TABLES, SCHOOLS
+from .contract import PARTNERSHIP_TABLES, SCHOOL_TABLES, SCHOOLS, TabSelection
 from .parse import TableUnreadable, find_tab, parse_table
 
 KINDS = {"partnership": PARTNERSHIP_TABLES, "school": SCHOOL_TABLES}
@@ -35,7 +35,7 @@ def check_workbook(backend, code, ref, tables):
     """Read the workbook once and say what the contract misses in it."""
     result = CheckResult(code, ref)
     try:
-        snapshot = backend.read(ref)
+        snapshot = backend.read(ref, None, TabSelection(tables))  # the tabs the sync reads, within its limits
     except WorkbookUnavailable as error:
         result.reachable = False
         result.findings.append(f"{error.message} {error.fix}".strip())
