@@ -98,7 +98,8 @@ def child(argv):
         "seconds": time.perf_counter() - started,
         "baseline_mb": before,
         "peak_mb": peak_mb(),
-        "ok": sum(1 for r in report.results if r.ok), "failed": [f"{r.code}: {r.error.split(';')[0]}" for r in report.results if not r.ok],
+        "ok": sum(1 for r in report.results if r.ok),
+        "failed": [f"{r.code}: {r.error.split(';')[0]}" for r in report.results if not r.ok],
     }))
 
 

@@ -7,6 +7,22 @@ school. Governors never edit.
 from .models import JOINT
 
 EDITING_ROLES = frozenset({"admin", "head", "staff"})
+SYNC_ROLES = frozenset({"admin", "head"})
+CHOOSING_ROLES = frozenset({"admin", "head"})  # choose in any conflict of a plan they may edit
+
+
+def can_sync(user):
+    """May this user press "Sync now"? Heads and partnership coordinators."""
+    return user.role in SYNC_ROLES
+
+
+def can_see_sync_history(user):
+    """Every run and the edits waiting for the sheets: partnership coordinators only."""
+    return user.role == "admin"
+
+
+SYNC_HISTORY_REFUSAL = "Only partnership coordinators see the sync history."
+SYNC_REFUSAL = "Head teachers and partnership coordinators can ask for a sync."
 
 
 def can_view_plan(user, plan_code):
@@ -25,6 +41,17 @@ def can_edit_plan(user, plan_code):
     return plan_code != JOINT and can_view_plan(user, plan_code)
 
 
+def why_not_edit(user, plan_code):
+    """What to tell someone who may not change this plan, in words of their role."""
+    if user.role == "governor":
+        return "Governors can read the plans but not change them."
+    if user.role not in EDITING_ROLES:
+        return "Your role can read the plans but not change them."
+    if plan_code == JOINT:
+        return "Only partnership coordinators change the joint plan; your school's own plan is in the menu."
+    return "This plan belongs to another school. Your own school's plan is in the menu."
+
+
 def visible_school_codes(user, all_codes):
     """The school codes whose pages this user may open, in the order given."""
     return [code for code in all_codes if can_view_plan(user, code)]
@@ -35,4 +62,14 @@ def can_resolve(user, entry, plan_code):
     school's heads, admins."""
     if not can_edit_plan(user, plan_code):
         return False
-    return user.role in ("admin", "head") or (entry.created_by_id is not None and entry.created_by_id == user.id)
+    return user.role in CHOOSING_ROLES or (entry.created_by_id is not None and entry.created_by_id == user.id)
+
+
+def can_view_priority(user, priority, school_code):
+    """A shared SIP priority is the partnership's; an unshared one is its school's and admins'."""
+    return bool(priority.share) or can_view_plan(user, school_code)
+
+
+def can_answer_themes(user):
+    """Who answers "Same theme?" for the partnership: heads and admins."""
+    return user.role in CHOOSING_ROLES

@@ -1,6 +1,8 @@
 """Dates as people type them in UK school spreadsheets."""
+import calendar
 import re
 from datetime import date, datetime, timedelta
+from typing import NamedTuple
 
 # Spreadsheet serial 0 is 30 Dec 1899 in both Google Sheets and Excel (since 1 Mar 1900).
 _SERIAL_EPOCH = date(1899, 12, 30)
@@ -76,3 +78,67 @@ def parse_date(value):
 def uk(day):
     """A date the way a UK reader expects it: 25 Apr 2017."""
     return f"{day.day} {day:%b %Y}" if day else ""
+
+
+# --- Due: what schools write in a plan's Due column -----------------------------------
+#
+# A date, a month, a term or half-term, or a word. For the first three, ``ends`` is
+# the last day it covers, so a row can be told overdue. UK school terms are kept
+# simple, ending on the last day of a month (never before the school's own end):
+#   Autumn 1: 31 Oct   Autumn 2 / Autumn: 31 Dec
+#   Spring 1: end of Feb   Spring 2 / Spring: 31 Mar (Easter moves; the end of March is near enough)
+#   Summer 1: 31 May   Summer 2 / Summer: 31 Jul
+# "Autumn 2026/27" takes the year the term falls in (autumn the first, spring and summer the second).
+
+_TERM_ENDS = {  # (term, half) -> month it ends in
+    ("autumn", "1"): 10, ("autumn", "2"): 12, ("autumn", None): 12,
+    ("spring", "1"): 2, ("spring", "2"): 3, ("spring", None): 3,
+    ("summer", "1"): 5, ("summer", "2"): 7, ("summer", None): 7,
+}
+_TERM_NAMES = {"autumn": "autumn", "aut": "autumn", "spring": "spring", "spr": "spring",
+               "summer": "summer", "sum": "summer"}
+_TERM = re.compile(
+    r"^(autumn|aut|spring|spr|summer|sum)\.?\s*(?:term\s*)?([12])?\s*(?:half[\s-]*term\s*|term\s*)?"
+    r"(\d{4})(?:\s*[/-]\s*(\d{2}|\d{4}))?$"
+)
+_MONTH = re.compile(r"^([a-z]+)\.?,?\s+(\d{4})$")
+DUE_WORDS = frozenset({
+    "tbc", "tba", "tbd", "ongoing", "on-going", "on going", "termly", "half-termly", "half termly", "each term",
+    "every term", "end of term", "end of half term", "end of half-term", "end of year", "end of the year",
+    "end of the term", "weekly", "fortnightly", "monthly", "annually", "yearly", "as needed", "as required",
+    "n/a",
+})
+DUE_EXAMPLES = ("Give a date (25/04/2027 or 25 April 2027), a month (July 2027), a term or half-term "
+                "(Summer 2027, Autumn 1 2026) or a word such as TBC, ongoing or termly.")
+
+
+class Due(NamedTuple):
+    kind: str  # "date", "month", "term", "word" or "blank"
+    ends: date | None  # the last day it covers (date, month, term)
+
+
+def _month_end(year, month):
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def parse_due(text):
+    """What a Due cell says, as a Due, or None when it is none of the forms schools use."""
+    if isinstance(text, (date, int, float)) and not isinstance(text, bool):
+        day = parse_date(text)
+        return Due("date", day) if day else None
+    words = " ".join(str(text or "").strip().lower().split())
+    if not words:
+        return Due("blank", None)
+    if words.rstrip(".") in DUE_WORDS:
+        return Due("word", None)
+    day = parse_date(words)
+    if day:
+        return Due("date", day)
+    if m := _TERM.match(words):
+        term, half, year, second = _TERM_NAMES[m.group(1)], m.group(2), int(m.group(3)), m.group(4)
+        if second and term != "autumn":  # 2026/27: spring and summer fall in 2027
+            year = year + 1 if len(second) == 2 else int(second)
+        return Due("term", _month_end(year, _TERM_ENDS[(term, half)]))
+    if (m := _MONTH.match(words)) and m.group(1) in _MONTHS:
+        return Due("month", _month_end(int(m.group(2)), _MONTHS[m.group(1)]))
+    return None

@@ -7,19 +7,20 @@ overwritten silently: a person chooses.
 """
 from datetime import date
 
-from sqlalchemy import select
+from dataclasses import dataclass, field
 
+from sqlalchemy import select, update
+from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.exc import StaleDataError
+
+from .contract import ACTION_PLAN, IMPACT_LOG
 from .dates import parse_date
 from .ids import format_id, id_prefix, next_number
 from .models import ActionRow, ImpactEntry, OutboxEntry, RowChange, utcnow
 from .status import normalise_status
 
-# The cells of an action row people may edit in the browser, by contract name.
-EDITABLE = {"status": "Status", "impact_to_date": "Impact to date", "lead": "Lead", "due": "Due"}
-IMPACT_FIELDS = {
-    "date": "Date", "action": "Action", "activity": "Activity", "summary": "Summary",
-    "strengths": "Strengths", "areas_to_develop": "Areas to develop", "recorded_by": "Recorded by",
-}
+# The cells of an action row people may edit in the browser: {attr: column name}.
+EDITABLE = ACTION_PLAN.editable
 
 
 class EditConflict(Exception):
@@ -87,7 +88,7 @@ def edit_action_row(session, row, who, changes, seen, seen_version, user_id=None
     row.last_updated = date.today().strftime("%d/%m/%Y")
     row.changed_at = utcnow()  # the version moves with the UPDATE
     entry = OutboxEntry(
-        workbook_id=row.workbook_id, kind="edit", tab="Action plan", sheet_id=row.sheet_id, row_id=row.id,
+        workbook_id=row.workbook_id, kind="edit", tab=ACTION_PLAN.tab, sheet_id=row.sheet_id, row_id=row.id,
         fields={attr: {"seen": current[attr], "new": new} for attr, new in changed.items()},
         created_by=who, created_by_id=user_id,
     )
@@ -98,12 +99,61 @@ def edit_action_row(session, row, who, changes, seen, seen_version, user_id=None
     return entry
 
 
+@dataclass
+class SaveOutcome:
+    """What became of a save: the entry on its way (None: nothing changed), or a clash
+    with ``values`` to show the editor again (theirs where they changed a cell, what is
+    there now elsewhere). ``row`` is the row as it is now: the editor saves from it next."""
+
+    row: ActionRow
+    entry: OutboxEntry | None = None
+    clash: EditConflict | None = None
+    values: dict = field(default_factory=dict)
+
+
+def save_row_edit(session, load_row, who, changes, seen, seen_version, user_id=None):
+    """Save an editor's changes to a row and commit, or say why not.
+
+    ``load_row()`` gives the row (again after a rollback). A row that moved on under
+    the save (a sync storing its row number, another save) raises StaleDataError:
+    compare once more with the row as it is now, so only a real clash remains.
+    """
+    try:
+        try:
+            row = load_row()
+            entry = edit_action_row(session, row, who, changes, seen, seen_version, user_id)
+        except StaleDataError:
+            session.rollback()
+            row = load_row()
+            entry = edit_action_row(session, row, who, changes, seen, seen_version, user_id)
+        session.commit()
+        return SaveOutcome(row, entry)
+    except (EditConflict, StaleDataError) as error:
+        session.rollback()
+        row = load_row()
+        current = editable_values(row)
+        clash = error if isinstance(error, EditConflict) else EditConflict(current, list(current))
+        # Cells they did not touch take what is there now; the ones they changed keep
+        # their value: saving again keeps theirs, Cancel keeps the other person's.
+        values = {a: current[a] if same(a, changes.get(a), seen.get(a)) else changes.get(a, current[a])
+                  for a in EDITABLE}
+        return SaveOutcome(row, clash=clash, values=values)
+
+
+def pending(session):
+    """Browser edits not yet in the sheets, oldest first, with their workbooks (one query each)."""
+    return session.scalars(
+        select(OutboxEntry).where(OutboxEntry.state.in_(OutboxEntry.PENDING))
+        .options(selectinload(OutboxEntry.workbook)).order_by(OutboxEntry.id)
+    ).all()
+
+
 def add_impact_entry(session, workbook, who, values, user_id=None):
     """A new impact-log row, shown at once and written to the sheet by the outbox.
 
     Its ID is given now, so that a retried write can tell it already landed.
     """
-    prefix = id_prefix(workbook.code, "Impact log")
+    prefix = id_prefix(workbook.code, IMPACT_LOG)
     known = set(session.scalars(select(ImpactEntry.sheet_id).where(ImpactEntry.workbook_id == workbook.id)))
     sheet_id = format_id(prefix, next_number(prefix, known))
     values = dict(values, recorded_by=who)
@@ -112,7 +162,7 @@ def add_impact_entry(session, workbook, who, values, user_id=None):
     session.flush()
     _record(session, "impact_entry", entry.id, "", "", values.get("summary", ""), "browser", who)
     outbox = OutboxEntry(
-        workbook_id=workbook.id, kind="add", tab="Impact log", sheet_id=sheet_id, row_id=entry.id,
+        workbook_id=workbook.id, kind="add", tab=IMPACT_LOG.tab, sheet_id=sheet_id, row_id=entry.id,
         fields={attr: sheet_text(attr, value) for attr, value in values.items()},
         created_by=who, created_by_id=user_id,
     )
@@ -142,8 +192,7 @@ def take_sheet(session, entry, who):
             _record(session, "action_row", row.id, attr, entry.fields[attr]["new"], sheet[attr], "conflict",
                     f"{who} took the sheet's value")
             _set_cell(row, attr, sheet[attr])
-    if row is not None:
-        row.workbook.version = None  # the sheet may have moved on since: the next sync reads it afresh
+    entry.workbook.reread_requested_at = utcnow()  # the sheet may have moved on since: read it afresh
     rest = {a: f for a, f in entry.fields.items() if a not in clashing}
     if rest:
         entry.fields, entry.state, entry.reason = rest, "waiting", ""
@@ -153,12 +202,61 @@ def take_sheet(session, entry, who):
 
 
 def discard(session, entry, who):
-    """Give up an edit that cannot land (its row left the sheet). It stays in the history."""
-    for attr, field in entry.fields.items():
-        _record(session, "action_row", entry.row_id, attr, field["new"], field["seen"], "conflict",
-                f"{who} discarded the browser's edit")
+    """Give up an edit that cannot land (its row left the sheet, the sheet refuses its
+    text, its sheet is paused). It stays in the row's history."""
+    table, row_id = _history_of(entry)
+    if entry.kind == "edit":
+        for attr, field in entry.fields.items():
+            _record(session, table, row_id, attr, field["new"], field["seen"], "conflict",
+                    f"{who} discarded the browser's edit")
+    else:
+        _record(session, table, row_id, "", "added in the browser", "discarded", "conflict",
+                f"{who} discarded it before it reached the sheet")
     entry.state, entry.reason, entry.done_at = "dropped", f"Discarded by {who}.", utcnow()
-    entry.workbook.version = None  # read the sheet afresh: a row that left it is archived then
+    entry.workbook.reread_requested_at = utcnow()  # read the sheet afresh: a row not in it is archived then
+
+
+def retry(session, entry, who):
+    """Try an entry again now (after the sheet was put right, or its text changed)."""
+    entry.state, entry.reason, entry.attempts, entry.next_attempt_at = "waiting", "", 0, utcnow()
+
+
+def _history_of(entry):
+    """(history table name, row id) of the row an entry is about."""
+    return (ACTION_PLAN if entry.kind == "edit" else IMPACT_LOG).history_name, entry.row_id
+
+
+# The choices a person may make for an entry, by the states they apply to.
+CHOICES = {
+    "keep": (("conflict",), keep_mine),
+    "take": (("conflict",), take_sheet),
+    "discard": (("stuck", "failed", "waiting"), discard),
+    "retry": (("failed", "waiting"), retry),
+}
+
+
+class ChoiceTaken(Exception):
+    """Someone else chose for this entry a moment ago (or it landed meanwhile)."""
+
+
+def choose(session, entry, choice, who):
+    """Carry out a person's ``choice`` for an outbox entry; raises ChoiceTaken when
+    another person's choice (or the outbox) got there first, KeyError for no such choice.
+
+    The entry is claimed with a conditional UPDATE, so that of two people choosing at
+    the same moment one wins and the other is told, instead of both choices standing.
+    """
+    states, action = CHOICES[choice]
+    claimed = session.execute(
+        update(OutboxEntry).where(OutboxEntry.id == entry.id, OutboxEntry.state.in_(states))
+        .values(chooser=who)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if not claimed:
+        session.rollback()
+        raise ChoiceTaken()
+    session.refresh(entry)
+    action(session, entry, who)
 
 
 def latest_for_rows(session, kind, row_ids):
@@ -173,7 +271,7 @@ def latest_for_rows(session, kind, row_ids):
     entries = session.scalars(
         select(OutboxEntry).where(OutboxEntry.kind == kind, OutboxEntry.row_id.in_(row_ids)).order_by(OutboxEntry.id)
     )
-    rank = {"conflict": 0, "stuck": 1, "waiting": 2}  # finished states: 3
+    rank = {"conflict": 0, "stuck": 1, "failed": 1, "waiting": 2}  # finished states: 3
     latest = {}
     for entry in entries:
         current = latest.get(entry.row_id)
@@ -193,7 +291,7 @@ def paused_writes(session, workbook):
     return session.scalar(
         select(OutboxEntry.reason)
         .where(OutboxEntry.workbook_id == workbook.id, OutboxEntry.state.in_(OutboxEntry.PENDING),
-               OutboxEntry.reason.like("Paused:%"))
+               OutboxEntry.paused.is_(True))
         .order_by(OutboxEntry.id).limit(1)
     )
 

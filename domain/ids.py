@@ -6,11 +6,10 @@ import re
 
 from .models import JOINT
 
-TABLE_LETTERS = {"Action plan": "A", "Impact log": "I", "SIP priorities": "S"}
 
-
-def id_prefix(workbook_code, tab):
-    return f"{'J' if workbook_code == JOINT else workbook_code}-{TABLE_LETTERS[tab]}"
+def id_prefix(workbook_code, table):
+    """'BR-A' for a school's action plan, 'J-I' for the joint plan's impact log."""
+    return f"{'J' if workbook_code == JOINT else workbook_code}-{table.id_letter}"
 
 
 def next_number(prefix, known_ids):
@@ -20,4 +19,5 @@ def next_number(prefix, known_ids):
 
 
 def format_id(prefix, number):
+    """'BR-A' and 7 -> 'BR-A007'."""
     return f"{prefix}{number:03d}"

@@ -18,6 +18,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
@@ -56,10 +57,10 @@ class School(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(20), unique=True)
-    name: Mapped[str] = mapped_column(String(200))
-    phase: Mapped[str] = mapped_column(String(100), default="")
-    head_teacher: Mapped[str] = mapped_column(String(200), default="")
-    chair_of_governors: Mapped[str] = mapped_column(String(200), default="")
+    name: Mapped[str] = mapped_column(Text)
+    phase: Mapped[str] = mapped_column(Text, default="")
+    head_teacher: Mapped[str] = mapped_column(Text, default="")
+    chair_of_governors: Mapped[str] = mapped_column(Text, default="")
     archived_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     workbook: Mapped[Workbook | None] = relationship(back_populates="school", uselist=False)
@@ -85,6 +86,12 @@ class Workbook(Base):
     last_read_at: Mapped[datetime | None] = mapped_column(DateTime)
     last_success_at: Mapped[datetime | None] = mapped_column(DateTime)
     last_error: Mapped[str | None] = mapped_column(Text)
+    # The one canonical name of the workbook its ref points at (a file in the folder, a
+    # spreadsheet key), however the ref is written: no two plans may share one.
+    identity: Mapped[str] = mapped_column(String(500), default="", index=True)
+    # A person asked for it to be read again though it has not changed (a choice in a
+    # conflict): the next sync reads it, and clears this if it was asked before that read.
+    reread_requested_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     school: Mapped[School | None] = relationship(back_populates="workbook")
 
@@ -100,8 +107,43 @@ class Objective(Base):
     archived_at: Mapped[datetime | None] = mapped_column(DateTime)
 
 
+class Theme(Base):
+    """A theme of SIP priorities from the partnership workbook's Themes tab, with the
+    other names schools give it. ``key`` is the name as themes are compared
+    (domain/themes.py theme_key)."""
+
+    __tablename__ = "theme"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(300), unique=True)
+    name: Mapped[str] = mapped_column(Text)
+    also_called: Mapped[str] = mapped_column(Text, default="")  # as written: names separated by , or ;
+    archived_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class ThemeAnswer(Base):
+    """A person's answer to "Same theme?" for two theme names: yes (the name is stored
+    as the theme's, and written to the Themes tab) or no (not asked again)."""
+
+    __tablename__ = "theme_answer"
+    __table_args__ = (UniqueConstraint("name_key", "theme_key", name="uq_theme_answer_pair"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name_key: Mapped[str] = mapped_column(String(300))
+    theme_key: Mapped[str] = mapped_column(String(300))
+    name: Mapped[str] = mapped_column(Text)  # the name as a school wrote it
+    theme: Mapped[str] = mapped_column(Text)  # the theme it is (or is not) the same as
+    same: Mapped[bool] = mapped_column(Boolean)
+    answered_by: Mapped[str] = mapped_column(String(200), default="")
+    answered_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
 class SheetRowMixin:
-    """What every row synced from a workbook's table has."""
+    """What every row synced from a workbook's table has.
+
+    Cells a sheet fills are Text, never a bounded String: a cell may hold 50,000
+    characters, and one long cell must not fail its whole workbook on PostgreSQL.
+    """
 
     id: Mapped[int] = mapped_column(primary_key=True)
     workbook_id: Mapped[int] = mapped_column(ForeignKey("workbook.id"), index=True)
@@ -124,18 +166,18 @@ class ActionRow(SheetRowMixin, Base):
     __tablename__ = "action_row"
     __table_args__ = (UniqueConstraint("workbook_id", "sheet_id", name="uq_action_row_sheet_id"),)
 
-    area: Mapped[str] = mapped_column(String(200), default="")
+    area: Mapped[str] = mapped_column(Text, default="")
     linked_objectives: Mapped[str] = mapped_column(Text, default="")  # as written
     objective_refs: Mapped[list] = mapped_column(JSON, default=list)  # parsed numbers
     key_objective: Mapped[str] = mapped_column(Text, default="")
     specific_actions: Mapped[str] = mapped_column(Text, default="")
     intended_outcome: Mapped[str] = mapped_column(Text, default="")
     impact_to_date: Mapped[str] = mapped_column(Text, default="")
-    lead: Mapped[str] = mapped_column(String(200), default="")
-    due: Mapped[str] = mapped_column(String(100), default="")  # as written or ISO date
+    lead: Mapped[str] = mapped_column(Text, default="")
+    due: Mapped[str] = mapped_column(Text, default="")  # as written or ISO date
     due_date: Mapped[date | None] = mapped_column(Date)
-    status: Mapped[str] = mapped_column(String(100), default="")  # vocabulary or as written
-    last_updated: Mapped[str] = mapped_column(String(100), default="")
+    status: Mapped[str] = mapped_column(Text, default="")  # vocabulary or as written
+    last_updated: Mapped[str] = mapped_column(Text, default="")
     # Moves on every change, from the browser or the sheet: a browser edit made
     # from an older version meets the newer one instead of overwriting it. The
     # database checks it too (UPDATE … WHERE version = …), so two saves at the same
@@ -149,15 +191,18 @@ class ImpactEntry(SheetRowMixin, Base):
     """A dated piece of evidence or impact (Impact log tab)."""
 
     __tablename__ = "impact_entry"
-    __table_args__ = (UniqueConstraint("workbook_id", "sheet_id", name="uq_impact_entry_sheet_id"),)
+    __table_args__ = (
+        UniqueConstraint("workbook_id", "sheet_id", name="uq_impact_entry_sheet_id"),
+        Index("ix_impact_entry_workbook_date", "workbook_id", "date"),  # the log, newest first, a page at a time
+    )
 
     date: Mapped[date | None] = mapped_column(Date)
-    action: Mapped[str] = mapped_column(String(200), default="")  # an action ID or an area
-    activity: Mapped[str] = mapped_column(String(100), default="")
+    action: Mapped[str] = mapped_column(Text, default="")  # an action ID or an area
+    activity: Mapped[str] = mapped_column(Text, default="")
     summary: Mapped[str] = mapped_column(Text, default="")
     strengths: Mapped[str] = mapped_column(Text, default="")
     areas_to_develop: Mapped[str] = mapped_column(Text, default="")
-    recorded_by: Mapped[str] = mapped_column(String(200), default="")
+    recorded_by: Mapped[str] = mapped_column(Text, default="")
 
 
 class SipPriority(SheetRowMixin, Base):
@@ -167,10 +212,10 @@ class SipPriority(SheetRowMixin, Base):
     __table_args__ = (UniqueConstraint("workbook_id", "sheet_id", name="uq_sip_priority_sheet_id"),)
 
     priority: Mapped[str] = mapped_column(Text, default="")
-    theme: Mapped[str] = mapped_column(String(200), default="")
+    theme: Mapped[str] = mapped_column(Text, default="")
     detail: Mapped[str] = mapped_column(Text, default="")
-    lead: Mapped[str] = mapped_column(String(200), default="")
-    status: Mapped[str] = mapped_column(String(100), default="")
+    lead: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(Text, default="")
     share: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
@@ -201,8 +246,8 @@ class SyncRun(Base):
     __tablename__ = "sync_run"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    started_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    finished_at: Mapped[datetime | None] = mapped_column(DateTime)
+    started_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)
     trigger: Mapped[str] = mapped_column(String(40), default="")  # cli, scheduler, button
     requested_by: Mapped[str] = mapped_column(String(254), default="")
     ok: Mapped[bool | None] = mapped_column(Boolean)  # None: running, or nothing was done
@@ -225,11 +270,17 @@ class OutboxEntry(Base):
 
     kind ``edit``: cells of an action row, ``fields`` = {attr: {"seen": …, "new": …}}.
     kind ``add``: a new impact-log row, ``fields`` = {attr: value}, its ID in ``sheet_id``.
+    kind ``alias``: another name for a theme, ``fields`` = {"theme": …, "also_called": …},
+    added to the Themes tab's Also called (the theme's row, or a new one).
     state: waiting (to be written), conflict (the sheet changed meanwhile: a person
-    chooses), stuck (the row is gone from the sheet: a person decides), done, dropped.
+    chooses), stuck (the row is gone from the sheet: a person decides), failed (the
+    sheet refused this entry's own values: a person retries or discards it), done, dropped.
+    Finished entries (done, dropped) are removed after a while: the row's history keeps the change.
     """
 
     __tablename__ = "outbox_entry"
+    # Every plan and row page asks for its rows' latest entries.
+    __table_args__ = (Index("ix_outbox_entry_kind_row", "kind", "row_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     workbook_id: Mapped[int] = mapped_column(ForeignKey("workbook.id"), index=True)
@@ -241,6 +292,9 @@ class OutboxEntry(Base):
     sheet_values: Mapped[dict | None] = mapped_column(JSON)  # what the sheet had, in a conflict
     state: Mapped[str] = mapped_column(String(10), default="waiting", index=True)
     reason: Mapped[str] = mapped_column(Text, default="")
+    # The sheet's structure stops writes (a column or the IDs gone): waits until it is put right.
+    paused: Mapped[bool] = mapped_column(Boolean, default=False)
+    chooser: Mapped[str | None] = mapped_column(String(200))  # who chose, in a conflict or for a failed write
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
@@ -250,7 +304,8 @@ class OutboxEntry(Base):
 
     workbook: Mapped[Workbook] = relationship()
 
-    PENDING = ("waiting", "conflict", "stuck")
+    PENDING = ("waiting", "conflict", "stuck", "failed")
+    FINISHED = ("done", "dropped")
 
 
 class RowChange(Base):

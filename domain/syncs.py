@@ -1,9 +1,13 @@
 """Sync runs as people see them: history, the one running now, when the next may start."""
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.orm import defer
 
 from .models import SyncRun, utcnow
+from .paging import Page, clamp
+
+RUNS_PER_PAGE = 20
 
 # A run unfinished for longer than this died with its process (the lock's lease).
 RUN_LEASE = timedelta(minutes=10)
@@ -11,6 +15,22 @@ RUN_LEASE = timedelta(minutes=10)
 
 def history(session, limit=50):
     return session.scalars(select(SyncRun).order_by(SyncRun.started_at.desc(), SyncRun.id.desc()).limit(limit)).all()
+
+
+def history_page(session, page=1, per_page=RUNS_PER_PAGE):
+    """A page of runs, newest first, without each run's per-workbook lines (``results``
+    grows with the partnership: one line per workbook per run; see ``run``)."""
+    total = session.scalar(select(func.count(SyncRun.id))) or 0
+    page = clamp(page, total, per_page)
+    runs = session.scalars(
+        select(SyncRun).options(defer(SyncRun.results))
+        .order_by(SyncRun.started_at.desc(), SyncRun.id.desc()).offset((page - 1) * per_page).limit(per_page)
+    ).all()
+    return Page(runs, total, page, per_page)
+
+
+def run(session, run_id):
+    return session.get(SyncRun, run_id)
 
 
 def current_run(session):

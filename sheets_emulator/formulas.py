@@ -32,11 +32,12 @@ class DateValue:
     serial: int
 
 
-_TOKEN = re.compile(r"""
+_SHEET = r"(?:(?:'(?:[^']|'')+'|[A-Za-z_][A-Za-z0-9_]*)!)?"  # 'My tab'! or Tab!, optional
+_TOKEN = re.compile(rf"""
     (?P<space>\s+)
   | (?P<string>"(?:[^"]|"")*")
-  | (?P<ref>(?:(?:'(?:[^']|'')+'|[A-Za-z_][A-Za-z0-9_]*)!)?\$?[A-Za-z]{1,3}\$?\d+(?::\$?[A-Za-z]{1,3}\$?\d+)?(?![A-Za-z0-9_(]))
-  | (?P<columns>(?:(?:'(?:[^']|'')+'|[A-Za-z_][A-Za-z0-9_]*)!)?\$?[A-Za-z]{1,3}:\$?[A-Za-z]{1,3}(?![A-Za-z0-9_(]))
+  | (?P<ref>{_SHEET}\$?[A-Za-z]{{1,3}}\$?\d+(?::\$?[A-Za-z]{{1,3}}\$?\d+)?(?![A-Za-z0-9_(]))
+  | (?P<columns>{_SHEET}\$?[A-Za-z]{{1,3}}:\$?[A-Za-z]{{1,3}}(?![A-Za-z0-9_(]))
   | (?P<number>\d+\.?\d*(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?)
   | (?P<name>[A-Za-z_][A-Za-z0-9_.]*)
   | (?P<op><>|<=|>=|[-+*/^&=<>%(),:;])

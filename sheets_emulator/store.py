@@ -16,6 +16,7 @@ from .formulas import Calculator, DateValue, Error
 
 SPREADSHEET_MIME = "application/vnd.google-apps.spreadsheet"
 DEFAULT_ROWS, DEFAULT_COLUMNS = 1000, 26
+MAX_CELL_CHARACTERS = 50_000  # Google's limit of one cell
 
 
 class ApiError(Exception):
@@ -280,6 +281,11 @@ class Spreadsheet:
                 f"Range ({quote_title(sheet.title)}!{column_letters(c1 + width - 1)}{r1 + height - 1}) "
                 f"exceeds grid limits. Max rows: {sheet.rows}, max columns: {sheet.columns}"
             )
+        for row in values:
+            for value in row:
+                if isinstance(value, str) and len(value) > MAX_CELL_CHARACTERS:
+                    raise bad_request(f"Your input contains more than the maximum of {MAX_CELL_CHARACTERS} "
+                                      "characters in a single cell.")
         for i, row in enumerate(values):
             for j, value in enumerate(row):
                 if value is None:

@@ -3,7 +3,7 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
-from sync.contract import SCHOOLS, header_key
+from domain.contract import SCHOOLS, header_key
 
 
 def sheet_url(key):

@@ -56,6 +56,7 @@ def write_partnership(path):
     _bold_row(_sheet(book, "Objectives", _objectives()), 1)
     plan = data.PARTNERSHIP_TITLE_ROWS + [data.JOINT_HEADER] + data.JOINT_PLAN
     _bold_row(_sheet(book, "Action plan", plan), len(data.PARTNERSHIP_TITLE_ROWS) + 1)
+    _bold_row(_sheet(book, "Themes", [data.THEMES_HEADER] + data.THEMES), 1)
     _sheet(book, "Notes", [["Joint committee (JCC) notes are kept here; the intranet ignores this tab."]])
     book.save(path)
 

@@ -129,6 +129,16 @@ JOINT_PLAN = [
     ],
 ]
 
+# The coordinator's list of themes: some of the names schools use, not all, so the
+# combined priorities show themes matched by the list and a few "Same theme?" questions.
+THEMES_HEADER = ["Theme", "Also called"]
+THEMES = [
+    ["Emotional health and wellbeing", "Wellbeing; Mental health"],
+    ["Writing", ""],
+    ["Middle leaders", "Middle leadership"],
+    ["30 hours provision in F1", "30 Hrs provision in F1, F1 30 hours"],
+]
+
 SCHOOL_ACTION_HEADER = [
     "ID", "Area", "Linked objectives", "Key objective", "Specific actions", "Intended outcome",
     "Impact to date", "Lead", "Due", "Status", "Last updated",
@@ -221,7 +231,7 @@ SCHOOL_WORKBOOKS = {
         "sip": [
             ["WL-S001", "Emotional health and wellbeing for all pupils", "Emotional health and wellbeing", "Growth mindset and attachment training", "Sally Beardsley", "Complete", "Yes"],
             ["WL-S002", "Writing (KS1): greater depth", "writing (KS1)", "Year 2 greater depth rises to 20%", "English lead", "At risk", "Yes"],
-            ["WL-S003", "Middle leadership", "Middle leaders", "Development days with BR", "Deputy head", "On track", "Yes"],
+            ["WL-S003", "Middle leadership", "Middle leadership", "Development days with BR", "Deputy head", "On track", "Yes"],
             ["WL-S004", "30 Hrs provision in F1", "30 hours provision in F1", "Flexible sessions; shared model with BR", "EYFS lead", "On track", "Yes"],
         ],
     },

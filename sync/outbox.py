@@ -9,29 +9,41 @@ can be written in one batched request of raw values. Then:
 - the sheet holds neither what the editor saw nor what they wrote: conflict, a
   person chooses;
 - the row is gone from the sheet: stuck, a person decides;
-- the sheet cannot be reached, or its structure changed: wait, retried with backoff.
+- the sheet cannot be reached, or its structure changed: wait, retried with backoff;
+- the sheet refuses the entry's own values: failed, alone (the rest of the batch
+  lands), a person retries or discards it.
+
+Dates land as date cells, text as text. An entry is written only to the workbook
+of the plan it was made on, and only while no other plan's workbook is the same
+file or spreadsheet. Finished entries are kept for a while and then removed: the
+row's history keeps every change.
 """
 import logging
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import selectinload
 
-from domain.edits import EDITABLE, IMPACT_FIELDS, same, sheet_text
+from domain.contract import Use, WorkbookKind, table_named
+from domain.dates import parse_date
+from domain.edits import same, sheet_text
 from domain.ids import format_id, id_prefix, next_number
-from domain.models import ImpactEntry, OutboxEntry, Workbook, utcnow
+from domain.models import JOINT, ImpactEntry, OutboxEntry, Workbook, utcnow
+from domain.themes import split_names, theme_key
 
 from . import lock
-from .backends import CellWrite, WorkbookBusy, WorkbookUnavailable
-from .contract import ACTION_PLAN, IMPACT_LOG, TabSelection
+from .backends import CellWrite
+from .errors import ValuesRefused, WorkbookUnavailable
 from .parse import TableUnreadable, find_tab, parse_table
 
 log = logging.getLogger(__name__)
 # The outbox and the sync both write into workbooks: one lock keeps them apart, so
 # neither's save can undo the other's, nor a sync read overtake an edit landing.
 WRITE_LOCK = lock.LOCK_ID
-TABLES = {ACTION_PLAN.tab: ACTION_PLAN, IMPACT_LOG.tab: IMPACT_LOG}
 MAX_BACKOFF = timedelta(minutes=30)
+# Finished entries show "Saved to the sheet at …" on their row for this long.
+KEEP_FINISHED = timedelta(days=14)
 
 
 @dataclass
@@ -66,7 +78,12 @@ def drain(session, backend, only_due=True):
         for workbook_id, group in by_workbook.items():
             workbook = session.get(Workbook, workbook_id)
             try:
-                _drain_workbook(session, backend, workbook, group)
+                shared = _shares_identity(session, workbook)
+                if shared:
+                    for entry in group:
+                        _pause(entry, shared)
+                else:
+                    _drain_workbook(session, backend, workbook, group)
             except Exception as error:  # one workbook's trouble must not stop the others
                 log.exception("outbox for %s failed", workbook.code)
                 session.rollback()  # a database error leaves the session unusable until then
@@ -75,9 +92,33 @@ def drain(session, backend, only_due=True):
             results += [DrainResult(e.id, workbook.code, e.sheet_id, e.state, e.reason) for e in group]
             if not lock.renew(session, holder, lock_id=WRITE_LOCK):
                 break  # the lease was lost: stop rather than write beside another holder
+        forget_finished(session)
+        session.commit()
         return results
     finally:
         lock.release(session, holder, lock_id=WRITE_LOCK)
+
+
+def forget_finished(session, keep=KEEP_FINISHED):
+    """The retention rule of the outbox: finished entries go after ``keep``."""
+    session.execute(delete(OutboxEntry).where(OutboxEntry.state.in_(OutboxEntry.FINISHED),
+                                              OutboxEntry.done_at < utcnow() - keep))
+
+
+def _shares_identity(session, workbook):
+    """Why the workbook must not be written to: another plan's workbook is the same file
+    or spreadsheet (checked here, where the write happens, not only where pages are drawn)."""
+    if not workbook.identity:
+        return None
+    others = session.scalars(
+        select(Workbook).options(selectinload(Workbook.school))
+        .where(Workbook.identity == workbook.identity, Workbook.id != workbook.id)
+    ).all()
+    for other in others:
+        if other.code == JOINT or (other.school is not None and other.school.archived_at is None):
+            name = "the partnership workbook" if other.code == JOINT else f"the workbook of school {other.code}"
+            return f"This plan's workbook is also {name}; nothing is written to it until each has its own."
+    return None
 
 
 def _in_order(pending, only_due):
@@ -89,7 +130,7 @@ def _in_order(pending, only_due):
         key = (entry.workbook_id, entry.tab, entry.sheet_id)
         if key in held:
             continue
-        if entry.state == "conflict" or (only_due and entry.next_attempt_at > now):
+        if entry.state in ("conflict", "failed") or (only_due and entry.next_attempt_at > now):
             held.add(key)
             continue
         chosen.append(entry)
@@ -105,26 +146,26 @@ def _retry_later(entries, reason):
 
 
 def _drain_workbook(session, backend, workbook, entries):
-    tables = [TABLES[tab] for tab in sorted({e.tab for e in entries})]
+    tables = [table_named(tab) for tab in sorted({e.tab for e in entries})]
     try:
         version = backend.current_version(workbook.ref)
-        snapshot = backend.read(workbook.ref, workbook.layout, TabSelection(tables))
+        snapshot = backend.read(workbook.ref, workbook.layout, WorkbookKind("outbox", tuple(Use(t) for t in tables)))
         snapshot.version = version
     except WorkbookUnavailable as error:
-        _retry_later(entries, f"{error.message} {error.fix}".strip())
+        _retry_later(entries, error.explain())
         return
     parsed = {}
     for table in tables:
         title = find_tab(snapshot.tabs, table)
         if title is None:
-            parsed[table.tab] = f"The workbook has no '{table.tab}' tab any more."
+            parsed[table.tab] = f"The workbook has no '{table.tab}' tab."
             continue
         try:
             parsed[table.tab] = parse_table(table, title, snapshot.tabs[title])
         except TableUnreadable as error:
             parsed[table.tab] = f"The '{title}' tab cannot be read: {error.problem.message}"
 
-    writes, landing, appends, held = [], [], {}, set()
+    writes, landing, appends, held = {}, [], {}, set()
     for entry in entries:
         if (entry.tab, entry.sheet_id) in held:
             continue  # an earlier edit of this row did not go through: this one waits behind it
@@ -132,16 +173,26 @@ def _drain_workbook(session, backend, workbook, entries):
         if isinstance(table, str):
             _pause(entry, table)
             continue
+        if entry.kind == "alias":  # a name for a theme: the Themes tab is keyed by Theme, not by ID
+            entry.paused = False
+            planned = _plan_alias(table, entry)
+            if isinstance(planned, list) and isinstance(planned[0], CellWrite):
+                writes[entry.id] = planned
+                landing.append(entry)
+            elif planned:
+                appends.setdefault(table.title, []).append((entry, planned))
+            continue
         if table.id_column is None:
             _pause(entry, f"The '{table.title}' tab has no ID column any more, so rows cannot be found.")
             continue
         if entry.kind == "edit" and not any(row.sheet_id for row in table.rows):
             _pause(entry, f"The '{table.title}' tab's ID column is empty, so rows cannot be found.")
             continue
+        entry.paused = False
         if entry.kind == "edit":
             planned = _plan_edit(table, entry)
             if planned:
-                writes += planned
+                writes[entry.id] = planned
                 landing.append(entry)
             elif entry.state != "done":
                 held.add((entry.tab, entry.sheet_id))
@@ -149,29 +200,50 @@ def _drain_workbook(session, backend, workbook, entries):
             row = _plan_add(session, table, entry)
             if row:
                 appends.setdefault(table.title, []).append((entry, row))
-    if writes and _land(landing, lambda: backend.write_cells(snapshot, writes)):
-        for entry in landing:
-            _done(entry)
+    def write_cells(group):
+        if snapshot.version is None:  # our own write just moved it (Google): the version after it
+            snapshot.version = backend.current_version(workbook.ref)
+        return backend.write_cells(snapshot, [w for e in group for w in writes[e.id]])
+
+    _land_all(landing, write_cells)
     for title, planned in appends.items():
-        added = [entry for entry, _ in planned]
         header_row = next(t.header_row for t in parsed.values() if not isinstance(t, str) and t.title == title)
-        first = _land(added, lambda: backend.append_rows(snapshot, title, [row for _, row in planned], header_row))
-        if first:
-            for offset, entry in enumerate(added):
-                _done(entry)
-                impact = session.get(ImpactEntry, entry.row_id)
+        rows = {entry.id: row for entry, row in planned}
+        landed = _land_all([entry for entry, _ in planned],
+                           lambda group: backend.append_rows(snapshot, title, [rows[e.id] for e in group], header_row))
+        for group, first in landed:
+            for offset, entry in enumerate(group):
+                impact = session.get(ImpactEntry, entry.row_id) if entry.row_id else None
                 if impact is not None and first is not True:
                     impact.sheet_row = first + offset
 
 
-def _land(entries, write):
-    """Carry out one write for ``entries``: what it returned (or True); None on failure,
-    when they wait with the reason."""
+def _land_all(entries, write):
+    """Write ``entries`` in one request; when the sheet refuses its values, each on its
+    own, so that an entry the sheet cannot take fails alone and the rest land.
+    Returns [(entries landed together, what the write returned)]."""
+    if not entries:
+        return []
     try:
-        return write() or True
+        answer = write(entries) or True
+    except ValuesRefused as error:
+        if len(entries) == 1:
+            _fail(entries[0], error)
+            return []
+        return [landed for entry in entries for landed in _land_all([entry], write)]
     except WorkbookUnavailable as error:  # WorkbookBusy too: the sheet moved under us
-        _retry_later(entries, f"{error.message} {error.fix}".strip())
-        return None
+        _retry_later(entries, error.explain())
+        return []
+    for entry in entries:
+        _done(entry)
+    return [(entries, answer)]
+
+
+def _fail(entry, error):
+    """The sheet will not take this entry's values however often it is tried: a person
+    changes or discards it."""
+    entry.state, entry.attempts = "failed", entry.attempts + 1
+    entry.reason = f"The sheet would not take this edit: {error.message} {error.fix}".strip()
 
 
 def _done(entry):
@@ -180,7 +252,8 @@ def _done(entry):
 
 def _pause(entry, why):
     """The sheet's structure changed: wait (and say so) instead of writing to the wrong place."""
-    _retry_later([entry], f"Paused: {why} Writes to this sheet wait until it is put right.")
+    _retry_later([entry], f"{why} Writes to this sheet wait until it is put right.")
+    entry.paused = True
 
 
 def _find(table, sheet_id):
@@ -202,7 +275,8 @@ def _plan_edit(table, entry):
         entry.state = "stuck"
         return []
     entry.state = "waiting"
-    missing = [EDITABLE[a] for a in entry.fields if a not in table.columns]
+    names = table.table.names
+    missing = [names[a] for a in entry.fields if a not in table.columns]
     if missing:
         _pause(entry, f"The '{table.title}' tab has no {', '.join(repr(m) for m in missing)} column.")
         return []
@@ -215,16 +289,15 @@ def _plan_edit(table, entry):
     if clashes:
         entry.state = "conflict"
         entry.sheet_values = now_in_sheet
-        entry.reason = "Changed in the sheet by someone else: " + ", ".join(EDITABLE[a] for a in clashes) + "."
+        entry.reason = "Changed in the sheet by someone else: " + ", ".join(names[a] for a in clashes) + "."
         return []
     writes = [
-        CellWrite(table.title, row.number, table.columns[attr] + 1, field["new"])
+        CellWrite(table.title, row.number, table.columns[attr] + 1, cell_value(table.table, attr, field["new"]))
         for attr, field in entry.fields.items()
         if not same(attr, now_in_sheet[attr], field["new"])
     ]
     if "last_updated" in table.columns:
-        writes.append(CellWrite(table.title, row.number, table.columns["last_updated"] + 1,
-                                date.today().strftime("%d/%m/%Y")))
+        writes.append(CellWrite(table.title, row.number, table.columns["last_updated"] + 1, date.today()))
     for attr, field in entry.fields.items():
         row.values[attr] = field["new"]  # the row as it will be: a later edit of it compares with this
     return writes
@@ -245,18 +318,46 @@ def _plan_add(session, table, entry):
         return None
     if found is not None or any(row.sheet_id == entry.sheet_id for row in table.rows):
         _renumber(session, table, entry)
-    missing = [IMPACT_FIELDS[a] for a in ("date", "summary") if a not in table.columns]
+    missing = [c.name for c in table.table.required if c.attr not in table.columns]
     if missing:
         _pause(entry, f"The '{table.title}' tab has no {', '.join(repr(m) for m in missing)} column.")
         return None
     cells = {table.id_column: entry.sheet_id}
-    cells.update({table.columns[attr]: value for attr, value in entry.fields.items() if attr in table.columns})
+    cells.update({table.columns[attr]: cell_value(table.table, attr, value)
+                  for attr, value in entry.fields.items() if attr in table.columns})
     return [cells.get(column, "") for column in range(max(cells) + 1)]
+
+
+def cell_value(table, attr, text):
+    """What lands in the cell: a date cell for a date in a date column, else the text."""
+    if table.by_attr[attr].is_date:
+        return parse_date(text) or text
+    return text
+
+
+def _plan_alias(table, entry):
+    """A theme's new other name: the cell writes that add it to the theme's Also called,
+    or the cells of a new Themes row; None when it is there already or writes pause."""
+    theme, name = entry.fields["theme"], entry.fields["also_called"]
+    missing = [c for c in ("name", "also_called") if c not in table.columns]
+    if missing:
+        _pause(entry, f"The '{table.title}' tab has no {' or '.join(repr(table.table.names[c]) for c in missing)} column.")
+        return None
+    column = table.columns["also_called"]
+    row = next((r for r in table.rows if r.values.get("key") == theme_key(theme)), None)
+    if row is None:
+        cells = {table.columns["name"]: theme, column: name}
+        return [cells.get(c, "") for c in range(max(cells) + 1)]
+    names = split_names(row.values.get("also_called", ""))
+    if any(theme_key(n) == theme_key(name) for n in names):
+        entry.state, entry.reason, entry.done_at = "done", "Already in the sheet.", utcnow()
+        return None
+    return [CellWrite(table.title, row.number, column + 1, "; ".join(names + [name]))]
 
 
 def _renumber(session, table, entry):
     """Give a new row the next ID free in both the sheet and the database."""
-    prefix = id_prefix(entry.workbook.code, IMPACT_LOG.tab)
+    prefix = id_prefix(entry.workbook.code, table.table)
     known = {row.sheet_id for row in table.rows}
     known |= set(session.scalars(select(ImpactEntry.sheet_id).where(ImpactEntry.workbook_id == entry.workbook_id)))
     new_id = format_id(prefix, next_number(prefix, known))

@@ -6,16 +6,12 @@ is archived, and comes back when the ID does. Nothing is ever deleted.
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
-from domain.models import ActionRow, ImpactEntry, Objective, OutboxEntry, RowChange, School, SipPriority, Workbook, utcnow
+from domain.models import JOINT, OutboxEntry, RowChange, School, Workbook, utcnow
 
-from .contract import ACTION_PLAN, IMPACT_LOG, SIP_PRIORITIES
-
-MODELS = {
-    ACTION_PLAN.tab: ActionRow,
-    IMPACT_LOG.tab: ImpactEntry,
-    SIP_PRIORITIES.tab: SipPriority,
-}
+from .errors import WorkbookUnavailable
+from .parse import Problem
 
 
 @dataclass
@@ -41,7 +37,7 @@ def pending_edits(session, workbook):
     ):
         if entry.kind == "edit":
             edits.setdefault(entry.sheet_id, set()).update(entry.fields)
-        else:
+        elif entry.kind == "add":
             adds.add(entry.sheet_id)
     return edits, adds
 
@@ -55,8 +51,8 @@ def reconcile_table(session, workbook, parsed, ready_rows, pending=({}, set())):
     browser has just added. Cells with a browser edit on its way to the sheet
     keep the browser's value: the outbox settles them with the sheet.
     """
-    model = MODELS[parsed.table.tab]
-    table_name = model.__tablename__
+    model = parsed.table.model
+    table_name = parsed.table.history_name
     pending_cells, pending_adds = pending
     existing = {
         record.sheet_id: record
@@ -140,79 +136,108 @@ def _text(value):
     return "" if value is None else str(value)
 
 
-def reconcile_objectives(session, parsed):
-    """Objectives are keyed by their number; one that is gone is archived.
+def reconcile_keyed(session, parsed):
+    """Rows keyed by a natural key (a school's Code, an objective's Ref): one whose key
+    is gone from the tab is archived, and comes back with it.
 
-    A row with a number but something wrong elsewhere keeps its objective as it
-    was: a slip in a cell never makes an objective disappear.
+    A row with its key but a slip elsewhere (a blank name) keeps its record as it
+    was: a slip in a cell never makes a school or an objective disappear. A key
+    repeated on a later row is that row's problem (``repeated_keys``); the first counts.
     """
-    existing = {o.ref: o for o in session.scalars(select(Objective))}
+    table = parsed.table
+    model, key = table.model, table.key
+    attrs = [c.attr for c in table.columns if c.attr != key and c.attr in model.__table__.columns]
+    existing = {getattr(record, key): record for record in session.scalars(select(model))}
     counts = Counts(read=len(parsed.rows))
     seen = set()
     for row in parsed.rows:
-        ref = row.values.get("ref")
-        if not isinstance(ref, int) or ref in seen:
+        value = row.values.get(key)
+        if value in (None, "") or value in seen:
             continue
-        seen.add(ref)
+        seen.add(value)
         if not row.valid:
             continue
-        record = existing.get(ref)
+        details = {attr: row.values.get(attr, "") for attr in attrs}
+        record = existing.get(value)
         if record is None:
-            session.add(Objective(ref=ref, text=row.values["text"]))
+            session.add(model(**{key: value}, **details))
             counts.added += 1
-        elif record.text != row.values["text"] or record.archived_at:
-            record.text, record.archived_at = row.values["text"], None
+        elif record.archived_at or any(getattr(record, a) != v for a, v in details.items()):
+            for attr, v in details.items():
+                setattr(record, attr, v)
+            record.archived_at = None
             counts.changed += 1
-    for ref, record in existing.items():
-        if ref not in seen and record.archived_at is None:
+    for value, record in existing.items():
+        if value not in seen and record.archived_at is None:
             record.archived_at = utcnow()
             counts.archived += 1
+    session.flush()
     return counts
 
 
-def reconcile_schools(session, parsed):
-    """Schools are keyed by their code; each gets a Workbook row for its sheet.
-
-    A school whose row has a slip (a blank name) stays as it was, never archived.
-    A workbook already listed for another school is not given to a second one,
-    which would otherwise see the first school's rows.
-    Returns the counts and the codes of the schools now in the Schools tab.
-    """
-    existing = {s.code: s for s in session.scalars(select(School))}
-    counts = Counts(read=len(parsed.rows))
-    seen, refs = [], set()
+def repeated_keys(parsed):
+    """Rows that repeat an earlier row's natural key: the first one counts, and the
+    school is told which row is left out."""
+    table = parsed.table
+    keyed = table.by_attr.get(table.key) or table.required[0]  # a key the cleaner derives: its source column
+    column = keyed.name
+    problems, first = [], {}
     for row in parsed.rows:
-        values = row.values
-        code = values.get("code", "")
-        if not code or code in seen:
+        key = row.values.get(table.key)
+        if key in (None, ""):
             continue
-        seen.append(code)
-        if not row.valid:
+        if key in first:
+            shown = row.values.get(keyed.attr, key)
+            problems.append(Problem(parsed.title, row.number, parsed.column_label(keyed.attr),
+                                    f"{column} {shown} is also on row {first[key]}; this row is left out.",
+                                    f"Give this row its own {column}, or delete the repeated row."))
+        else:
+            first[key] = row.number
+    return problems
+
+
+def link_school_workbooks(session, schools, partnership_identity, identity):
+    """Give each school of the Schools tab its Workbook, by the one identity its
+    reference resolves to (``identity(ref)``: a file in the folder, a spreadsheet key).
+
+    Two schools on one workbook, or a school on the partnership workbook, would
+    read (and write) another plan's rows: the second is a problem, and syncs no
+    rows under its code. A reference the backend refuses (a file outside the
+    folder) is a problem, and the school's sync fails with the reason. Returns problems.
+    """
+    problems, first, codes = [], {partnership_identity: JOINT} if partnership_identity else {}, set()
+    by_code = {s.code: s for s in session.scalars(select(School).options(selectinload(School.workbook)))}
+    for row in schools.rows:
+        code = row.values["code"]
+        if not row.valid or code in codes or code not in by_code:
             continue
-        school = existing.get(code)
-        if school is None:
-            school = School(code=code, name=values["name"])
-            session.add(school)
-            counts.added += 1
-        details = {
-            attr: values.get(attr, "") for attr in ("name", "phase", "head_teacher", "chair_of_governors")
-        }
-        if any(getattr(school, k) != v for k, v in details.items()) or school.archived_at:
-            if school.id is not None:
-                counts.changed += 1
-            for attr, value in details.items():
-                setattr(school, attr, value)
-            school.archived_at = None
-        ref = values.get("workbook", "").strip()
-        if ref in refs:
-            ref = ""  # shared with another school: see the Schools problem
-        refs.add(ref)
-        if school.workbook is None:
-            school.workbook = Workbook(code=school.code, ref=ref)
-        elif school.workbook.ref != ref:
-            school.workbook.ref, school.workbook.version, school.workbook.layout = ref, None, None
-    for code, school in existing.items():
-        if code not in seen and school.archived_at is None:
-            school.archived_at = utcnow()
-            counts.archived += 1
-    return counts, seen
+        codes.add(code)
+        ref = row.values.get("workbook", "").strip()
+        label = schools.column_label("workbook")
+        try:
+            same_as = None
+            canonical = identity(ref) if ref else ""
+        except WorkbookUnavailable as error:
+            canonical = ""
+            problems.append(Problem(schools.title, row.number, label, f"School {code}: {error.message}", error.fix))
+        if not ref:
+            problems.append(Problem(schools.title, row.number, label, f"School {code} has no workbook.",
+                                    "Fill in the school's workbook (a file name, or its Google Sheets URL)."))
+        elif canonical and canonical in first:
+            same_as = first[canonical]
+            other = "the partnership workbook" if same_as == JOINT else f"the workbook of school {same_as}"
+            problems.append(Problem(schools.title, row.number, label,
+                                    f"School {code}'s workbook is {other}, so none of its rows are synced.",
+                                    "Give each school a workbook of its own."))
+        elif canonical:
+            first[canonical] = code
+        _set_workbook(by_code[code], "" if same_as else ref, "" if same_as else canonical)
+    return problems
+
+
+def _set_workbook(school, ref, canonical):
+    if school.workbook is None:
+        school.workbook = Workbook(code=school.code, ref=ref, identity=canonical)
+    elif school.workbook.ref != ref or school.workbook.identity != canonical:
+        workbook = school.workbook
+        workbook.ref, workbook.identity, workbook.version, workbook.layout = ref, canonical, None, None

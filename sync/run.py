@@ -3,23 +3,29 @@
 Data flows one way: fetch (backend) -> parse -> assign missing IDs and write them
 back -> reconcile into the database -> record problems. Each workbook is its own
 transaction, so one bad workbook never stops or undoes the others, and a
-workbook that fails leaves its rows exactly as they were.
+workbook that fails leaves its rows exactly as they were. Which tables a
+workbook holds comes from its kind in the registry (domain/contract.py); every
+kind is read by the same path.
 """
 import logging
+import time
 from collections import Counter
 from dataclasses import asdict, dataclass, field
+from datetime import timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
+from domain.contract import OBJECTIVES, PARTNERSHIP, SCHOOL, SCHOOLS
 from domain.ids import format_id, id_prefix, next_number
 from domain.models import JOINT, Objective, SheetProblem, SyncRun, Workbook, utcnow
 
 from . import lock
-from .backends import CellWrite, WorkbookBusy, WorkbookUnavailable
-from .contract import ACTION_PLAN, OBJECTIVES, PARTNERSHIP_TABLES, SCHOOL_TABLES, SCHOOLS, TabSelection
+from .backends import CellWrite
+from .errors import WorkbookBusy, WorkbookError, WorkbookFailed, WorkbookUnavailable
 from .parse import Problem, TableUnreadable, find_tab, parse_table
-from .reconcile import MODELS, pending_edits, reconcile_objectives, reconcile_schools, reconcile_table
+from .reconcile import link_school_workbooks, pending_edits, reconcile_keyed, reconcile_table, repeated_keys
 from .unread import unread_problems
 
 log = logging.getLogger(__name__)
@@ -28,6 +34,11 @@ log = logging.getLogger(__name__)
 # own bounded retries), the run stops asking: with Google down, 200 workbooks would
 # otherwise take an hour of retries while holding the sync lock.
 OUTAGE_LIMIT = 3
+# The lease is renewed before a workbook is read, and at least this often while
+# unchanged ones are passed over (each renewal is a write: not one per workbook).
+RENEW_EVERY_SECONDS = 60
+# Sync runs are kept this long: the history page and "last synced" need only recent ones.
+KEEP_RUNS = timedelta(days=90)
 
 
 @dataclass
@@ -75,22 +86,17 @@ class SyncReport:
         return not self.busy and all(r.ok for r in self.results)
 
 
-class WorkbookFailed(Exception):
-    """The whole workbook cannot be synced this time (its rows stay as they were).
+class _Lease:
+    """The sync lock's lease, renewed before each read and otherwise about once a minute."""
 
-    ``settled``: the workbook's content is at fault (a tab or column missing), so
-    reading the same version again would fail again; a transport failure is not.
-    """
+    def __init__(self, session, holder):
+        self.session, self.holder, self.renewed = session, holder, time.monotonic()
 
-    def __init__(self, message, settled=True, transient=False):
-        super().__init__(message)
-        self.settled = settled
-        self.transient = transient
-
-    @classmethod
-    def unavailable(cls, error):
-        """The backend could not reach the workbook: try the same version again next time."""
-        return cls(f"{error.message} {error.fix}".strip(), settled=False, transient=error.transient)
+    def keep(self, reading):
+        if not reading and time.monotonic() - self.renewed < RENEW_EVERY_SECONDS:
+            return True
+        self.renewed = time.monotonic()
+        return lock.renew(self.session, self.holder)
 
 
 def run_sync(session, backend, partnership_ref, trigger="cli", run_id=None, full=False):
@@ -113,39 +119,49 @@ def run_sync(session, backend, partnership_ref, trigger="cli", run_id=None, full
     session.commit()
     report = SyncReport(run_id=run.id)
     calls_before = Counter(backend.calls)
+    lease = _Lease(session, holder)
     try:
-        joint = _workbook(session, JOINT, partnership_ref)
+        joint = _workbook(session, backend, JOINT, partnership_ref)
         versions = _versions(backend)
-        report.results.append(_sync_one(session, backend, joint, _sync_partnership, versions, full))
+        report.results.append(_sync_one(session, backend, joint, PARTNERSHIP, versions, full))
         schools = session.scalars(
-            select(Workbook).where(Workbook.code != JOINT).order_by(Workbook.code)
+            select(Workbook).where(Workbook.code != JOINT).options(selectinload(Workbook.school))
+            .order_by(Workbook.code)
         ).all()
         outage = 1 if report.results[0].transient else 0
         for workbook in schools:
             if workbook.school is None or workbook.school.archived_at is not None:
                 continue
-            if not lock.renew(session, holder):
+            unchanged = _unchanged(workbook, versions, full)
+            if not lease.keep(reading=not unchanged):
                 log.error("sync lock lost; stopping this run")
                 break
-            if outage >= OUTAGE_LIMIT and not _unchanged(workbook, versions, full):
+            if outage >= OUTAGE_LIMIT and not unchanged:
                 report.results.append(_not_asked(workbook))
                 continue
-            result = _sync_one(session, backend, workbook, _sync_school, versions, full)
+            result = _sync_one(session, backend, workbook, SCHOOL, versions, full)
             if not result.skipped:  # an unchanged workbook asked nothing of the service
                 outage = outage + 1 if result.transient else 0
             report.results.append(result)
+    except Exception:
+        session.rollback()
+        report.results.append(WorkbookResult("-", "", ok=False, error="The sync stopped on an unexpected error."))
+        raise
     finally:
         report.calls = dict(Counter(backend.calls) - calls_before)
         _record(run, report)
+        _forget_old_runs(session)
         session.commit()
         lock.release(session, holder)
     return report
 
 
 def _unchanged(workbook, versions, full):
-    """Known unchanged since its last read without asking the service anything."""
+    """Known unchanged since its last read, and nobody asked for it to be read again,
+    without asking the service anything."""
     version = versions.get(workbook.ref)
-    return not full and isinstance(version, str) and version == workbook.version
+    return (not full and workbook.reread_requested_at is None
+            and isinstance(version, str) and version == workbook.version)
 
 
 def _not_asked(workbook):
@@ -186,27 +202,43 @@ def _record(run, report):
     run.problems = sum(r.problems for r in results)
 
 
-def _workbook(session, code, ref):
+def _forget_old_runs(session):
+    """The retention rule of sync runs: a run every five minutes is 100,000 a year."""
+    session.execute(delete(SyncRun).where(SyncRun.started_at < utcnow() - KEEP_RUNS))
+
+
+def identity_or_blank(backend, ref):
+    """The workbook's canonical identity, or '' for a ref the backend refuses outright."""
+    try:
+        return backend.identity(ref) if ref else ""
+    except WorkbookUnavailable:
+        return ""
+
+
+def _workbook(session, backend, code, ref):
     workbook = session.scalar(select(Workbook).where(Workbook.code == code))
     if workbook is None:
         workbook = Workbook(code=code, ref=ref)
         session.add(workbook)
     if workbook.ref != ref:
         workbook.ref, workbook.version, workbook.layout = ref, None, None
+    workbook.identity = identity_or_blank(backend, ref)
     session.commit()
     return workbook
 
 
-def _sync_one(session, backend, workbook, sync_tables, versions, full):
+def _sync_one(session, backend, workbook, kind, versions, full):
     """Read one workbook and store it in one transaction; failures stay local."""
     result = WorkbookResult(workbook.code, workbook.ref)
-    workbook_id, known_version = workbook.id, workbook.version
+    workbook_id = workbook.id
     version = versions.get(workbook.ref)
+    started = utcnow()
     try:
         if not workbook.ref:
-            raise WorkbookFailed("No workbook is given for this school in the Schools tab.")
+            raise WorkbookFailed("No workbook is given for this school in the Schools tab, or it is another "
+                                 "plan's workbook.", "See the partnership workbook's sheet problems.")
         if isinstance(version, WorkbookUnavailable):
-            raise WorkbookFailed.unavailable(version)
+            raise version
         if _unchanged(workbook, versions, full):
             result.skipped = True
             if workbook.last_error:  # broken in itself and not changed since: still broken
@@ -214,45 +246,43 @@ def _sync_one(session, backend, workbook, sync_tables, versions, full):
                 result.error = f"{workbook.last_error} (Unchanged since, so not read again.)"
             return result
         if version is None:  # the listing failed: ask for this one, so that writes stay guarded
-            try:
-                version = backend.current_version(workbook.ref)
-            except WorkbookUnavailable as error:
-                raise WorkbookFailed.unavailable(error)
-        tables = PARTNERSHIP_TABLES if sync_tables is _sync_partnership else SCHOOL_TABLES
-        try:
-            snapshot = backend.read(workbook.ref, workbook.layout, TabSelection(tables))
-        except WorkbookUnavailable as error:
-            raise WorkbookFailed.unavailable(error)
+            version = backend.current_version(workbook.ref)
+        snapshot = backend.read(workbook.ref, workbook.layout, kind)
         snapshot.version = snapshot.version or version
-        problems = sync_tables(session, backend, workbook, snapshot, result)
-        # A person's choice in a conflict, or a discarded edit, clears the version while
-        # this sync reads, to have the sheet read afresh: that request must outlive this run.
-        cleared = session.scalar(
-            select(Workbook.version).where(Workbook.id == workbook_id).with_for_update()
-        ) != known_version
+        problems = _sync_tables(session, backend, workbook, kind, snapshot, result)
         _replace_problems(session, workbook, problems)
         result.problems = len(problems)
         workbook.last_read_at = workbook.last_success_at = utcnow()
         workbook.last_error = None
-        workbook.version = None if cleared else snapshot.version  # None: read it next time
+        workbook.version = snapshot.version  # None: read it next time
         workbook.layout = snapshot.layout
+        session.flush()
+        # A person's choice in a conflict asks for the sheet to be read afresh; one made
+        # while this sync read it must outlive this run.
+        session.execute(
+            update(Workbook)
+            .where(Workbook.id == workbook_id, Workbook.reread_requested_at <= started)
+            .values(reread_requested_at=None)
+            .execution_options(synchronize_session=False)
+        )
         session.commit()
     except Exception as error:  # one workbook's failure must not stop the others
         session.rollback()
         if isinstance(error, StaleDataError):  # a browser edit of one of its rows landed meanwhile
-            error = WorkbookFailed("A browser edit of this workbook's rows was saved while the sync stored it; "
-                                   "nothing was lost, and the next sync reads it again.", settled=False)
-        failed = isinstance(error, WorkbookFailed)
-        if not failed:
+            error = WorkbookBusy("A browser edit of this workbook's rows was saved while the sync stored it; "
+                                 "nothing was lost, and the next sync reads it again.")
+        known = isinstance(error, WorkbookError)
+        if not known:
             log.exception("sync of workbook %s failed", workbook.code)
         result.ok = False
-        result.transient = failed and error.transient
-        result.error = str(error) if failed else f"Unexpected error: {error}"
+        result.transient = getattr(error, "transient", False)
+        result.error = error.explain() if known else f"Unexpected error: {error}"
         workbook = session.get(Workbook, workbook_id)
         workbook.last_read_at = utcnow()
         workbook.last_error = result.error
         # A workbook broken in itself is not read again until it changes.
-        workbook.version = version if failed and error.settled and isinstance(version, str) else None
+        settled = isinstance(error, WorkbookFailed) and isinstance(version, str)
+        workbook.version = version if settled else None
         session.commit()
     return result
 
@@ -265,116 +295,54 @@ def _replace_problems(session, workbook, problems):
     )
 
 
-def _sync_partnership(session, backend, workbook, snapshot, result):
-    problems = []
-    parsed = {}
-    for table in PARTNERSHIP_TABLES:
+def _sync_tables(session, backend, workbook, kind, snapshot, result):
+    """Parse every table of the workbook's kind, give new rows IDs, store them; the problems."""
+    problems, parsed = [], {}
+    for use in kind.uses:
+        table = use.table
         title = find_tab(snapshot.tabs, table)
         if title is None:
-            if table is ACTION_PLAN:
-                problems.append(Problem(table.tab, None, "", "There is no 'Action plan' tab, so the joint plan is not shown.",
-                                        "Add a tab named 'Action plan' with the joint action plan."))
-                continue
-            raise WorkbookFailed(f"The partnership workbook has no '{table.tab}' tab.")
-        known = _objective_refs(session, parsed) if table is ACTION_PLAN else None
+            if not use.optional:
+                raise WorkbookFailed(f"The workbook has no '{table.tab}' tab.",
+                                     f"Add a tab named '{table.tab}' with its header row.")
+            if not use.silent:
+                problems.append(Problem(table.tab, None, "", f"There is no '{table.tab}' tab.",
+                                        f"Add a tab named '{table.tab}' with a header row: "
+                                        f"{', '.join(c.name for c in table.columns)}."))
+            continue
+        known = _objective_refs(session, parsed) if table.cleaner else None
         try:
-            parsed[table.tab] = parse_table(table, title, snapshot.tabs[title], known)
+            parsed[table] = parse_table(table, title, snapshot.tabs[title], known)
         except TableUnreadable as error:
-            if table is ACTION_PLAN:
-                problems.append(error.problem)
-                continue
-            raise WorkbookFailed(f"The '{title}' tab cannot be read: {error.problem.message}")
-    for table in PARTNERSHIP_TABLES:
-        if table.tab in parsed:
-            problems += _row_problems(parsed[table.tab])
+            if not use.optional:
+                raise WorkbookFailed(f"The '{title}' tab cannot be read: {error.problem.message}", error.problem.fix)
+            problems.append(error.problem)
+    for table in parsed.values():
+        problems += table.problems + [p for row in table.rows for p in row.problems]
 
-    id_tables = [parsed[ACTION_PLAN.tab]] if ACTION_PLAN.tab in parsed else []
+    id_tables = [p for p in parsed.values() if p.table.has_ids]
     ready, id_problems = _write_new_ids(session, backend, workbook, snapshot, id_tables)
     problems += id_problems
-    result.add(reconcile_objectives(session, parsed[OBJECTIVES.tab]))
-    counts, codes = reconcile_schools(session, parsed[SCHOOLS.tab])
-    result.add(counts)
-    problems += _repeated_keys(parsed[OBJECTIVES.tab], "ref", "Ref")
-    problems += _repeated_keys(parsed[SCHOOLS.tab], "code", "Code")
-    problems += _school_workbook_problems(parsed[SCHOOLS.tab])
-    _reconcile_id_tables(session, workbook, id_tables, ready, result)
-    problems += unread_problems(session, workbook, id_tables, MODELS)  # formula cells never read (sync/unread.py)
+    for table in parsed.values():
+        if not table.table.has_ids:  # keyed by a natural key: a school's Code, an objective's Ref
+            result.add(reconcile_keyed(session, table))
+            problems += repeated_keys(table)
+            if table.table is SCHOOLS:
+                problems += link_school_workbooks(session, table, workbook.identity,
+                                                  lambda ref: backend.identity(ref))
+    pending = pending_edits(session, workbook)
+    for table in id_tables:
+        if table.table in ready:
+            result.add(reconcile_table(session, workbook, table, ready[table.table], pending))
+    problems += unread_problems(session, workbook, id_tables)  # formula cells never read (sync/unread.py)
     return problems
-
-
-def _repeated_keys(parsed, attr, column):
-    """Rows that repeat an earlier row's key (an objective's Ref, a school's Code): the
-    first one counts, and the school is told which row is left out."""
-    problems, first = [], {}
-    for row in parsed.rows:
-        key = row.values.get(attr)
-        if key in (None, ""):
-            continue
-        if key in first:
-            problems.append(Problem(parsed.title, row.number, parsed.column_label(attr),
-                                    f"{column} {key} is also on row {first[key]}; this row is left out.",
-                                    f"Give this row its own {column}, or delete the repeated row."))
-        else:
-            first[key] = row.number
-    return problems
-
-
-def _school_workbook_problems(schools):
-    """Schools with no workbook, or sharing one with another school (whose rows they would see).
-    A row repeating a school's Code is left out, and told so, already."""
-    problems, first, codes = [], {}, set()
-    for row in schools.rows:
-        if not row.valid or row.values["code"] in codes:
-            continue
-        codes.add(row.values["code"])
-        ref = row.values.get("workbook", "").strip()
-        if not ref:
-            problems.append(Problem(SCHOOLS.tab, row.number, "Workbook", f"School {row.values['code']} has no workbook.",
-                                    "Fill in the school's workbook (a file name, or its Google Sheets URL)."))
-        elif ref in first:
-            problems.append(Problem(SCHOOLS.tab, row.number, "Workbook",
-                                    f"School {row.values['code']} has the same workbook as school {first[ref]}.",
-                                    "Give each school its own workbook."))
-        else:
-            first[ref] = row.values["code"]
-    return problems
-
-
-def _sync_school(session, backend, workbook, snapshot, result):
-    problems = []
-    tables = []
-    known = {o.ref for o in session.scalars(select(Objective).where(Objective.archived_at.is_(None)))}
-    for table in SCHOOL_TABLES:
-        title = find_tab(snapshot.tabs, table)
-        if title is None:
-            if not table.optional:
-                raise WorkbookFailed(f"The workbook has no '{table.tab}' tab.")
-            problems.append(Problem(table.tab, None, "", f"There is no '{table.tab}' tab.",
-                                    f"Add a tab named '{table.tab}' (see the workbook contract)."))
-            continue
-        try:
-            tables.append(parse_table(table, title, snapshot.tabs[title], known if table is ACTION_PLAN else None))
-        except TableUnreadable as error:
-            if not table.optional:
-                raise WorkbookFailed(f"The '{title}' tab cannot be read: {error.problem.message} {error.problem.fix}")
-            problems.append(error.problem)
-    for parsed in tables:
-        problems += _row_problems(parsed)
-    ready, id_problems = _write_new_ids(session, backend, workbook, snapshot, tables)
-    _reconcile_id_tables(session, workbook, tables, ready, result)
-    problems += unread_problems(session, workbook, tables, MODELS)  # formula cells never read (sync/unread.py)
-    return problems + id_problems
-
-
-def _row_problems(parsed):
-    return parsed.problems + [p for row in parsed.rows for p in row.problems]
 
 
 def _write_new_ids(session, backend, workbook, snapshot, tables):
     """Give new rows IDs, written in one request, before anything changes in the database.
 
     Network first, so that no database write lock is held while the sheet service
-    answers. Returns ({tab: rows ready to store}, problems); a table whose IDs have
+    answers. Returns ({table: rows ready to store}, problems); a table whose IDs have
     gone from the sheet is left out, so that none of its rows is archived or renumbered.
     """
     problems = []
@@ -385,22 +353,22 @@ def _write_new_ids(session, backend, workbook, snapshot, tables):
         if lost:
             problems.append(lost)
             continue
-        ready[parsed.table.tab], table_writes, duplicates = _assign_ids(session, workbook, parsed)
+        ready[parsed.table], table_writes, duplicates = _assign_ids(session, workbook, parsed)
         writes += table_writes
         problems += duplicates
-        waiting += [(parsed, row) for row in ready[parsed.table.tab] if row.new_id]
+        waiting += [(parsed, row) for row in ready[parsed.table] if row.new_id]
     if writes:
         try:
             backend.write_cells(snapshot, writes)
         except WorkbookUnavailable as error:
             snapshot.version = None  # read it again next time, to give these rows their IDs
             for parsed, row in waiting:
-                ready[parsed.table.tab].remove(row)
+                ready[parsed.table].remove(row)
                 problems.append(Problem(parsed.title, row.number, "ID",
                                         f"This row has no ID yet and the app could not write one: {error.message}",
                                         error.fix or "The app tries again at the next sync."))
     for parsed, row in waiting:
-        if row in ready[parsed.table.tab]:
+        if row in ready[parsed.table]:
             row.sheet_id = row.new_id
     return ready, problems
 
@@ -413,7 +381,7 @@ def _lost_ids(session, workbook, parsed):
     """
     if any(row.sheet_id for row in parsed.rows):
         return None
-    model = MODELS[parsed.table.tab]
+    model = parsed.table.model
     known = session.scalar(
         select(func.count(model.id)).where(model.workbook_id == workbook.id, model.archived_at.is_(None))
     )
@@ -425,42 +393,37 @@ def _lost_ids(session, workbook, parsed):
                    "Put the ID column back (undo the change, or restore it from the sheet's version history).")
 
 
-def _reconcile_id_tables(session, workbook, tables, ready, result):
-    pending = pending_edits(session, workbook)
-    for parsed in tables:
-        if parsed.table.tab in ready:
-            result.add(reconcile_table(session, workbook, parsed, ready[parsed.table.tab], pending))
-
-
 def _assign_ids(session, workbook, parsed):
     """Rows ready to store, the cell writes for new IDs, and duplicate-ID problems.
 
     A row that needs an ID is returned with ``new_id`` set; it takes that as its
     ``sheet_id`` only once the write has landed. IDs are never reused: new
     numbers start above every ID the sheet or the database (archived rows too)
-    has ever had.
+    has ever had. An ID on two rows stays with the row the app holds under it
+    (the one whose cells match it best, wherever the sort put it); the other waits.
     """
     table = parsed.table
-    prefix = id_prefix(workbook.code, table.tab)
-    model = MODELS[table.tab]
+    prefix = id_prefix(workbook.code, table)
+    model = table.model
     known_ids = set(session.scalars(select(model.sheet_id).where(model.workbook_id == workbook.id)))
     known_ids |= {row.sheet_id for row in parsed.rows if row.sheet_id}
     number = next_number(prefix, known_ids)
+    holders = _id_holders(session, workbook, parsed)
 
-    writes, problems, ready, seen = [], [], [], {}
+    writes, problems, ready = [], [], []
     id_col = parsed.id_column
     if id_col is None and any(row.valid and not row.sheet_id for row in parsed.rows):
         id_col = parsed.width  # append an ID column after the last used column
         writes.append(CellWrite(parsed.title, parsed.header_row, id_col + 1, "ID"))
     for row in parsed.rows:
         if row.sheet_id:
-            key = row.sheet_id  # exactly as the database tells rows apart
-            if key in seen:
+            holder = holders[row.sheet_id]  # exactly as the database tells rows apart
+            if holder is not row:
                 problems.append(Problem(parsed.title, row.number, parsed.column_label("sheet_id"),
-                                        f"The ID {row.sheet_id} is also on row {seen[key]}; this row waits until that is fixed.",
+                                        f"The ID {row.sheet_id} is also on row {holder.number}, which keeps it; "
+                                        "this row waits until that is fixed.",
                                         "Clear this row's ID cell (the app gives it a new one) or delete the duplicate row."))
                 continue
-            seen[key] = row.number
             if row.valid:
                 ready.append(row)
         elif row.valid:
@@ -471,8 +434,35 @@ def _assign_ids(session, workbook, parsed):
     return ready, writes, problems
 
 
+def _id_holders(session, workbook, parsed):
+    """{sheet ID: the row that keeps it}. A repeated ID goes to the row most like the
+    one the app holds under it; with nothing held, to the first."""
+    rows_by_id = {}
+    for row in parsed.rows:
+        if row.sheet_id:
+            rows_by_id.setdefault(row.sheet_id, []).append(row)
+    repeated = [sheet_id for sheet_id, rows in rows_by_id.items() if len(rows) > 1]
+    model = parsed.table.model
+    held = {}
+    if repeated:
+        held = {r.sheet_id: r for r in session.scalars(
+            select(model).where(model.workbook_id == workbook.id, model.sheet_id.in_(repeated)))}
+    holders = {}
+    for sheet_id, rows in rows_by_id.items():
+        record = held.get(sheet_id)
+        # max() keeps the first of equals: with nothing to go on, the first row keeps the ID.
+        holders[sheet_id] = max(rows, key=lambda row: _likeness(record, row)) if record else rows[0]
+    return holders
+
+
+def _likeness(record, row):
+    """How many of a sheet row's cells equal what the app holds for ``record``."""
+    return sum(1 for attr, value in row.values.items() if getattr(record, attr, None) == value)
+
+
 def _objective_refs(session, parsed):
     """Objective numbers from this read of the Objectives tab, else the database's."""
-    if OBJECTIVES.tab in parsed:
-        return {row.values["ref"] for row in parsed[OBJECTIVES.tab].rows if row.valid}
+    if OBJECTIVES in parsed:
+        return {row.values["ref"] for row in parsed[OBJECTIVES].rows if row.valid}
     return {o.ref for o in session.scalars(select(Objective).where(Objective.archived_at.is_(None)))}
+

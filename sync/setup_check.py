@@ -4,11 +4,10 @@ Used by `flask --app wsgi sheets check` and `sheets init`; nothing here is Flask
 """
 from dataclasses import dataclass, field
 
-from .backends import WorkbookUnavailable
-from .contract import PARTNERSHIP_TABLES, SCHOOL_TABLES, SCHOOLS, TabSelection
-from .parse import TableUnreadable, find_tab, parse_table
+from domain.contract import KINDS, SCHOOLS
 
-KINDS = {"partnership": PARTNERSHIP_TABLES, "school": SCHOOL_TABLES}
+from .errors import WorkbookUnavailable
+from .parse import TableUnreadable, find_tab, parse_table
 
 
 @dataclass
@@ -31,20 +30,20 @@ class CheckResult:
         return f"{head}: reachable; " + "; ".join(self.findings)
 
 
-def check_workbook(backend, code, ref, tables):
-    """Read the workbook once and say what the contract misses in it."""
+def check_workbook(backend, code, ref, kind):
+    """Read the workbook once and say which tabs and columns it misses."""
     result = CheckResult(code, ref)
     try:
-        snapshot = backend.read(ref, None, TabSelection(tables))  # the tabs the sync reads, within its limits
+        snapshot = backend.read(ref, None, kind)  # the tabs the sync reads, within its limits
     except WorkbookUnavailable as error:
         result.reachable = False
         result.findings.append(f"{error.message} {error.fix}".strip())
         return result, None
-    for table in tables:
+    for use in kind.uses:
+        table = use.table
         title = find_tab(snapshot.tabs, table)
         if title is None:
-            kind = "optional tab" if table.optional else "tab"
-            result.findings.append(f"missing {kind} '{table.tab}'")
+            result.findings.append(f"missing {'optional tab' if use.optional else 'tab'} '{table.tab}'")
             continue
         try:
             parse_table(table, title, snapshot.tabs[title])
@@ -68,7 +67,7 @@ def school_refs(snapshot):
 def missing_headers(snapshot, kind):
     """What `sheets init` would add: {tab: header row} for tabs absent or empty."""
     to_add, to_fill = {}, {}
-    for table in KINDS[kind]:
+    for table in KINDS[kind].tables:
         title = find_tab(snapshot.tabs, table)
         header = [c.name for c in table.columns]
         if title is None:

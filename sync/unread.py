@@ -20,13 +20,9 @@ UNREAD_MESSAGE = "This cell's formula has no stored result, so the app cannot re
 UNREAD_FIX = ("Open the workbook in a spreadsheet program (Excel, LibreOffice) and save it: that stores "
               "the formulas' results. Or type the value in place of the formula.")
 
-# Natural keys of the tables without an ID column: a row's identity.
-_KEYS = {"Schools": {"code"}, "Objectives": {"ref"}}
-
-
 def identity_attrs(table):
-    """The attrs that say which row a sheet row is."""
-    return {"sheet_id"} if table.has_ids else _KEYS.get(table.tab, set())
+    """The attrs that say which row a sheet row is: its ID, or the table's natural key."""
+    return {"sheet_id"} if table.has_ids else ({table.key} if table.key else set())
 
 
 def unread_identity(parsed, row, attrs):
@@ -67,7 +63,7 @@ def _rows_text(numbers):
     return ("row " if numbers[1:] == [] else "rows ") + text
 
 
-def unread_problems(session, workbook, tables, models):
+def unread_problems(session, workbook, tables):
     """One problem per tab and column for unread cells whose value the app has never known
     (a row not stored yet, or stored with the cell blank). Call after reconciling."""
     from .parse import Problem
@@ -77,7 +73,7 @@ def unread_problems(session, workbook, tables, models):
         waiting = [row for row in parsed.rows if row.unread]
         if not waiting:
             continue
-        model = models[parsed.table.tab]
+        model = parsed.table.model
         known = {r.sheet_id: r for r in session.scalars(select(model).where(model.workbook_id == workbook.id))}
         required = {c.attr for c in parsed.table.required}  # those rows wait, with a problem each
         unknown = {}

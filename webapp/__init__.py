@@ -31,6 +31,7 @@ def create_app(config=None, **overrides):
     app.config.update(overrides)
     Path(app.instance_path).mkdir(exist_ok=True)
 
+    configure_logging(app)
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
@@ -39,8 +40,13 @@ def create_app(config=None, **overrides):
     register_commands(app)
     trust_proxies(app)
     start_scheduler(app)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     return app
+
+
+def configure_logging(app):
+    """One line a record, with its time and source, for the server log (the sync and
+    the outbox log what they did there). A host's own logging set-up wins."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
 
 def register_extensions(app):
@@ -58,12 +64,16 @@ def register_blueprints(app):
     from .auth.routes import bp as auth_bp
     from .edits.routes import bp as edits_bp
     from .health.routes import bp as health_bp
+    from .impact.routes import bp as impact_bp
     from .plans.routes import bp as plans_bp
+    from .priorities.routes import bp as priorities_bp
     from .syncs.routes import bp as syncs_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(plans_bp)
     app.register_blueprint(edits_bp)
+    app.register_blueprint(priorities_bp)
+    app.register_blueprint(impact_bp)
     app.register_blueprint(syncs_bp)
     app.register_blueprint(health_bp)
 

@@ -9,13 +9,13 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import func, select
 
-from domain import plans
-from domain.models import OutboxEntry, User
+from domain import edits, plans
+from domain.models import ROLES, OutboxEntry, User
 from domain.edits import sheet_text
 from domain.users import UserError, activate, add_user, deactivate, find_user, set_password
-from sync.contract import ACTION_PLAN, ACTION_PLAN_EXPORT_COLUMNS
+from domain.contract import ACTION_PLAN, KINDS
 from sync.demo import PARTNERSHIP_FILE, write_demo_workbooks
-from sync.setup_check import KINDS, CheckResult, check_workbook, missing_headers, school_refs
+from sync.setup_check import CheckResult, check_workbook, missing_headers, school_refs
 
 from .extensions import db
 from .syncing import backend_for, drain_now, sync_now
@@ -67,7 +67,7 @@ def _read_password():
 
 @users_cli.command("add")
 @click.argument("email")
-@click.option("--role", required=True, type=click.Choice(["admin", "head", "staff", "governor"]))
+@click.option("--role", required=True, type=click.Choice(ROLES))
 @click.option("--school", "school_code", help="The school's code (not for admins).")
 @click.option("--name", default="", help="The person's name as pages show it.")
 def users_add(email, role, school_code, name):
@@ -166,7 +166,7 @@ def export_action_plan(plan_code, fmt):
     if fmt == "json":
         click.echo(json.dumps(records, indent=2, ensure_ascii=False))
         return
-    writer = csv.DictWriter(sys.stdout, fieldnames=ACTION_PLAN_EXPORT_COLUMNS, lineterminator="\n")
+    writer = csv.DictWriter(sys.stdout, fieldnames=[c.name for c in ACTION_PLAN.columns], lineterminator="\n")
     writer.writeheader()
     writer.writerows(_csv_safe(record) for record in records)
 
@@ -261,11 +261,9 @@ def sheets_init(url, kind):
 @outbox_cli.command("list")
 def outbox_list():
     """Edits not yet in the sheet: ID, school, row ID, fields, state and reason."""
-    entries = db.session.scalars(
-        select(OutboxEntry).where(OutboxEntry.state.in_(OutboxEntry.PENDING)).order_by(OutboxEntry.id)
-    ).all()
+    entries = edits.pending(db.session)
     for entry in entries:
-        fields = ",".join(f for f in entry.fields if not f.startswith("_")) if entry.kind == "edit" else "new row"
+        fields = {"edit": ",".join(entry.fields), "add": "new row", "alias": "also called"}[entry.kind]
         click.echo(f"{entry.id}\t{entry.workbook.code}\t{entry.sheet_id}\t{fields}\t{entry.state}\t{entry.reason}")
     if not entries:
         click.echo("Nothing waiting: every browser edit is in the sheets.")

@@ -13,6 +13,7 @@ MESSAGES = {
     429: ("Too many requests", "Wait a minute, then try again."),
     500: ("Something went wrong on our side", "Nothing you did caused this. Try again in a minute."),
 }
+NOT_FOR_YOU = "That is not open to you"
 EXPIRED = (
     "This page has expired",
     "The form was open too long or you signed in elsewhere. Reload the page and try again; "
@@ -38,6 +39,9 @@ def register(app):
         if request.path == "/healthz":
             return error
         title, advice = MESSAGES.get(error.code, (error.name, error.description))
+        if error.code == 403 and error.description != type(error).description:
+            # abort(403, description=...) says what this person's role cannot do.
+            title, advice = NOT_FOR_YOU, error.description
         return _answer(error.code, title, advice)
 
     @app.errorhandler(500)

@@ -2,16 +2,14 @@
 import logging
 import time
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from datetime import timedelta
 
 from domain import syncs
-from domain.models import SyncRun, utcnow
-
+from domain.models import SyncRun
+from sync import jobs, lock
 from sync.backends.google import GoogleBackend, make_client
 from sync.backends.workbook import XlsxBackend
-from sync import lock
-from sync.outbox import drain
-from sync.run import run_sync
 
 from .extensions import db, scheduler
 
@@ -42,36 +40,20 @@ def _make_backend(config):
     )
 
 
-def sync_now(app, trigger, full=False, run_id=None):
-    """Run one sync with the app's database and backend; returns the report.
-
-    Edits saved while it ran wait for the lock it held: they go right after.
-    """
+@contextmanager
+def _sessions(app):
+    """A unit of work on the app's database, for sync/jobs.py (which knows no Flask)."""
     with app.app_context():
         try:
-            report = run_sync(db.session, backend_for(app), app.config["PARTNERSHIP_WORKBOOK"], trigger,
-                              run_id=run_id, full=full)
-        except Exception:
-            log.exception("sync failed")
-            db.session.rollback()
-            _close_run(run_id, "The sync stopped on an unexpected error; see the server log.")
-            raise
+            yield db.session
         finally:
             db.session.remove()
-    if not report.busy:
-        try:
-            drain_now(app)
-        except Exception:  # logged by drain_now; the sync itself went through
-            pass
-    return report
 
 
-def _close_run(run_id, note):
-    """A requested run that died must not show as running for ever."""
-    run = db.session.get(SyncRun, run_id) if run_id else None
-    if run is not None and run.finished_at is None:
-        run.finished_at, run.ok, run.note = utcnow(), False, note
-        db.session.commit()
+def sync_now(app, trigger, full=False, run_id=None):
+    """Run one sync with the app's database and backend, then the outbox; returns the report."""
+    return jobs.sync_then_drain(lambda: _sessions(app), backend_for(app), app.config["PARTNERSHIP_WORKBOOK"],
+                                trigger, run_id=run_id, full=full)
 
 
 _executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-now")
@@ -80,14 +62,7 @@ _outbox_executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="outbox"
 
 def drain_now(app, only_due=True):
     """Write waiting browser edits to the sheets; a result per edit (None: the lock is held)."""
-    with app.app_context():
-        try:
-            return drain(db.session, backend_for(app), only_due=only_due)
-        except Exception:
-            log.exception("outbox drain failed")  # the edits stay waiting; the next tick tries again
-            raise
-        finally:
-            db.session.remove()
+    return jobs.drain_now(lambda: _sessions(app), backend_for(app), only_due=only_due)
 
 
 def _drain_after_save(app, tries=3, pause=2.0):
@@ -142,15 +117,7 @@ def start_scheduler(app):
         return
 
     def tick():
-        try:
-            drain_now(app)  # edits first: the sync then reads the sheets with them in
-        except Exception:  # logged by drain_now: the sync must still run
-            pass
-        report = sync_now(app, "scheduler")  # and drains again after, for edits made meanwhile
-        if report.busy:
-            log.info("sync skipped: another sync is running")
-        for result in report.results:
-            log.info("sync %s", result.line())
+        jobs.tick(lambda: _sessions(app), backend_for(app), app.config["PARTNERSHIP_WORKBOOK"])
 
     scheduler.add_job(
         tick, "interval", minutes=app.config["SYNC_INTERVAL_MINUTES"], id="sync",

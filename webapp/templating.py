@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 from flask_login import current_user
 
+from domain.access import can_answer_themes, can_edit_plan, can_see_sync_history, can_sync, can_view_plan
 from domain.access import can_resolve as resolve_rule
 from domain.dates import uk
 from domain.edits import EDITABLE
@@ -49,6 +50,12 @@ def can_resolve(entry, plan):
 
 def register(app):
     app.add_template_global(can_resolve)
+    # Roles in one place (domain/access.py): templates ask these, never a list of roles.
+    app.add_template_global(can_sync)
+    app.add_template_global(can_see_sync_history)
+    app.add_template_global(can_edit_plan)
+    app.add_template_global(can_answer_themes)
+    app.add_template_global(can_view_plan)
     app.add_template_global(EDITABLE, "cell_names")
     app.add_template_filter(bullets)
     app.add_template_filter(uk_date)

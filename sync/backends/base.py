@@ -2,6 +2,10 @@
 from dataclasses import dataclass
 from typing import Protocol
 
+from ..errors import (  # noqa: F401 (re-exported: backends raise these)
+    ValuesRefused, WorkbookBusy, WorkbookError, WorkbookFailed, WorkbookUnavailable,
+)
+
 
 class _Unread:
     """The type of UNREAD; one instance, falsy, that says so when printed."""
@@ -18,6 +22,9 @@ class _Unread:
 
     def __repr__(self):
         return "UNREAD"
+
+    def __str__(self):
+        return ""  # so that cell_text() and the header search read it as no text
 
     def __reduce__(self):
         return (_Unread, ())  # a copy (or a pickle) is the same marker
@@ -43,28 +50,27 @@ class WorkbookSnapshot:
 
 @dataclass(frozen=True)
 class CellWrite:
+    """One cell to write: text stays text (never a formula), a ``date`` lands as a date cell."""
+
     tab: str
     row: int  # 1-based
     column: int  # 1-based
-    value: str
-
-
-class WorkbookUnavailable(Exception):
-    """The workbook cannot be read or written: missing, unreadable, not shared."""
-
-    def __init__(self, message, fix="", transient=False):
-        super().__init__(message)
-        self.message = message
-        self.fix = fix
-        self.transient = transient  # the service did not answer (retried in vain), not this workbook's fault
-
-
-class WorkbookBusy(WorkbookUnavailable):
-    """Someone has the workbook open or changed it since it was read: try later."""
+    value: object  # str or datetime.date
 
 
 class Backend(Protocol):
+    """Everything the sync, the outbox and ``sheets check`` ask of a transport.
+
+    Failures are the exceptions of ``sync.errors``: WorkbookUnavailable (and its
+    WorkbookBusy) for a workbook that cannot be reached, read or written now.
+    """
+
     calls: dict  # API calls made, by kind ('sheets.read', 'sheets.write', 'drive')
+
+    def identity(self, ref: str) -> str:
+        """The one canonical name of the workbook ``ref`` points at, however it is written
+        (a file inside the workbook folder; a spreadsheet key). Two refs to one workbook
+        have one identity. Raises WorkbookUnavailable for a ref it will never open."""
 
     def versions(self):
         """An object whose ``get(ref)`` is the workbook's version token, or the
@@ -74,22 +80,25 @@ class Backend(Protocol):
         sync reads only workbooks whose version moved since their last read.
         """
 
-    def read(self, ref: str, layout: dict | None = None, wanted=None) -> WorkbookSnapshot:
-        """The workbook's tabs (those ``wanted`` accepts), in one go.
+    def current_version(self, ref: str) -> str:
+        """One workbook's version now (before reading it to write); raises WorkbookUnavailable."""
 
-        ``layout`` is what the last snapshot remembered of the tabs.
+    def read(self, ref: str, layout: dict | None = None, wanted=None) -> WorkbookSnapshot:
+        """The workbook's tabs (those whose title ``wanted(title)`` accepts; a
+        WorkbookKind), in one go. ``layout`` is what the last snapshot remembered of the tabs.
         """
 
     def write_cells(self, snapshot: WorkbookSnapshot, writes: list[CellWrite]) -> None:
-        """Write raw values into cells of the workbook as it was read.
+        """Write values into cells of the workbook as it was read: text as text, dates
+        as date cells, nothing a sheet would run as a formula.
 
         Raises WorkbookBusy if the workbook changed since ``snapshot`` was read.
         Afterwards ``snapshot.version`` is the new version, or None if unknown.
         """
 
     def append_rows(self, snapshot: WorkbookSnapshot, tab: str, rows: list[list], header_row: int = 1) -> int:
-        """Add rows (raw values, from column A) below the table whose header is on
-        ``header_row``, never over a row.
+        """Add rows (values as write_cells takes them, from column A) below the table
+        whose header is on ``header_row``, never over a row.
 
         Returns the row number the first one landed on.
         """

@@ -8,14 +8,18 @@
   only when a contract tab is missing or a title no longer parses. What comes
   back is held to the limits of ``limits.py`` (rows, columns, cells), as the
   .xlsx backend's reads are: a workbook past them fails on its own.
-- Writing: one values:batchUpdate per workbook, RAW, after a Drive check that
-  nobody changed the workbook since it was read.
+- Writing: one values:batchUpdate per workbook, after a Drive check that nobody
+  changed the workbook since it was read. USER_ENTERED, so that a date lands as
+  a date value (sent as 2027-04-25, which no locale reads month-first), with
+  every text sent behind a quote prefix (\'), so that Sheets keeps it as the
+  text it is and never runs a typed '=' as a formula.
 - Every call has a timeout, is paced under the per-minute quota, and transient
   failures (429, 408, 5xx, Drive's usageLimits 403, connection errors) are
   retried with exponential backoff and jitter, bounded in count and in time.
 """
 import json
 import re
+from datetime import date
 import threading
 import time
 from collections import Counter
@@ -28,7 +32,7 @@ from gspread.urls import DRIVE_FILES_API_V3_URL
 from gspread.utils import extract_id_from_url
 from tenacity import Retrying, retry_if_exception, stop_after_attempt, stop_before_delay, wait_exponential, wait_random
 
-from .base import WorkbookBusy, WorkbookSnapshot, WorkbookUnavailable
+from .base import ValuesRefused, WorkbookBusy, WorkbookSnapshot, WorkbookUnavailable
 from .limits import CellBudget
 
 SCOPES = ["https://www.googleapis.com/auth/spreadsheets", "https://www.googleapis.com/auth/drive.readonly"]
@@ -105,6 +109,15 @@ def spreadsheet_key(ref):
         raise WorkbookUnavailable(f"'{ref}' is neither a Google Sheets address nor a spreadsheet key.",
                                   "Put the spreadsheet's address in the Workbook column.")
     return ref
+
+
+def user_entered(value):
+    """A value as a person would type it so that Sheets keeps exactly it: a date as an
+    ISO date (a date value in every locale), text behind a quote prefix (always text)."""
+    if isinstance(value, date):
+        return value.isoformat()
+    text = "" if value is None else str(value)
+    return "'" + text if text else ""
 
 
 def quote_title(title):
@@ -252,6 +265,10 @@ class GoogleBackend:
         return WorkbookUnavailable(f"Google Sheets refused the request (HTTP {status}): {message}",
                                    "Check the spreadsheet; if it looks right, tell the coordinator.")
 
+    def identity(self, ref):
+        """A spreadsheet's key, however its address is written (URL, /edit#gid=…, bare key)."""
+        return spreadsheet_key(ref)
+
     # -- Drive: what changed -------------------------------------------------
     def versions(self):
         """Every workbook's Drive modifiedTime, from one files.list (paged at 1000)."""
@@ -354,11 +371,23 @@ class GoogleBackend:
                                "Nothing to do: the app writes at the next sync.")
         self._grow_grids(snapshot, key, writes)
         body = {
-            "valueInputOption": "RAW",  # typed '=', '+', '-' and '@' stay text
-            "data": [{"range": f"{quote_title(w.tab)}!{a1(w.row, w.column)}", "values": [[w.value]]} for w in writes],
+            "valueInputOption": "USER_ENTERED",  # with user_entered(): dates as dates, text as text
+            "data": [{"range": f"{quote_title(w.tab)}!{a1(w.row, w.column)}", "values": [[user_entered(w.value)]]}
+                     for w in writes],
         }
-        self._call("sheets.write", snapshot.ref, self.http.values_batch_update, key, body)
+        self._refusable(self._call, "sheets.write", snapshot.ref, self.http.values_batch_update, key, body)
         snapshot.version = None  # our own write moved modifiedTime: read it once more next time
+
+    @staticmethod
+    def _refusable(call, *args, **kwargs):
+        """A write Google answers 400 to (a cell over its limit, say) refused its values:
+        the outbox then writes each edit alone, so one bad edit fails alone."""
+        try:
+            return call(*args, **kwargs)
+        except WorkbookUnavailable as error:
+            if "(HTTP 400)" in error.message:
+                raise ValuesRefused(error.message, "Change the text or discard the edit.")
+            raise
 
     def append_rows(self, snapshot, tab, rows, header_row=1):
         """values.append with INSERT_ROWS: Google finds the end of the table and inserts
@@ -367,10 +396,10 @@ class GoogleBackend:
         Google's table is the block of rows found from the range's first cell, so the
         range starts at the header row: from A1, title rows above the header would be
         taken for the table and the row would land above the header."""
-        answer = self._call(
-            "sheets.write", snapshot.ref, self.http.values_append, spreadsheet_key(snapshot.ref),
-            f"{quote_title(tab)}!A{header_row}", {"valueInputOption": "RAW", "insertDataOption": "INSERT_ROWS"},
-            {"values": rows, "majorDimension": "ROWS"}, retry=False,
+        answer = self._refusable(
+            self._call, "sheets.write", snapshot.ref, self.http.values_append, spreadsheet_key(snapshot.ref),
+            f"{quote_title(tab)}!A{header_row}", {"valueInputOption": "USER_ENTERED", "insertDataOption": "INSERT_ROWS"},
+            {"values": [[user_entered(v) for v in row] for row in rows], "majorDimension": "ROWS"}, retry=False,
         )
         snapshot.version = None
         match = re.search(r"!\$?[A-Z]+\$?(\d+)", answer.get("updates", {}).get("updatedRange", ""))

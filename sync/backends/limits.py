@@ -35,6 +35,7 @@ _STRAY = ("Delete the stray cell (in the tab, Ctrl+End goes to the last cell tha
 
 
 def too_many_rows(tab, row, column):
+    """A tab that holds something past the last row the hub reads."""
     return WorkbookUnavailable(
         f"The '{tab}' tab has something in row {row:,} (cell {column_letters(column)}{row}); "
         f"the hub reads up to {MAX_ROWS:,} rows a tab, so this workbook was not read.",
@@ -43,6 +44,7 @@ def too_many_rows(tab, row, column):
 
 
 def too_many_columns(tab, row, column):
+    """A tab that holds something past the last column the hub reads."""
     return WorkbookUnavailable(
         f"The '{tab}' tab has something in column {column_letters(column)} (cell {column_letters(column)}{row}); "
         f"the hub reads up to {MAX_COLUMNS} columns a tab (to column {column_letters(MAX_COLUMNS)}), "
@@ -52,6 +54,7 @@ def too_many_columns(tab, row, column):
 
 
 def too_many_cells(cells):
+    """A workbook whose tabs together span more cells than the hub reads."""
     return WorkbookUnavailable(
         f"The workbook's tabs span {cells:,} cells (rows times columns in use); the hub reads up to "
         f"{MAX_CELLS:,} cells a workbook, so this workbook was not read.",
@@ -61,6 +64,7 @@ def too_many_cells(cells):
 
 
 def too_big_file(name, size):
+    """An .xlsx whose sheet data unpacks past what the hub reads (a zip bomb, say)."""
     return WorkbookUnavailable(
         f"The workbook '{name}' unpacks to {size / 2**20:,.0f} MB of sheet data; the hub reads up to "
         f"{MAX_XML_BYTES / 2**20:,.0f} MB, so it was not read.",

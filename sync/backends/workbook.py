@@ -3,12 +3,14 @@ import os
 import tempfile
 import zipfile
 from collections import Counter
+from datetime import date
 from pathlib import Path
 
 from openpyxl import load_workbook
+from openpyxl.utils.exceptions import IllegalCharacterError
 
 from . import limits
-from .base import CellWrite, WorkbookBusy, WorkbookSnapshot, WorkbookUnavailable
+from .base import CellWrite, ValuesRefused, WorkbookBusy, WorkbookSnapshot, WorkbookUnavailable
 from .limits import CellBudget
 from .xlsx_cells import read_tab
 
@@ -18,7 +20,13 @@ class XlsxBackend:
 
     def __init__(self, folder):
         self.folder = Path(folder)
+        self.root = self.folder.resolve()
         self.calls = Counter()  # no API here; kept so every backend reports alike
+
+    def identity(self, ref):
+        """The file a ref opens, as a path inside the folder: 'bank-road', 'bank-road.xlsx'
+        and './bank-road.xlsx' are one workbook."""
+        return os.path.normcase(str(self.path(ref).relative_to(self.root)))
 
     def versions(self):
         """Each file's modification time and size, looked up when asked: free."""
@@ -47,12 +55,19 @@ class XlsxBackend:
         )
 
     def path(self, ref):
-        name = Path(ref).name  # a ref names a file in the folder, never a path elsewhere
+        """The file a ref names, resolved (links and '..' too): inside the folder, or refused."""
+        name = (ref or "").strip()
         if not name:
             raise WorkbookUnavailable("No workbook file is named.", "Fill in the Workbook column.")
         if not name.lower().endswith(".xlsx"):
             name += ".xlsx"
-        return self.folder / name
+        path = (self.root / name).resolve()
+        if not path.is_relative_to(self.root):
+            raise WorkbookUnavailable(
+                f"'{ref}' is not a file in the workbook folder; the app opens no workbook elsewhere.",
+                "Give the workbook's file name as it is in the workbook folder, such as bank-road.xlsx.",
+            )
+        return path
 
     def append_rows(self, snapshot, tab, rows, header_row=1):
         """Below the last row with a value when the file was read (rows that carry only
@@ -144,11 +159,19 @@ class XlsxBackend:
             raise WorkbookBusy(f"The workbook '{path.name}' cannot be written: it is open elsewhere.",
                                "Close it in other programs.")
         for write in writes:
-            # Raw values: a typed '=' or '+' must stay text, never become a formula.
             cell = book[write.tab].cell(row=write.row, column=write.column)
-            cell.value = write.value
-            if isinstance(write.value, str) and write.value[:1] in "=+-@":
-                cell.data_type = "s"
+            try:
+                cell.value = write.value
+            except (IllegalCharacterError, ValueError) as error:
+                raise ValuesRefused(
+                    f"The workbook cannot hold the text written to row {write.row} of '{write.tab}' "
+                    f"({error.__class__.__name__}).",
+                    "Change the text (it may hold characters pasted from another program) or discard the edit.",
+                )
+            if isinstance(write.value, date):
+                cell.number_format = "DD/MM/YYYY"  # a date cell, shown as UK dates, that sorts as a date
+            elif isinstance(write.value, str) and write.value[:1] in "=+-@":
+                cell.data_type = "s"  # a typed '=' or '+' stays text, never becomes a formula
         # Write beside the file and swap it in, so a crash never leaves half a workbook.
         handle, temp = tempfile.mkstemp(dir=path.parent, prefix=".hub-", suffix=".xlsx")
         os.close(handle)

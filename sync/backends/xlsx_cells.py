@@ -14,8 +14,8 @@ spreadsheet program): those come back as ``UNREAD``, not as blanks.
 """
 from openpyxl.worksheet._reader import FORMULA_TAG, VALUE_TAG, WorkSheetParser
 
-from .base import UNREAD
 from . import limits
+from .base import UNREAD
 
 
 class _Discard(dict):

@@ -1,7 +1,10 @@
 """Browser edits reaching the sheet: exactly the cells, found by ID, never over someone else's."""
+from datetime import date, datetime
+
 import pytest
 from sqlalchemy import select
 
+from domain import edits
 from domain.edits import add_impact_entry, edit_action_row, editable_values, keep_mine, take_sheet
 from domain.models import ImpactEntry, OutboxEntry, RowChange, Workbook
 from sync.outbox import drain
@@ -191,13 +194,14 @@ def test_a_renamed_column_or_a_missing_id_column_pauses_writes(session, backend,
     bank_road.edit("Action plan", lambda s: setattr(s.cell(row=1, column=10), "value", "Progress notes"))
     before = bank_road.rows("Action plan")
     [result] = drain(session, backend)
-    assert result.state == "waiting" and result.reason.startswith("Paused: The 'Action plan' tab has no 'Status' column")
+    assert result.state == "waiting" and result.reason.startswith("The 'Action plan' tab has no 'Status' column")
+    assert entry.paused and edits.paused_writes(session, entry.workbook) == result.reason
     assert bank_road.rows("Action plan") == before and entry.attempts == 1
     bank_road.edit("Action plan", lambda s: s.delete_cols(1))
     entry.next_attempt_at = entry.created_at
     session.commit()
     [result] = drain(session, backend)
-    assert "no ID column" in result.reason
+    assert "no ID column" in result.reason and entry.paused
 
 
 def test_a_missing_or_locked_workbook_keeps_the_edit_waiting_with_its_reason(session, backend, synced, workbook_dir):
@@ -217,8 +221,6 @@ def test_a_missing_or_locked_workbook_keeps_the_edit_waiting_with_its_reason(ses
 
 def test_an_impact_entry_is_appended_once_with_its_id(session, backend, sync, synced, bank_road):
     workbook = session.scalar(select(Workbook).where(Workbook.code == "BR"))
-    from datetime import date
-
     entry, outbox = add_impact_entry(session, workbook, "Jo Teacher", {
         "date": date(2026, 11, 20), "action": "BR-A003", "activity": "CPD", "summary": "=Twilight on attachment",
         "strengths": "• Good turnout", "areas_to_develop": "Follow up",
@@ -230,11 +232,14 @@ def test_an_impact_entry_is_appended_once_with_its_id(session, backend, sync, sy
     [result] = drain(session, backend)
     assert result.state == "done"
     rows = bank_road.rows("Impact log")
-    assert rows[-1][:5] == ["BR-I005", "20/11/2026", "BR-A003", "CPD", "=Twilight on attachment"]
+    assert rows[-1][:5] == ["BR-I005", datetime(2026, 11, 20), "BR-A003", "CPD", "=Twilight on attachment"]
     from openpyxl import load_workbook
 
-    typed = load_workbook(bank_road.path)["Impact log"].cell(row=len(rows), column=5)
+    tab = load_workbook(bank_road.path)["Impact log"]
+    typed = tab.cell(row=len(rows), column=5)
     assert typed.data_type == "s"  # text, as typed: not a formula a spreadsheet would run
+    day = tab.cell(row=len(rows), column=2)
+    assert day.is_date and day.number_format == "DD/MM/YYYY"  # a date cell that sorts as a date, shown the UK way
     assert rows[-1][7] == "Jo Teacher"
     outbox.state = "waiting"  # as if the write had timed out after landing
     session.commit()
@@ -345,3 +350,71 @@ def test_a_stuck_edit_discarded_while_a_sync_reads_lets_that_sync_archive_the_ro
 
     run_sync(session, DiscardWhileReading(workbook_dir), "partnership.xlsx", "test", full=True)
     assert actions(session, "BR", archived=True)["BR-A003"].archived_at is not None
+
+
+def test_a_lead_the_workbook_cannot_hold_fails_that_edit_alone_and_a_person_can_discard_it(
+        session, backend, synced, bank_road):
+    edit(session, "BR", "BR-A001", status="Behind")
+    stuck = edit(session, "BR", "BR-A002", lead="Jo\x00Smith")  # pasted from Word before input was cleaned
+    edit(session, "BR", "BR-A003", status="Complete")
+    results = {r.sheet_id: r for r in drain(session, backend)}
+    assert results["BR-A001"].state == results["BR-A003"].state == "done"
+    assert cell(bank_road, "Action plan", "BR-A001", "Status") == "Behind"
+    assert cell(bank_road, "Action plan", "BR-A003", "Status") == "Complete"
+    assert results["BR-A002"].state == "failed"
+    assert "would not take this edit" in results["BR-A002"].reason and "Jo\x00Smith" not in results["BR-A002"].reason
+    assert drain(session, backend, only_due=False) == []  # a failed edit waits for a person, not for a retry loop
+    edits.choose(session, stuck, "discard", "Carole Clemens")
+    session.commit()
+    assert stuck.state == "dropped" and stuck.chooser == "Carole Clemens"
+    history = session.scalars(select(RowChange).where(RowChange.row_id == stuck.row_id, RowChange.source == "conflict"))
+    assert [c.who for c in history] == ["Carole Clemens discarded the browser's edit"]
+
+
+def test_a_failed_edit_tried_again_lands_once_the_sheet_can_take_it(session, backend, synced, bank_road):
+    entry = edit(session, "BR", "BR-A002", lead="Jo\x0bSmith")
+    [result] = drain(session, backend)
+    assert result.state == "failed"
+    entry.fields = {"lead": {**entry.fields["lead"], "new": "Jo Smith"}}  # as a person's corrected text
+    edits.choose(session, entry, "retry", "Jo Teacher")
+    session.commit()
+    [result] = drain(session, backend)
+    assert result.state == "done" and cell(bank_road, "Action plan", "BR-A002", "Lead") == "Jo Smith"
+
+
+def test_a_choice_another_person_made_first_is_refused(session, synced, backend, bank_road):
+    entry = edit(session, "BR", "BR-A002", lead="Jo\x00Smith")
+    drain(session, backend)
+    edits.choose(session, entry, "discard", "Carole Clemens")
+    session.commit()
+    with pytest.raises(edits.ChoiceTaken):
+        edits.choose(session, entry, "retry", "Jo Teacher")
+
+
+def test_finished_entries_are_removed_after_a_fortnight_and_waiting_ones_never(session, backend, synced, bank_road):
+    from sync.outbox import KEEP_FINISHED
+
+    done = edit(session, "BR", "BR-A001", status="Behind")
+    drain(session, backend)
+    waiting = edit(session, "BR", "BR-A002", status="Complete")
+    waiting.next_attempt_at = waiting.created_at = datetime(2020, 1, 1)
+    bank_road.path.with_name(".~lock.bank-road.xlsx#").write_text("open in LibreOffice")  # so it waits
+    done.done_at = datetime.now() - KEEP_FINISHED - KEEP_FINISHED
+    row_id = done.row_id
+    session.commit()
+    drain(session, backend)
+    left = {e.sheet_id: e.state for e in session.scalars(select(OutboxEntry))}
+    assert left == {"BR-A002": "waiting"}  # the row's history still has the finished edit
+    assert session.scalar(select(RowChange).where(RowChange.row_id == row_id, RowChange.field == "status"))
+
+
+def test_nothing_is_written_to_a_workbook_that_another_plan_shares(session, backend, synced, bank_road):
+    entry = edit(session, "BR", "BR-A001", status="Behind")
+    before = bank_road.rows("Action plan")
+    workbooks = {w.code: w for w in session.scalars(select(Workbook))}
+    workbooks["joint"].identity = workbooks["BR"].identity  # PARTNERSHIP_WORKBOOK set to the school's file, say
+    session.commit()
+    [result] = drain(session, backend)
+    assert result.state == "waiting" and entry.paused
+    assert "also the partnership workbook" in result.reason
+    assert bank_road.rows("Action plan") == before

@@ -146,3 +146,26 @@ def test_a_new_entry_lands_below_the_header_when_title_rows_sit_above_it(session
     assert rows[-1][0] == "BR-I005" and rows[-1][4] == "Writing network"  # after the last entry, not above the header
     gsync()
     assert session.scalar(select(ImpactEntry).where(ImpactEntry.sheet_id == "BR-I005")).archived_at is None
+
+
+def test_dates_the_hub_writes_land_as_date_values_and_text_as_text(session, backend, synced, emulator):
+    edit(session, "BR-A001", due="25/04/2027", lead="=1+1", impact_to_date="'quoted")
+    [result] = drain(session, backend)
+    assert result.state == "done"
+    sheet = emulator.store.spreadsheets[BR].sheet("Action plan")
+    header = {cell.value: c for (r, c), cell in sheet.cells.items() if r == 1}
+    row = next(r for (r, c), cell in sheet.cells.items() if c == header["ID"] and cell.value == "BR-A001")
+    due, updated = sheet.cells[(row, header["Due"])], sheet.cells[(row, header["Last updated"])]
+    assert due.is_date and due.value == (date(2027, 4, 25) - date(1899, 12, 30)).days  # a date value, not text
+    assert updated.is_date and updated.value == (date.today() - date(1899, 12, 30)).days
+    lead, impact = sheet.cells[(row, header["Lead"])], sheet.cells[(row, header["Impact to date"])]
+    assert lead.formula is None and lead.value == "=1+1"  # typed text stays text
+    assert impact.value == "'quoted"
+
+
+def test_a_value_the_sheet_refuses_fails_that_edit_alone(session, backend, synced, emulator):
+    edit(session, "BR-A001", status="Behind")
+    edit(session, "BR-A002", lead="x" * 50_001)  # over a Sheets cell's limit: Google answers 400
+    results = {r.sheet_id: r for r in drain(session, backend)}
+    assert results["BR-A001"].state == "done" and status_in_sheet(emulator, "BR-A001") == "Behind"
+    assert results["BR-A002"].state == "failed" and "would not take this edit" in results["BR-A002"].reason

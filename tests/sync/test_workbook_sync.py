@@ -308,7 +308,7 @@ def test_two_schools_cannot_share_one_workbook(session, sync, partnership):
     partnership.edit("Schools", lambda s: setattr(s.cell(row=3, column=3), "value", "bank-road.xlsx"))
     results, _ = sync()
     assert not results["WL"].ok and "No workbook is given" in results["WL"].error
-    assert any("same workbook as school BR" in p.message for p in problems_of(session, "joint"))
+    assert any("School WL's workbook is the workbook of school BR" in p.message for p in problems_of(session, "joint"))
     assert len(actions(session, "WL")) == 0
 
 
@@ -352,3 +352,118 @@ def test_one_broken_sheet_does_not_stop_the_partnership_counting_as_synced(sessi
     latest = session.scalar(select(SyncRun).order_by(SyncRun.id.desc()))
     assert (latest.workbooks_failed, latest.workbooks_skipped) == (1, 2)
     assert last_success_at(session) == latest.finished_at  # the other workbooks are known current
+
+
+def add_school(partnership, code, workbook):
+    partnership.edit("Schools", lambda s: s.append([code, f"School {code}", workbook, "Primary", "", ""]))
+
+
+def test_a_school_pointed_at_another_schools_file_by_another_spelling_syncs_none_of_its_rows(
+        session, sync, partnership):
+    sync()
+    add_school(partnership, "XX", "bank-road")  # no .xlsx: the same file as Bank Road's
+    add_school(partnership, "YY", "./william-lilley.xlsx")
+    add_school(partnership, "ZZ", "partnership.xlsx")
+    results, _ = sync()
+    for code in ("XX", "YY", "ZZ"):
+        assert not results[code].ok and actions(session, code) == {}
+    messages = [p.message for p in problems_of(session, "joint")]
+    assert "School XX's workbook is the workbook of school BR, so none of its rows are synced." in messages
+    assert "School YY's workbook is the workbook of school WL, so none of its rows are synced." in messages
+    assert "School ZZ's workbook is the partnership workbook, so none of its rows are synced." in messages
+    assert results["BR"].ok and len(actions(session, "BR")) == 6
+
+
+def test_a_workbook_outside_the_folder_is_refused_with_a_clear_message(session, sync, partnership, workbook_dir):
+    outside = workbook_dir.parent / "elsewhere"
+    outside.mkdir()
+    (outside / "bank-road.xlsx").write_bytes((workbook_dir / "bank-road.xlsx").read_bytes())
+    add_school(partnership, "XX", "../elsewhere/bank-road.xlsx")
+    results, _ = sync()
+    assert not results["XX"].ok and "not a file in the workbook folder" in results["XX"].error
+    assert actions(session, "XX") == {}
+    assert any("School XX: '../elsewhere/bank-road.xlsx' is not a file in the workbook folder" in p.message
+               for p in problems_of(session, "joint"))
+
+
+def test_a_repeated_id_stays_with_its_row_when_the_sheet_is_sorted(session, sync, bank_road):
+    sync()
+    original = actions(session, "BR")["BR-A002"].key_objective
+
+    def paste_a_changed_copy_on_top(sheet):
+        copy = [c.value for c in sheet[3]]  # BR-A002's row, ID and all
+        copy[3] = "A new action typed over a copied row"
+        sheet.insert_rows(2)
+        for column, value in enumerate(copy, start=1):
+            sheet.cell(row=2, column=column, value=value)
+
+    bank_road.edit("Action plan", paste_a_changed_copy_on_top)
+    results, _ = sync()
+    row = actions(session, "BR")["BR-A002"]
+    assert row.key_objective == original and row.sheet_row == 4  # the ID kept its row, now one lower
+    [problem] = [p for p in problems_of(session, "BR") if "also on row" in p.message]
+    assert problem.row == 2 and problem.message.startswith("The ID BR-A002 is also on row 4, which keeps it")
+
+
+def statements_of(session, work):
+    """How many SQL statements ``work`` sends."""
+    from sqlalchemy import event
+
+    count = []
+    engine = session.get_bind()
+    listener = lambda *args: count.append(1)  # noqa: E731
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        work()
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+    return len(count)
+
+
+def test_a_sync_with_nothing_changed_costs_no_statements_per_unchanged_workbook(session, sync, partnership,
+                                                                                workbook_dir):
+    sync()
+    sync()
+    few = statements_of(session, sync)
+    for n in range(10):
+        (workbook_dir / f"copy-{n}.xlsx").write_bytes((workbook_dir / "william-lilley.xlsx").read_bytes())
+        add_school(partnership, f"C{n}", f"copy-{n}.xlsx")
+    sync()
+    sync()
+    many = statements_of(session, sync)
+    assert many - few <= 2, (few, many)  # not one each: 12 unchanged workbooks cost what 2 did
+
+
+def test_sync_runs_older_than_the_retention_are_removed(session, sync):
+    from datetime import datetime
+
+    from sync.run import KEEP_RUNS
+
+    session.add(SyncRun(trigger="cli", started_at=datetime.now() - KEEP_RUNS - KEEP_RUNS, finished_at=datetime.now()))
+    session.commit()
+    sync()
+    assert session.scalar(select(func.count(SyncRun.id))) == 1
+
+
+def test_the_themes_tab_syncs_by_theme_and_a_partnership_without_one_still_syncs(session, sync, partnership):
+    from domain.models import Theme
+
+    sync()
+    themes = {t.name: t for t in session.scalars(select(Theme))}
+    assert themes["Emotional health and wellbeing"].also_called == "Wellbeing; Mental health"
+    assert themes["Emotional health and wellbeing"].key == "emotionalhealthandwellbeing"
+
+    def respell_and_drop(sheet):
+        sheet["A2"] = "Emotional Health & Well-being"  # the same theme, spelled otherwise
+        sheet.delete_rows(3)  # Writing
+    partnership.edit("Themes", respell_and_drop)
+    results, _ = sync()
+    assert results["joint"].ok
+    session.expire_all()
+    themes = {t.key: t for t in session.scalars(select(Theme))}
+    assert themes["emotionalhealthandwellbeing"].name == "Emotional Health & Well-being"
+    assert themes["writing"].archived_at is not None
+
+    partnership.edit("Themes", lambda sheet: setattr(sheet, "title", "Jottings"))  # no Themes tab now
+    results, _ = sync()
+    assert results["joint"].ok and not any("Themes" in p.message for p in problems_of(session, "joint"))

@@ -3,7 +3,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from domain.access import can_edit_plan, can_resolve, can_view_plan
+from domain.access import can_edit_plan, can_resolve, can_see_sync_history, can_sync, can_view_plan, why_not_edit
 
 
 def person(role, code=None):
@@ -52,3 +52,17 @@ def test_conflicts_are_resolved_by_the_editor_the_schools_heads_or_admins():
     assert not can_resolve(person("head", "WL"), edit, "BR")
     assert not can_resolve(person("head", "WL"), edit, "joint")  # the joint plan is the admins'
     assert can_resolve(person("admin"), edit, "joint")
+
+
+@pytest.mark.parametrize("role, syncs, sees_history", [
+    ("admin", True, True), ("head", True, False), ("staff", False, False), ("governor", False, False),
+])
+def test_heads_and_admins_sync_and_only_admins_see_the_history(role, syncs, sees_history):
+    user = person(role, None if role == "admin" else "BR")
+    assert can_sync(user) is syncs and can_see_sync_history(user) is sees_history
+
+
+def test_the_refusal_to_edit_speaks_of_the_persons_role():
+    assert why_not_edit(person("governor", "BR"), "BR") == "Governors can read the plans but not change them."
+    assert "joint plan" in why_not_edit(person("head", "BR"), "joint")
+    assert "another school" in why_not_edit(person("staff", "BR"), "WL")

@@ -5,16 +5,9 @@ import pytest
 
 from domain.dates import parse_date
 from domain.status import normalise_status
-from sync.contract import ACTION_PLAN, IMPACT_LOG, SCHOOLS, SIP_PRIORITIES
-from sync.parse import (
-    TableUnreadable,
-    cell_text,
-    column_letter,
-    find_tab,
-    objective_numbers,
-    parse_table,
-    split_area_and_links,
-)
+from domain.contract import ACTION_PLAN, IMPACT_LOG, SCHOOLS, SIP_PRIORITIES
+from domain.cells import cell_text, objective_numbers, split_area_and_links
+from sync.parse import TableUnreadable, column_letter, find_tab, parse_table
 
 SEED_HEADER = [
     "Collaboration objective reference",

@@ -1,5 +1,6 @@
 """Editing through the web: who may, what is valid, and that nothing is lost or overwritten."""
 import re
+from datetime import datetime
 
 import pytest
 from openpyxl import load_workbook
@@ -65,7 +66,7 @@ def test_staff_edit_a_row_in_place_and_it_reaches_the_sheet(synced_app, client, 
     assert re.search(r"<(a|button)\b[^>]*\bautofocus\b[^>]*>\s*Edit\s*<", html)  # the keyboard is back on Edit
     wait_for_outbox(synced_app)
     assert sheet_cell(workbook_dir, "bank-road.xlsx", "BR-A003", "Status") == "Behind"
-    assert sheet_cell(workbook_dir, "bank-road.xlsx", "BR-A003", "Due") == "31/03/2027"
+    assert sheet_cell(workbook_dir, "bank-road.xlsx", "BR-A003", "Due") == datetime(2027, 3, 31)  # a date cell
     assert sheet_cell(workbook_dir, "bank-road.xlsx", "BR-A003", "Lead") == "Jo = lead"
     state = client.get(f"/plans/BR/rows/{rid}/sync-state", headers={"HX-Request": "true"}).get_data(as_text=True)
     assert "Saved to the sheet" in state and "every 3s" not in state
@@ -76,9 +77,9 @@ def test_staff_edit_a_row_in_place_and_it_reaches_the_sheet(synced_app, client, 
 
 @pytest.mark.parametrize("changes, message", [
     ({"status": "Nearly there"}, "Not a valid choice"),
-    ({"due": "next week"}, "Give a date as day/month/year"),
-    ({"due": "31/02/2027"}, "Give a date as day/month/year"),
-    ({"lead": "x" * 201}, "Field cannot be longer than 200 characters"),
+    ({"due": "next week"}, "a month (July 2027), a term or half-term (Summer 2027, Autumn 1 2026)"),
+    ({"due": "31/02/2027"}, "Give a date (25/04/2027 or 25 April 2027)"),
+    ({"lead": "x" * 201}, "This is 201 characters; Lead holds 200."),
 ])
 def test_invalid_input_is_explained_next_to_the_field_and_nothing_is_saved(synced_app, client, changes, message):
     rid = row_id(synced_app, "BR-A003")
@@ -163,7 +164,7 @@ def test_adding_evidence_records_who_and_reaches_the_sheet(synced_app, client, w
     book = load_workbook(workbook_dir / "bank-road.xlsx", read_only=True)
     last = [list(r) for r in book["Impact log"].iter_rows(values_only=True)][-1]
     book.close()
-    assert last[:5] == ["BR-I005", "20/11/2026", "BR-A003", "CPD", "Attachment twilight, second session"]
+    assert last[:5] == ["BR-I005", datetime(2026, 11, 20), "BR-A003", "CPD", "Attachment twilight, second session"]
     assert last[7] == "staff"
 
 
@@ -252,3 +253,33 @@ def test_a_renamed_column_puts_a_warning_across_the_schools_plan(synced_app, cli
     other = synced_app.test_client()
     login(other, "wl_head")
     assert "not being written" not in other.get("/plans/WL").get_data(as_text=True)
+
+
+def test_an_edit_the_sheet_refuses_shows_its_reason_and_the_editor_can_discard_it(synced_app, client):
+    from domain.edits import edit_action_row, editable_values
+    from domain.models import User
+    from webapp.syncing import drain_now
+
+    rid = row_id(synced_app, "BR-A003")
+    with synced_app.app_context():  # text from before input was cleaned where it enters
+        row = db.session.get(ActionRow, rid)
+        staff = db.session.scalar(select(User).where(User.email == "staff@br.test.school"))
+        entry = edit_action_row(db.session, row, staff.name, {"lead": "Jo\x0bSmith"}, editable_values(row),
+                                row.version, staff.id)
+        db.session.commit()
+        entry_id = entry.id
+    [result] = drain_now(synced_app)
+    assert result.state == "failed"
+    login(client, "br_staff")
+    html = client.get("/plans/BR").get_data(as_text=True)
+    assert "The sheet would not take this edit" in html and "Try again" in html and "Discard this edit" in html
+    for who in ("wl_head", "br_governor"):
+        other = synced_app.test_client()
+        login(other, who)
+        answer = other.post(f"/outbox/{entry_id}/discard", headers={"X-CSRFToken": csrf_token(other, "/")})
+        assert answer.status_code == 403, who
+    response = client.post(f"/outbox/{entry_id}/discard", data={"csrf_token": csrf_token(client, "/plans/BR")})
+    assert response.status_code == 303
+    with synced_app.app_context():
+        assert db.session.get(OutboxEntry, entry_id).state == "dropped"
+    assert client.get("/healthz").get_json()["outbox_waiting"] == 0

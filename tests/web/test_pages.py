@@ -1,6 +1,8 @@
 """What people see on the pages, served from the database."""
 import json
 
+import pytest
+
 from openpyxl import load_workbook
 
 from webapp.syncing import sync_now
@@ -14,10 +16,19 @@ def test_home_shows_schools_objectives_progress_last_sync_and_problems(client):
     assert "Bank Road Infant and Nursery School" in html and "William Lilley Infant and Nursery School" in html
     assert "Enhancing the skills of, and career opportunities for staff." in html
     assert "Last synced from the spreadsheets:" in html
-    assert "2</strong> sheet problems to fix" in html
+    assert "No sheet problems." in html  # the demo's two are William Lilley's, which a BR head cannot open
     # Joint plan progress: one row per area with its counts by status.
     assert 'href="/plans/joint?area=Pupil+Premium">Pupil Premium</a>' in html
     assert "(10 rows)" in html
+
+
+@pytest.mark.parametrize("who, says", [
+    ("br_head", "No sheet problems."), ("br_governor", "No sheet problems."),
+    ("wl_head", "<strong>2</strong> sheet problems to fix"), ("admin", "<strong>2</strong> sheet problems to fix"),
+])
+def test_home_counts_only_the_sheet_problems_the_reader_can_open(client, who, says):
+    login(client, who)
+    assert says in client.get("/").get_data(as_text=True)
 
 
 def test_a_plan_groups_rows_by_area_with_status_due_lead_and_objectives(client):

@@ -1,31 +1,30 @@
-"""Forms for the cells people edit in the browser, validated before anything is saved."""
-import re
-from datetime import date, timedelta
-
-from flask_wtf import FlaskForm
+"""The form for the cells of an action row people edit in the browser."""
 from wtforms import HiddenField, IntegerField, SelectChoice, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.validators import ValidationError
 from wtforms.widgets import HiddenInput
 
-from domain.dates import parse_date
+from domain.dates import DUE_EXAMPLES, parse_due
+from domain.edits import EDITABLE, same
 from domain.status import STATUSES
 
-TERM = re.compile(r"^(autumn|spring|summer)( [12])? \d{4}$", re.IGNORECASE)
-ACTIVITIES = ["Network", "Subject review", "QA visit", "CPD", "Moderation", "Other"]
+from ..forms import TEXT_FILTERS, CleanForm, max_chars, skip_if_untouched
 
 
-def uk_date_or_term(form, field):
-    text = (field.data or "").strip()
-    if text and not parse_date(text) and not TERM.match(text):
-        raise ValidationError("Give a date as day/month/year (e.g. 31/03/2027) or a term such as Spring 2027.")
+def due_as_schools_write_it(form, field):
+    if parse_due(field.data) is None:
+        raise ValidationError(DUE_EXAMPLES)
 
 
-class RowEditForm(FlaskForm):
-    status = SelectField("Status", choices=[SelectChoice("", "No status")] + [SelectChoice(s) for s in STATUSES], validate_choice=True)
-    impact_to_date = TextAreaField("Impact to date", validators=[Length(max=5000)], render_kw={"rows": 4})
-    lead = StringField("Lead", validators=[Length(max=200)])
-    due = StringField("Due", validators=[Optional(), Length(max=100), uk_date_or_term],
-                      description="A date (31/03/2027) or a term (Spring 2027).")
+class RowEditForm(CleanForm):
+    status = SelectField("Status", choices=[SelectChoice("", "No status")] + [SelectChoice(s) for s in STATUSES],
+                         validate_choice=True)
+    impact_to_date = TextAreaField("Impact to date", filters=TEXT_FILTERS,
+                                   validators=[skip_if_untouched, max_chars()], render_kw={"rows": 4})
+    # Lead and Due are kept in columns of 200 and 100 characters (domain/models.py).
+    lead = StringField("Lead", filters=TEXT_FILTERS, validators=[skip_if_untouched, max_chars(200, "Lead")])
+    due = StringField("Due", filters=TEXT_FILTERS,
+                      validators=[skip_if_untouched, max_chars(100, "Due"), due_as_schools_write_it],
+                      description="A date (25/04/2027), a month (July 2027), a term (Summer 2027) or TBC.")
     # What the editor saw, so that nobody's change is overwritten unseen.
     version = IntegerField(widget=HiddenInput())
     seen_status = HiddenField()
@@ -33,10 +32,19 @@ class RowEditForm(FlaskForm):
     seen_lead = HiddenField()
     seen_due = HiddenField()
 
-    EDITABLE = ("status", "impact_to_date", "lead", "due")
+    EDITABLE = tuple(EDITABLE)
+
+    def untouched(self, name):
+        """Is the cell as the editor saw it? (Compared as sent, before cleaning.)"""
+        field = getattr(self, name)
+        sent = field.raw_data[0] if field.raw_data else field.data
+        return same(name, sent, getattr(self, f"seen_{name}").data)
 
     def changes(self):
-        return {name: (getattr(self, name).data or "").strip() for name in self.EDITABLE}
+        """{cell: new value}; a cell left as seen goes back exactly as it was."""
+        seen = self.seen()
+        return {name: seen[name] if self.untouched(name) else (getattr(self, name).data or "").strip()
+                for name in self.EDITABLE}
 
     def seen(self):
         return {name: getattr(self, f"seen_{name}").data or "" for name in self.EDITABLE}
@@ -45,30 +53,3 @@ class RowEditForm(FlaskForm):
         for name in self.EDITABLE:
             getattr(self, f"seen_{name}").data = values[name]
         self.version.data = version
-
-
-def not_far_ahead(form, field):
-    day = parse_date(field.data)
-    if day is None:
-        raise ValidationError("Give the date as day/month/year, e.g. 20/11/2026.")
-    if day > date.today() + timedelta(days=366):
-        raise ValidationError("That date is more than a year ahead: check the year.")
-
-
-class ImpactForm(FlaskForm):
-    date = StringField("Date", validators=[DataRequired(message="Give the date of the activity."), not_far_ahead],
-                       description="day/month/year")
-    action = SelectField("Linked action or area", validate_choice=True)
-    activity = SelectField("Activity", choices=[SelectChoice(a) for a in ACTIVITIES])
-    summary = TextAreaField("Summary", validators=[DataRequired(message="Say in a sentence what happened."),
-                                                   Length(max=2000)], render_kw={"rows": 3})
-    strengths = TextAreaField("Strengths", validators=[Length(max=2000)], render_kw={"rows": 3},
-                              description="About three strengths to each area to develop.")
-    areas_to_develop = TextAreaField("Areas to develop", validators=[Length(max=2000)], render_kw={"rows": 2})
-
-    def values(self):
-        return {
-            "date": parse_date(self.date.data), "action": self.action.data, "activity": self.activity.data,
-            "summary": self.summary.data.strip(), "strengths": (self.strengths.data or "").strip(),
-            "areas_to_develop": (self.areas_to_develop.data or "").strip(),
-        }

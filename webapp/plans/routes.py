@@ -1,14 +1,15 @@
 """The partnership home and the action plans: read-only views of the synced sheets."""
-from flask import Blueprint, abort, render_template, request, url_for
+from flask import Blueprint, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from domain import edits, plans
-from domain.access import can_view_plan, visible_school_codes
-from domain.models import ActionRow
+from domain.access import visible_school_codes
+from domain.models import JOINT
 
 from ..extensions import db
 from ..hx import fragment, page, wants_fragment
-from ..syncs.routes import panel_context
+from ..lookups import plan_or_abort, row_or_abort
+from ..syncs.panel import panel_context
 from .rows import rows_context
 
 bp = Blueprint("plans", __name__)
@@ -20,40 +21,35 @@ def require_login():
     """Every page here is for signed-in people only."""
 
 
-def _plan_or_abort(code):
-    plan = plans.find_plan(db.session, code)
-    if plan is None:
-        abort(404)
-    if not can_view_plan(current_user, plan.code):
-        abort(403)
-    return plan
-
-
 @bp.get("/")
 def home():
-    rows = plans.current_rows(db.session, plans.find_plan(db.session, "joint"))
+    rows = plans.current_rows(db.session, plans.find_plan(db.session, JOINT))
     schools = plans.schools(db.session)
+    my_codes = set(visible_school_codes(current_user, [s.code for s in schools]))
+    problem_counts = plans.problem_counts(db.session)
     return render_template(
         "home/index.html",
         schools=schools,
-        my_codes=set(visible_school_codes(current_user, [s.code for s in schools])),
+        my_codes=my_codes,
         objectives=plans.objectives(db.session),
         progress=plans.status_counts_by_area(rows),
         columns=plans.status_columns(rows),
         total=len(rows),
         last_success=plans.last_success_at(db.session),
-        problem_counts=plans.problem_counts(db.session),
-        problem_total=plans.problem_total(db.session),
+        problem_counts=problem_counts,
+        # Only the problems this reader can open: their school's and the joint plan's.
+        problem_total=sum(n for code, n in problem_counts.items() if code in my_codes or code == JOINT),
         **panel_context(),
     )
 
 
 @bp.get("/plans/<code>")
 def plan(code):
-    plan = _plan_or_abort(code)
+    plan = plan_or_abort(code, workbook=False)
     area = request.args.get("area", "").strip()
     status = request.args.get("status", "").strip()
-    rows = plans.current_rows(db.session, plan, area or None, status or None)
+    every_row = plans.current_rows(db.session, plan)  # one query: the filters pick from it
+    rows = plans.filter_rows(every_row, area or None, status or None)
     context = dict(
         plan=plan,
         groups=plans.group_by_area(rows),
@@ -67,9 +63,9 @@ def plan(code):
         canonical = url_for("plans.plan", code=plan.code, area=area or None, status=status or None)
         return fragment(render_template("plans/_rows.html", count_oob=True, **context), push_url=canonical)
     context.update(
-        areas=plans.areas(db.session, plan),
-        statuses=plans.status_columns(plans.current_rows(db.session, plan)),
-        problem_count=len(plans.problems(db.session, plan.workbook)),
+        areas=[group for group, _ in plans.group_by_area(every_row)],
+        statuses=plans.status_columns(every_row),
+        problem_count=plans.problem_count(db.session, plan.workbook),
         paused=edits.paused_writes(db.session, plan.workbook),
     )
     return page(render_template("plans/plan.html", **context))
@@ -77,10 +73,8 @@ def plan(code):
 
 @bp.get("/plans/<code>/rows/<int:row_id>")
 def row(code, row_id):
-    plan = _plan_or_abort(code)
-    record = db.session.get(ActionRow, row_id)
-    if record is None or plan.workbook is None or record.workbook_id != plan.workbook.id:
-        abort(404)
+    plan = plan_or_abort(code, workbook=False)
+    record = row_or_abort(plan, row_id, archived=True)
     context = dict(plan=plan, row=record, **rows_context(plan, [record]))
     if wants_fragment(f"row-{row_id}"):
         # The row opens (or closes) in place; the keyboard stays on the control used.
@@ -92,5 +86,5 @@ def row(code, row_id):
 
 @bp.get("/plans/<code>/problems")
 def problems(code):
-    plan = _plan_or_abort(code)
+    plan = plan_or_abort(code, workbook=False)
     return render_template("plans/problems.html", plan=plan, problems=plans.problems(db.session, plan.workbook))

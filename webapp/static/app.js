@@ -38,3 +38,29 @@ document.addEventListener("keyup", (event) => {
   spaceOn = null;
   if (event.target === link) link.click();
 });
+
+// "Available again in N seconds" stays true while it is read: count down each second
+// from the server's figure, then enable the button it describes.
+function startCountdowns(root) {
+  root.querySelectorAll("[data-countdown]").forEach((note) => {
+    if (note.dataset.counting) return;
+    note.dataset.counting = "1";
+    const ends = Date.now() + Number(note.dataset.countdown) * 1000;
+    const button = note.id && document.querySelector(`[aria-describedby~="${note.id}"]`);
+    const tick = () => {
+      const left = Math.ceil((ends - Date.now()) / 1000);
+      if (!note.isConnected) return clearInterval(timer);
+      if (left > 0) {
+        note.textContent = `Available again in ${left} second${left === 1 ? "" : "s"}.`;
+        return;
+      }
+      clearInterval(timer);
+      note.textContent = "Available now.";
+      if (button) button.disabled = false;
+    };
+    const timer = setInterval(tick, 1000);
+    tick();
+  });
+}
+document.addEventListener("DOMContentLoaded", () => startCountdowns(document));
+document.addEventListener("htmx:load", (event) => startCountdowns(event.detail.elt));

@@ -1,19 +1,17 @@
 """The sync as people see it: heads' "Sync now", admins' history of runs."""
-from flask import Blueprint, abort, current_app, render_template
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from sqlalchemy import select
-
-from domain import syncs
-from domain.models import OutboxEntry
+from domain import edits, syncs
+from domain.access import SYNC_HISTORY_REFUSAL, SYNC_REFUSAL, can_see_sync_history, can_sync
 
 from ..extensions import db
-from ..hx import fragment
+from ..hx import fragment, is_htmx, page, wants_fragment
+from ..params import page_number, pager
 from ..syncing import request_sync
+from .panel import panel_context
 
 bp = Blueprint("syncs", __name__, url_prefix="/sync")
-
-SYNC_ROLES = {"admin", "head"}
 
 
 @bp.before_request
@@ -22,19 +20,14 @@ def require_login():
     """Only signed-in people; each view says which roles."""
 
 
-def _require(roles):
-    if current_user.role not in roles:
-        abort(403)
+def _require_sync():
+    if not can_sync(current_user):
+        abort(403, description=SYNC_REFUSAL)
 
 
-def panel_context(message=None):
-    """What the Sync now panel shows, wherever it is drawn."""
-    return dict(
-        running=syncs.current_run(db.session),
-        last=syncs.last_finished(db.session),
-        wait=syncs.seconds_until_allowed(db.session, current_app.config["SYNC_NOW_MIN_SECONDS"]),
-        message=message,
-    )
+def _require_history():
+    if not can_see_sync_history(current_user):
+        abort(403, description=SYNC_HISTORY_REFUSAL)
 
 
 def _panel(message=None, status=200, focus=False):
@@ -45,25 +38,42 @@ def _panel(message=None, status=200, focus=False):
 @bp.get("/status")
 def status():
     """The Sync now panel: polled every few seconds while a sync runs."""
-    _require(SYNC_ROLES)
+    _require_sync()
     return _panel()
 
 
 @bp.post("/now")
 def now():
-    _require(SYNC_ROLES)
-    run, wait = request_sync(current_app._get_current_object(), current_user.email)
-    if run is None:
-        return _panel(f"A sync started less than a minute ago. You can ask again in {wait} seconds.", 429, True)
+    _require_sync()
+    # Others see who asked by name: an e-mail address is not theirs to see.
+    run, wait = request_sync(current_app._get_current_object(), current_user.name or "a head teacher")
+    refused = None if run is not None else "A sync started less than a minute ago. You can ask again in about a minute."
+    if not is_htmx():
+        # A plain form post: answer with a page that shows the result, not a fragment.
+        flash(refused or "Sync started. This page shows its result when it is done: reload it in a moment.",
+              "error" if refused else "info")
+        return redirect(url_for("plans.home", _anchor="sync-now"), 303)
+    if refused:
+        return _panel(refused, 429, True)
     return _panel(focus=True)  # the button is gone while it runs: keep the keyboard on the panel
 
 
 @bp.get("/")
 def history():
-    """Every recent run: what it read, skipped and failed, and what it cost."""
-    _require({"admin"})
-    waiting = db.session.scalars(
-        select(OutboxEntry).where(OutboxEntry.state.in_(OutboxEntry.PENDING)).order_by(OutboxEntry.id)
-    ).all()
-    return render_template("syncs/history.html", runs=syncs.history(db.session), duration=syncs.duration,
-                           waiting=waiting)
+    """Recent runs a page at a time, and the browser edits not yet in the sheets."""
+    _require_history()
+    runs = syncs.history_page(db.session, page_number())
+    return render_template("syncs/history.html", runs=runs, pager=pager(runs, "syncs.history"), duration=syncs.duration,
+                           waiting=edits.pending(db.session) if runs.number == 1 else None)
+
+
+@bp.get("/runs/<int:run_id>")
+def run(run_id):
+    """One run's line per workbook: loaded under its row when asked, or a page of its own."""
+    _require_history()
+    record = syncs.run(db.session, run_id)
+    if record is None:
+        abort(404)
+    if wants_fragment(f"run-{run_id}-results"):
+        return fragment(render_template("syncs/_run_results.html", run=record))
+    return page(render_template("syncs/run.html", run=record, duration=syncs.duration))

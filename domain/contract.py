@@ -1,0 +1,253 @@
+"""The workbook contract as data: every table the hub reads, in one registry.
+
+A table says its tab's name and synonyms, its columns (header synonyms, whether
+required, what kind of value, whether the browser may edit it), whether the
+hub owns an ID column and the letter of its IDs, and the model its rows fill.
+A workbook kind lists its tables. The sync (``sync/``), the outbox and the
+pages all read this; adding a table is an entry here, its model and migration,
+and the pages that show it. docs/workbook-contract.md says the same in prose.
+
+Headers match case-, space- and punctuation-insensitively, ignoring a bracketed
+qualifier such as "(July 2017)", and through the synonyms real sheets use.
+"""
+import re
+from dataclasses import dataclass, field, replace
+
+from . import cells
+from .models import ActionRow, ImpactEntry, Objective, School, SipPriority, Theme
+
+_BRACKETS = re.compile(r"\(.*?\)")
+_NOT_ALNUM = re.compile(r"[^a-z0-9]")
+
+
+def header_key(text):
+    """How a header is compared: no brackets, case, spaces or punctuation."""
+    return _NOT_ALNUM.sub("", _BRACKETS.sub("", str(text or "")).lower())
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of a table: its name as exports and new headers spell it, and the
+    model attribute it fills."""
+
+    name: str
+    attr: str
+    synonyms: tuple = ()
+    required: bool = False
+    kind: str = "text"  # a key of domain.cells.KIND_CLEANERS: how a cell is read, and written back
+    editable: bool = False  # people may change it in the browser (written back to the sheet)
+
+    def __post_init__(self):
+        if self.kind not in cells.KIND_CLEANERS:
+            raise ValueError(f"unknown column kind {self.kind!r}")
+
+    @property
+    def keys(self):
+        return {header_key(self.name), *(header_key(s) for s in self.synonyms)}
+
+    @property
+    def is_date(self):
+        """Written back as a date cell when its value is a date."""
+        return self.kind in cells.DATE_KINDS
+
+
+@dataclass(frozen=True)
+class Table:
+    """One tab of the contract."""
+
+    tab: str
+    columns: tuple
+    model: type
+    id_letter: str = ""  # the hub owns an ID column whose IDs read BR-A007; "" for natural keys
+    key: str = ""  # the natural key's attr when there is no ID column (Schools: code)
+    tab_synonyms: tuple = ()
+    browser_adds: bool = False  # people add rows from the browser (written to the sheet)
+    cleaner: object = None  # rules across columns: cleaner(values, raw, report, known_objectives)
+    by_attr: dict = field(default=None, compare=False, repr=False)
+    _by_key: dict = field(default=None, compare=False, repr=False)
+    _tab_keys: frozenset = field(default=None, compare=False, repr=False)
+
+    def __post_init__(self):
+        # Built once: a sync compares every header cell of every tab with these.
+        object.__setattr__(self, "by_attr", {c.attr: c for c in self.columns})
+        object.__setattr__(self, "_by_key", {k: c for c in reversed(self.columns) for k in c.keys})
+        object.__setattr__(self, "_tab_keys", frozenset(header_key(t) for t in (self.tab, *self.tab_synonyms)))
+
+    @property
+    def has_ids(self):
+        return bool(self.id_letter)
+
+    @property
+    def history_name(self):
+        """What a row's history (RowChange.table) calls this table."""
+        return self.model.__tablename__
+
+    @property
+    def required(self):
+        return [c for c in self.columns if c.required]
+
+    @property
+    def editable(self):
+        """{attr: column name} of the cells people may edit in the browser."""
+        return {c.attr: c.name for c in self.columns if c.editable}
+
+    @property
+    def names(self):
+        """{attr: column name} of every column."""
+        return {c.attr: c.name for c in self.columns}
+
+    def matches_tab(self, title):
+        return header_key(title) in self._tab_keys
+
+    def column_for(self, header):
+        """The contract column a sheet header means, or None if unknown."""
+        key = header_key(header)
+        return self._by_key.get(key) if key else None
+
+
+@dataclass(frozen=True)
+class Use:
+    """A table as a kind of workbook holds it. A missing required tab fails the
+    workbook; a missing optional one is a sheet problem, unless it is ``silent``
+    (a tab many partnerships do without, such as the coordinator's Themes)."""
+
+    table: Table
+    optional: bool = False
+    silent: bool = False
+
+
+@dataclass(frozen=True)
+class WorkbookKind:
+    name: str
+    uses: tuple
+
+    @property
+    def tables(self):
+        return tuple(use.table for use in self.uses)
+
+    def __call__(self, title):
+        """Does a tab of this title hold one of the kind's tables? (read only those)"""
+        return any(table.matches_tab(title) for table in self.tables)
+
+    def complete(self, titles):
+        """True if every table has a tab among ``titles`` (else ask for the titles again)."""
+        return all(any(table.matches_tab(t) for t in titles) for table in self.tables)
+
+
+ID = Column("ID", "sheet_id", ("Row ID",))
+LEAD = Column("Lead", "lead", ("Leads", "Lead person", "Responsible", "Who"))
+STATUS = Column("Status", "status", ("RAG", "RAG rating", "RAG status", "Progress"), kind="status")
+
+SCHOOLS = Table(
+    "Schools",
+    (
+        Column("Code", "code", ("School code", "Short code"), required=True, kind="code"),
+        Column("School", "name", ("School name", "Name"), required=True),
+        Column("Workbook", "workbook", ("Workbook URL", "Spreadsheet", "Sheet", "URL", "File")),
+        Column("Phase", "phase"),
+        Column("Head teacher", "head_teacher", ("Headteacher", "Head", "Principal")),
+        Column("Chair of governors", "chair_of_governors", ("Chair", "Chair of governing board", "Chair of GB")),
+    ),
+    model=School,
+    key="code",
+    tab_synonyms=("Member schools",),
+)
+
+OBJECTIVES = Table(
+    "Objectives",
+    (
+        Column("Ref", "ref", ("Number", "No", "Objective number", "Objective ref"), required=True, kind="number"),
+        Column("Objective", "text", ("Objectives", "Description"), required=True),
+    ),
+    model=Objective,
+    key="ref",
+    tab_synonyms=("Partnership objectives", "Collaboration objectives"),
+)
+
+ACTION_PLAN = Table(
+    "Action plan",
+    (
+        ID,
+        Column("Area", "area", ("Focus area", "Aspect", "Strand")),
+        Column("Linked objectives", "linked_objectives",
+               ("Collaboration objective reference", "Links", "Objective links", "Objectives", "Linked objective")),
+        Column("Key objective", "key_objective",
+               ("Key objective/action", "Key objectives", "Objective/action", "Key action"), required=True),
+        Column("Specific actions", "specific_actions",
+               ("Specific actions to achieve key objectives", "Actions", "Specific action")),
+        Column("Intended outcome", "intended_outcome",
+               ("The intended outcome/impact", "Intended outcome/impact", "Intended impact", "Outcome")),
+        Column("Impact to date", "impact_to_date", ("Impact top date", "Impact so far", "Impact"), editable=True),
+        replace(LEAD, editable=True),
+        Column("Due", "due", ("Due date", "Deadline", "By when", "Timescale", "When"), kind="due", editable=True),
+        replace(STATUS, editable=True),
+        Column("Last updated", "last_updated", ("Updated", "Date updated"), kind="date_text"),
+    ),
+    model=ActionRow,
+    id_letter="A",
+    tab_synonyms=("Actionplan", "Action plans", "Collaboration action plan"),
+    cleaner=cells.clean_action_row,
+)
+
+IMPACT_LOG = Table(
+    "Impact log",
+    (
+        ID,
+        Column("Date", "date", ("Date of activity", "Activity date"), required=True, kind="date"),
+        Column("Action", "action", ("Action ID", "Linked action", "Action/area", "Action or area")),
+        Column("Activity", "activity", ("Activity type", "Type")),
+        Column("Summary", "summary", ("Description", "What happened", "Notes"), required=True),
+        Column("Strengths", "strengths", ("Strength", "What went well", "WWW")),
+        Column("Areas to develop", "areas_to_develop",
+               ("Areas for development", "Area to develop", "Areas for improvement", "AFI", "EBI", "Even better if")),
+        Column("Recorded by", "recorded_by", ("By", "Author", "Completed by")),
+    ),
+    model=ImpactEntry,
+    id_letter="I",
+    tab_synonyms=("Impact", "Impact evidence", "Evidence log"),
+    browser_adds=True,
+)
+
+SIP_PRIORITIES = Table(
+    "SIP priorities",
+    (
+        ID,
+        Column("Priority", "priority", ("SIP priority", "Priorities"), required=True),
+        Column("Theme", "theme", ("Themes",)),
+        Column("Detail", "detail", ("Details", "Description")),
+        LEAD,
+        STATUS,
+        Column("Share with partnership", "share",
+               ("Share", "Shared", "Share with partners", "Shared with partnership"), kind="yes_no"),
+    ),
+    model=SipPriority,
+    id_letter="S",
+    tab_synonyms=("SIP", "School improvement plan", "School improvement priorities", "SIP priority"),
+)
+
+THEMES = Table(
+    "Themes",
+    (
+        Column("Theme", "name", ("Themes", "Theme name", "SIP theme"), required=True),
+        Column("Also called", "also_called", ("Other names", "Also known as", "Aliases", "Synonyms")),
+    ),
+    model=Theme,
+    key="key",  # the name as themes are compared, set by the cleaner
+    tab_synonyms=("SIP themes", "Priority themes"),
+    cleaner=cells.clean_theme_row,
+)
+
+# The partnership workbook lists the schools (and the objectives their plans link to)
+# before its joint plan: each table is read in this order.
+PARTNERSHIP = WorkbookKind("partnership", (Use(SCHOOLS), Use(OBJECTIVES), Use(ACTION_PLAN, optional=True),
+                                           Use(THEMES, optional=True, silent=True)))
+SCHOOL = WorkbookKind("school", (Use(ACTION_PLAN), Use(IMPACT_LOG, optional=True), Use(SIP_PRIORITIES, optional=True)))
+KINDS = {kind.name: kind for kind in (PARTNERSHIP, SCHOOL)}
+
+TABLES = (SCHOOLS, OBJECTIVES, ACTION_PLAN, IMPACT_LOG, SIP_PRIORITIES, THEMES)
+_BY_TAB = {table.tab: table for table in TABLES}
+
+
+def table_named(tab):
+    """The table whose contract tab name is ``tab`` (as an outbox entry records it)."""
+    return _BY_TAB[tab]

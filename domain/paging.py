@@ -1,0 +1,27 @@
+"""A page of a long list: which page, how many in all, whether there are more either way."""
+from dataclasses import dataclass
+
+
+@dataclass
+class Page:
+    items: list
+    total: int
+    number: int
+    per_page: int
+
+    @property
+    def pages(self):
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def has_newer(self):
+        return self.number > 1
+
+    @property
+    def has_older(self):
+        return self.number < self.pages
+
+
+def clamp(number, total, per_page):
+    """A page number that exists (a bookmark may outlive the entries it pointed at)."""
+    return max(1, min(number or 1, max(1, -(-total // per_page))))

@@ -1,0 +1,200 @@
+"""Combined SIP priorities: who shares which theme, and how each is going.
+
+Read from the database only, in a bounded number of queries however many
+schools there are. A priority not marked "Share with partnership" is seen only
+by its own school and admins: it is in none of the combined views or counts.
+"""
+from collections import OrderedDict
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+
+from .contract import THEMES
+from .models import JOINT, ActionRow, ImpactEntry, OutboxEntry, School, SipPriority, Theme, ThemeAnswer, Workbook
+from .themes import Suggestion, ThemeList, pair_key, split_names, suggestions, theme_key
+
+LATEST_EVIDENCE = 3  # impact-log entries shown under each theme
+
+
+@dataclass
+class ThemeGroup:
+    """One theme and the shared priorities grouped under it."""
+
+    theme: str
+    key: str
+    priorities: list = field(default_factory=list)  # [(SipPriority, School)]
+    evidence: list = field(default_factory=list)  # [(ImpactEntry, School)], newest first
+    joint_rows: list = field(default_factory=list)  # [ActionRow] of the joint plan
+
+    @property
+    def schools(self):
+        seen = OrderedDict((school.code, school) for _, school in self.priorities)
+        return list(seen.values())
+
+
+def theme_list(session):
+    """The coordinator's Themes tab, with every "Same theme?" answered Yes (kept here at
+    once; the sheet gets it through the outbox)."""
+    entries = [(t.name, split_names(t.also_called))
+               for t in session.scalars(select(Theme).where(Theme.archived_at.is_(None)).order_by(Theme.id))]
+    yes = session.execute(select(ThemeAnswer.theme, ThemeAnswer.name).where(ThemeAnswer.same.is_(True))).all()
+    return ThemeList(entries + [(theme, [name]) for theme, name in yes])
+
+
+def _current_priorities(session, shared_only=True, school_id=None):
+    query = (
+        select(SipPriority, School)
+        .join(Workbook, Workbook.id == SipPriority.workbook_id)
+        .join(School, School.id == Workbook.school_id)
+        .where(SipPriority.archived_at.is_(None), School.archived_at.is_(None))
+        .order_by(School.name, SipPriority.sheet_row, SipPriority.id)
+    )
+    if shared_only:
+        query = query.where(SipPriority.share.is_(True))
+    if school_id is not None:
+        query = query.where(School.id == school_id)
+    return session.execute(query).all()
+
+
+def group_theme(themes, priority):
+    """The theme a priority is grouped under: its Theme cell, else its Priority text."""
+    return themes.theme_for(priority.theme or priority.priority)
+
+
+def combined(session, theme=None, status=None, school=None):
+    """The shared priorities grouped by theme (in order of the theme's name), filtered
+    by theme key, status and school code. Each group carries the latest impact-log
+    evidence that bears on it and the joint plan rows that name it."""
+    themes = theme_list(session)
+    groups = {}
+    for priority, owner in _current_priorities(session):
+        name = group_theme(themes, priority)
+        group = groups.setdefault(theme_key(name), ThemeGroup(name, theme_key(name)))
+        group.priorities.append((priority, owner))
+    every = sorted(groups.values(), key=lambda g: g.theme.lower())
+    shown = []
+    for group in every:
+        if theme and group.key != theme:
+            continue
+        group.priorities = [(p, s) for p, s in group.priorities
+                            if (not status or p.status == status) and (not school or s.code == school)]
+        if group.priorities:
+            shown.append(group)
+    _attach_evidence(session, themes, shown)
+    _attach_joint_rows(session, themes, shown)
+    return shown, every
+
+
+def _attach_evidence(session, themes, groups):
+    """Impact-log entries of a group's schools whose Action (an action row's ID, or an
+    area) falls under the group's theme: one query for the action rows, one for the
+    entries that name them (not every entry of every school)."""
+    workbook_ids = {school.workbook.id for g in groups for school in g.schools if school.workbook}
+    if not workbook_ids:
+        return
+    by_key = {g.key: g for g in groups}
+    rows = session.execute(
+        select(ActionRow.workbook_id, ActionRow.sheet_id, ActionRow.area)
+        .where(ActionRow.workbook_id.in_(workbook_ids), ActionRow.archived_at.is_(None))
+    ).all()
+    under = {}  # (workbook id, an Action cell's text) -> the group's key
+    for workbook_id, sheet_id, area in rows:
+        key = theme_key(themes.theme_for(area)) if area else ""
+        if key in by_key:
+            under[(workbook_id, sheet_id)] = under[(workbook_id, area)] = key
+    names = {text for _, text in under} | {p.theme for g in groups for p, _ in g.priorities if p.theme}
+    for workbook_id in workbook_ids:
+        for name in names:
+            key = theme_key(themes.theme_for(name))
+            if key in by_key:
+                under.setdefault((workbook_id, name), key)
+    if not under:
+        return
+    entries = session.execute(
+        select(ImpactEntry, School)
+        .join(Workbook, Workbook.id == ImpactEntry.workbook_id).join(School, School.id == Workbook.school_id)
+        .where(ImpactEntry.workbook_id.in_(workbook_ids), ImpactEntry.archived_at.is_(None),
+               ImpactEntry.action.in_({text for _, text in under}))
+        .order_by(ImpactEntry.date.desc(), ImpactEntry.id.desc())
+    ).all()
+    for entry, school in entries:
+        group = by_key.get(under.get((entry.workbook_id, entry.action)))
+        if group and len(group.evidence) < LATEST_EVIDENCE and school in group.schools:
+            group.evidence.append((entry, school))
+
+
+def _attach_joint_rows(session, themes, groups):
+    """Joint plan rows under a group's theme by their area, or that name it (or one of
+    the names its schools give it) in their key objective."""
+    rows = session.scalars(
+        select(ActionRow).join(Workbook, Workbook.id == ActionRow.workbook_id)
+        .where(Workbook.code == JOINT, ActionRow.archived_at.is_(None)).order_by(ActionRow.sheet_row)
+    ).all()
+    for group in groups:
+        names = themes.keys_of(group.theme) | {theme_key(p.theme or p.priority) for p, _ in group.priorities}
+        for row in rows:
+            text = theme_key(row.key_objective)
+            if theme_key(themes.theme_for(row.area)) == group.key or any(n and n in text for n in names):
+                group.joint_rows.append(row)
+
+
+def school_priorities(session, school):
+    """A school's own priorities, shared or not (for its members and admins)."""
+    return [priority for priority, _ in _current_priorities(session, shared_only=False, school_id=school.id)]
+
+
+def who_else(session, priority):
+    """The partner schools whose shared priorities fall under this priority's theme:
+    [(SipPriority, School)], this priority's own school left out."""
+    themes = theme_list(session)
+    key = theme_key(group_theme(themes, priority))
+    return [(p, s) for p, s in _current_priorities(session)
+            if s.workbook and s.workbook.id != priority.workbook_id and theme_key(group_theme(themes, p)) == key]
+
+
+def open_suggestions(session, every=None):
+    """"Same theme?" questions over the shared priorities' themes and the coordinator's
+    list, leaving out pairs anyone has answered."""
+    if every is None:
+        every = combined(session)[1]
+    listed = [t.name for t in session.scalars(select(Theme).where(Theme.archived_at.is_(None)).order_by(Theme.id))]
+    names = list(OrderedDict.fromkeys(listed + [g.theme for g in every]))
+    answered = {(a, b) for a, b in session.execute(select(ThemeAnswer.name_key, ThemeAnswer.theme_key))}
+    answered |= {(b, a) for a, b in answered}
+    shared = {g.key for g in every}
+    # Only questions about a theme some school shares: the list's own themes alone need no answer.
+    return [s for s in suggestions(names, declined=answered)
+            if theme_key(s.name) in shared or theme_key(s.theme) in shared]
+
+
+def answer(session, name, theme, same, who):
+    """Record a person's answer to "Is ``name`` the same theme as ``theme``?".
+
+    Yes groups them at once and is written to the Themes tab's Also called (through
+    the outbox, so the sheet keeps the decision); No is remembered and not asked
+    again. Returns the outbox entry for a Yes, else None.
+    """
+    name_key, key = theme_key(name), theme_key(theme)
+    if not name_key or not key or name_key == key:
+        raise ValueError("a theme is not asked about itself")
+    pair = pair_key(name, theme)
+    existing = session.scalar(select(ThemeAnswer).where(ThemeAnswer.name_key.in_(pair), ThemeAnswer.theme_key.in_(pair)))
+    if existing is not None:
+        return None  # answered already (two people at once): the first answer stands
+    session.add(ThemeAnswer(name_key=name_key, theme_key=key, name=name, theme=theme, same=same, answered_by=who))
+    if not same:
+        return None
+    joint = session.scalar(select(Workbook).where(Workbook.code == JOINT))
+    entry = OutboxEntry(workbook_id=joint.id, kind="alias", tab=THEMES.tab, sheet_id=theme[:40],
+                        fields={"theme": theme, "also_called": name}, created_by=who)
+    session.add(entry)
+    return entry
+
+
+def unanswered(suggestion_list, name, theme):
+    """The open suggestion for this pair, or None (a stale or forged answer)."""
+    pair = pair_key(name, theme)
+    return next((s for s in suggestion_list if pair_key(s.name, s.theme) == pair), None)
+
+
+__all__ = ["Suggestion", "ThemeGroup", "answer", "combined", "open_suggestions", "school_priorities", "who_else"]

@@ -1,0 +1,133 @@
+"""Combined SIP priorities: grouped by theme, private when unshared, themes answered by heads."""
+import re
+
+from openpyxl import load_workbook
+from sqlalchemy import select
+
+from domain.models import SipPriority
+from webapp.extensions import db
+from webapp.syncing import sync_now
+
+from ..conftest import csrf_token, login
+
+
+def priority_id(app, sheet_id):
+    with app.app_context():
+        return db.session.scalar(select(SipPriority.id).where(SipPriority.sheet_id == sheet_id))
+
+
+def groups(html):
+    """{theme heading: [priority headings under it]} of the combined page."""
+    found = {}
+    for section in re.findall(r'<section class="theme-group".*?</section>', html, re.S):
+        theme = re.search(r"<h2[^>]*>(.*?)</h2>", section).group(1)
+        found[theme] = re.findall(r'<h3 class="row-title">(.*?)</h3>', section)
+    return found
+
+
+def wait_for_outbox(app):
+    future = app.extensions.get("outbox_future")
+    if future:
+        future.result(timeout=30)
+
+
+def answer(client, name, theme, reply):
+    return client.post("/priorities/same-theme", data={
+        "csrf_token": csrf_token(client, "/priorities"), "name": name, "theme": theme, "answer": reply})
+
+
+def test_shared_priorities_are_grouped_by_theme_across_schools(client):
+    login(client, "br_staff")
+    found = groups(client.get("/priorities").get_data(as_text=True))
+    assert found["Middle leaders"] == ["Bank Road Infant and Nursery School: Develop middle leaders",
+                                       "William Lilley Infant and Nursery School: Middle leadership"]
+    assert len(found["30 hours provision in F1"]) == 2  # "30 Hrs provision in F1" is on the coordinator's list
+    assert found["EHWB"] and found["Emotional health and wellbeing"]  # not matched until someone says so
+
+
+def test_an_unshared_priority_is_seen_only_by_its_school_and_admins(synced_app, client):
+    secret = "Improve attendance of persistent absentees"  # BR-S005, Share with partnership: No
+    sid = priority_id(synced_app, "BR-S005")
+    for who in ("wl_head", "wl_staff", "wl_governor", "br_head", "admin"):
+        viewer = synced_app.test_client()
+        login(viewer, who)
+        combined = viewer.get("/priorities").get_data(as_text=True)
+        assert secret not in combined and "8 shared priorities in" in combined, who  # nor in any count
+        own = viewer.get("/plans/BR/priorities")
+        who_else = viewer.get(f"/priorities/{sid}/who-else")
+        if who.startswith("wl"):
+            assert own.status_code == 403 and who_else.status_code == 403, who
+            assert "not shared with the partnership" in who_else.get_data(as_text=True)
+        else:
+            assert secret in own.get_data(as_text=True) and who_else.status_code == 200, who
+    login(client, "br_governor")
+    assert secret in client.get("/plans/BR/priorities").get_data(as_text=True)
+
+
+def test_filters_narrow_the_groups_and_give_a_bookmarkable_address(client):
+    login(client, "br_head")
+    response = client.get("/priorities?theme=middleleader&status=On+track&school=",
+                          headers={"HX-Request": "true", "HX-Target": "priority-groups"})
+    html = response.get_data(as_text=True)
+    assert html.lstrip().startswith('<div id="priority-groups"')
+    assert groups(html) == {"Middle leaders": ["William Lilley Infant and Nursery School: Middle leadership"]}
+    assert response.headers["HX-Push-Url"] == "/priorities?theme=middleleader&status=On+track"
+    page = client.get("/priorities?school=WL").get_data(as_text=True)  # the same address, without JavaScript
+    assert "<html" in page and all("William Lilley" in p for ps in groups(page).values() for p in ps)
+
+
+def test_who_else_lists_the_partner_schools_sharing_the_theme(synced_app, client):
+    login(client, "br_staff")
+    sid = priority_id(synced_app, "BR-S003")  # Develop middle leaders
+    html = client.get(f"/priorities/{sid}/who-else", headers={"HX-Request": "true",
+                                                               "HX-Target": f"who-else-{sid}"}).get_data(as_text=True)
+    assert "William Lilley Infant and Nursery School" in html and "Middle leadership" in html and "Deputy head" in html
+    assert "Bank Road" not in html
+    assert "<html" in client.get(f"/priorities/{sid}/who-else").get_data(as_text=True)  # a whole page in a new tab
+
+
+def test_a_head_answers_yes_the_theme_groups_at_once_and_the_themes_tab_keeps_it(synced_app, client, workbook_dir):
+    login(client, "br_head")
+    page = client.get("/priorities").get_data(as_text=True)
+    assert "Is “<strong>EHWB</strong>” the same theme as “<strong>Emotional health and wellbeing</strong>”?" in page
+    response = answer(client, "EHWB", "Emotional health and wellbeing", "yes")
+    assert response.status_code == 303
+    found = groups(client.get("/priorities").get_data(as_text=True))
+    assert "EHWB" not in found and len(found["Emotional health and wellbeing"]) == 2
+    wait_for_outbox(synced_app)
+    book = load_workbook(workbook_dir / "partnership.xlsx", read_only=True)
+    rows = [list(r) for r in book["Themes"].iter_rows(values_only=True)]
+    book.close()
+    assert rows[1] == ["Emotional health and wellbeing", "Wellbeing; Mental health; EHWB"]
+    assert sync_now(synced_app, "test").ok  # the next sync agrees, and nobody is asked again
+    page = client.get("/priorities").get_data(as_text=True)
+    assert len(groups(page)["Emotional health and wellbeing"]) == 2 and "<strong>EHWB</strong>" not in page
+
+
+def test_no_is_remembered_and_not_asked_again(client):
+    login(client, "wl_head")
+    response = client.post("/priorities/same-theme", data={
+        "csrf_token": csrf_token(client, "/priorities"), "name": "writing (KS1)", "theme": "Writing", "answer": "no"},
+        headers={"HX-Request": "true", "HX-Target": "theme-suggestions"})
+    html = response.get_data(as_text=True)
+    assert html.lstrip().startswith('<section id="theme-suggestions"') and "will not be asked again" in html
+    assert "writing (KS1)</strong>" not in html
+    found = groups(client.get("/priorities").get_data(as_text=True))
+    assert "writing (KS1)" in found and "Writing" in found
+
+
+def test_staff_and_governors_are_not_asked_and_cannot_answer(synced_app):
+    for who in ("br_staff", "br_governor"):
+        client = synced_app.test_client()
+        login(client, who)
+        assert "Same theme?" not in client.get("/priorities").get_data(as_text=True)
+        response = answer(client, "EHWB", "Emotional health and wellbeing", "yes")
+        assert response.status_code == 403 and "Head teachers and partnership coordinators" in response.get_data(
+            as_text=True)
+
+
+def test_an_answer_to_a_question_nobody_asked_changes_nothing(client):
+    login(client, "br_head")
+    answer(client, "Writing", "Safeguarding", "yes")
+    found = groups(client.get("/priorities").get_data(as_text=True))
+    assert "Writing" in found

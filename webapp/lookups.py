@@ -1,0 +1,31 @@
+"""The plan and row a URL names, or the error page that says why not (shared by blueprints)."""
+from flask import abort
+from flask_login import current_user
+
+from domain import plans
+from domain.access import can_edit_plan, can_view_plan, why_not_edit
+from domain.models import ActionRow
+
+from .extensions import db
+
+
+def plan_or_abort(code, edit=False, workbook=True):
+    """The plan, if this person may see it (and, with ``edit``, change it)."""
+    plan = plans.find_plan(db.session, code)
+    if plan is None or (workbook and plan.workbook is None):
+        abort(404)
+    if not can_view_plan(current_user, plan.code):
+        abort(403)
+    if edit and not can_edit_plan(current_user, plan.code):
+        abort(403, description=why_not_edit(current_user, plan.code))
+    return plan
+
+
+def row_or_abort(plan, row_id, archived=False):
+    """A row of the plan (a current one unless ``archived``)."""
+    row = db.session.get(ActionRow, row_id)
+    if row is None or plan.workbook is None or row.workbook_id != plan.workbook.id:
+        abort(404)
+    if row.archived_at is not None and not archived:
+        abort(404)
+    return row

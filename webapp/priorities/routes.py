@@ -1,0 +1,96 @@
+"""Combined SIP priorities: who shares which theme, who else works on a priority,
+and "Same theme?" answered by heads and coordinators."""
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from domain import plans, priorities
+from domain.access import can_answer_themes, can_view_plan, can_view_priority
+from domain.models import SipPriority
+from domain.status import STATUSES
+
+from ..extensions import db
+from ..hx import fragment, page, wants_fragment
+from ..syncing import request_drain
+
+bp = Blueprint("priorities", __name__)
+
+
+@bp.before_request
+@login_required
+def require_login():
+    """Members of the partnership only."""
+
+
+def _filters():
+    return {name: request.args.get(name, "").strip() for name in ("theme", "status", "school")}
+
+
+def _suggestions_context(every=None):
+    if not can_answer_themes(current_user):
+        return dict(suggestions=[])
+    return dict(suggestions=priorities.open_suggestions(db.session, every))
+
+
+@bp.get("/priorities")
+def combined():
+    """Every shared priority, grouped by theme; filtered with htmx or a plain form."""
+    filters = _filters()
+    groups, every = priorities.combined(db.session, **{k: v or None for k, v in filters.items()})
+    context = dict(groups=groups, filters=filters, count=sum(len(g.priorities) for g in groups))
+    if wants_fragment("priority-groups"):
+        canonical = url_for("priorities.combined", **{k: v for k, v in filters.items() if v})
+        return fragment(render_template("priorities/_groups.html", count_oob=True, **context), push_url=canonical)
+    context.update(themes=every, statuses=STATUSES, schools=plans.schools(db.session), **_suggestions_context(every))
+    return page(render_template("priorities/combined.html", **context))
+
+
+@bp.post("/priorities/same-theme")
+def same_theme():
+    """A head's or coordinator's answer to one "Same theme?" question."""
+    if not can_answer_themes(current_user):
+        abort(403, description="Head teachers and partnership coordinators answer “Same theme?” questions.")
+    name, theme, reply = (request.form.get(k, "").strip() for k in ("name", "theme", "answer"))
+    open_now = priorities.open_suggestions(db.session)
+    asked = priorities.unanswered(open_now, name, theme)
+    if asked is None or reply not in ("yes", "no"):
+        message = "That question has been answered already, or is no longer asked."
+    else:
+        entry = priorities.answer(db.session, asked.name, asked.theme, reply == "yes", current_user.name)
+        db.session.commit()
+        if entry is not None:
+            request_drain(current_app._get_current_object())
+        message = (f"“{asked.name}” is now grouped under “{asked.theme}”, and the Themes tab is being told."
+                   if reply == "yes" else f"“{asked.name}” and “{asked.theme}” stay apart; you will not be asked again.")
+    if wants_fragment("theme-suggestions"):
+        return fragment(render_template("priorities/_suggestions.html", message=message, focus=True,
+                                        **_suggestions_context()))
+    flash(message, "info")
+    return redirect(url_for("priorities.combined"), 303)
+
+
+@bp.get("/plans/<code>/priorities")
+def school(code):
+    """A school's own priorities, shared or not, each with who else works on its theme."""
+    plan = plans.find_plan(db.session, code)
+    if plan is None or plan.is_joint:
+        abort(404)
+    if not can_view_plan(current_user, plan.code):
+        abort(403, description="A school's own priorities are for its staff, governors and the coordinators; "
+                               "the shared ones are on the combined priorities page.")
+    return render_template("priorities/school.html", plan=plan,
+                           priorities=priorities.school_priorities(db.session, plan.school))
+
+
+@bp.get("/priorities/<int:priority_id>/who-else")
+def who_else(priority_id):
+    """The partner schools that share this priority's theme, with their lead and status."""
+    priority = db.session.get(SipPriority, priority_id)
+    school = priority.workbook.school if priority else None
+    if priority is None or school is None or priority.archived_at is not None:
+        abort(404)
+    if not can_view_priority(current_user, priority, school.code):
+        abort(403, description="That priority is not shared with the partnership.")
+    context = dict(priority=priority, school=school, partners=priorities.who_else(db.session, priority))
+    if wants_fragment(f"who-else-{priority.id}"):
+        return fragment(render_template("priorities/_who_else.html", **context))
+    return page(render_template("priorities/who_else.html", **context))
