@@ -61,10 +61,25 @@ class Config:
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
-    PERMANENT_SESSION_LIFETIME = 8 * 60 * 60  # a working day
+    PERMANENT_SESSION_LIFETIME = 8 * 60 * 60  # idle: a working day without a request ends it
+    # Absolute: however busy, a session ends this long after sign-in, so a stolen
+    # cookie kept in use does not live for ever (a long working day, then sign in again).
+    SESSION_ABSOLUTE_HOURS = _int("SESSION_ABSOLUTE_HOURS", 12)
+
+    # Request size, refused (413) before the body is read. The largest legitimate form is
+    # a row edit: its text fields carry a whole Google Sheets cell (up to 50,000
+    # characters) as edited and as seen. Two such fields of English text are some
+    # 120 KB form-encoded; 1 MiB holds them even in non-Latin script (3 bytes a
+    # character, 9 once percent-encoded), and is 200 times short of a 200 MB upload.
+    MAX_CONTENT_LENGTH = 1024 * 1024
+    MAX_FORM_MEMORY_SIZE = 1024 * 1024  # the whole of a urlencoded form; each field of a multipart one
+    MAX_FORM_PARTS = 100  # our longest form has under twenty fields
 
     # CSRF tokens last as long as the session; an expired one gets a clear page.
     WTF_CSRF_TIME_LIMIT = 8 * 60 * 60
+
+    # Strict-Transport-Security, sent only where HTTPS is required (production).
+    STRICT_TRANSPORT_SECURITY = None
 
     # Behind a reverse proxy: how many proxies to trust for the client's address and
     # scheme (X-Forwarded-For/-Proto). 0 when the app faces the browser directly.
@@ -109,6 +124,9 @@ class ProductionConfig(Config):
 
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
+    # Browsers that have seen the site once never go to it over plain HTTP for a year
+    # (subdomains included), so a network cannot strip TLS from a later visit.
+    STRICT_TRANSPORT_SECURITY = "max-age=31536000; includeSubDomains"
 
     @classmethod
     def check(cls):

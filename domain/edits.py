@@ -21,6 +21,8 @@ from .status import normalise_status
 
 # The cells of an action row people may edit in the browser: {attr: column name}.
 EDITABLE = ACTION_PLAN.editable
+# Cells that hold a date when they hold one (Due, an impact-log Date), compared as UK dates.
+DATE_ATTRS = frozenset(c.attr for table in (ACTION_PLAN, IMPACT_LOG) for c in table.columns if c.is_date)
 
 
 class EditConflict(Exception):
@@ -39,7 +41,7 @@ def sheet_text(attr, value):
     text = str(value or "").replace("\r\n", "\n").strip()
     if attr == "status":
         return normalise_status(text)[0]
-    if attr in ("due", "date"):
+    if attr in DATE_ATTRS:
         day = parse_date(text)
         return day.strftime("%d/%m/%Y") if day else text
     return text
@@ -89,7 +91,8 @@ def edit_action_row(session, row, who, changes, seen, seen_version, user_id=None
     row.changed_at = utcnow()  # the version moves with the UPDATE
     entry = OutboxEntry(
         workbook_id=row.workbook_id, kind="edit", tab=ACTION_PLAN.tab, sheet_id=row.sheet_id, row_id=row.id,
-        fields={attr: {"seen": current[attr], "new": new} for attr, new in changed.items()},
+        fields=_replacing_failed(session, row, {attr: {"seen": current[attr], "new": new}
+                                                for attr, new in changed.items()}),
         created_by=who, created_by_id=user_id,
     )
     session.add(entry)
@@ -146,6 +149,26 @@ def pending(session):
         select(OutboxEntry).where(OutboxEntry.state.in_(OutboxEntry.PENDING))
         .options(selectinload(OutboxEntry.workbook)).order_by(OutboxEntry.id)
     ).all()
+
+
+def _replacing_failed(session, row, fields):
+    """An edit of a row whose earlier edit the sheet refused takes that one's place: the
+    cells it did not touch go as the earlier edit had them, and every cell is compared
+    with what the sheet had before the refused edit (not with the refused text, which
+    never reached it). The earlier edit is dropped, its reason saying why."""
+    failed = session.scalars(
+        select(OutboxEntry).where(OutboxEntry.kind == "edit", OutboxEntry.row_id == row.id,
+                                  OutboxEntry.state == "failed").order_by(OutboxEntry.id)
+    ).all()
+    merged = {}
+    for earlier in failed:
+        for attr, field in earlier.fields.items():
+            merged.setdefault(attr, dict(field))  # the earliest refused edit saw the sheet
+        earlier.state, earlier.done_at = "dropped", utcnow()
+        earlier.reason = "Replaced by a later edit of the same row."
+    for attr, field in fields.items():
+        merged[attr] = {"seen": merged[attr]["seen"] if attr in merged else field["seen"], "new": field["new"]}
+    return merged
 
 
 def add_impact_entry(session, workbook, who, values, user_id=None):
@@ -219,6 +242,7 @@ def discard(session, entry, who):
 def retry(session, entry, who):
     """Try an entry again now (after the sheet was put right, or its text changed)."""
     entry.state, entry.reason, entry.attempts, entry.next_attempt_at = "waiting", "", 0, utcnow()
+    entry.paused = False
 
 
 def _history_of(entry):
@@ -230,8 +254,8 @@ def _history_of(entry):
 CHOICES = {
     "keep": (("conflict",), keep_mine),
     "take": (("conflict",), take_sheet),
-    "discard": (("stuck", "failed", "waiting"), discard),
-    "retry": (("failed", "waiting"), retry),
+    "discard": (("stuck", "failed"), discard),
+    "retry": (("failed",), retry),
 }
 
 

@@ -385,3 +385,19 @@ class LoginFailure(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(300), index=True)
     at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+
+
+class UserSession(Base):
+    """One signed-in session, so that the server can end it (see ``domain.user_sessions``).
+
+    The browser's signed cookie carries a random token; only its SHA-256 is kept
+    here. Signing out deletes the row; so do a password change and deactivation,
+    for all of the user's rows. Rows past the absolute lifetime are deleted at sign-in.
+    """
+
+    __tablename__ = "user_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    started_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)

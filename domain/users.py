@@ -1,8 +1,10 @@
 """People: adding them, checking their sign-in, ending their sessions."""
 from sqlalchemy import select
+from sqlalchemy.orm import object_session
 
 from .models import ROLES, School, User
 from .passwords import hash_password, needs_rehash, password_problem, verify_password
+from .user_sessions import end_all
 
 
 class UserError(ValueError):
@@ -63,12 +65,20 @@ def set_password(user, password):
     if problem:
         raise UserError(problem)
     user.password_hash = hash_password(password)
-    user.end_sessions()
+    _end_sessions(user)
 
 
 def deactivate(user):
     user.active = False
+    _end_sessions(user)
+
+
+def _end_sessions(user):
+    """Sign the user out everywhere: the version in their cookies moves on and their rows go."""
     user.end_sessions()
+    session = object_session(user)
+    if session is not None and user.id is not None:
+        end_all(session, user.id)
 
 
 def activate(user):

@@ -283,7 +283,8 @@ class Spreadsheet:
             )
         for row in values:
             for value in row:
-                if isinstance(value, str) and len(value) > MAX_CELL_CHARACTERS:
+                quoted = input_option == "USER_ENTERED" and isinstance(value, str) and value.startswith("'")
+                if isinstance(value, str) and len(value) - quoted > MAX_CELL_CHARACTERS:
                     raise bad_request(f"Your input contains more than the maximum of {MAX_CELL_CHARACTERS} "
                                       "characters in a single cell.")
         for i, row in enumerate(values):

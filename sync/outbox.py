@@ -34,7 +34,7 @@ from domain.themes import split_names, theme_key
 
 from . import lock
 from .backends import CellWrite
-from .errors import ValuesRefused, WorkbookUnavailable
+from .errors import ValuesRefused, WorkbookBusy, WorkbookUnavailable
 from .parse import TableUnreadable, find_tab, parse_table
 
 log = logging.getLogger(__name__)
@@ -142,6 +142,7 @@ def _retry_later(entries, reason):
     for entry in entries:
         entry.attempts += 1
         entry.reason = reason
+        entry.paused = False  # _pause sets it again when the sheet's structure is why
         entry.next_attempt_at = now + min(timedelta(seconds=30 * 2 ** (entry.attempts - 1)), MAX_BACKOFF)
 
 
@@ -201,8 +202,11 @@ def _drain_workbook(session, backend, workbook, entries):
             if row:
                 appends.setdefault(table.title, []).append((entry, row))
     def write_cells(group):
-        if snapshot.version is None:  # our own write just moved it (Google): the version after it
-            snapshot.version = backend.current_version(workbook.ref)
+        if snapshot.version is None:
+            # Our own write just moved it (Google) and the version after it is unknown: asking
+            # now would take a person's edit in between for ours. The rest go at the next try.
+            raise WorkbookBusy("Part of this sheet's edits were just written; this one goes at the next try.",
+                               "Nothing to do.")
         return backend.write_cells(snapshot, [w for e in group for w in writes[e.id]])
 
     _land_all(landing, write_cells)
@@ -359,9 +363,10 @@ def _renumber(session, table, entry):
     """Give a new row the next ID free in both the sheet and the database."""
     prefix = id_prefix(entry.workbook.code, table.table)
     known = {row.sheet_id for row in table.rows}
-    known |= set(session.scalars(select(ImpactEntry.sheet_id).where(ImpactEntry.workbook_id == entry.workbook_id)))
+    model = table.table.model
+    known |= set(session.scalars(select(model.sheet_id).where(model.workbook_id == entry.workbook_id)))
     new_id = format_id(prefix, next_number(prefix, known))
-    impact = session.get(ImpactEntry, entry.row_id)
+    impact = session.get(model, entry.row_id)
     if impact is not None:
         impact.sheet_id = new_id
     entry.sheet_id = new_id

@@ -201,37 +201,53 @@ def link_school_workbooks(session, schools, partnership_identity, identity):
     reference resolves to (``identity(ref)``: a file in the folder, a spreadsheet key).
 
     Two schools on one workbook, or a school on the partnership workbook, would
-    read (and write) another plan's rows: the second is a problem, and syncs no
-    rows under its code. A reference the backend refuses (a file outside the
+    read (and write) another plan's rows: the newcomer is a problem and syncs no
+    rows under its code. A school that already has the workbook keeps it, whichever
+    row comes first, and so does a school whose row has a slip this time (its
+    workbook stays as it was). A reference the backend refuses (a file outside the
     folder) is a problem, and the school's sync fails with the reason. Returns problems.
     """
-    problems, first, codes = [], {partnership_identity: JOINT} if partnership_identity else {}, set()
     by_code = {s.code: s for s in session.scalars(select(School).options(selectinload(School.workbook)))}
-    for row in schools.rows:
+    rows, seen = [], set()
+    for row in schools.rows:  # the first row of a code counts (a repeat is repeated_keys' problem)
         code = row.values["code"]
-        if not row.valid or code in codes or code not in by_code:
+        if code in by_code and code not in seen:
+            seen.add(code)
+            rows.append(row)
+    problems, resolved = [], {}
+    for row in rows:
+        if not row.valid:
             continue
-        codes.add(code)
-        ref = row.values.get("workbook", "").strip()
-        label = schools.column_label("workbook")
+        code, ref = row.values["code"], row.values.get("workbook", "").strip()
         try:
-            same_as = None
-            canonical = identity(ref) if ref else ""
+            resolved[code] = identity(ref) if ref else ""
         except WorkbookUnavailable as error:
-            canonical = ""
-            problems.append(Problem(schools.title, row.number, label, f"School {code}: {error.message}", error.fix))
+            resolved[code] = ""
+            problems.append(Problem(schools.title, row.number, schools.column_label("workbook"),
+                                    f"School {code}: {error.message}", error.fix))
+    holder = {partnership_identity: JOINT} if partnership_identity else {}
+    for row in rows:  # incumbents first: a workbook a school has (or keeps, its row having a slip)
+        school = by_code[row.values["code"]]
+        held = school.workbook.identity if school.workbook else ""
+        if held and (not row.valid or resolved.get(school.code) == held):
+            holder.setdefault(held, school.code)
+    for row in rows:
+        if not row.valid:
+            continue
+        code, ref = row.values["code"], row.values.get("workbook", "").strip()
+        canonical = resolved[code]
+        label = schools.column_label("workbook")
+        owner = holder.setdefault(canonical, code) if canonical else None
         if not ref:
             problems.append(Problem(schools.title, row.number, label, f"School {code} has no workbook.",
                                     "Fill in the school's workbook (a file name, or its Google Sheets URL)."))
-        elif canonical and canonical in first:
-            same_as = first[canonical]
-            other = "the partnership workbook" if same_as == JOINT else f"the workbook of school {same_as}"
+        elif owner not in (None, code):
+            other = "the partnership workbook" if owner == JOINT else f"the workbook of school {owner}"
             problems.append(Problem(schools.title, row.number, label,
                                     f"School {code}'s workbook is {other}, so none of its rows are synced.",
                                     "Give each school a workbook of its own."))
-        elif canonical:
-            first[canonical] = code
-        _set_workbook(by_code[code], "" if same_as else ref, "" if same_as else canonical)
+            ref = canonical = ""
+        _set_workbook(by_code[code], ref, canonical)
     return problems
 
 

@@ -23,7 +23,7 @@ from domain.models import JOINT, Objective, SheetProblem, SyncRun, Workbook, utc
 
 from . import lock
 from .backends import CellWrite
-from .errors import WorkbookBusy, WorkbookError, WorkbookFailed, WorkbookUnavailable
+from .errors import ValuesRefused, WorkbookBusy, WorkbookError, WorkbookFailed, WorkbookUnavailable
 from .parse import Problem, TableUnreadable, find_tab, parse_table
 from .reconcile import link_school_workbooks, pending_edits, reconcile_keyed, reconcile_table, repeated_keys
 from .unread import unread_problems
@@ -280,9 +280,12 @@ def _sync_one(session, backend, workbook, kind, versions, full):
         workbook = session.get(Workbook, workbook_id)
         workbook.last_read_at = utcnow()
         workbook.last_error = result.error
-        # A workbook broken in itself is not read again until it changes.
+        # A workbook broken in itself is not read again until it changes (a request to
+        # read it again is answered by this read too).
         settled = isinstance(error, WorkbookFailed) and isinstance(version, str)
         workbook.version = version if settled else None
+        if settled and workbook.reread_requested_at and workbook.reread_requested_at <= started:
+            workbook.reread_requested_at = None
         session.commit()
     return result
 
@@ -328,8 +331,7 @@ def _sync_tables(session, backend, workbook, kind, snapshot, result):
             result.add(reconcile_keyed(session, table))
             problems += repeated_keys(table)
             if table.table is SCHOOLS:
-                problems += link_school_workbooks(session, table, workbook.identity,
-                                                  lambda ref: backend.identity(ref))
+                problems += link_school_workbooks(session, table, workbook.identity, backend.identity)
     pending = pending_edits(session, workbook)
     for table in id_tables:
         if table.table in ready:
@@ -360,7 +362,7 @@ def _write_new_ids(session, backend, workbook, snapshot, tables):
     if writes:
         try:
             backend.write_cells(snapshot, writes)
-        except WorkbookUnavailable as error:
+        except (WorkbookUnavailable, ValuesRefused) as error:
             snapshot.version = None  # read it again next time, to give these rows their IDs
             for parsed, row in waiting:
                 ready[parsed.table].remove(row)

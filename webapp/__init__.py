@@ -69,6 +69,7 @@ def register_blueprints(app):
     from .priorities.routes import bp as priorities_bp
     from .syncs.routes import bp as syncs_bp
 
+    register_url_converters(app)
     app.register_blueprint(auth_bp)
     app.register_blueprint(plans_bp)
     app.register_blueprint(edits_bp)
@@ -76,6 +77,14 @@ def register_blueprints(app):
     app.register_blueprint(impact_bp)
     app.register_blueprint(syncs_bp)
     app.register_blueprint(health_bp)
+
+
+def register_url_converters(app):
+    """Before any blueprint adds its rules (register_blueprints calls it first): every
+    <int:…> is an id the database can hold."""
+    from .converters import DatabaseIdConverter
+
+    app.url_map.converters["int"] = DatabaseIdConverter
 
 
 def register_errorhandlers(app):
@@ -97,6 +106,8 @@ def register_security_headers(app):
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")
+        if app.config["STRICT_TRANSPORT_SECURITY"]:
+            response.headers.setdefault("Strict-Transport-Security", app.config["STRICT_TRANSPORT_SECURITY"])
         if response.mimetype == "text/html":
             # Pages about safeguarding must not linger in shared browsers' caches.
             response.headers.setdefault("Cache-Control", "no-store")

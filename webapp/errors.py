@@ -1,15 +1,17 @@
 """Error pages that say what happened and what to do, as a page or an htmx message."""
-from flask import render_template, request
+from flask import render_template, request, url_for
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from .hx import fragment, is_htmx
+from .safe_urls import same_site_referrer
 
 MESSAGES = {
     400: ("That request could not be understood", "Go back and try again."),
     403: ("This page is not yours to see", "It belongs to another school. Your own pages are in the menu."),
     404: ("Page not found", "The page may have moved, or the link may be mistyped."),
     405: ("That cannot be done here", "Go back and try again."),
+    413: ("That was too much to send", "A form holds at most a few spreadsheet cells of text. Shorten it and try again."),
     429: ("Too many requests", "Wait a minute, then try again."),
     500: ("Something went wrong on our side", "Nothing you did caused this. Try again in a minute."),
 }
@@ -26,7 +28,10 @@ def _answer(status, title, advice):
         # Show the message in the page's message area instead of swapping it into the target.
         html = render_template("errors/_message.html", title=title, advice=advice)
         return fragment(html, retarget="#messages", reswap="innerHTML"), status
-    return render_template("errors/error.html", status=status, title=title, advice=advice), status
+    # "Reload the page" goes back to the page of the form, only if that page is on this site:
+    # a form posted from elsewhere must not get a link to wherever it came from.
+    back = same_site_referrer(request) or url_for("plans.home")
+    return render_template("errors/error.html", status=status, title=title, advice=advice, back=back), status
 
 
 def register(app):

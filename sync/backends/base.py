@@ -3,7 +3,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from ..errors import (  # noqa: F401 (re-exported: backends raise these)
-    ValuesRefused, WorkbookBusy, WorkbookError, WorkbookFailed, WorkbookUnavailable,
+    ValuesRefused, WorkbookBusy, WorkbookUnavailable,
 )
 
 

@@ -385,6 +385,9 @@ class GoogleBackend:
         try:
             return call(*args, **kwargs)
         except WorkbookUnavailable as error:
+            if "Unable to parse range" in error.message:  # a tab renamed since it was read
+                raise WorkbookBusy("The sheet's tabs changed since the app read it, so nothing was written.",
+                                   "Nothing to do: the app writes at its next try.")
             if "(HTTP 400)" in error.message:
                 raise ValuesRefused(error.message, "Change the text or discard the edit.")
             raise

@@ -1,4 +1,5 @@
 """The scheduler's job without Flask: edits first, then a sync, then edits made meanwhile."""
+import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -39,10 +40,8 @@ def test_a_sync_that_dies_closes_its_requested_run(session, sync):
             raise RuntimeError("the transport itself is broken")
 
     engine = session.get_bind()
-    try:
+    with pytest.raises(RuntimeError):
         jobs.sync_then_drain(lambda: Session(engine), Broken(), "partnership.xlsx", "button", run_id=run.id)
-    except RuntimeError:
-        pass
     session.expire_all()
     assert run.finished_at is not None and run.ok is False  # not "all read"
     assert "unexpected error" in run.results[-1]["error"]

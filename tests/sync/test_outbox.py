@@ -371,18 +371,30 @@ def test_a_lead_the_workbook_cannot_hold_fails_that_edit_alone_and_a_person_can_
     assert [c.who for c in history] == ["Carole Clemens discarded the browser's edit"]
 
 
-def test_a_failed_edit_tried_again_lands_once_the_sheet_can_take_it(session, backend, synced, bank_road):
-    entry = edit(session, "BR", "BR-A002", lead="Jo\x0bSmith")
+def test_a_corrected_edit_of_a_refused_one_takes_its_place_and_lands(session, backend, synced, bank_road):
+    first = edit(session, "BR", "BR-A002", lead="Jo\x0bSmith", status="Behind")
     [result] = drain(session, backend)
     assert result.state == "failed"
-    entry.fields = {"lead": {**entry.fields["lead"], "new": "Jo Smith"}}  # as a person's corrected text
+    second = edit(session, "BR", "BR-A002", lead="Jo Smith")  # the person types it again, without the stray character
+    assert first.state == "dropped" and "Replaced by a later edit" in first.reason
+    assert second.fields["lead"]["seen"] == first.fields["lead"]["seen"]  # compared with the sheet, not the refused text
+    [result] = drain(session, backend)
+    assert result.state == "done"  # no false conflict
+    assert cell(bank_road, "Action plan", "BR-A002", "Lead") == "Jo Smith"
+    assert cell(bank_road, "Action plan", "BR-A002", "Status") == "Behind"  # the refused edit's other cell still goes
+
+
+def test_a_failed_edit_tried_again_fails_again_until_it_is_corrected(session, backend, synced):
+    entry = edit(session, "BR", "BR-A002", lead="Jo\x00Smith")
+    drain(session, backend)
     edits.choose(session, entry, "retry", "Jo Teacher")
     session.commit()
+    assert entry.state == "waiting" and not entry.paused
     [result] = drain(session, backend)
-    assert result.state == "done" and cell(bank_road, "Action plan", "BR-A002", "Lead") == "Jo Smith"
+    assert result.state == "failed"
 
 
-def test_a_choice_another_person_made_first_is_refused(session, synced, backend, bank_road):
+def test_a_choice_made_after_another_persons_is_refused(session, synced, backend, bank_road):
     entry = edit(session, "BR", "BR-A002", lead="Jo\x00Smith")
     drain(session, backend)
     edits.choose(session, entry, "discard", "Carole Clemens")

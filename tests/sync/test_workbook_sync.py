@@ -467,3 +467,35 @@ def test_the_themes_tab_syncs_by_theme_and_a_partnership_without_one_still_syncs
     partnership.edit("Themes", lambda sheet: setattr(sheet, "title", "Jottings"))  # no Themes tab now
     results, _ = sync()
     assert results["joint"].ok and not any("Themes" in p.message for p in problems_of(session, "joint"))
+
+
+def test_a_school_keeps_its_workbook_when_a_newcomer_above_it_or_a_slip_in_its_row_would_take_it(
+        session, sync, partnership):
+    sync()
+
+    def newcomer_on_top_and_a_blank_name(sheet):
+        sheet.insert_rows(2)
+        for column, value in enumerate(["XX", "School XX", "bank-road.xlsx"], start=1):
+            sheet.cell(row=2, column=column, value=value)
+        sheet["B3"] = ""  # Bank Road's row, now row 3, loses its name: a slip, not a move
+
+    partnership.edit("Schools", newcomer_on_top_and_a_blank_name)
+    results, _ = sync()
+    assert not results["XX"].ok and actions(session, "XX") == {}
+    assert results["BR"].ok and len(actions(session, "BR")) == 6
+    assert any("School XX's workbook is the workbook of school BR" in p.message for p in problems_of(session, "joint"))
+
+
+def test_a_refused_id_write_leaves_the_new_rows_waiting_and_stores_the_rest(session, workbook_dir, bank_road):
+    from sync.errors import ValuesRefused
+    from sync.run import run_sync
+
+    class Refusing(XlsxBackend):
+        def write_cells(self, snapshot, writes):
+            raise ValuesRefused("The sheet refused the IDs.", "Try again.")
+
+    backend = Refusing(workbook_dir)
+    report = run_sync(session, backend, "partnership.xlsx", "test")
+    results = {r.code: r for r in report.results}
+    assert results["BR"].ok and "BR-A001" in actions(session, "BR")  # rows with IDs are stored
+    assert any("could not write one" in p.message for p in problems_of(session, "BR"))

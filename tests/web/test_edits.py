@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from domain.models import ActionRow, ImpactEntry, OutboxEntry, RowChange, Workbook
 from webapp.extensions import db
+from webapp.syncing import sync_now
 
 from ..conftest import csrf_token, login
 
@@ -79,7 +80,7 @@ def test_staff_edit_a_row_in_place_and_it_reaches_the_sheet(synced_app, client, 
     ({"status": "Nearly there"}, "Not a valid choice"),
     ({"due": "next week"}, "a month (July 2027), a term or half-term (Summer 2027, Autumn 1 2026)"),
     ({"due": "31/02/2027"}, "Give a date (25/04/2027 or 25 April 2027)"),
-    ({"lead": "x" * 201}, "This is 201 characters; Lead holds 200."),
+    ({"lead": "x" * 50_001}, "This is 50,001 characters; a spreadsheet cell holds 50,000."),
 ])
 def test_invalid_input_is_explained_next_to_the_field_and_nothing_is_saved(synced_app, client, changes, message):
     rid = row_id(synced_app, "BR-A003")
@@ -283,3 +284,28 @@ def test_an_edit_the_sheet_refuses_shows_its_reason_and_the_editor_can_discard_i
     with synced_app.app_context():
         assert db.session.get(OutboxEntry, entry_id).state == "dropped"
     assert client.get("/healthz").get_json()["outbox_waiting"] == 0
+
+
+def test_an_impact_entry_the_sheet_refuses_shows_why_and_can_be_discarded(synced_app, client):
+    from datetime import date
+
+    from domain.edits import add_impact_entry
+    from domain.models import Workbook
+    from webapp.syncing import drain_now
+
+    with synced_app.app_context():  # text from before input was cleaned where it enters
+        workbook = db.session.scalar(select(Workbook).where(Workbook.code == "BR"))
+        entry, outbox = add_impact_entry(db.session, workbook, "staff", {
+            "date": date(2026, 11, 20), "action": "", "activity": "CPD", "summary": "Pasted\x00from Word",
+            "strengths": "", "areas_to_develop": ""})
+        db.session.commit()
+        outbox_id = outbox.id
+    [result] = drain_now(synced_app)
+    assert result.state == "failed"
+    login(client, "br_head")
+    html = client.get("/plans/BR/impact").get_data(as_text=True)
+    assert "The sheet would not take this edit" in html and "Discard this entry" in html
+    response = client.post(f"/outbox/{outbox_id}/discard", data={"csrf_token": csrf_token(client, "/plans/BR/impact")})
+    assert response.status_code == 303 and response.headers["Location"].startswith("/plans/BR/impact")
+    assert sync_now(synced_app, "test").ok  # the next sync reads the sheet afresh: the entry is not there
+    assert "Pasted" not in client.get("/plans/BR/impact").get_data(as_text=True)

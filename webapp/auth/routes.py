@@ -1,28 +1,18 @@
 """Signing in and out."""
-from urllib.parse import urlsplit
-
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
-from domain import login_limits
+from domain import login_limits, user_sessions
 from domain.users import authenticate
 
 from ..extensions import db
+from ..safe_urls import local_path
 from .forms import LoginForm
+from .sessions import SESSION_TOKEN
 
 bp = Blueprint("auth", __name__)
 
 BAD_CREDENTIALS = "That e-mail and password do not match an account. Check them and try again."
-
-
-def _safe_next(target):
-    """Only a path on this site: never an open redirect to somewhere else."""
-    if not target or "\\" in target or any(ord(c) < 32 for c in target):
-        return None  # browsers read '/\\evil.example' as '//evil.example'
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return None
-    return target
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -30,34 +20,35 @@ def login():
     if current_user.is_authenticated:
         return redirect(url_for("plans.home"))
     form = LoginForm()
-    next_url = _safe_next(request.args.get("next"))
+    next_url = local_path(request.args.get("next"))
     if not form.validate_on_submit():
         status = 422 if form.is_submitted() else 200
         return render_template("auth/login.html", form=form, next_url=next_url), status
 
     cfg = current_app.config
-    address = request.remote_addr
-    wait = login_limits.blocked_for(
-        db.session, form.email.data, address, cfg["LOGIN_WINDOW_MINUTES"],
+    attempt = login_limits.begin(
+        db.session, form.email.data, request.remote_addr, cfg["LOGIN_WINDOW_MINUTES"],
         cfg["LOGIN_MAX_FAILURES_PER_ACCOUNT"], cfg["LOGIN_MAX_FAILURES_PER_ADDRESS"],
     )
-    if wait:
+    if not attempt.allowed:
+        wait = attempt.wait
         form.form_errors.append(
             f"Too many failed sign-ins. Try again in {wait} minute{'s' if wait != 1 else ''}."
         )
         return render_template("auth/login.html", form=form, next_url=next_url), 429
 
     user = authenticate(db.session, form.email.data, form.password.data)
-    if user is None:
-        login_limits.record_failure(db.session, form.email.data, address)
-        db.session.commit()
+    if user is None:  # the attempt, recorded before the check, stays as a failure
         form.form_errors.append(BAD_CREDENTIALS)
         return render_template("auth/login.html", form=form, next_url=next_url), 422
 
-    login_limits.clear_account(db.session, form.email.data)
+    login_limits.succeeded(db.session, attempt, form.email.data)
     login_limits.forget_old(db.session, cfg["LOGIN_WINDOW_MINUTES"])
+    token = user_sessions.start(db.session, user)
+    user_sessions.forget_expired(db.session, cfg["SESSION_ABSOLUTE_HOURS"])
     db.session.commit()
     session.clear()  # a fresh session at sign-in: nothing carried over from before
+    session[SESSION_TOKEN] = token
     login_user(user)
     # Only a permanent session's cookie has an expiry (PERMANENT_SESSION_LIFETIME, renewed by
     # each request); otherwise it lasts as long as the browser, which may restore it for days.
@@ -67,6 +58,9 @@ def login():
 
 @bp.post("/logout")
 def logout():
+    # Ended on the server, so a copy of the cookie is refused from now on.
+    user_sessions.end(db.session, session.get(SESSION_TOKEN))
+    db.session.commit()
     logout_user()
     session.clear()
     flash("You have signed out.", "info")

@@ -1,10 +1,18 @@
-"""Flask-Login wiring: sessions that end when the user's session_version moves."""
-from flask import flash, redirect, request, url_for
+"""Flask-Login wiring: a session counts only while the server still holds it.
 
-from domain.models import User
+The cookie carries the user's id and session_version (``User.get_id``) and the
+token of their ``UserSession`` row; the user loader checks both in one query,
+so sign-out, the absolute lifetime, a password change and deactivation all end
+a session even for someone holding a copy of the cookie.
+"""
+from flask import current_app, flash, redirect, request, session, url_for
+
+from domain import user_sessions
 
 from ..extensions import db
 from ..hx import fragment, is_htmx
+
+SESSION_TOKEN = "session_token"  # the key, in Flask's session, of the UserSession token
 
 
 def configure_login_manager(manager):
@@ -13,14 +21,14 @@ def configure_login_manager(manager):
 
     @manager.user_loader
     def load_user(session_id):
-        """The user for a session id 'ID:VERSION'; None ends the session."""
+        """The user for a session id 'ID:VERSION' and a live session token; None ends the session."""
         user_id, _, version = session_id.partition(":")
-        if not user_id.isdigit() or not version.isdigit():
+        if not user_id.isdigit() or not version.isdigit() or len(user_id) > 18 or len(version) > 18:
             return None
-        user = db.session.get(User, int(user_id))
-        if user is None or not user.active or user.session_version != int(version):
-            return None
-        return user
+        return user_sessions.signed_in_user(
+            db.session, int(user_id), int(version), session.get(SESSION_TOKEN),
+            current_app.config["SESSION_ABSOLUTE_HOURS"],
+        )
 
     @manager.unauthorized_handler
     def unauthorized():

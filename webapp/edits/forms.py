@@ -20,10 +20,9 @@ class RowEditForm(CleanForm):
                          validate_choice=True)
     impact_to_date = TextAreaField("Impact to date", filters=TEXT_FILTERS,
                                    validators=[skip_if_untouched, max_chars()], render_kw={"rows": 4})
-    # Lead and Due are kept in columns of 200 and 100 characters (domain/models.py).
-    lead = StringField("Lead", filters=TEXT_FILTERS, validators=[skip_if_untouched, max_chars(200, "Lead")])
+    lead = StringField("Lead", filters=TEXT_FILTERS, validators=[skip_if_untouched, max_chars()])
     due = StringField("Due", filters=TEXT_FILTERS,
-                      validators=[skip_if_untouched, max_chars(100, "Due"), due_as_schools_write_it],
+                      validators=[skip_if_untouched, max_chars(), due_as_schools_write_it],
                       description="A date (25/04/2027), a month (July 2027), a term (Summer 2027) or TBC.")
     # What the editor saw, so that nobody's change is overwritten unseen.
     version = IntegerField(widget=HiddenInput())
