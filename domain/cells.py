@@ -8,7 +8,7 @@ folded into its links). Nothing here touches a database or a sheet.
 import re
 from datetime import date, datetime
 
-from .dates import parse_date
+from .dates import due_ends, parse_date
 from .status import STATUSES, normalise_status
 from .themes import theme_key
 
@@ -67,11 +67,13 @@ def _clean_date(values, attr, raw, report):
 
 def _clean_due(values, attr, raw, report):
     """A date, or words ('Summer 2027', 'TBC') kept as written. A date is stored as ISO,
-    with its day in ``<attr>_date`` for sorting and filtering."""
+    with its day in ``<attr>_date``; the last day the Due covers (a month's, a term's
+    end) in ``<attr>_by``, for telling rows overdue."""
     day = parse_date(raw) if raw not in (None, "") else None
     values[f"{attr}_date"] = day
     if day:
         values[attr] = day.isoformat()
+    values[f"{attr}_by"] = due_ends(day or values[attr])
 
 
 def _clean_date_text(values, attr, raw, report):

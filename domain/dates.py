@@ -142,3 +142,9 @@ def parse_due(text):
     if (m := _MONTH.match(words)) and m.group(1) in _MONTHS:
         return Due("month", _month_end(int(m.group(2)), _MONTHS[m.group(1)]))
     return None
+
+
+def due_ends(value):
+    """The last day a Due covers (a date, a month's or a term's end), or None (TBC, blank)."""
+    due = parse_due(value)
+    return due.ends if due else None

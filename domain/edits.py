@@ -14,7 +14,7 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from .contract import ACTION_PLAN, IMPACT_LOG
-from .dates import parse_date
+from .dates import due_ends, parse_date
 from .ids import format_id, id_prefix, next_number
 from .models import ActionRow, ImpactEntry, OutboxEntry, RowChange, utcnow
 from .status import normalise_status
@@ -64,6 +64,7 @@ def _set_cell(row, attr, text):
     if attr == "due":
         day = parse_date(text)
         row.due, row.due_date = (day.isoformat(), day) if day else (text, None)
+        row.due_by = due_ends(day or text)
     else:
         setattr(row, attr, text)
 

@@ -176,6 +176,9 @@ class ActionRow(SheetRowMixin, Base):
     lead: Mapped[str] = mapped_column(Text, default="")
     due: Mapped[str] = mapped_column(Text, default="")  # as written or ISO date
     due_date: Mapped[date | None] = mapped_column(Date)
+    # The last day the Due covers: the date, or the end of the month or term written
+    # ("Summer 2027": 31 Jul 2027); None for words such as TBC. A row not Complete by then is overdue.
+    due_by: Mapped[date | None] = mapped_column(Date, index=True)
     status: Mapped[str] = mapped_column(Text, default="")  # vocabulary or as written
     last_updated: Mapped[str] = mapped_column(Text, default="")
     # Moves on every change, from the browser or the sheet: a browser edit made

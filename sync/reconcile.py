@@ -76,7 +76,7 @@ def reconcile_table(session, workbook, parsed, ready_rows, pending=({}, set())):
         came_back = record.archived_at is not None
         skip = set(pending_cells.get(row.sheet_id, ()))
         if skip:
-            skip |= {"last_updated"} | ({"due_date"} if "due" in skip else set())  # derived from the edit
+            skip |= {"last_updated"} | ({"due_date", "due_by"} if "due" in skip else set())  # derived from the edit
         changed, changes = _apply(record, row, skip=skip)
         if came_back:
             changes.append(("", "archived", "back in the sheet"))
@@ -107,7 +107,7 @@ def reconcile_table(session, workbook, parsed, ready_rows, pending=({}, set())):
 
 
 # Columns whose changes are not worth a line in a row's history.
-_UNAUDITED = {"extra", "objective_refs", "due_date", "last_updated"}
+_UNAUDITED = {"extra", "objective_refs", "due_date", "due_by", "last_updated"}
 
 
 def _apply(record, row, skip=()):

@@ -1,7 +1,7 @@
 """User sessions: one row per signed-in session, so that sign-out ends it
 
 Revision ID: b7e3c1a9d2f4
-Revises: 840d850316f0
+Revises: 56e8a93e5864
 Create Date: 2026-12-01 19:30:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'b7e3c1a9d2f4'
-down_revision = '840d850316f0'
+down_revision = '56e8a93e5864'
 branch_labels = None
 depends_on = None
 

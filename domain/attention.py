@@ -1,0 +1,151 @@
+"""What needs a person's attention, for a school and across the partnership.
+
+An action row is **overdue** when the last day its Due covers has passed (a date,
+or the end of the month or term written) and it is not Complete. Edits that wait
+for a person are conflicts, rows gone from the sheet and edits the sheet refused.
+Everything is read from the database, in a bounded number of queries however many
+schools there are.
+"""
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import func, select
+
+from .models import JOINT, ActionRow, OutboxEntry, School, SheetProblem, Workbook
+from .status import AT_RISK, BEHIND, COMPLETE, STATUSES
+
+WAITING_FOR_A_PERSON = ("conflict", "stuck", "failed")
+WORRYING = (BEHIND, AT_RISK)
+# School terms as the hub reads them: Autumn is September to December, Spring
+# January to March, Summer April to August (the summer holiday counts with it).
+TERMS = (("Autumn", 9, 12), ("Spring", 1, 3), ("Summer", 4, 8))
+
+
+def is_overdue(row, today=None):
+    """Has the last day this row's Due covers passed, with the row not Complete?"""
+    today = today or date.today()
+    return row.due_by is not None and row.due_by < today and row.status != COMPLETE
+
+
+def _overdue(today):
+    return (ActionRow.due_by < today) & (ActionRow.status != COMPLETE)
+
+
+@dataclass
+class Attention:
+    """A plan's rows and edits that need someone, with its sheet problems' count."""
+
+    worrying: list = field(default_factory=list)  # rows Behind or At risk
+    overdue: list = field(default_factory=list)
+    waiting: list = field(default_factory=list)  # outbox entries waiting for a person
+    problems: int = 0
+
+    @property
+    def total(self):
+        return len(self.worrying) + len(self.overdue) + len(self.waiting) + self.problems
+
+
+def needs_attention(session, workbook, today=None):
+    """What needs attention in one plan's workbook (a school's, or the joint one)."""
+    today = today or date.today()
+    found = Attention()
+    if workbook is None:
+        return found
+    rows = session.scalars(
+        select(ActionRow).where(ActionRow.workbook_id == workbook.id, ActionRow.archived_at.is_(None))
+        .where(ActionRow.status.in_(WORRYING) | _overdue(today))
+        .order_by(ActionRow.sheet_row, ActionRow.id)
+    ).all()
+    found.worrying = [r for r in rows if r.status in WORRYING]
+    found.overdue = [r for r in rows if is_overdue(r, today)]
+    found.waiting = session.scalars(
+        select(OutboxEntry).where(OutboxEntry.workbook_id == workbook.id,
+                                  OutboxEntry.state.in_(WAITING_FOR_A_PERSON)).order_by(OutboxEntry.id)
+    ).all()
+    found.problems = session.scalar(
+        select(func.count(SheetProblem.id)).where(SheetProblem.workbook_id == workbook.id)) or 0
+    return found
+
+
+@dataclass
+class SchoolLine:
+    """One school's line on the coordinators' landing page."""
+
+    school: School
+    workbook: Workbook | None
+    statuses: dict = field(default_factory=dict)  # status -> rows
+    overdue: int = 0
+    problems: int = 0
+    waiting: int = 0  # browser edits not yet in the sheet
+    needing_a_person: int = 0
+
+    @property
+    def rows(self):
+        return sum(self.statuses.values())
+
+
+def _counts_by_workbook(session, query):
+    return {workbook_id: n for workbook_id, n in session.execute(query).all()}
+
+
+def partnership_overview(session, today=None):
+    """Every school (and the joint plan, first) with its progress, overdue rows, sheet
+    problems and edits waiting: six grouped queries, not six per school."""
+    today = today or date.today()
+    workbooks = session.execute(
+        select(Workbook, School).outerjoin(School, School.id == Workbook.school_id)
+        .where((Workbook.code == JOINT) | School.archived_at.is_(None))
+    ).all()
+    current = ActionRow.archived_at.is_(None)
+    statuses = {}
+    for workbook_id, status, n in session.execute(
+            select(ActionRow.workbook_id, ActionRow.status, func.count(ActionRow.id)).where(current)
+            .group_by(ActionRow.workbook_id, ActionRow.status)):
+        statuses.setdefault(workbook_id, {})[status if status in STATUSES else "Other"] = n
+    overdue = _counts_by_workbook(session, select(ActionRow.workbook_id, func.count(ActionRow.id))
+                                  .where(current, _overdue(today)).group_by(ActionRow.workbook_id))
+    problems = _counts_by_workbook(session, select(SheetProblem.workbook_id, func.count(SheetProblem.id))
+                                   .group_by(SheetProblem.workbook_id))
+    pending = select(OutboxEntry.workbook_id, func.count(OutboxEntry.id)).group_by(OutboxEntry.workbook_id)
+    waiting = _counts_by_workbook(session, pending.where(OutboxEntry.state.in_(OutboxEntry.PENDING)))
+    person = _counts_by_workbook(session, pending.where(OutboxEntry.state.in_(WAITING_FOR_A_PERSON)))
+    lines = [
+        SchoolLine(school, workbook, statuses.get(workbook.id, {}), overdue.get(workbook.id, 0),
+                   problems.get(workbook.id, 0), waiting.get(workbook.id, 0), person.get(workbook.id, 0))
+        for workbook, school in workbooks
+    ]
+    return sorted(lines, key=lambda line: (line.school is not None, line.school.name if line.school else ""))
+
+
+def term_of(day):
+    """(name, first day, last day) of the school term a day falls in."""
+    for name, first, last in TERMS:
+        if first <= day.month <= last:
+            start = date(day.year, first, 1)
+            end = date(day.year, last + 1, 1) if last < 12 else date(day.year + 1, 1, 1)
+            return name, start, date.fromordinal(end.toordinal() - 1)
+    raise ValueError(day)  # every month is in a term
+
+
+def due_this_term_and_next(session, workbook, today=None):
+    """A plan's rows, not Complete, whose Due falls in this term or the next (or has
+    passed): what a member of staff is working towards. [(row, overdue)]"""
+    today = today or date.today()
+    _, _, this_end = term_of(today)
+    _, _, next_end = term_of(date.fromordinal(this_end.toordinal() + 1))
+    if workbook is None:
+        return []
+    rows = session.scalars(
+        select(ActionRow).where(ActionRow.workbook_id == workbook.id, ActionRow.archived_at.is_(None),
+                                ActionRow.status != COMPLETE, ActionRow.due_by <= next_end)
+        .order_by(ActionRow.due_by, ActionRow.sheet_row)
+    ).all()
+    return [(row, is_overdue(row, today)) for row in rows]
+
+
+def my_edits(session, user_id, limit=20):
+    """A person's own edits still on their way to the sheet, or waiting for a choice."""
+    return session.scalars(
+        select(OutboxEntry).where(OutboxEntry.created_by_id == user_id, OutboxEntry.state.in_(OutboxEntry.PENDING))
+        .order_by(OutboxEntry.id.desc()).limit(limit)
+    ).all()
