@@ -12,6 +12,8 @@ from datetime import date, datetime, timedelta, timezone
 
 from domain.dates import from_serial
 
+from .formulas import Calculator, DateValue, Error
+
 SPREADSHEET_MIME = "application/vnd.google-apps.spreadsheet"
 DEFAULT_ROWS, DEFAULT_COLUMNS = 1000, 26
 MAX_CELL_CHARACTERS = 50_000  # Google's limit of one cell
@@ -114,7 +116,9 @@ def parse_cells(cells, rows, columns):
 @dataclass
 class Cell:
     value: object  # str, int, float or bool as stored; a date is a serial number
-    formula: str | None = None  # USER_ENTERED text starting with '=' (not evaluated here)
+    # USER_ENTERED text starting with '=', computed when read (formulas.py); ``value`` is then
+    # None, or the result an uploaded .xlsx had stored
+    formula: str | None = None
     is_date: bool = False  # a number with a date format, shown as dd/mm/yyyy (en_GB)
 
 
@@ -133,7 +137,7 @@ def user_entered(text):
     """A typed value as an en_GB sheet keeps it: formulas, forced text ('...), dates,
     numbers and booleans are recognised; anything else stays text."""
     if text.startswith("="):
-        return Cell(text, formula=text)
+        return Cell(None, formula=text)
     if text.startswith("'"):
         return Cell(text[1:])
     for pattern, order in ((_UK_DATE, (2, 1, 0)), (_ISO_DATE, (0, 1, 2))):
@@ -165,9 +169,19 @@ class Sheet:
         return max(r for r, _ in self.cells), max(c for _, c in self.cells)
 
 
+def _computed(calculator, sheet, row, col, cell):
+    """A formula cell as a plain one holding its result, as Google answers it."""
+    value = calculator.cell_value(sheet, row, col)
+    if isinstance(value, Error):
+        return Cell(value.code)  # Google answers an error as its text, '#NAME?'
+    if isinstance(value, DateValue):
+        return Cell(value.serial, is_date=True)  # Google formats TODAY() as a date
+    return Cell(value)
+
+
 def _format(cell, render, date_render="SERIAL_NUMBER"):
-    if cell.formula is not None:
-        return cell.formula if render == "FORMULA" else "#NAME?"  # the stand-in evaluates no formulas
+    if cell.formula is not None and render == "FORMULA":
+        return cell.formula
     value = cell.value
     if cell.is_date and (render == "FORMATTED_VALUE" or date_render == "FORMATTED_STRING"):
         return from_serial(value).strftime("%d/%m/%Y")
@@ -230,14 +244,19 @@ class Spreadsheet:
     def get_values(self, a1, render="FORMATTED_VALUE", major="ROWS", date_render="SERIAL_NUMBER"):
         sheet, (r1, c1, r2, c2) = self.resolve(a1)
         r2, c2 = min(r2, sheet.rows), min(c2, sheet.columns)
-        grid = []
-        for row in range(r1, r2 + 1):
-            values = [sheet.cells.get((row, col)) for col in range(c1, c2 + 1)]
-            while values and (values[-1] is None or values[-1].value == "" and values[-1].formula is None):
-                values.pop()  # trailing empty cells are left out
+        held = {}  # row -> {col: cell}, only the cells there are: a tab may be 10 million cells of grid
+        for (row, col), cell in sheet.cells.items():
+            if r1 <= row <= r2 and c1 <= col <= c2 and (cell.value != "" or cell.formula is not None):
+                held.setdefault(row, {})[col] = cell
+        grid, calculator = [], Calculator(self)
+        for row in range(r1, max(held, default=r1 - 1) + 1):
+            cells = held.get(row, {})
+            values = [cells.get(col) for col in range(c1, max(cells, default=c1 - 1) + 1)]
+            if render != "FORMULA":
+                values = [_computed(calculator, sheet, row, c1 + i, c) if c is not None and c.formula else c
+                          for i, c in enumerate(values)]
             grid.append(["" if c is None else _format(c, render, date_render) for c in values])
-        while grid and not grid[-1]:
-            grid.pop()  # and so are trailing empty rows
+        # trailing empty cells and rows are left out, as Google does
         if major == "COLUMNS":
             width = max((len(r) for r in grid), default=0)
             grid = [[r[i] if i < len(r) else "" for r in grid] for i in range(width)]
@@ -307,8 +326,11 @@ class Store:
         self.lock = threading.RLock()
         self.spreadsheets = {}
 
-    def create(self, title, tabs, key=None):
-        """A spreadsheet from {tab title: grid of values}; returns its key."""
+    def create(self, title, tabs, key=None, formulas=None):
+        """A spreadsheet from {tab title: grid of values}; returns its key.
+
+        ``formulas``: {tab title: {(row, col): '=...'}}, from an uploaded .xlsx: the
+        grid's value there is the result the file stored (or None)."""
         with self.lock:
             key = key or uuid.uuid4().hex + uuid.uuid4().hex[:12]
             book = Spreadsheet(key, title)
@@ -320,6 +342,9 @@ class Store:
                     for c, value in enumerate(row, start=1):
                         if value not in (None, ""):
                             sheet.cells[(r, c)] = _from_xlsx(value)
+                for (r, c), formula in (formulas or {}).get(title_, {}).items():
+                    stored = sheet.cells.get((r, c))
+                    sheet.cells[(r, c)] = Cell(stored.value if stored else None, formula=formula)
                 book.sheets.append(sheet)
             self.spreadsheets[key] = book
             return key

@@ -11,13 +11,23 @@ def sheet_url(key):
 
 
 def load_xlsx(store, path, key=None):
-    """One workbook, every tab; returns its key."""
-    book = load_workbook(path, read_only=True, data_only=True)
-    try:
-        tabs = {sheet.title: [list(row) for row in sheet.iter_rows(values_only=True)] for sheet in book.worksheets}
-    finally:
-        book.close()
-    return store.create(Path(path).stem, tabs, key=key)
+    """One workbook, every tab, formulas with the results it stored; returns its key."""
+    tabs, formulas = {}, {}
+    for data_only in (True, False):
+        book = load_workbook(path, read_only=True, data_only=data_only)
+        try:
+            for sheet in book.worksheets:
+                rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+                if data_only:
+                    tabs[sheet.title] = rows
+                else:  # a second look, for the formulas: Google computes them itself
+                    formulas[sheet.title] = {
+                        (r, c): value for r, row in enumerate(rows, start=1) for c, value in enumerate(row, start=1)
+                        if isinstance(value, str) and value.startswith("=")
+                    }
+        finally:
+            book.close()
+    return store.create(Path(path).stem, tabs, key=key, formulas=formulas)
 
 
 def load_partnership(store, folder, partnership_file="partnership.xlsx"):

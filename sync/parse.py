@@ -9,6 +9,9 @@ from dataclasses import dataclass, field
 from domain.cells import KIND_CLEANERS, Report, cell_text
 from domain.contract import Table
 
+from .backends.base import UNREAD
+from .unread import UNREAD_FIX, UNREAD_MESSAGE, derived_unread, identity_attrs, unread_identity
+
 HEADER_SCAN_ROWS = 12  # a header may sit below a few title rows
 MAX_ID_LENGTH = 40
 
@@ -33,6 +36,7 @@ class SheetRow:
     problems: list = field(default_factory=list)
     valid: bool = True  # False: the row cannot be stored; its last good version stays
     new_id: str = ""  # an ID the app is giving this row, once it is written to the sheet
+    unread: set = field(default_factory=set)  # attrs whose cell is a formula with no stored result (UNREAD)
 
 
 @dataclass
@@ -138,8 +142,13 @@ def parse_table(table, title, grid, known_objectives=None):
         if not any(cell_text(v) for v in cells):
             continue  # blank rows are gaps, not the end of the table
         raw = {attr: (cells[col] if col < len(cells) else None) for attr, col in columns.items()}
+        # Formula cells with no stored result: the sync keeps their last value (sync/unread.py).
+        unread = {attr for attr, value in raw.items() if value is UNREAD}
+        raw.update(dict.fromkeys(unread))  # read as blank here; reconcile keeps the value last read
         extra = {name: cell_text(cells[col]) for col, name in extra_cols.items() if col < len(cells) and cell_text(cells[col])}
-        row = SheetRow(index + 1, cell_text(raw.pop("sheet_id", None)), {}, extra)
+        row = SheetRow(index + 1, cell_text(raw.pop("sheet_id", None)), {}, extra, unread=unread)
+        if unread & identity_attrs(table):  # which row this is cannot be guessed
+            raise TableUnreadable(unread_identity(parsed, row, unread & identity_attrs(table)))
         _clean_row(parsed, row, raw, known_objectives)
         parsed.rows.append(row)
     return parsed
@@ -154,7 +163,9 @@ def _clean_row(parsed, row, raw, known_objectives):
         if column.attr != "sheet_id":
             row.values[column.attr] = cell_text(raw.get(column.attr))
     for column in table.required:
-        if not row.values.get(column.attr):
+        if column.attr in row.unread:  # not empty: unknown
+            report.problem(column.attr, UNREAD_MESSAGE, UNREAD_FIX, invalid=True)
+        elif not row.values.get(column.attr):
             report.problem(column.attr, f"'{column.name}' is empty.",
                            f"Fill in '{column.name}', or delete the row if it is not needed.", invalid=True)
     if row.sheet_id and len(row.sheet_id) > MAX_ID_LENGTH:
@@ -167,3 +178,4 @@ def _clean_row(parsed, row, raw, known_objectives):
     if table.cleaner:
         table.cleaner(row.values, raw, report, known_objectives)
     row.valid = report.valid
+    row.unread |= derived_unread(row)  # what the app works out from an unread cell is unknown too

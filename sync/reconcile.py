@@ -117,6 +117,7 @@ def _apply(record, row, skip=()):
     [(attr, old, new)] worth a line in the row's history.
     """
     changed, audit = False, []
+    skip = set(skip) | row.unread  # formula cells with no stored result keep the value last read (sync/unread.py)
     values = dict(row.values, extra=row.extra, sheet_row=row.number)
     for attr, value in values.items():
         old = getattr(record, attr)

@@ -26,6 +26,7 @@ from .backends import CellWrite
 from .errors import ValuesRefused, WorkbookBusy, WorkbookError, WorkbookFailed, WorkbookUnavailable
 from .parse import Problem, TableUnreadable, find_tab, parse_table
 from .reconcile import link_school_workbooks, pending_edits, reconcile_keyed, reconcile_table, repeated_keys
+from .unread import unread_problems
 
 log = logging.getLogger(__name__)
 
@@ -335,6 +336,7 @@ def _sync_tables(session, backend, workbook, kind, snapshot, result):
     for table in id_tables:
         if table.table in ready:
             result.add(reconcile_table(session, workbook, table, ready[table.table], pending))
+    problems += unread_problems(session, workbook, id_tables)  # formula cells never read (sync/unread.py)
     return problems
 
 

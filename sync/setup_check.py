@@ -34,7 +34,7 @@ def check_workbook(backend, code, ref, kind):
     """Read the workbook once and say which tabs and columns it misses."""
     result = CheckResult(code, ref)
     try:
-        snapshot = backend.read(ref)
+        snapshot = backend.read(ref, None, kind)  # the tabs the sync reads, within its limits
     except WorkbookUnavailable as error:
         result.reachable = False
         result.findings.append(f"{error.message} {error.fix}".strip())

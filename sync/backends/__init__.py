@@ -1,4 +1,4 @@
 """Transports for workbooks. Everything else in sync/ is shared between them."""
-from .base import Backend, CellWrite, ValuesRefused, WorkbookBusy, WorkbookSnapshot, WorkbookUnavailable
+from .base import UNREAD, Backend, CellWrite, ValuesRefused, WorkbookBusy, WorkbookSnapshot, WorkbookUnavailable
 
-__all__ = ["Backend", "CellWrite", "ValuesRefused", "WorkbookBusy", "WorkbookSnapshot", "WorkbookUnavailable"]
+__all__ = ["UNREAD", "Backend", "CellWrite", "ValuesRefused", "WorkbookBusy", "WorkbookSnapshot", "WorkbookUnavailable"]

@@ -7,12 +7,43 @@ from ..errors import (  # noqa: F401 (re-exported: backends raise these)
 )
 
 
+class _Unread:
+    """The type of UNREAD; one instance, falsy, that says so when printed."""
+
+    _instance = None
+
+    def __new__(cls):
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __bool__(self):
+        return False
+
+    def __repr__(self):
+        return "UNREAD"
+
+    def __str__(self):
+        return ""  # so that cell_text() and the header search read it as no text
+
+    def __reduce__(self):
+        return (_Unread, ())  # a copy (or a pickle) is the same marker
+
+
+# A cell a backend could not read: a formula whose result is not stored in the file
+# (a workbook saved by openpyxl, our own writes included, or never opened in a
+# spreadsheet program). Not '' -- the sheet does not say the cell is empty: the
+# sync keeps the value it last read and reports cells it never knew.
+# Compare with ``is``.
+UNREAD = _Unread()
+
+
 @dataclass
 class WorkbookSnapshot:
     """Every tab of a workbook, as cell grids, and a token of the version read."""
 
     ref: str
-    tabs: dict  # tab title -> list of rows, each a list of cell values
+    tabs: dict  # tab title -> list of rows, each a list of cell values (or UNREAD)
     version: str | None = None  # changes whenever the workbook does
     layout: dict | None = None  # what a backend remembers of the tabs between reads
 

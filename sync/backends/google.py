@@ -5,7 +5,9 @@
   not shared with the service account, or was deleted.
 - Reading a changed workbook: one values:batchGet for all its tabs. The tab
   titles are remembered from a metadata read (``layout``), which is repeated
-  only when a contract tab is missing or a title no longer parses.
+  only when a contract tab is missing or a title no longer parses. What comes
+  back is held to the limits of ``limits.py`` (rows, columns, cells), as the
+  .xlsx backend's reads are: a workbook past them fails on its own.
 - Writing: one values:batchUpdate per workbook, after a Drive check that nobody
   changed the workbook since it was read. USER_ENTERED, so that a date lands as
   a date value (sent as 2027-04-25, which no locale reads month-first), with
@@ -31,6 +33,7 @@ from gspread.utils import extract_id_from_url
 from tenacity import Retrying, retry_if_exception, stop_after_attempt, stop_before_delay, wait_exponential, wait_random
 
 from .base import ValuesRefused, WorkbookBusy, WorkbookSnapshot, WorkbookUnavailable
+from .limits import CellBudget
 
 SCOPES = ["https://www.googleapis.com/auth/spreadsheets", "https://www.googleapis.com/auth/drive.readonly"]
 EMULATOR_EMAIL = "partnership-hub@stand-in.iam.gserviceaccount.com"
@@ -348,8 +351,10 @@ class GoogleBackend:
             answer = self._call("sheets.read", ref, self.http.values_batch_get, key, [quote_title(t) for t in titles],
                                 params={"valueRenderOption": "UNFORMATTED_VALUE",
                                         "dateTimeRenderOption": "SERIAL_NUMBER", "majorDimension": "ROWS"})
+            budget = CellBudget()  # Google trims trailing empty cells; the limits still apply
             for title, value_range in zip(titles, answer.get("valueRanges", [])):
                 tabs[title] = value_range.get("values", [])
+                budget.check_grid(title, tabs[title])
                 info = layout.setdefault(title, {"sheetId": None})
                 info.update(_grid_size(value_range.get("range", "")))
         return WorkbookSnapshot(ref, tabs, None, layout)

@@ -3,14 +3,16 @@ import os
 import tempfile
 import zipfile
 from collections import Counter
-from pathlib import Path
-
 from datetime import date
+from pathlib import Path
 
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import IllegalCharacterError
 
+from . import limits
 from .base import CellWrite, ValuesRefused, WorkbookBusy, WorkbookSnapshot, WorkbookUnavailable
+from .limits import CellBudget
+from .xlsx_cells import read_tab
 
 
 class XlsxBackend:
@@ -98,6 +100,7 @@ class XlsxBackend:
             raise self._missing(path)
         try:
             version = self._version(path)
+            self._check_unpacked_size(path)
             book = load_workbook(path, read_only=True, data_only=True)
         except PermissionError:
             raise WorkbookUnavailable(
@@ -106,16 +109,26 @@ class XlsxBackend:
             )
         except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
             raise self._unreadable(path, error)
+        budget = CellBudget()  # what this workbook may cost: see limits.py
         try:  # read-only mode reads the sheets only now: a damaged one fails here
             tabs = {
-                sheet.title: [list(row) for row in sheet.iter_rows(values_only=True)]
+                sheet.title: read_tab(book, sheet, budget)
                 for sheet in book.worksheets
+                if wanted is None or wanted(sheet.title)  # other tabs are not the hub's: never read
             }
         except (zipfile.BadZipFile, KeyError, ValueError, OSError, SyntaxError) as error:  # SyntaxError: bad XML
             raise self._unreadable(path, error)
         finally:
             book.close()
         return WorkbookSnapshot(ref, tabs, version)
+
+    @staticmethod
+    def _check_unpacked_size(path):
+        """A zip bomb is small on disk: refuse a workbook whose XML unpacks past the limit."""
+        with zipfile.ZipFile(path) as archive:
+            size = sum(info.file_size for info in archive.infolist() if info.filename.endswith(".xml"))
+        if size > limits.MAX_XML_BYTES:
+            raise limits.too_big_file(path.name, size)
 
     @staticmethod
     def _unreadable(path, error):

@@ -197,3 +197,29 @@ def test_cells_read_as_people_typed_them():
     assert cell_text(date(2017, 4, 25)) == "25/04/2017"
     assert cell_text("  line one\r\nline two ") == "line one\nline two"
     assert column_letter(0) == "A" and column_letter(26) == "AA"
+
+
+def test_a_formula_cell_with_no_stored_result_is_unknown_not_blank():
+    from sync.backends import UNREAD
+
+    grid = [["ID", "Linked objectives", "Key objective", "Due", "Intended outcome"],
+            ["BR-A001", UNREAD, "Visits", UNREAD, UNREAD],
+            ["", "4", UNREAD],  # its required cell is unknown: the row waits
+            ["", UNREAD, UNREAD]]  # nothing but unread formulas (filled down past the table): a gap
+    parsed = parse_table(ACTION_PLAN, "Action plan", grid)
+    row = parsed.rows[0]
+    # What the app works out from an unread cell (objective numbers, the area folded into the
+    # links, the due date) is unknown too: all are kept as last read.
+    assert row.unread == {"linked_objectives", "objective_refs", "area", "due", "due_date", "intended_outcome"}
+    assert row.valid and not row.problems
+    assert len(parsed.rows) == 2 and not parsed.rows[1].valid
+    assert "no stored result" in parsed.rows[1].problems[0].message
+
+
+def test_a_tab_whose_ids_are_unread_formulas_is_not_guessed_at():
+    from sync.backends import UNREAD
+
+    with pytest.raises(TableUnreadable, match="cannot be told apart"):
+        parse_table(ACTION_PLAN, "Action plan", [["ID", "Key objective"], [UNREAD, "Visits"]])
+    with pytest.raises(TableUnreadable, match="Code cells"):
+        parse_table(SCHOOLS, "Schools", [["Code", "School"], [UNREAD, "Bank Road"]])
