@@ -1,8 +1,10 @@
 """`make bench`: every benchmark, figures printed."""
-from . import edit_latency, memory, sync_cost
+from . import edit_latency, memory, page_queries, sync_cost
 
 sync_cost.main([])
 print()
 edit_latency.main()
 print()
 memory.main([])
+print()
+page_queries.main([])

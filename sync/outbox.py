@@ -280,6 +280,12 @@ def _plan_edit(table, entry):
         return []
     entry.state = "waiting"
     names = table.table.names
+    unknown = row.unread & set(entry.fields)
+    if unknown:  # a formula whose result is not stored: what the sheet has there is not known
+        _pause(entry, f"The sheet's {', '.join(names[a] for a in unknown)} cell of row {row.number} is a formula "
+                      "with no stored result, so the app cannot tell whether someone changed it. Open and save "
+                      "the workbook in a spreadsheet program.")
+        return []
     missing = [names[a] for a in entry.fields if a not in table.columns]
     if missing:
         _pause(entry, f"The '{table.title}' tab has no {', '.join(repr(m) for m in missing)} column.")

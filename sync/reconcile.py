@@ -157,7 +157,8 @@ def reconcile_keyed(session, parsed):
         seen.add(value)
         if not row.valid:
             continue
-        details = {attr: row.values.get(attr, "") for attr in attrs}
+        # A formula cell with no stored result keeps the value last read (sync/unread.py).
+        details = {attr: row.values.get(attr, "") for attr in attrs if attr not in row.unread}
         record = existing.get(value)
         if record is None:
             session.add(model(**{key: value}, **details))

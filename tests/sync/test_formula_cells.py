@@ -88,3 +88,19 @@ def test_ids_made_by_formulas_with_no_stored_result_are_never_guessed(session, s
     assert not results["BR"].ok and "cannot be told apart" in results["BR"].error
     assert len(actions(session, "BR")) == 6  # nothing archived, nothing renumbered
     assert load_workbook(path)["Action plan"]["A2"].value.startswith("=")  # and no ID written over the formula
+
+
+def test_an_edit_of_a_cell_whose_formula_has_no_stored_result_waits_instead_of_writing_over_it(
+        session, sync, workbook_dir, backend):
+    from domain.edits import edit_action_row, editable_values
+    from sync.outbox import drain
+
+    path = workbook_dir / "bank-road.xlsx"
+    sync()
+    row = actions(session, "BR")["BR-A001"]
+    entry = edit_action_row(session, row, "Jo Teacher", {"status": "Behind"}, editable_values(row), row.version)
+    session.commit()
+    formulas(path, "Action plan", {"J2": '=IF(TRUE,"Complete","Behind")'})  # Status became a formula
+    [result] = drain(session, backend)
+    assert result.state == "waiting" and entry.paused and "formula with no stored result" in result.reason
+    assert load_workbook(path)["Action plan"]["J2"].value == '=IF(TRUE,"Complete","Behind")'  # not written over
