@@ -8,7 +8,7 @@ FLASK  := $(BIN)/flask --app wsgi
 VENDOR := webapp/static/vendor
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run run-google test bench setup assets browser clean
+.PHONY: run run-google test lint bench setup assets browser clean
 
 run: setup
 	$(FLASK) db upgrade
@@ -32,8 +32,13 @@ run-google: setup
 	$(GOOGLE_DEMO) $(FLASK) demo sign-ins && \
 	$(GOOGLE_DEMO) SCHEDULER_ENABLED=1 $(FLASK) run --host 127.0.0.1 --port 5000
 
-test: setup browser
+test: setup browser lint
 	$(BIN)/python -m pytest
+
+# ruff, configured in pyproject.toml: unused imports and names, import order, line length,
+# docstrings on the public functions of domain/ and sync/.
+lint: setup
+	$(BIN)/ruff check .
 
 setup: $(VENV)/.installed assets
 

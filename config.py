@@ -101,7 +101,8 @@ class Config:
             raise RuntimeError("SYNC_INTERVAL_MINUTES must be at least 1")
         if cls.SHEETS_BACKEND == "google" and not (cls.GOOGLE_SERVICE_ACCOUNT_FILE or cls.GOOGLE_SHEETS_EMULATOR_HOST):
             raise RuntimeError(
-                "SHEETS_BACKEND=google needs GOOGLE_SERVICE_ACCOUNT_FILE (or GOOGLE_SHEETS_EMULATOR_HOST for the stand-in)"
+                "SHEETS_BACKEND=google needs GOOGLE_SERVICE_ACCOUNT_FILE "
+                "(or GOOGLE_SHEETS_EMULATOR_HOST for the stand-in)"
             )
 
 

@@ -47,10 +47,12 @@ def main(argv=None):
             db.create_all()
         sync_now(app, "bench")
         with app.app_context():
-            db.session.add(User(email="head@bench.school", role="admin", name="Bench", password_hash=hash_password(PASSWORD)))
+            db.session.add(User(email="head@bench.school", role="admin", name="Bench",
+                                password_hash=hash_password(PASSWORD)))
             db.session.commit()
             rows = db.session.execute(
-                select(ActionRow.id, Workbook.code).join(Workbook).where(Workbook.code != "joint").order_by(ActionRow.id)
+                select(ActionRow.id, Workbook.code).join(Workbook).where(Workbook.code != "joint")
+                .order_by(ActionRow.id)
             ).all()
         client = app.test_client()
         client.post("/login", data={"email": "head@bench.school", "password": PASSWORD})
@@ -74,7 +76,8 @@ def main(argv=None):
         calls = dict(emulator.calls)
     server.stop()
     print(f"Save request, server time over {SAVES} saves (SQLite, Flask in-process):")
-    print(f"  p50 {statistics.median(timings):.1f} ms   p95 {percentile(timings, 0.95):.1f} ms   max {max(timings):.1f} ms")
+    print(f"  p50 {statistics.median(timings):.1f} ms   p95 {percentile(timings, 0.95):.1f} ms   "
+          f"max {max(timings):.1f} ms")
     print(f"Outbox drain against the stand-in ({len(results)} edits over {SCHOOLS} workbooks, pacing off):")
     print(f"  {done} written in {seconds:.2f} s = {done / seconds:.0f} edits/s; calls: "
           f"{calls.get('sheets.read', 0)} Sheets reads, {calls.get('sheets.write', 0)} Sheets writes, "

@@ -29,6 +29,23 @@ def cell_text(value):
     return text.strip()
 
 
+def column_letters(number):
+    """A column's letters from its 1-based number: 1 -> A, 27 -> AA, 16384 -> XFD."""
+    letters = ""
+    while number:
+        number, rem = divmod(number - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def column_number(letters):
+    """A column's 1-based number from its letters: A -> 1, XFD -> 16384."""
+    number = 0
+    for char in letters.upper():
+        number = number * 26 + ord(char) - 64
+    return number
+
+
 class Report:
     """Where a cleaner says what is wrong with a row: ``problem(attr, message, fix)``.
 

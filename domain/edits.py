@@ -5,9 +5,8 @@ version tells; against a sheet edit, the outbox compares the sheet's cell with
 what the editor saw before it writes (sync/outbox.py). Either way nothing is
 overwritten silently: a person chooses.
 """
-from datetime import date
-
 from dataclasses import dataclass, field
+from datetime import date
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
@@ -48,6 +47,7 @@ def sheet_text(attr, value):
 
 
 def same(attr, a, b):
+    """Do two values of a cell read the same in the sheet (UK dates, the status vocabulary)?"""
     return sheet_text(attr, a) == sheet_text(attr, b)
 
 
@@ -57,7 +57,8 @@ def editable_values(row):
 
 
 def _record(session, table, row_id, field, old, new, source, who):
-    session.add(RowChange(table=table, row_id=row_id, field=field, old=old or "", new=new or "", source=source, who=who))
+    session.add(RowChange(table=table, row_id=row_id, field=field, old=old or "", new=new or "", source=source,
+                          who=who))
 
 
 def _set_cell(row, attr, text):
@@ -163,12 +164,12 @@ def _replacing_failed(session, row, fields):
     ).all()
     merged = {}
     for earlier in failed:
-        for attr, field in earlier.fields.items():
-            merged.setdefault(attr, dict(field))  # the earliest refused edit saw the sheet
+        for attr, cell in earlier.fields.items():
+            merged.setdefault(attr, dict(cell))  # the earliest refused edit saw the sheet
         earlier.state, earlier.done_at = "dropped", utcnow()
         earlier.reason = "Replaced by a later edit of the same row."
-    for attr, field in fields.items():
-        merged[attr] = {"seen": merged[attr]["seen"] if attr in merged else field["seen"], "new": field["new"]}
+    for attr, cell in fields.items():
+        merged[attr] = {"seen": merged[attr]["seen"] if attr in merged else cell["seen"], "new": cell["new"]}
     return merged
 
 
@@ -222,7 +223,8 @@ def take_sheet(session, entry, who):
         entry.fields, entry.state, entry.reason = rest, "waiting", ""
         entry.attempts, entry.next_attempt_at = 0, utcnow()
     else:
-        entry.state, entry.reason, entry.done_at = "dropped", f"Dropped by {who}: the sheet's values were kept.", utcnow()
+        entry.state, entry.done_at = "dropped", utcnow()
+        entry.reason = f"Dropped by {who}: the sheet's values were kept."
 
 
 def discard(session, entry, who):
@@ -322,6 +324,8 @@ def paused_writes(session, workbook):
 
 
 def history(session, table, row_id):
+    """Every recorded change of one row, newest first."""
     return session.scalars(
-        select(RowChange).where(RowChange.table == table, RowChange.row_id == row_id).order_by(RowChange.at.desc(), RowChange.id.desc())
+        select(RowChange).where(RowChange.table == table, RowChange.row_id == row_id)
+        .order_by(RowChange.at.desc(), RowChange.id.desc())
     ).all()

@@ -14,6 +14,7 @@ _DUMMY_HASH = _hasher.hash("no such user: a password nobody has")
 
 
 def hash_password(password):
+    """An argon2id hash of a new password."""
     return _hasher.hash(password)
 
 
@@ -26,6 +27,7 @@ def verify_password(stored_hash, password):
 
 
 def needs_rehash(stored_hash):
+    """Was this hash made with weaker parameters than today's (rehash at the next sign-in)?"""
     return _hasher.check_needs_rehash(stored_hash)
 
 

@@ -4,8 +4,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
-from .models import JOINT, ActionRow, Objective, School, SheetProblem, SyncRun, Workbook
 from .attention import is_overdue
+from .models import JOINT, ActionRow, Objective, School, SheetProblem, SyncRun, Workbook
 from .status import STATUSES
 
 # Rows with no status, or one the app does not know, are counted under these.
@@ -84,10 +84,12 @@ def group_by_area(rows):
 
 
 def areas(session, plan):
+    """The plan's areas, in the order they first appear in the sheet."""
     return [area for area, _ in group_by_area(current_rows(session, plan))]
 
 
 def status_key(status):
+    """The column a status is counted under: the vocabulary, No status or Other."""
     if not status:
         return NO_STATUS
     return status if status in STATUSES else OTHER_STATUS
@@ -112,10 +114,12 @@ def objectives(session):
 
 
 def schools(session):
+    """The partnership's current schools, by name."""
     return session.scalars(select(School).where(School.archived_at.is_(None)).order_by(School.name)).all()
 
 
 def problems(session, workbook):
+    """A workbook's sheet problems, by tab and row."""
     if workbook is None:
         return []
     return session.scalars(
@@ -124,6 +128,7 @@ def problems(session, workbook):
 
 
 def problem_count(session, workbook):
+    """How many sheet problems a workbook has."""
     if workbook is None:
         return 0
     return session.scalar(select(func.count(SheetProblem.id)).where(SheetProblem.workbook_id == workbook.id)) or 0
@@ -139,6 +144,7 @@ def problem_counts(session):
 
 
 def problem_total(session):
+    """How many sheet problems every workbook has together (for monitoring)."""
     return session.scalar(select(func.count(SheetProblem.id))) or 0
 
 

@@ -181,7 +181,8 @@ def answer(session, name, theme, same, who):
     if not name_key or not key or name_key == key:
         raise ValueError("a theme is not asked about itself")
     pair = pair_key(name, theme)
-    existing = session.scalar(select(ThemeAnswer).where(ThemeAnswer.name_key.in_(pair), ThemeAnswer.theme_key.in_(pair)))
+    existing = session.scalar(
+        select(ThemeAnswer).where(ThemeAnswer.name_key.in_(pair), ThemeAnswer.theme_key.in_(pair)))
     if existing is not None:
         return None  # answered already (two people at once): the first answer stands
     session.add(ThemeAnswer(name_key=name_key, theme_key=key, name=name, theme=theme, same=same, answered_by=who))

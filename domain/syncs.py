@@ -14,6 +14,7 @@ RUN_LEASE = timedelta(minutes=10)
 
 
 def history(session, limit=50):
+    """The latest sync runs, newest first."""
     return session.scalars(select(SyncRun).order_by(SyncRun.started_at.desc(), SyncRun.id.desc()).limit(limit)).all()
 
 
@@ -30,6 +31,7 @@ def history_page(session, page=1, per_page=RUNS_PER_PAGE):
 
 
 def run(session, run_id):
+    """One sync run, or None."""
     return session.get(SyncRun, run_id)
 
 
@@ -44,6 +46,7 @@ def current_run(session):
 
 
 def last_finished(session):
+    """The latest sync run that has finished, or None."""
     return session.scalar(
         select(SyncRun).where(SyncRun.finished_at.is_not(None)).order_by(SyncRun.finished_at.desc()).limit(1)
     )

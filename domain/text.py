@@ -22,4 +22,5 @@ def clean_text(value):
 
 
 def needs_cleaning(value):
+    """Does this text hold a character a spreadsheet cannot?"""
     return isinstance(value, str) and bool(_ILLEGAL.search(value))

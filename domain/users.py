@@ -12,10 +12,12 @@ class UserError(ValueError):
 
 
 def normalise_email(email):
+    """An e-mail address as accounts are keyed: trimmed, lower case."""
     return (email or "").strip().lower()
 
 
 def find_user(session, email):
+    """The user with this e-mail address, or None."""
     return session.scalar(select(User).where(User.email == normalise_email(email)))
 
 
@@ -69,6 +71,7 @@ def set_password(user, password):
 
 
 def deactivate(user):
+    """Stop a user signing in, and end their sessions now."""
     user.active = False
     _end_sessions(user)
 

@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from domain.cells import column_number
+
 _SERIAL_EPOCH = date(1899, 12, 30)
 
 
@@ -56,11 +58,6 @@ def _tokens(text):
     return found
 
 
-def _column_number(letters):
-    number = 0
-    for char in letters.upper():
-        number = number * 26 + ord(char) - 64
-    return number
 
 
 def _split_sheet(text):
@@ -75,7 +72,7 @@ def _split_sheet(text):
 
 def _cell(text):
     match = re.fullmatch(r"\$?([A-Za-z]{1,3})\$?(\d+)", text)
-    return int(match.group(2)), _column_number(match.group(1))
+    return int(match.group(2)), column_number(match.group(1))
 
 
 class _Parser:
@@ -137,7 +134,7 @@ class _Parser:
             return ("range", sheet, min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2))
         if kind == "columns":
             sheet, cells = _split_sheet(text)
-            first, last = (_column_number(part.strip("$")) for part in cells.split(":"))
+            first, last = (column_number(part.strip("$")) for part in cells.split(":"))
             return ("range", sheet, 1, min(first, last), None, max(first, last))
         if kind == "name":
             if self.peek() == ("op", "("):

@@ -14,7 +14,9 @@ from dataclasses import dataclass
 from werkzeug.serving import WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
 
-from .store import SPREADSHEET_MIME, ApiError, Store, bad_request, column_letters, quote_title
+from domain.cells import column_letters
+
+from .store import SPREADSHEET_MIME, ApiError, Store, bad_request, quote_title
 
 _META = re.compile(r"^/v4/spreadsheets/([^/:]+)$")
 _BATCH_GET = re.compile(r"^/v4/spreadsheets/([^/:]+)/values:batchGet$")
@@ -278,12 +280,14 @@ class Emulator:
                                            grid.get("rowCount", 1000), grid.get("columnCount", 26))
                     replies.append({"addSheet": {"properties": {
                         "sheetId": sheet.sheet_id, "title": sheet.title, "index": len(book.sheets) - 1,
-                        "sheetType": "GRID", "gridProperties": {"rowCount": sheet.rows, "columnCount": sheet.columns}}}})
+                        "sheetType": "GRID",
+                        "gridProperties": {"rowCount": sheet.rows, "columnCount": sheet.columns}}}})
                 elif "appendDimension" in item:
                     spec = item["appendDimension"]
                     sheet = next((s for s in book.sheets if s.sheet_id == spec.get("sheetId")), None)
                     if sheet is None:
-                        raise bad_request(f"Invalid requests[0].appendDimension: No grid with id: {spec.get('sheetId')}")
+                        raise bad_request("Invalid requests[0].appendDimension: No grid with id: "
+                                          f"{spec.get('sheetId')}")
                     if spec.get("dimension") == "COLUMNS":
                         sheet.columns += int(spec.get("length", 0))
                     else:

@@ -10,6 +10,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 
+from domain.cells import column_letters, column_number
 from domain.dates import from_serial
 
 from .formulas import Calculator, DateValue, Error
@@ -42,19 +43,6 @@ def bad_request(message):
     return ApiError(400, "INVALID_ARGUMENT", message)
 
 
-def column_number(letters):
-    number = 0
-    for char in letters.upper():
-        number = number * 26 + ord(char) - 64
-    return number
-
-
-def column_letters(number):
-    letters = ""
-    while number:
-        number, rem = divmod(number - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
 
 
 def quote_title(title):
@@ -301,13 +289,15 @@ class Spreadsheet:
         self.touch()
         return {
             "spreadsheetId": self.key,
-            "updatedRange": f"{quote_title(sheet.title)}!{column_letters(c1)}{r1}:{column_letters(c1 + max(width, 1) - 1)}{r1 + max(height, 1) - 1}",
+            "updatedRange": f"{quote_title(sheet.title)}!{column_letters(c1)}{r1}:"
+                            f"{column_letters(c1 + max(width, 1) - 1)}{r1 + max(height, 1) - 1}",
             "updatedRows": height, "updatedColumns": width, "updatedCells": sum(len(r) for r in values),
         }
 
     def add_sheet(self, title, rows=DEFAULT_ROWS, columns=DEFAULT_COLUMNS):
         if any(s.title.lower() == title.lower() for s in self.sheets):
-            raise bad_request(f'Invalid requests[0].addSheet: A sheet with the name "{title}" already exists. Please enter another name.')
+            raise bad_request(f'Invalid requests[0].addSheet: A sheet with the name "{title}" already exists. '
+                              "Please enter another name.")
         sheet = Sheet(max((s.sheet_id for s in self.sheets), default=0) + 1, title, rows, columns)
         self.sheets.append(sheet)
         self.touch()

@@ -51,6 +51,7 @@ def _objectives():
 
 
 def write_partnership(path):
+    """The demo's partnership workbook: schools, objectives, the joint plan, themes."""
     book = Workbook()
     _bold_row(_sheet(book, "Schools", [data.SCHOOLS_HEADER] + data.SCHOOLS, first=True), 1)
     _bold_row(_sheet(book, "Objectives", _objectives()), 1)
@@ -62,6 +63,7 @@ def write_partnership(path):
 
 
 def write_school(path, code):
+    """One demo school's workbook: its action plan, impact log and SIP priorities."""
     school = data.SCHOOL_WORKBOOKS[code]
     book = Workbook()
     if code == "WL":

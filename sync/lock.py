@@ -49,6 +49,7 @@ def renew(session, holder, lease=LEASE, lock_id=LOCK_ID):
 
 
 def release(session, holder, lock_id=LOCK_ID):
+    """Let go of the lock, if ``holder`` still holds it."""
     session.execute(
         update(SyncLock)
         .where(SyncLock.id == lock_id, SyncLock.holder == holder)

@@ -351,7 +351,8 @@ def _plan_alias(table, entry):
     theme, name = entry.fields["theme"], entry.fields["also_called"]
     missing = [c for c in ("name", "also_called") if c not in table.columns]
     if missing:
-        _pause(entry, f"The '{table.title}' tab has no {' or '.join(repr(table.table.names[c]) for c in missing)} column.")
+        names = " or ".join(repr(table.table.names[c]) for c in missing)
+        _pause(entry, f"The '{table.title}' tab has no {names} column.")
         return None
     column = table.columns["also_called"]
     row = next((r for r in table.rows if r.values.get("key") == theme_key(theme)), None)

@@ -6,7 +6,7 @@ rows possibly left out, as Google does. Nothing here touches the database.
 """
 from dataclasses import dataclass, field
 
-from domain.cells import KIND_CLEANERS, Report, cell_text
+from domain.cells import KIND_CLEANERS, Report, cell_text, column_letters
 from domain.contract import Table
 
 from .backends.base import UNREAD
@@ -69,13 +69,8 @@ class TableUnreadable(Exception):
 
 
 def column_letter(index):
-    """0 -> A, 25 -> Z, 26 -> AA."""
-    letters = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
+    """0 -> A, 25 -> Z, 26 -> AA: a 0-based column index as the sheet names it."""
+    return column_letters(index + 1)
 
 
 def find_tab(tabs, table):
@@ -145,7 +140,8 @@ def parse_table(table, title, grid, known_objectives=None):
         # Formula cells with no stored result: the sync keeps their last value (sync/unread.py).
         unread = {attr for attr, value in raw.items() if value is UNREAD}
         raw.update(dict.fromkeys(unread))  # read as blank here; reconcile keeps the value last read
-        extra = {name: cell_text(cells[col]) for col, name in extra_cols.items() if col < len(cells) and cell_text(cells[col])}
+        extra = {name: cell_text(cells[col]) for col, name in extra_cols.items()
+                 if col < len(cells) and cell_text(cells[col])}
         row = SheetRow(index + 1, cell_text(raw.pop("sheet_id", None)), {}, extra, unread=unread)
         if unread & identity_attrs(table):  # which row this is cannot be guessed
             raise TableUnreadable(unread_identity(parsed, row, unread & identity_attrs(table)))

@@ -391,7 +391,8 @@ def _lost_ids(session, workbook, parsed):
         return None
     where = "has no ID column" if parsed.id_column is None else "has no IDs in its ID column"
     return Problem(parsed.title, parsed.header_row, "ID",
-                   f"The '{parsed.title}' tab {where} any more, so its rows cannot be matched; nothing in it was synced.",
+                   f"The '{parsed.title}' tab {where} any more, so its rows cannot be matched; "
+                   "nothing in it was synced.",
                    "Put the ID column back (undo the change, or restore it from the sheet's version history).")
 
 
@@ -424,7 +425,8 @@ def _assign_ids(session, workbook, parsed):
                 problems.append(Problem(parsed.title, row.number, parsed.column_label("sheet_id"),
                                         f"The ID {row.sheet_id} is also on row {holder.number}, which keeps it; "
                                         "this row waits until that is fixed.",
-                                        "Clear this row's ID cell (the app gives it a new one) or delete the duplicate row."))
+                                        "Clear this row's ID cell (the app gives it a new one) "
+                                        "or delete the duplicate row."))
                 continue
             if row.valid:
                 ready.append(row)

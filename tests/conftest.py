@@ -1,8 +1,9 @@
 """Fixtures shared by every kind of test: an app on its own database and workbooks."""
 import re
+import uuid
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import create_engine, select, text
 
 from config import TestConfig
 from domain.models import School, User
@@ -27,6 +28,29 @@ PEOPLE = {
     "wl_staff": ("staff@wl.test.school", "staff", "WL"),
     "wl_governor": ("governor@wl.test.school", "governor", "WL"),
 }
+
+
+POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432"
+
+
+@pytest.fixture
+def pg_url():
+    """A fresh PostgreSQL database for one test, dropped after it; skipped (saying why)
+    where no server answers on 127.0.0.1:5432, as on a fresh laptop."""
+    admin = create_engine(f"{POSTGRES}/postgres", isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3})
+    try:
+        with admin.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except Exception as error:  # no server on this machine
+        admin.dispose()
+        pytest.skip(f"no PostgreSQL on 127.0.0.1:5432 ({error.__class__.__name__})")
+    name = f"hub_test_{uuid.uuid4().hex[:10]}"
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    yield f"{POSTGRES}/{name}"
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+    admin.dispose()
 
 
 @pytest.fixture

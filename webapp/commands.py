@@ -10,10 +10,10 @@ from flask.cli import AppGroup
 from sqlalchemy import func, select
 
 from domain import edits, plans, priorities
-from domain.models import ROLES, OutboxEntry, User
-from domain.edits import sheet_text
-from domain.users import UserError, activate, add_user, deactivate, find_user, set_password
 from domain.contract import ACTION_PLAN, KINDS
+from domain.edits import sheet_text
+from domain.models import ROLES, OutboxEntry, User
+from domain.users import UserError, activate, add_user, deactivate, find_user, set_password
 from sync.demo import PARTNERSHIP_FILE, write_demo_workbooks
 from sync.setup_check import CheckResult, check_workbook, missing_headers, school_refs
 

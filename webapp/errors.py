@@ -11,7 +11,8 @@ MESSAGES = {
     403: ("This page is not yours to see", "It belongs to another school. Your own pages are in the menu."),
     404: ("Page not found", "The page may have moved, or the link may be mistyped."),
     405: ("That cannot be done here", "Go back and try again."),
-    413: ("That was too much to send", "A form holds at most a few spreadsheet cells of text. Shorten it and try again."),
+    413: ("That was too much to send",
+          "A form holds at most a few spreadsheet cells of text. Shorten it and try again."),
     429: ("Too many requests", "Wait a minute, then try again."),
     500: ("Something went wrong on our side", "Nothing you did caused this. Try again in a minute."),
 }

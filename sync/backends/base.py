@@ -3,7 +3,9 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from ..errors import (  # noqa: F401 (re-exported: backends raise these)
-    ValuesRefused, WorkbookBusy, WorkbookUnavailable,
+    ValuesRefused,
+    WorkbookBusy,
+    WorkbookUnavailable,
 )
 
 

@@ -19,10 +19,10 @@
 """
 import json
 import re
-from datetime import date
 import threading
 import time
 from collections import Counter
+from datetime import date
 
 import google.auth.exceptions
 import gspread
@@ -121,10 +121,12 @@ def user_entered(value):
 
 
 def quote_title(title):
+    """A tab title as an A1 range writes it: in single quotes, quotes doubled."""
     return "'" + title.replace("'", "''") + "'"
 
 
 def a1(row, column):
+    """A cell's A1 name: (4, 2) -> 'B4'."""
     return f"{gspread.utils.rowcol_to_a1(row, column)}"
 
 
@@ -401,7 +403,8 @@ class GoogleBackend:
         taken for the table and the row would land above the header."""
         answer = self._refusable(
             self._call, "sheets.write", snapshot.ref, self.http.values_append, spreadsheet_key(snapshot.ref),
-            f"{quote_title(tab)}!A{header_row}", {"valueInputOption": "USER_ENTERED", "insertDataOption": "INSERT_ROWS"},
+            f"{quote_title(tab)}!A{header_row}",
+            {"valueInputOption": "USER_ENTERED", "insertDataOption": "INSERT_ROWS"},
             {"values": [[user_entered(v) for v in row] for row in rows], "majorDimension": "ROWS"}, retry=False,
         )
         snapshot.version = None

@@ -11,6 +11,8 @@ below what breaks the sync process: a whole workbook at the cell budget is a
 few tens of megabytes of Python objects. Google's own limit is 10 million
 cells a spreadsheet.
 """
+from domain.cells import column_letters
+
 from .base import WorkbookUnavailable
 
 MAX_ROWS = 20_000  # per tab: the last row that holds something
@@ -21,13 +23,6 @@ MAX_CELLS = 1_000_000  # per workbook: the rows x columns each tab's data spans,
 MAX_XML_BYTES = 256 * 1024 * 1024
 
 
-def column_letters(number):
-    """1 -> A, 16384 -> XFD."""
-    letters = ""
-    while number:
-        number, rem = divmod(number - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
 
 
 _STRAY = ("Delete the stray cell (in the tab, Ctrl+End goes to the last cell that holds something; "

@@ -115,6 +115,8 @@ def test_a_plan_can_be_filtered_and_read_with_the_keyboard_alone(page):
     page.wait_for_url("**/plans/BR?status=Not+started")
     page.locator("#result-count").get_by_text("1 row matching status").wait_for()
     settled(page)
+    page.keyboard.press("Tab")  # Only overdue rows
+    assert page.evaluate("document.activeElement.id") == "filter-overdue"
     page.keyboard.press("Tab")  # Apply filters
     page.keyboard.press("Tab")  # Clear filters
     page.keyboard.press("Tab")  # the row's Show details

@@ -14,6 +14,7 @@ from sync.run import run_sync
 from .conftest import BR, JOINT, WL, actions
 from .conftest import make_google_backend as make_backend
 
+
 @pytest.fixture
 def backend(google_backend):
     return google_backend

@@ -3,11 +3,9 @@
 Runs where a PostgreSQL server answers on 127.0.0.1:5432 (as on CI); a fresh
 laptop without one skips these, saying why.
 """
-import uuid
 
-import pytest
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import create_engine, func, select
 from sqlalchemy.orm import Session
 
 from config import TestConfig
@@ -16,26 +14,6 @@ from sync import lock
 from sync.backends.workbook import XlsxBackend
 from sync.run import run_sync
 from webapp import create_app
-
-SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432"
-
-
-@pytest.fixture
-def pg_url():
-    admin = create_engine(f"{SERVER}/postgres", isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3})
-    try:
-        with admin.connect() as connection:
-            connection.execute(text("SELECT 1"))
-    except Exception as error:  # no server on this machine
-        admin.dispose()
-        pytest.skip(f"no PostgreSQL on 127.0.0.1:5432 ({error.__class__.__name__})")
-    name = f"hub_test_{uuid.uuid4().hex[:10]}"
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    yield f"{SERVER}/{name}"
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-    admin.dispose()
 
 
 def test_migrations_and_a_whole_sync_run_on_postgresql(pg_url, workbook_dir):

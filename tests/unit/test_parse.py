@@ -3,10 +3,10 @@ from datetime import date, datetime
 
 import pytest
 
+from domain.cells import cell_text, objective_numbers, split_area_and_links
+from domain.contract import ACTION_PLAN, IMPACT_LOG, SCHOOLS, SIP_PRIORITIES
 from domain.dates import parse_date
 from domain.status import normalise_status
-from domain.contract import ACTION_PLAN, IMPACT_LOG, SCHOOLS, SIP_PRIORITIES
-from domain.cells import cell_text, objective_numbers, split_area_and_links
 from sync.parse import TableUnreadable, column_letter, find_tab, parse_table
 
 SEED_HEADER = [

@@ -1,7 +1,6 @@
 """Messages that fit the person and the page they opened."""
 import re
 
-
 from domain.models import ActionRow, OutboxEntry, SyncRun
 from webapp.extensions import db
 

@@ -10,11 +10,9 @@ import threading
 import urllib.error
 import urllib.parse
 import urllib.request
-import uuid
 
 import pytest
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, text
 from werkzeug.serving import make_server
 
 import domain.users
@@ -25,26 +23,7 @@ from webapp.extensions import db
 
 from ..conftest import _HASH
 
-POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432"
 ACCOUNT = "admin@test.school"
-
-
-@pytest.fixture
-def postgres_url():
-    admin = create_engine(f"{POSTGRES}/postgres", isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3})
-    try:
-        with admin.connect() as connection:
-            connection.execute(text("SELECT 1"))
-    except Exception as error:  # no server on this machine
-        admin.dispose()
-        pytest.skip(f"no PostgreSQL on 127.0.0.1:5432 ({error.__class__.__name__})")
-    name = f"hub_test_{uuid.uuid4().hex[:10]}"
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    yield f"{POSTGRES}/{name}"
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-    admin.dispose()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -53,7 +32,7 @@ def hub(request, tmp_path):
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path / 'hub.sqlite'}"
     else:
-        url = request.getfixturevalue("postgres_url")
+        url = request.getfixturevalue("pg_url")
     app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=url)
     with app.app_context():
         upgrade()

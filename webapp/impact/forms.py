@@ -26,8 +26,11 @@ def a_date(form, field):
 
 def action_choices(rows, areas):
     """The linked action (by title, its ID beside it) or area an entry may name."""
-    return [SelectChoice(row.sheet_id, f"{row.key_objective.splitlines()[0][:60] if row.key_objective else row.sheet_id} ({row.sheet_id})")
-            for row in rows] + [SelectChoice(area, f"Area: {area}") for area in areas]
+    def title(row):
+        return row.key_objective.splitlines()[0][:60] if row.key_objective else row.sheet_id
+
+    return [SelectChoice(row.sheet_id, f"{title(row)} ({row.sheet_id})") for row in rows] + [
+        SelectChoice(area, f"Area: {area}") for area in areas]
 
 
 class ImpactForm(CleanForm):
@@ -55,12 +58,13 @@ class ImpactForm(CleanForm):
 class LogFilters(Form):
     """The log's filters: a GET form (no CSRF: it changes nothing), bookmarkable."""
 
-    activity = SelectField("Activity", choices=[SelectChoice("", "All activities")] + [SelectChoice(a) for a in ACTIVITIES],
-                           validate_choice=False)
+    activity = SelectField("Activity", validate_choice=False,
+                           choices=[SelectChoice("", "All activities")] + [SelectChoice(a) for a in ACTIVITIES])
     action = SelectField("Linked action or area", validate_choice=False)
     since = StringField("From", filters=TEXT_FILTERS, validators=[Optional(), a_date], description="day/month/year")
     until = StringField("To", filters=TEXT_FILTERS, validators=[Optional(), a_date], description="day/month/year")
 
     def args(self):
         """The filters as they go in a URL (empty ones left out)."""
-        return {name: (getattr(self, name).data or "").strip() or None for name in ("activity", "action", "since", "until")}
+        names = ("activity", "action", "since", "until")
+        return {name: (getattr(self, name).data or "").strip() or None for name in names}

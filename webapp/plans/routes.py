@@ -50,7 +50,8 @@ def home():
 
 def _staff(user):
     workbook = user.school.workbook if user.school else None
-    return dict(due=attention.due_this_term_and_next(db.session, workbook), mine=attention.my_edits(db.session, user.id))
+    return dict(due=attention.due_this_term_and_next(db.session, workbook),
+                mine=attention.my_edits(db.session, user.id))
 
 
 def _head(user):

@@ -60,7 +60,8 @@ def same_theme():
         if entry is not None:
             request_drain(current_app._get_current_object())
         message = (f"“{asked.name}” is now grouped under “{asked.theme}”, and the Themes tab is being told."
-                   if reply == "yes" else f"“{asked.name}” and “{asked.theme}” stay apart; you will not be asked again.")
+                   if reply == "yes"
+                   else f"“{asked.name}” and “{asked.theme}” stay apart; you will not be asked again.")
     if wants_fragment("theme-suggestions"):
         return fragment(render_template("priorities/_suggestions.html", message=message, focus=True,
                                         **_suggestions_context()))
