@@ -41,6 +41,11 @@ class Attention:
     problems: int = 0
 
     @property
+    def by_status(self):
+        """[(status, rows)] of the worrying rows, Behind first, only those there are."""
+        return [(s, rows) for s in WORRYING if (rows := [r for r in self.worrying if r.status == s])]
+
+    @property
     def total(self):
         return len(self.worrying) + len(self.overdue) + len(self.waiting) + self.problems
 

@@ -7,11 +7,11 @@ by its own school and admins: it is in none of the combined views or counts.
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from .contract import THEMES
 from .models import JOINT, ActionRow, ImpactEntry, OutboxEntry, School, SipPriority, Theme, ThemeAnswer, Workbook
-from .themes import Suggestion, ThemeList, pair_key, split_names, suggestions, theme_key
+from .themes import Suggestion, ThemeList, main_words, pair_key, split_names, suggestions, theme_key
 
 LATEST_EVIDENCE = 3  # impact-log entries shown under each theme
 
@@ -112,11 +112,19 @@ def _attach_evidence(session, themes, groups):
                 under.setdefault((workbook_id, name), key)
     if not under:
         return
-    entries = session.execute(
-        select(ImpactEntry, School)
-        .join(Workbook, Workbook.id == ImpactEntry.workbook_id).join(School, School.id == Workbook.school_id)
+    # The newest few entries of each (workbook, action): enough for any group, however long the logs.
+    newest = (
+        select(ImpactEntry.id, func.row_number().over(
+            partition_by=(ImpactEntry.workbook_id, ImpactEntry.action),
+            order_by=(ImpactEntry.date.desc(), ImpactEntry.id.desc())).label("n"))
         .where(ImpactEntry.workbook_id.in_(workbook_ids), ImpactEntry.archived_at.is_(None),
                ImpactEntry.action.in_({text for _, text in under}))
+        .subquery()
+    )
+    entries = session.execute(
+        select(ImpactEntry, School)
+        .join(newest, newest.c.id == ImpactEntry.id).where(newest.c.n <= LATEST_EVIDENCE)
+        .join(Workbook, Workbook.id == ImpactEntry.workbook_id).join(School, School.id == Workbook.school_id)
         .order_by(ImpactEntry.date.desc(), ImpactEntry.id.desc())
     ).all()
     for entry, school in entries:
@@ -133,11 +141,13 @@ def _attach_joint_rows(session, themes, groups):
         select(ActionRow).join(Workbook, Workbook.id == ActionRow.workbook_id)
         .where(Workbook.code == JOINT, ActionRow.archived_at.is_(None)).order_by(ActionRow.sheet_row)
     ).all()
+    row_words = {row.id: main_words(row.key_objective) for row in rows}
     for group in groups:
-        names = themes.keys_of(group.theme) | {theme_key(p.theme or p.priority) for p, _ in group.priorities}
+        names = {group.theme} | {n for n in themes.names_of(group.theme)} | {p.theme for p, _ in group.priorities}
+        wanted = [main_words(n) for n in names if n and main_words(n)]
         for row in rows:
-            text = theme_key(row.key_objective)
-            if theme_key(themes.theme_for(row.area)) == group.key or any(n and n in text for n in names):
+            # Whole words: "PE" is no theme of "peer review", "Art" none of "partnership".
+            if theme_key(themes.theme_for(row.area)) == group.key or any(w <= row_words[row.id] for w in wanted):
                 group.joint_rows.append(row)
 
 
@@ -155,9 +165,12 @@ def who_else(session, priority):
             if p.workbook_id != priority.workbook_id and theme_key(group_theme(themes, p)) == key]
 
 
+MAX_QUESTIONS = 10  # asked a few at a time: each answer may settle others
+
+
 def open_suggestions(session, every=None):
     """"Same theme?" questions over the shared priorities' themes and the coordinator's
-    list, leaving out pairs anyone has answered."""
+    list, leaving out pairs anyone has answered; the first MAX_QUESTIONS of them."""
     if every is None:
         every = combined(session, details=False)[1]
     listed = [t.name for t in session.scalars(select(Theme).where(Theme.archived_at.is_(None)).order_by(Theme.id))]
@@ -167,7 +180,11 @@ def open_suggestions(session, every=None):
     shared = {g.key for g in every}
     # Only questions about a theme some school shares: the list's own themes alone need no answer.
     return [s for s in suggestions(names, declined=answered)
-            if theme_key(s.name) in shared or theme_key(s.theme) in shared]
+            if theme_key(s.name) in shared or theme_key(s.theme) in shared][:MAX_QUESTIONS]
+
+
+class AnsweredAlready(Exception):
+    """Someone answered this "Same theme?" a moment ago: their answer stands."""
 
 
 def answer(session, name, theme, same, who):
@@ -175,21 +192,24 @@ def answer(session, name, theme, same, who):
 
     Yes groups them at once and is written to the Themes tab's Also called (through
     the outbox, so the sheet keeps the decision); No is remembered and not asked
-    again. Returns the outbox entry for a Yes, else None.
+    again. Returns the outbox entry for a Yes, else None; raises AnsweredAlready.
     """
     name_key, key = theme_key(name), theme_key(theme)
     if not name_key or not key or name_key == key:
         raise ValueError("a theme is not asked about itself")
     pair = pair_key(name, theme)
     existing = session.scalar(
-        select(ThemeAnswer).where(ThemeAnswer.name_key.in_(pair), ThemeAnswer.theme_key.in_(pair)))
+        select(ThemeAnswer).where(ThemeAnswer.name_key == pair[0], ThemeAnswer.theme_key == pair[1]))
     if existing is not None:
-        return None  # answered already (two people at once): the first answer stands
-    session.add(ThemeAnswer(name_key=name_key, theme_key=key, name=name, theme=theme, same=same, answered_by=who))
+        raise AnsweredAlready()
+    # Kept under the pair's keys in one order, so that the unique constraint holds two
+    # answers given at the same moment (one each way round) to one.
+    session.add(ThemeAnswer(name_key=pair[0], theme_key=pair[1], name=name, theme=theme, same=same,
+                            answered_by=who))
     if not same:
         return None
     joint = session.scalar(select(Workbook).where(Workbook.code == JOINT))
-    entry = OutboxEntry(workbook_id=joint.id, kind="alias", tab=THEMES.tab, sheet_id=theme[:40],
+    entry = OutboxEntry(workbook_id=joint.id, kind="alias", tab=THEMES.tab, sheet_id=key[:40],
                         fields={"theme": theme, "also_called": name}, created_by=who)
     session.add(entry)
     return entry

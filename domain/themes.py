@@ -25,7 +25,10 @@ CLOSE_SPELLING = 85
 
 
 def _plural(word):
-    """'leaders' -> 'leader'; 'class', 'focus', 'hours'? -> 'hour'. Simple plurals only."""
+    """'leaders' -> 'leader', 'classes' -> 'class', 'approaches' -> 'approach'; 'class',
+    'focus' and 'basis' stay. Simple plurals only."""
+    if len(word) > 4 and word.endswith(("sses", "ches", "shes", "xes")):
+        return word[:-2]
     if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
         return word[:-1]
     return word
@@ -97,9 +100,11 @@ class ThemeList:
 
     def __init__(self, entries=()):
         self.names = {}  # key of any name -> the theme as the list writes it
+        self.written = {}  # key of a theme -> every name given for it, as written
         for theme, also_called in entries:
             for name in (theme, *also_called):
                 self.names.setdefault(theme_key(name), theme)
+                self.written.setdefault(theme_key(self.names[theme_key(theme)]), []).append(name)
 
     def theme_for(self, text):
         """The theme a written theme belongs to: the list's, or the text itself as its own theme."""
@@ -109,10 +114,11 @@ class ThemeList:
         """Is this text a name on the list (a theme or one of its other names)?"""
         return theme_key(text) in self.names
 
-    def keys_of(self, theme):
-        """The keys of every name the list gives a theme (the theme's own among them)."""
+    def names_of(self, theme):
+        """Every name the list gives a theme (the names a row of the Themes tab lists)."""
         key = theme_key(theme)
-        return {k for k, listed in self.names.items() if theme_key(listed) == key} | {key}
+        return {name for name in self.written.get(key, ())}
+
 
 
 def split_names(text):

@@ -19,6 +19,7 @@ file or spreadsheet. Finished entries are kept for a while and then removed: the
 row's history keeps every change.
 """
 import logging
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -176,6 +177,9 @@ def _drain_workbook(session, backend, workbook, entries):
             continue
         if entry.kind == "alias":  # a name for a theme: the Themes tab is keyed by Theme, not by ID
             entry.paused = False
+            # One name a theme a drain: a second, planned from the same read, would write over
+            # the first's cell (or add the theme's row twice). It goes at the next drain.
+            held.add((entry.tab, entry.sheet_id))
             planned = _plan_alias(table, entry)
             if isinstance(planned, list) and isinstance(planned[0], CellWrite):
                 writes[entry.id] = planned
@@ -348,7 +352,7 @@ def cell_value(table, attr, text):
 def _plan_alias(table, entry):
     """A theme's new other name: the cell writes that add it to the theme's Also called,
     or the cells of a new Themes row; None when it is there already or writes pause."""
-    theme, name = entry.fields["theme"], entry.fields["also_called"]
+    theme, name = entry.fields["theme"], _one_name(entry.fields["also_called"])
     missing = [c for c in ("name", "also_called") if c not in table.columns]
     if missing:
         names = " or ".join(repr(table.table.names[c]) for c in missing)
@@ -364,6 +368,12 @@ def _plan_alias(table, entry):
         entry.state, entry.reason, entry.done_at = "done", "Already in the sheet.", utcnow()
         return None
     return [CellWrite(table.title, row.number, column + 1, "; ".join(names + [name]))]
+
+
+def _one_name(name):
+    """A name as Also called lists it: its own commas and semicolons would split it into
+    names of its own, so they become spaces (themes compare past punctuation anyway)."""
+    return " ".join(re.sub(r"[;,]", " ", name).split())
 
 
 def _renumber(session, table, entry):

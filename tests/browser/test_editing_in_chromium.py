@@ -132,7 +132,7 @@ def test_a_conflict_with_the_sheet_is_shown_side_by_side_and_the_editor_chooses(
     conflict = page.locator(".sync-conflict")
     expect(conflict).to_contain_text("Changed in the sheet by someone else")
     expect(conflict.locator("table.versions tbody tr")).to_have_text("Status Behind Complete", use_inner_text=True)
-    conflict.get_by_role("button", name="Take the sheet's").click()
+    conflict.get_by_role("button", name="Take the sheet’s").click()
     row = page.locator("article.action-row", has_text=EHWB)
     expect(row.locator(".chip")).to_have_text("Complete")
     expect(page.locator(".sync-conflict")).to_have_count(0)

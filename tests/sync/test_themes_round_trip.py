@@ -40,3 +40,33 @@ def test_a_yes_for_a_theme_the_list_lacks_adds_a_row(session, google_backend, gs
     session.commit()
     [result] = drain(session, google_backend)
     assert result.state == "done" and emulator.store.rows(JOINT, "Themes")[-1] == ["Oracy", "Oracy (KS2)"]
+
+
+def test_two_yes_answers_for_one_theme_both_reach_the_sheet(session, google_backend, gsync, emulator):
+    gsync()
+    priorities.answer(session, "EHWB", "Emotional health and wellbeing", True, "Carole Clemens")
+    priorities.answer(session, "Pupil wellbeing, staff wellbeing", "Emotional health and wellbeing", True, "Sally")
+    session.commit()
+    drain(session, google_backend)
+    drain(session, google_backend, only_due=False)  # the second waits for a fresh read, then lands
+    also = emulator.store.rows(JOINT, "Themes")[1][1]
+    # Its comma would split the name into two, so it lands as one name.
+    assert also == "Wellbeing; Mental health; EHWB; Pupil wellbeing staff wellbeing"
+    gsync()
+    themes = priorities.theme_list(session)
+    assert themes.theme_for("Pupil wellbeing, staff wellbeing") == "Emotional health and wellbeing"
+    assert themes.theme_for("staff wellbeing") == "staff wellbeing"  # not a name of its own
+
+
+def test_joint_plan_rows_are_linked_by_whole_words(session, gsync):
+    from types import SimpleNamespace
+
+    from domain.priorities import ThemeGroup, _attach_joint_rows
+    from domain.themes import ThemeList
+
+    gsync()
+    pe = ThemeGroup("PE", "pe", [(SimpleNamespace(theme="PE", priority="PE"), None)])
+    writing = ThemeGroup("Writing", "writing", [(SimpleNamespace(theme="Writing", priority="Writing"), None)])
+    _attach_joint_rows(session, ThemeList(), [pe, writing])
+    assert pe.joint_rows == []  # "peer review", "partnership" hold no PE
+    assert [r.area for r in writing.joint_rows] == ["Combined SIP priorities (2017-2018)"]

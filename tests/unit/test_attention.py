@@ -16,6 +16,9 @@ from domain.dates import due_ends
     ("December 2026", "At risk", False),  # the month is not over
     ("November 2026", "At risk", True),
     ("TBC", "Not started", False),
+    ("01/12/2026", "Behind", False),  # due today: not overdue until tomorrow
+    ("Spring 2 2027", "Behind", False),
+    ("Summer 2025/26", "Behind", True),  # the summer of the 2025/26 school year ended in July 2026
     ("", "Behind", False),
 ])
 def test_a_row_is_overdue_when_the_last_day_its_due_covers_has_passed(due, status, overdue):

@@ -10,6 +10,8 @@ from domain.themes import ThemeList, is_acronym, split_names, suggestions, theme
     ("WRITING.", "writing"),
     ("30 Hrs provision in F1", "30 hrs provision in f1"),
     ("Pupil-premium", "pupil premium"),
+    ("Classes", "class"),
+    ("Approaches to reading", "approach to reading"),
 ])
 def test_texts_that_differ_only_in_case_punctuation_and_plurals_are_one_theme(a, b):
     assert theme_key(a) == theme_key(b)

@@ -197,7 +197,7 @@ def test_a_sheet_conflict_is_shown_with_both_versions_and_the_editor_chooses(syn
     assert "BR-A003\tstatus\tconflict" in runner.invoke(args=["outbox", "list"]).output
 
     html = client.get("/plans/BR").get_data(as_text=True)
-    assert "Changed in the sheet by someone else" in html and "Keep the browser's" in html
+    assert "Changed in the sheet by someone else" in html and "Keep the browser’s" in html
     other = synced_app.test_client()
     login(other, "wl_head")
     with synced_app.app_context():

@@ -51,7 +51,7 @@ def test_heads_see_what_needs_attention_with_counts_and_links(synced_app, client
     login(client, "br_head")
     html = client.get("/").get_data(as_text=True)
     assert "Needs attention" in html and "/plans/BR?overdue=1" in html
-    assert "1 behind" in html and "1 at risk" in html  # BR-A005 Behind, BR-A003 Amber
+    assert "1 row behind" in html and "1 row at risk" in html  # BR-A005 Behind, BR-A003 Amber
     assert "sheet problem" in html
     assert "Your shared priorities" in html and "Also working on it: William Lilley" in html
     plan = client.get("/plans/BR?overdue=1").get_data(as_text=True)
@@ -59,10 +59,24 @@ def test_heads_see_what_needs_attention_with_counts_and_links(synced_app, client
     assert "Annual safeguarding audit" not in plan  # complete, and not overdue
 
 
-def test_an_unshared_priority_is_in_no_head_of_another_schools_landing(client):
+def test_an_unshared_priority_is_in_no_head_of_another_schools_landing(synced_app, client, workbook_dir):
+    from openpyxl import load_workbook
+
+    from webapp.syncing import sync_now
+
+    # William Lilley shares an Attendance priority: Bank Road's unshared one must still not show.
+    path = workbook_dir / "william-lilley.xlsx"
+    book = load_workbook(path)
+    book["SIP priorities"].append(["WL-S005", "Attendance above 96%", "Attendance", "", "Sally Beardsley", "On track",
+                                   "Yes"])
+    book.save(path)
+    assert sync_now(synced_app, "test").ok
     login(client, "wl_head")
     html = client.get("/").get_data(as_text=True)
+    assert "Attendance above 96%" in html  # their own, shared
     assert "Improve attendance of persistent absentees" not in html
+    attendance = html.split("Attendance above 96%")[1].split("</li>")[0]
+    assert "No partner school shares this theme yet." in attendance  # Bank Road's is not shared
 
 
 def test_governors_land_on_a_short_read_only_page(client):

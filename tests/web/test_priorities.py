@@ -33,7 +33,7 @@ def wait_for_outbox(app):
 
 def answer(client, name, theme, reply):
     return client.post("/priorities/same-theme", data={
-        "csrf_token": csrf_token(client, "/priorities"), "name": name, "theme": theme, "answer": reply})
+        "csrf_token": csrf_token(client, "/priorities"), "name": name, "same_as": theme, "answer": reply})
 
 
 def test_shared_priorities_are_grouped_by_theme_across_schools(client):
@@ -56,8 +56,7 @@ def test_an_unshared_priority_is_seen_only_by_its_school_and_admins(synced_app, 
         own = viewer.get("/plans/BR/priorities")
         who_else = viewer.get(f"/priorities/{sid}/who-else")
         if who.startswith("wl"):
-            assert own.status_code == 403 and who_else.status_code == 403, who
-            assert "not shared with the partnership" in who_else.get_data(as_text=True)
+            assert own.status_code == 403 and who_else.status_code == 404, who  # not even "it exists"
         else:
             assert secret in own.get_data(as_text=True) and who_else.status_code == 200, who
     login(client, "br_governor")
@@ -107,7 +106,7 @@ def test_a_head_answers_yes_the_theme_groups_at_once_and_the_themes_tab_keeps_it
 def test_no_is_remembered_and_not_asked_again(client):
     login(client, "wl_head")
     response = client.post("/priorities/same-theme", data={
-        "csrf_token": csrf_token(client, "/priorities"), "name": "writing (KS1)", "theme": "Writing", "answer": "no"},
+        "csrf_token": csrf_token(client, "/priorities"), "name": "writing (KS1)", "same_as": "Writing", "answer": "no"},
         headers={"HX-Request": "true", "HX-Target": "theme-suggestions"})
     html = response.get_data(as_text=True)
     assert html.lstrip().startswith('<section id="theme-suggestions"') and "will not be asked again" in html
@@ -131,3 +130,34 @@ def test_an_answer_to_a_question_nobody_asked_changes_nothing(client):
     answer(client, "Writing", "Safeguarding", "yes")
     found = groups(client.get("/priorities").get_data(as_text=True))
     assert "Writing" in found
+
+
+def test_an_unshared_priority_is_in_no_who_else_theme_list_or_question_of_another_school(synced_app, workbook_dir):
+    from openpyxl import load_workbook
+
+    path = workbook_dir / "william-lilley.xlsx"
+    book = load_workbook(path)
+    book["SIP priorities"].append(["WL-S005", "Attendance above 96%", "Attendance", "", "Sally Beardsley", "On track",
+                                   "Yes"])
+    book["SIP priorities"].append(["WL-S006", "Atendance of vulnerable pupils", "Atendance", "", "", "", "Yes"])
+    book.save(path)
+    assert sync_now(synced_app, "test").ok
+    client = synced_app.test_client()
+    login(client, "wl_head")
+    combined = client.get("/priorities").get_data(as_text=True)
+    assert "persistent absentees" not in combined
+    assert "Attendance above 96%" in combined  # the theme is there, from William Lilley's own priority
+    wl = priority_id(synced_app, "WL-S005")
+    who = client.get(f"/priorities/{wl}/who-else").get_data(as_text=True)
+    assert "persistent absentees" not in who and "No partner school shares this theme yet." in who
+
+
+def test_a_yes_leaves_the_page_grouped_anew_without_a_reload(client):
+    login(client, "br_head")
+    response = client.post("/priorities/same-theme", data={
+        "csrf_token": csrf_token(client, "/priorities"), "name": "EHWB", "same_as": "Emotional health and wellbeing",
+        "answer": "yes", "theme": "", "status": "", "school": ""},  # the page's filters, as hx-include sends them
+        headers={"HX-Request": "true", "HX-Target": "theme-suggestions"})
+    html = response.get_data(as_text=True)
+    assert 'id="priority-groups" class="priority-groups" hx-swap-oob="true"' in html
+    assert len(groups(html)["Emotional health and wellbeing"]) == 2 and "EHWB" not in groups(html)

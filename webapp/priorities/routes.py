@@ -2,6 +2,7 @@
 and "Same theme?" answered by heads and coordinators."""
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from sqlalchemy.exc import IntegrityError
 
 from domain import plans, priorities
 from domain.access import can_answer_themes, can_view_plan, can_view_priority
@@ -49,22 +50,31 @@ def same_theme():
     """A head's or coordinator's answer to one "Same theme?" question."""
     if not can_answer_themes(current_user):
         abort(403, description="Head teachers and partnership coordinators answer “Same theme?” questions.")
-    name, theme, reply = (request.form.get(k, "").strip() for k in ("name", "theme", "answer"))
-    open_now = priorities.open_suggestions(db.session)
-    asked = priorities.unanswered(open_now, name, theme)
-    if asked is None or reply not in ("yes", "no"):
-        message = "That question has been answered already, or is no longer asked."
-    else:
-        entry = priorities.answer(db.session, asked.name, asked.theme, reply == "yes", current_user.name)
-        db.session.commit()
-        if entry is not None:
-            request_drain(current_app._get_current_object())
-        message = (f"“{asked.name}” is now grouped under “{asked.theme}”, and the Themes tab is being told."
-                   if reply == "yes"
-                   else f"“{asked.name}” and “{asked.theme}” stay apart; you will not be asked again.")
+    # same_as: the theme asked about (the page's own filters come along as theme, status, school).
+    name, theme, reply = (request.form.get(k, "").strip() for k in ("name", "same_as", "answer"))
+    asked = priorities.unanswered(priorities.open_suggestions(db.session), name, theme)
+    message = "That question has been answered already, or is no longer asked."
+    if asked is not None and reply in ("yes", "no"):
+        try:
+            entry = priorities.answer(db.session, asked.name, asked.theme, reply == "yes", current_user.name)
+            db.session.commit()
+        except (priorities.AnsweredAlready, IntegrityError):  # someone answered it a moment ago
+            db.session.rollback()
+        else:
+            if entry is not None:
+                request_drain(current_app._get_current_object())
+            message = (f"“{asked.name}” is now grouped under “{asked.theme}”, and the Themes tab is being told."
+                       if reply == "yes"
+                       else f"“{asked.name}” and “{asked.theme}” stay apart; you will not be asked again.")
     if wants_fragment("theme-suggestions"):
-        return fragment(render_template("priorities/_suggestions.html", message=message, focus=True,
-                                        **_suggestions_context()))
+        # The groups change with a Yes: they come along, under the filters the page has (hx-include).
+        filters = {k: request.form.get(k, "").strip() for k in ("theme", "status", "school")}
+        groups, every = priorities.combined(db.session, **{k: v or None for k, v in filters.items()})
+        html = render_template("priorities/_suggestions.html", message=message, focus=True,
+                               **_suggestions_context(every))
+        html += render_template("priorities/_groups.html", groups=groups, filters=filters, groups_oob=True,
+                                count_oob=True, count=sum(len(g.priorities) for g in groups))
+        return fragment(html)
     flash(message, "info")
     return redirect(url_for("priorities.combined"), 303)
 
@@ -87,10 +97,10 @@ def who_else(priority_id):
     """The partner schools that share this priority's theme, with their lead and status."""
     priority = db.session.get(SipPriority, priority_id)
     school = priority.workbook.school if priority else None
-    if priority is None or school is None or priority.archived_at is not None:
+    # Not found, rather than "not shared": a priority nobody else may see is not counted either.
+    if (priority is None or school is None or priority.archived_at is not None or school.archived_at is not None
+            or not can_view_priority(current_user, priority, school.code)):
         abort(404)
-    if not can_view_priority(current_user, priority, school.code):
-        abort(403, description="That priority is not shared with the partnership.")
     context = dict(priority=priority, school=school, partners=priorities.who_else(db.session, priority))
     if wants_fragment(f"who-else-{priority.id}"):
         return fragment(render_template("priorities/_who_else.html", **context))
