@@ -1,9 +1,12 @@
 """Fixtures shared by every kind of test: an app on its own database and workbooks."""
 import re
+import threading
 import uuid
+from contextlib import contextmanager
 
 import pytest
 from sqlalchemy import create_engine, select, text
+from werkzeug.serving import make_server
 
 from config import TestConfig
 from domain.models import School, User
@@ -28,6 +31,19 @@ PEOPLE = {
     "wl_staff": ("staff@wl.test.school", "staff", "WL"),
     "wl_governor": ("governor@wl.test.school", "governor", "WL"),
 }
+
+
+@contextmanager
+def serving(app):
+    """The app on a real threaded server on loopback, for browsers and concurrent clients."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
 
 
 POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432"

@@ -1,10 +1,10 @@
 """A live server and Debian's Chromium, driven by Playwright (no browser download)."""
 import shutil
-import threading
 
 import pytest
 from playwright.sync_api import sync_playwright
-from werkzeug.serving import make_server
+
+from ..conftest import serving
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -15,12 +15,8 @@ CHROMIUM_ARGS = [
 
 @pytest.fixture
 def live_server(synced_app):
-    server = make_server("127.0.0.1", 0, synced_app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
+    with serving(synced_app) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

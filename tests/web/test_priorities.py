@@ -48,7 +48,7 @@ def test_shared_priorities_are_grouped_by_theme_across_schools(client):
 def test_an_unshared_priority_is_seen_only_by_its_school_and_admins(synced_app, client):
     secret = "Improve attendance of persistent absentees"  # BR-S005, Share with partnership: No
     sid = priority_id(synced_app, "BR-S005")
-    for who in ("wl_head", "wl_staff", "wl_governor", "br_head", "admin"):
+    for who in ("wl_head", "wl_staff", "wl_governor", "br_head", "br_staff", "admin"):
         viewer = synced_app.test_client()
         login(viewer, who)
         combined = viewer.get("/priorities").get_data(as_text=True)

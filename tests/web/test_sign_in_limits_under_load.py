@@ -13,7 +13,6 @@ import urllib.request
 
 import pytest
 from flask_migrate import upgrade
-from werkzeug.serving import make_server
 
 import domain.users
 from config import TestConfig
@@ -21,7 +20,7 @@ from domain.models import User
 from webapp import create_app
 from webapp.extensions import db
 
-from ..conftest import _HASH
+from ..conftest import _HASH, serving
 
 ACCOUNT = "admin@test.school"
 
@@ -46,12 +45,8 @@ def hub(request, tmp_path):
 
 @pytest.fixture
 def served(hub):
-    server = make_server("127.0.0.1", 0, hub, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
+    with serving(hub) as url:
+        yield url
 
 
 @pytest.fixture
