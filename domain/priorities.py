@@ -37,8 +37,9 @@ def theme_list(session):
     once; the sheet gets it through the outbox)."""
     entries = [(t.name, split_names(t.also_called))
                for t in session.scalars(select(Theme).where(Theme.archived_at.is_(None)).order_by(Theme.id))]
-    yes = session.execute(select(ThemeAnswer.theme, ThemeAnswer.name).where(ThemeAnswer.same.is_(True))).all()
-    return ThemeList(entries + [(theme, [name]) for theme, name in yes])
+    yes = session.execute(select(ThemeAnswer.name, ThemeAnswer.theme).where(ThemeAnswer.same.is_(True))
+                          .order_by(ThemeAnswer.id)).all()
+    return ThemeList(entries, same=yes)
 
 
 def _current_priorities(session, shared_only=True, school_id=None):

@@ -98,13 +98,29 @@ class Suggestion:
 class ThemeList:
     """The coordinator's list: {theme: [also called, …]}, looked up by key."""
 
-    def __init__(self, entries=()):
+    def __init__(self, entries=(), same=()):
+        """``entries``: the Themes tab's (theme, [also called]); ``same``: (name, theme)
+        pairs a person said are one theme, which bring the name's own other names along."""
         self.names = {}  # key of any name -> the theme as the list writes it
         self.written = {}  # key of a theme -> every name given for it, as written
         for theme, also_called in entries:
             for name in (theme, *also_called):
                 self.names.setdefault(theme_key(name), theme)
                 self.written.setdefault(theme_key(self.names[theme_key(theme)]), []).append(name)
+        for name, theme in same:
+            self.merge(name, theme)
+
+    def merge(self, name, theme):
+        """``name`` is ``theme``: and so is every name that was ``name``'s (a listed theme
+        said to be another keeps none of its own other names apart)."""
+        target = self.theme_for(theme)
+        old, new = theme_key(self.theme_for(name)), theme_key(target)
+        if old == new:
+            return
+        moved = [k for k, listed in self.names.items() if theme_key(listed) == old] + [theme_key(name), old]
+        for key in moved:
+            self.names[key] = target
+        self.written.setdefault(new, []).extend(self.written.pop(old, [name]))
 
     def theme_for(self, text):
         """The theme a written theme belongs to: the list's, or the text itself as its own theme."""

@@ -52,3 +52,17 @@ def test_a_pair_answered_no_is_not_asked_again():
 
     declined = {pair_key("writing (KS1)", "Writing")}
     assert [(s.name, s.theme) for s in suggestions(themes, declined)] == [("Emotional health and wellbeing", "EHWB")]
+
+
+def test_a_listed_theme_said_to_be_another_brings_its_other_names_along():
+    themes = ThemeList([("Emotional health and wellbeing", ["EHWB"]), ("Wellbeing", ["Mental health", "Happiness"])],
+                       same=[("Wellbeing", "Emotional health and wellbeing")])
+    assert themes.theme_for("Happiness") == "Emotional health and wellbeing"
+    assert themes.theme_for("mental-health") == "Emotional health and wellbeing"
+    assert themes.theme_for("EHWB") == "Emotional health and wellbeing"
+    assert {"Mental health", "Happiness", "EHWB"} <= themes.names_of("Emotional health and wellbeing")
+
+
+def test_a_name_said_to_be_a_theme_is_grouped_under_it():
+    themes = ThemeList([("Writing", [])], same=[("writing (KS1)", "Writing")])
+    assert themes.theme_for("Writing (KS1)") == "Writing" and themes.theme_for("Reading") == "Reading"
