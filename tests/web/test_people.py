@@ -261,3 +261,22 @@ def test_forgot_password_is_limited_per_account_and_per_address(synced_app, clie
         keys = set(db.session.scalars(select(LoginFailure.key)))
         assert "reset-account:staff@br.test.school" in keys and "account:staff@br.test.school" not in keys
     assert login(synced_app.test_client(), "br_staff", PASSWORD).status_code == 302  # sign-in is not affected
+
+
+def test_the_audit_list_is_newest_first_25_a_page(synced_app, login_as):
+    from datetime import timedelta
+
+    from domain.models import utcnow
+
+    with synced_app.app_context():
+        start = utcnow() - timedelta(days=1)
+        db.session.add_all([PersonChange(at=start + timedelta(minutes=n), by="admin", person="someone",
+                                         what=f"Change number {n}") for n in range(30)])
+        db.session.commit()
+    client = login_as("admin")
+    first = client.get("/people/changes").get_data(as_text=True)
+    assert first.index("Change number 29") < first.index("Change number 5") and "Change number 4<" not in first
+    assert "Page 1 of 2" in first and 'href="/people/changes?page=2"' in first
+    second = client.get("/people/changes?page=2").get_data(as_text=True)
+    assert "Change number 4<" in second and "Change number 0<" in second and "Change number 29" not in second
+    assert "Change number 29" in client.get("/people").get_data(as_text=True)  # the latest, on the people page
