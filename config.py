@@ -90,6 +90,24 @@ class Config:
     LOGIN_MAX_FAILURES_PER_ACCOUNT = _int("LOGIN_MAX_FAILURES_PER_ACCOUNT", 5)
     LOGIN_MAX_FAILURES_PER_ADDRESS = _int("LOGIN_MAX_FAILURES_PER_ADDRESS", 30)
 
+    # Password links (invitations, "forgot your password?"): signed with SECRET_KEY, good
+    # for this many hours and for one password.
+    INVITE_HOURS = _int("INVITE_HOURS", 72)
+    # "Forgot your password?" requests allowed per window (LOGIN_WINDOW_MINUTES).
+    RESET_MAX_PER_ACCOUNT = _int("RESET_MAX_PER_ACCOUNT", 3)
+    RESET_MAX_PER_ADDRESS = _int("RESET_MAX_PER_ADDRESS", 10)
+
+    # Outgoing mail, for password links. Without MAIL_SERVER a coordinator is shown the
+    # link to pass on, and "forgot your password?" names the coordinators to ask.
+    MAIL_SERVER = os.environ.get("MAIL_SERVER") or None
+    MAIL_PORT = _int("MAIL_PORT", 25)
+    MAIL_USE_TLS = _flag("MAIL_USE_TLS")  # STARTTLS on a plain connection
+    MAIL_USE_SSL = _flag("MAIL_USE_SSL")  # TLS from the start (usually port 465)
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
+    MAIL_FROM = os.environ.get("MAIL_FROM", "partnership-hub@localhost")
+    MAIL_TIMEOUT_SECONDS = 10
+
     @classmethod
     def check(cls):
         """Refuse settings that cannot work; called by the app factory."""
@@ -97,6 +115,8 @@ class Config:
             raise RuntimeError(
                 f"SHEETS_BACKEND must be 'workbook' or 'google', not {cls.SHEETS_BACKEND!r}"
             )
+        if cls.MAIL_USE_TLS and cls.MAIL_USE_SSL:
+            raise RuntimeError("Set MAIL_USE_TLS (STARTTLS) or MAIL_USE_SSL, not both")
         if cls.SYNC_INTERVAL_MINUTES < 1:
             raise RuntimeError("SYNC_INTERVAL_MINUTES must be at least 1")
         if cls.SHEETS_BACKEND == "google" and not (cls.GOOGLE_SERVICE_ACCOUNT_FILE or cls.GOOGLE_SHEETS_EMULATOR_HOST):
@@ -118,6 +138,7 @@ class TestConfig(Config):
     SQLALCHEMY_DATABASE_URI = "sqlite://"
     SCHEDULER_ENABLED = False
     WTF_CSRF_ENABLED = True
+    MAIL_SERVER = None  # a test that sends mail starts its own server
 
 
 class ProductionConfig(Config):

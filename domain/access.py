@@ -73,3 +73,11 @@ def can_view_priority(user, priority, school_code):
 def can_answer_themes(user):
     """Who answers "Same theme?" for the partnership: heads and admins."""
     return user.role in CHOOSING_ROLES
+
+
+def can_manage_people(user):
+    """Invite, change, deactivate people and read the audit list: partnership coordinators only."""
+    return user.role == "admin"
+
+
+PEOPLE_REFUSAL = "Only partnership coordinators manage people."

@@ -356,6 +356,9 @@ class User(Base):
     # Part of the session's user id: bumping it ends every session of this user.
     session_version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # A governor who chairs their school's governing body (issue 15 gives chairs more).
+    chair: Mapped[bool] = mapped_column(Boolean, default=False)
+    last_sign_in_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     school: Mapped[School | None] = relationship()
 
@@ -404,3 +407,21 @@ class UserSession(Base):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
     started_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+
+
+class PersonChange(Base):
+    """The people audit list: who did what to whom, and when (invited, role changed...).
+
+    Names and e-mails are copied, not joined, so the entry still reads right after a
+    person is renamed. Kept for two years (a school year's questions and the next
+    one's), then pruned as new entries are written (``domain.people.record``).
+    """
+
+    __tablename__ = "person_change"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    by: Mapped[str] = mapped_column(String(300), default="")  # who did it, "name <e-mail>", or "themselves"
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
+    person: Mapped[str] = mapped_column(String(300), default="")  # to whom, "name <e-mail>"
+    what: Mapped[str] = mapped_column(Text, default="")  # in words: "Role: staff → head"

@@ -23,24 +23,7 @@ def find_user(session, email):
 
 def add_user(session, email, role, password, school_code=None, name=""):
     """Create a user; raises UserError with a message a coordinator can act on."""
-    email = normalise_email(email)
-    if "@" not in email or len(email) > 254:
-        raise UserError(f"'{email}' is not an e-mail address.")
-    if role not in ROLES:
-        raise UserError(f"The role must be one of {', '.join(ROLES)}.")
-    if find_user(session, email):
-        raise UserError(f"There is already a user {email}.")
-    school = None
-    if role == "admin":
-        if school_code:
-            raise UserError("An admin coordinates the whole partnership and has no school.")
-    else:
-        if not school_code:
-            raise UserError(f"A {role} belongs to a school: give --school CODE.")
-        school = session.scalar(select(School).where(School.code == school_code.upper()))
-        if school is None:
-            codes = ", ".join(session.scalars(select(School.code).order_by(School.code))) or "none yet: run a sync"
-            raise UserError(f"There is no school {school_code!r} (schools: {codes}).")
+    email, school = checked_new_user(session, email, role, school_code)
     problem = password_problem(password)
     if problem:
         raise UserError(problem)
@@ -48,6 +31,33 @@ def add_user(session, email, role, password, school_code=None, name=""):
                 password_hash=hash_password(password))
     session.add(user)
     return user
+
+
+def checked_new_user(session, email, role, school_code):
+    """The e-mail as keyed and the school of a user about to be added; UserError if either cannot be."""
+    email = normalise_email(email)
+    if "@" not in email or len(email) > 254:
+        raise UserError(f"'{email}' is not an e-mail address.")
+    if find_user(session, email):
+        raise UserError(f"There is already a user {email}.")
+    return email, school_for_role(session, role, school_code)
+
+
+def school_for_role(session, role, school_code):
+    """The school a user of this role belongs to (None for an admin); UserError if it does not fit."""
+    if role not in ROLES:
+        raise UserError(f"The role must be one of {', '.join(ROLES)}.")
+    if role == "admin":
+        if school_code:
+            raise UserError("An admin coordinates the whole partnership and has no school.")
+        return None
+    if not school_code:
+        raise UserError(f"A {role} belongs to a school: give --school CODE.")
+    school = session.scalar(select(School).where(School.code == school_code.upper()))
+    if school is None:
+        codes = ", ".join(session.scalars(select(School.code).order_by(School.code))) or "none yet: run a sync"
+        raise UserError(f"There is no school {school_code!r} (schools: {codes}).")
+    return school
 
 
 def authenticate(session, email, password):

@@ -65,6 +65,7 @@ def register_blueprints(app):
     from .edits.routes import bp as edits_bp
     from .health.routes import bp as health_bp
     from .impact.routes import bp as impact_bp
+    from .people.routes import bp as people_bp
     from .plans.routes import bp as plans_bp
     from .priorities.routes import bp as priorities_bp
     from .syncs.routes import bp as syncs_bp
@@ -76,6 +77,7 @@ def register_blueprints(app):
     app.register_blueprint(priorities_bp)
     app.register_blueprint(impact_bp)
     app.register_blueprint(syncs_bp)
+    app.register_blueprint(people_bp)
     app.register_blueprint(health_bp)
 
 

@@ -5,11 +5,19 @@ from zoneinfo import ZoneInfo
 
 from flask_login import current_user
 
-from domain.access import can_answer_themes, can_edit_plan, can_see_sync_history, can_sync, can_view_plan
+from domain.access import (
+    can_answer_themes,
+    can_edit_plan,
+    can_manage_people,
+    can_see_sync_history,
+    can_sync,
+    can_view_plan,
+)
 from domain.access import can_resolve as resolve_rule
 from domain.attention import is_overdue
 from domain.dates import uk
 from domain.edits import EDITABLE
+from domain.people import ROLE_NAMES
 from domain.status import chip
 
 _BULLET = re.compile(r"^\s*(?:[•·▪◦*\-–]|\d+[.)])\s+")
@@ -49,13 +57,20 @@ def can_resolve(entry, plan):
     return resolve_rule(current_user, entry, plan.code)
 
 
+def role_name(role):
+    """A role as people say it: head teacher, partnership coordinator."""
+    return ROLE_NAMES.get(role, role).capitalize()
+
+
 def register(app):
+    app.add_template_global(role_name)
     app.add_template_global(can_resolve)
     # Roles in one place (domain/access.py): templates ask these, never a list of roles.
     app.add_template_global(can_sync)
     app.add_template_global(can_see_sync_history)
     app.add_template_global(can_edit_plan)
     app.add_template_global(can_answer_themes)
+    app.add_template_global(can_manage_people)
     app.add_template_global(is_overdue)
     app.add_template_global(can_view_plan)
     app.add_template_global(EDITABLE, "cell_names")

@@ -1,13 +1,16 @@
-"""Signing in and out."""
+"""Signing in and out, choosing a password through a link, and "forgot your password?"."""
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
-from domain import login_limits, user_sessions
-from domain.users import authenticate
+from domain import login_limits, people, reset_limits, user_sessions
+from domain.models import utcnow
+from domain.users import authenticate, find_user, normalise_email
 
 from ..extensions import db
+from ..mail import mail_configured
 from ..safe_urls import local_path
-from .forms import LoginForm
+from .forms import ChoosePasswordForm, ForgotPasswordForm, LoginForm
+from .links import LinkExpired, LinkInvalid, read_link, send_password_link
 from .sessions import SESSION_TOKEN
 
 bp = Blueprint("auth", __name__)
@@ -23,7 +26,7 @@ def login():
     next_url = local_path(request.args.get("next"))
     if not form.validate_on_submit():
         status = 422 if form.is_submitted() else 200
-        return render_template("auth/login.html", form=form, next_url=next_url), status
+        return _login_page(form, next_url), status
 
     cfg = current_app.config
     attempt = login_limits.begin(
@@ -35,17 +38,24 @@ def login():
         form.form_errors.append(
             f"Too many failed sign-ins. Try again in {wait} minute{'s' if wait != 1 else ''}."
         )
-        return render_template("auth/login.html", form=form, next_url=next_url), 429
+        return _login_page(form, next_url), 429
 
     user = authenticate(db.session, form.email.data, form.password.data)
     if user is None:  # the attempt, recorded before the check, stays as a failure
         form.form_errors.append(BAD_CREDENTIALS)
-        return render_template("auth/login.html", form=form, next_url=next_url), 422
+        return _login_page(form, next_url), 422
 
     login_limits.succeeded(db.session, attempt, form.email.data)
     login_limits.forget_old(db.session, cfg["LOGIN_WINDOW_MINUTES"])
+    start_session(user)
+    return redirect(next_url or url_for("plans.home"))
+
+
+def start_session(user):
+    """Sign ``user`` in here: a new server-side session, a fresh cookie, the time noted."""
     token = user_sessions.start(db.session, user)
-    user_sessions.forget_expired(db.session, cfg["SESSION_ABSOLUTE_HOURS"])
+    user_sessions.forget_expired(db.session, current_app.config["SESSION_ABSOLUTE_HOURS"])
+    user.last_sign_in_at = utcnow()
     db.session.commit()
     session.clear()  # a fresh session at sign-in: nothing carried over from before
     session[SESSION_TOKEN] = token
@@ -53,7 +63,77 @@ def login():
     # Only a permanent session's cookie has an expiry (PERMANENT_SESSION_LIFETIME, renewed by
     # each request); otherwise it lasts as long as the browser, which may restore it for days.
     session.permanent = True
-    return redirect(next_url or url_for("plans.home"))
+
+
+LINK_REFUSALS = {
+    "expired": ("This link has expired",
+                "Password links work for {hours} hours. Ask for a new one below, or ask a coordinator to send one."),
+    "invalid": ("This link is not valid",
+                "It may have been cut short or mistyped: copy the whole link from the message. "
+                "Or ask for a new one below."),
+    "used": ("This link has been used already",
+             "A password has been chosen with it, or set since it was sent. Sign in with that password, "
+             "or ask for a new link below."),
+}
+
+
+def _link_refused(reason):
+    title, advice = LINK_REFUSALS[reason]
+    advice = advice.format(hours=current_app.config["INVITE_HOURS"])
+    return render_template("auth/link_refused.html", title=title, advice=advice,
+                           coordinators=people.active_admins(db.session)), 410 if reason != "invalid" else 404
+
+
+@bp.route("/password/<token>", methods=["GET", "POST"])
+def choose_password(token):
+    """An invitation or a password link: choose a password, and be signed in."""
+    try:
+        user = people.user_for_link(db.session, read_link(token))
+    except LinkExpired:
+        return _link_refused("expired")
+    except LinkInvalid:
+        return _link_refused("invalid")
+    except people.LinkUsed:
+        return _link_refused("used")
+    form = ChoosePasswordForm()
+    if not form.validate_on_submit():
+        status = 422 if form.is_submitted() else 200
+        return render_template("auth/choose_password.html", form=form, person=user), status
+    people.choose_password(db.session, user, form.password.data)
+    start_session(user)  # commits the password with the new session
+    flash(f"Your password is set, {user.name}. You are signed in.", "info")
+    return redirect(url_for("plans.home"))
+
+
+FORGOT_ANSWER = ("If {email} has an account here, a link to choose a new password is on its way to it. "
+                 "It works for {hours} hours. Your old password keeps working until you choose a new one.")
+
+
+@bp.route("/forgot-password", methods=["GET", "POST"])
+def forgot_password():
+    """Ask for a password link. The answer is the same whether or not the address has an account."""
+    form = ForgotPasswordForm()
+    cfg = current_app.config
+    context = dict(form=form, coordinators=people.active_admins(db.session), mail=mail_configured())
+    if not form.validate_on_submit():
+        status = 422 if form.is_submitted() else 200
+        return render_template("auth/forgot_password.html", **context), status
+    if not reset_limits.allowed(db.session, form.email.data, request.remote_addr, cfg["LOGIN_WINDOW_MINUTES"],
+                                cfg["RESET_MAX_PER_ACCOUNT"], cfg["RESET_MAX_PER_ADDRESS"]):
+        form.form_errors.append("Too many requests for password links. Wait a few minutes, "
+                                "or ask one of the coordinators below.")
+        return render_template("auth/forgot_password.html", **context), 429
+    user = find_user(db.session, form.email.data)
+    if user is not None and user.active:
+        send_password_link(user, "themselves", asked=True)
+        db.session.commit()
+    answer = FORGOT_ANSWER.format(email=normalise_email(form.email.data), hours=cfg["INVITE_HOURS"])
+    return render_template("auth/forgot_password.html", answer=answer, **context)
+
+
+def _login_page(form, next_url):
+    return render_template("auth/login.html", form=form, next_url=next_url,
+                           coordinators=people.active_admins(db.session))
 
 
 @bp.post("/logout")

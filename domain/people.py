@@ -1,0 +1,169 @@
+"""Coordinators running the partnership's people: inviting, changing, deactivating,
+and the audit list of who did what to whom. Plain rules, no Flask.
+
+An invited person has no password until they choose one through their link
+(``UNUSABLE_PASSWORD`` matches no password). A link names the person and their
+``session_version``; setting a password moves that on, so a link works once.
+"""
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import func, or_, select
+
+from .models import ROLES, PersonChange, School, User, utcnow
+from .paging import Page, clamp
+from .users import UserError, activate, checked_new_user, deactivate, school_for_role, set_password
+
+# Not an argon2 hash, so verify_password is False for every password typed.
+UNUSABLE_PASSWORD = "!invited"
+# Why two years: questions about who could see a school's pages ("who made her a head
+# in March?") come up over a school year and the next; older entries are pruned as new
+# ones are written, so the list never grows without bound.
+KEEP_CHANGES = timedelta(days=730)
+ROLE_NAMES = {"admin": "partnership coordinator", "head": "head teacher", "staff": "staff", "governor": "governor"}
+
+
+def who(user):
+    """A person as the audit list names them: name and e-mail."""
+    return f"{user.name} <{user.email}>" if user.name else user.email
+
+
+def record(session, by, person, what):
+    """One audit entry; entries past the retention period go at the same time."""
+    session.add(PersonChange(at=utcnow(), by=by if isinstance(by, str) else who(by), person_id=person.id,
+                             person=who(person), what=what))
+    session.execute(PersonChange.__table__.delete().where(PersonChange.at < utcnow() - KEEP_CHANGES))
+
+
+def changes(session, number=1, per_page=25):
+    """A page of the audit list, newest first."""
+    total = session.scalar(select(func.count(PersonChange.id)))
+    number = clamp(number, total, per_page)
+    items = list(session.scalars(select(PersonChange).order_by(PersonChange.at.desc(), PersonChange.id.desc())
+                                 .offset((number - 1) * per_page).limit(per_page)))
+    return Page(items, total, number, per_page)
+
+
+def changes_to(session, person, limit=10):
+    """The newest audit entries about one person."""
+    return list(session.scalars(select(PersonChange).where(PersonChange.person_id == person.id)
+                                .order_by(PersonChange.at.desc(), PersonChange.id.desc()).limit(limit)))
+
+
+def _check_chair(role, chair):
+    if chair and role != "governor":
+        raise UserError("Only a governor can be chair of governors.")
+
+
+def invite(session, by, email, name, role, school_code=None, chair=False):
+    """A new person who will choose their password through a link; UserError if they cannot be added."""
+    email, school = checked_new_user(session, email, role, school_code)
+    _check_chair(role, chair)
+    name = (name or "").strip() or email.split("@")[0]
+    user = User(email=email, name=name, role=role, school=school, chair=bool(chair),
+                password_hash=UNUSABLE_PASSWORD)
+    session.add(user)
+    session.flush()
+    where = f" at {school.name}" if school else ""
+    record(session, by, user, f"Invited as {ROLE_NAMES[role]}{where}{' (chair of governors)' if chair else ''}")
+    return user
+
+
+def active_admins(session):
+    """The partnership coordinators who can sign in, by name."""
+    return list(session.scalars(select(User).where(User.role == "admin", User.active.is_(True)).order_by(User.name)))
+
+
+def _would_leave_no_admin(session, person):
+    return person.role == "admin" and person.active and len(active_admins(session)) <= 1
+
+
+def change(session, by, person, role, school_code=None, chair=False):
+    """A new role, school or chair for ``person``; returns what changed, in words (empty if nothing)."""
+    school = school_for_role(session, role, school_code)
+    _check_chair(role, chair)
+    if role != person.role and person.role == "admin":
+        if person.id == by.id:
+            raise UserError("You cannot take away your own coordinator role: ask another coordinator.")
+        if _would_leave_no_admin(session, person):
+            raise UserError(f"{person.name} is the last active partnership coordinator; "
+                            "make someone else a coordinator first.")
+    said = []
+    if role != person.role:
+        said.append(f"Role: {ROLE_NAMES[person.role]} → {ROLE_NAMES[role]}")
+    if school != person.school:
+        said.append(f"School: {person.school.name if person.school else 'none'} → {school.name if school else 'none'}")
+    if bool(chair) != bool(person.chair):
+        said.append("Now chair of governors" if chair else "No longer chair of governors")
+    person.role, person.school, person.chair = role, school, bool(chair)
+    if said:
+        record(session, by, person, "; ".join(said))
+    return said
+
+
+def deactivate_person(session, by, person):
+    """Stop ``person`` signing in and end their sessions now, unless that leaves no coordinator."""
+    if person.id == by.id:
+        raise UserError("You cannot deactivate yourself: ask another coordinator.")
+    if _would_leave_no_admin(session, person):
+        raise UserError(f"{person.name} is the last active partnership coordinator; "
+                        "make someone else a coordinator first.")
+    if not person.active:
+        return
+    deactivate(person)
+    record(session, by, person, "Deactivated; their sessions ended")
+
+
+def reactivate_person(session, by, person):
+    """Let ``person`` sign in again."""
+    if person.active:
+        return
+    activate(person)
+    record(session, by, person, "Reactivated")
+
+
+def link_payload(user):
+    """What a password link carries: the person, and the version that setting a password moves on."""
+    return {"id": user.id, "v": user.session_version}
+
+
+class LinkUsed(UserError):
+    """A password link whose password has been chosen already (or whose person is deactivated)."""
+
+
+def user_for_link(session, payload):
+    """The person a (verified) link's payload names; LinkUsed if it has done its work."""
+    user = session.get(User, payload.get("id")) if isinstance(payload, dict) else None
+    if user is None or not user.active or user.session_version != payload.get("v"):
+        raise LinkUsed("This link has been used already, or a newer password has been set since it was sent.")
+    return user
+
+
+def choose_password(session, user, password):
+    """The password chosen through a link: the link dies with the old version."""
+    first = user.password_hash == UNUSABLE_PASSWORD
+    set_password(user, password)
+    record(session, "themselves", user, "Chose their first password" if first else "Chose a new password")
+
+
+@dataclass
+class Filters:
+    """What the people page is narrowed to."""
+
+    q: str = ""
+    school: str = ""
+    role: str = ""
+
+
+def listing(session, filters):
+    """Every user matching the filters, by name: search in name and e-mail, exact school and role."""
+    query = select(User).outerjoin(School, User.school_id == School.id).order_by(func.lower(User.name), User.email)
+    if filters.q:
+        q = filters.q.lower()
+        query = query.where(or_(func.lower(User.name).contains(q, autoescape=True),
+                                func.lower(User.email).contains(q, autoescape=True)))
+    if filters.school:
+        query = query.where(School.code == filters.school)
+    if filters.role in ROLES:
+        query = query.where(User.role == filters.role)
+    return list(session.scalars(query))

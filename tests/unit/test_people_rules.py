@@ -1,0 +1,81 @@
+"""The rules of running people, without Flask: on a database of their own."""
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import create_engine, select
+from sqlalchemy.orm import Session
+
+from domain import people
+from domain.access import can_manage_people
+from domain.models import Base, PersonChange, School, User, UserSession, utcnow
+from domain.users import UserError
+
+
+@pytest.fixture
+def session():
+    engine = create_engine("sqlite://")
+    Base.metadata.create_all(engine)
+    with Session(engine) as session:
+        session.add(School(code="BR", name="Bank Road"))
+        session.add_all([User(email=f"{n}@test.school", name=n, role="admin", password_hash="!") for n in ("ann", "bob")])
+        session.commit()
+        yield session
+    engine.dispose()
+
+
+def admin(session, name):
+    return session.scalar(select(User).where(User.name == name))
+
+
+@pytest.mark.parametrize("role, allowed", [("admin", True), ("head", False), ("staff", False), ("governor", False)])
+def test_only_coordinators_manage_people(role, allowed):
+    assert can_manage_people(User(role=role)) is allowed
+
+
+def test_the_last_active_coordinator_can_be_neither_deactivated_nor_demoted(session):
+    ann, bob = admin(session, "ann"), admin(session, "bob")
+    people.deactivate_person(session, ann, bob)
+    with pytest.raises(UserError, match="ann is the last active partnership coordinator"):
+        people.deactivate_person(session, bob, ann)  # e.g. a stale page of bob's
+    with pytest.raises(UserError, match="last active partnership coordinator"):
+        people.change(session, bob, ann, "head", "BR")
+    assert ann.active and ann.role == "admin"
+
+
+def test_a_coordinator_cannot_deactivate_or_demote_themselves(session):
+    ann = admin(session, "ann")
+    with pytest.raises(UserError, match="You cannot deactivate yourself"):
+        people.deactivate_person(session, ann, ann)
+    with pytest.raises(UserError, match="your own coordinator role"):
+        people.change(session, ann, ann, "staff", "BR")
+
+
+def test_deactivating_deletes_every_session_row_of_theirs_and_records_who_did_it(session):
+    ann, bob = admin(session, "ann"), admin(session, "bob")
+    session.add_all([UserSession(token_hash=f"{n:064}", user_id=bob.id) for n in range(2)])
+    session.flush()
+    version = bob.session_version
+    people.deactivate_person(session, ann, bob)
+    assert session.scalars(select(UserSession).where(UserSession.user_id == bob.id)).all() == []
+    assert bob.session_version == version + 1
+    entry = session.scalar(select(PersonChange))
+    assert (entry.by, entry.person, entry.what) == ("ann <ann@test.school>", "bob <bob@test.school>",
+                                                    "Deactivated; their sessions ended")
+
+
+def test_a_password_link_works_until_a_password_is_chosen_with_it(session):
+    ann = admin(session, "ann")
+    person = people.invite(session, ann, "Kim@Test.School", "Kim", "staff", "br")
+    payload = people.link_payload(person)
+    assert people.user_for_link(session, payload) is person
+    people.choose_password(session, person, "long enough password")
+    with pytest.raises(people.LinkUsed):
+        people.user_for_link(session, payload)
+
+
+def test_audit_entries_older_than_two_years_are_pruned_when_one_is_written(session):
+    ann, bob = admin(session, "ann"), admin(session, "bob")
+    session.add(PersonChange(at=utcnow() - people.KEEP_CHANGES - timedelta(days=1), by="x", person="y", what="old"))
+    session.add(PersonChange(at=utcnow() - people.KEEP_CHANGES + timedelta(days=1), by="x", person="y", what="kept"))
+    people.record(session, ann, bob, "new")
+    assert sorted(session.scalars(select(PersonChange.what))) == ["kept", "new"]

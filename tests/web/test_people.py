@@ -1,0 +1,282 @@
+"""People, as a coordinator runs them from the browser: the list, invitations and their
+links, changes of role, school or chair, deactivation, "forgot your password?", and the
+audit list; every page refused to everyone else."""
+import html
+import re
+import time
+
+import pytest
+from itsdangerous import TimestampSigner
+from sqlalchemy import func, select
+
+from domain.models import LoginFailure, PersonChange, User, UserSession
+from webapp.extensions import db
+
+from ..conftest import PASSWORD, PEOPLE, csrf_token, login
+
+NEW_PASSWORD = "a fresh long password"
+
+
+def post(client, path, data, **kwargs):
+    return client.post(path, data={**data, "csrf_token": csrf_token(client, "/people/invite" if path.startswith(
+        "/people") else path)}, **kwargs)
+
+
+def invite(client, email="new@br.test.school", name="New Teacher", role="staff", school="BR", chair=False):
+    data = {"email": email, "name": name, "role": role, "school": school}
+    if chair:
+        data["chair"] = "y"
+    return post(client, "/people/invite", data)
+
+
+def shown_link(response):
+    match = re.search(r'id="password-link"[^>]*value="([^"]+)"', response.get_data(as_text=True))
+    assert match, response.get_data(as_text=True)
+    return html.unescape(match.group(1))
+
+
+def user_id(app, email):
+    with app.app_context():
+        return db.session.scalar(select(User.id).where(User.email == email))
+
+
+def choose(client, link, password=NEW_PASSWORD, again=None):
+    path = link.replace("http://localhost", "")
+    return client.post(path, data={"password": password, "again": password if again is None else again,
+                                   "csrf_token": csrf_token(client, path)})
+
+
+def test_the_people_page_shows_everyone_with_role_school_chair_active_and_last_sign_in(synced_app, login_as):
+    client = login_as("admin")
+    page = client.get("/people").get_data(as_text=True)
+    for email, _, _ in PEOPLE.values():
+        assert email in page
+    row = re.search(r'<tr id="person-\d+">.*?head@br\.test\.school.*?</tr>', page, re.S).group(0)
+    assert "Head teacher" in row and "Bank Road" in row and "Never" in row and "<td data-label=\"Active\">Yes" in row
+    mine = re.search(r'<tr id="person-\d+">.*?admin@test\.school.*?</tr>', page, re.S).group(0)
+    assert "Never" not in mine  # the sign-in just now is recorded
+
+
+def test_people_are_found_by_name_or_email_and_filtered_by_school_and_role(login_as):
+    client = login_as("admin")
+    page = client.get("/people?q=GOVERNOR@").get_data(as_text=True)
+    assert "governor@br.test.school" in page and "governor@wl.test.school" in page and "head@br" not in page
+    page = client.get("/people?school=WL&role=head").get_data(as_text=True)
+    assert "head@wl.test.school" in page and "staff@wl" not in page and "head@br" not in page
+    assert "1 person matches these filters." in page
+    assert "Nobody matches" in client.get("/people?q=%25_").get_data(as_text=True)  # wildcards are literal
+
+
+def test_the_people_filters_swap_only_the_list_with_htmx_and_push_the_address(login_as):
+    client = login_as("admin")
+    response = client.get("/people?q=&school=BR&role=governor",
+                          headers={"HX-Request": "true", "HX-Target": "people-list"})
+    body = response.get_data(as_text=True)
+    assert response.headers["HX-Push-Url"] == "/people?school=BR&role=governor"
+    assert body.lstrip().startswith('<div id="people-list"') and "<h1>" not in body
+    assert "governor@br.test.school" in body and "governor@wl" not in body
+
+
+PEOPLE_ROUTES = [("get", "/people"), ("get", "/people/invite"), ("post", "/people/invite"), ("get", "/people/1"),
+                 ("post", "/people/1"), ("post", "/people/1/deactivate"), ("post", "/people/1/reactivate"),
+                 ("post", "/people/1/password-link"), ("get", "/people/changes")]
+
+
+@pytest.mark.parametrize("who", ["br_staff", "br_head", "br_governor"])
+def test_every_people_route_is_refused_to_everyone_but_coordinators(client, who):
+    login(client, who)
+    token = csrf_token(client, "/")
+    for method, path in PEOPLE_ROUTES:
+        response = getattr(client, method)(path, data={"csrf_token": token} if method == "post" else None)
+        assert response.status_code == 403, (method, path)
+        assert "Only partnership coordinators manage people." in response.get_data(as_text=True)
+    assert 'href="/people"' not in client.get("/").get_data(as_text=True)
+
+
+def test_signed_out_visitors_are_sent_to_sign_in_from_every_people_page(client):
+    for method, path in PEOPLE_ROUTES:
+        response = getattr(client, method)(path)
+        if method == "get":
+            assert response.status_code == 302 and response.headers["Location"].startswith("/login"), path
+        else:  # no session, so no CSRF token either: refused before anything is done
+            assert response.status_code in (302, 400), path
+
+
+def test_an_invitation_without_mail_shows_the_link_once_and_it_sets_the_password_and_signs_in(synced_app, login_as):
+    client = login_as("admin")
+    response = invite(client, email="New@BR.test.school", name="Nia Newcomer", role="governor", chair=True)
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "This hub sends no e-mail" in page and "It works for 72 hours, once." in page
+    link = shown_link(response)
+    people_page = client.get("/people").get_data(as_text=True)
+    assert "Nia Newcomer" in people_page and link not in people_page  # shown that once only
+    assert "Invited as governor at Bank Road Infant and Nursery School (chair of governors)" in people_page
+
+    newcomer = synced_app.test_client()
+    assert login(newcomer, "new@br.test.school", "anything at all long").status_code == 422  # no password yet
+    form = newcomer.get(link.replace("http://localhost", "")).get_data(as_text=True)
+    assert "Choose your password" in form and "new@br.test.school" in form
+    assert "at least 12 characters" in choose(newcomer, link, "short").get_data(as_text=True)
+    assert "The two passwords differ" in choose(newcomer, link, NEW_PASSWORD, "something else entirely").get_data(
+        as_text=True)
+    response = choose(newcomer, link)
+    assert response.status_code == 302 and response.headers["Location"] == "/"
+    home = newcomer.get("/").get_data(as_text=True)
+    assert "Signed in as Nia Newcomer (governor, Bank Road" in home
+    assert login(synced_app.test_client(), "new@br.test.school", NEW_PASSWORD).status_code == 302
+    with synced_app.app_context():
+        person = db.session.scalar(select(User).where(User.email == "new@br.test.school"))
+        assert person.chair and person.role == "governor" and person.last_sign_in_at is not None
+
+
+def test_an_invitation_that_cannot_be_made_says_why_by_the_field(login_as):
+    client = login_as("admin")
+    page = invite(client, email="head@br.test.school").get_data(as_text=True)
+    assert "There is already a user head@br.test.school." in page
+    response = invite(client, role="staff", school="")
+    assert response.status_code == 422
+    assert re.search(r'aria-describedby="school-error".*Choose the school this person belongs to', response.get_data(
+        as_text=True), re.S)
+    assert "Only a governor can be chair of governors." in invite(client, chair=True).get_data(as_text=True)
+    assert "has no school" in invite(client, role="admin", school="BR").get_data(as_text=True)
+
+
+def test_a_used_link_is_refused_with_a_clear_page(synced_app, login_as):
+    link = shown_link(invite(login_as("admin")))
+    newcomer = synced_app.test_client()
+    assert choose(newcomer, link).status_code == 302
+    again = synced_app.test_client().get(link.replace("http://localhost", ""))
+    assert again.status_code == 410
+    assert "This link has been used already" in again.get_data(as_text=True)
+    assert "Pat" not in again.get_data(as_text=True)  # names only the coordinators there are
+    assert "Your partnership coordinator is admin." in again.get_data(as_text=True)
+
+
+def test_an_expired_link_is_refused_with_a_clear_page(synced_app, login_as, monkeypatch):
+    link = shown_link(invite(login_as("admin")))
+    later = int(time.time()) + 72 * 3600 + 60  # just past INVITE_HOURS
+    monkeypatch.setattr(TimestampSigner, "get_timestamp", lambda self: later)
+    response = synced_app.test_client().get(link.replace("http://localhost", ""))
+    assert response.status_code == 410
+    page = response.get_data(as_text=True)
+    assert "This link has expired" in page and "Password links work for 72 hours" in page
+
+
+def test_a_tampered_link_is_refused_with_a_clear_page(synced_app, login_as):
+    link = shown_link(invite(login_as("admin")))
+    token = link.rsplit("/", 1)[1]
+    payload, rest = token.split(".", 1)
+    forged = "eyJpZCI6MSwidiI6MX0" + "." + rest  # {"id":1,"v":1}: the first user, with this link's signature
+    for bad in (forged, token[:-3], "nonsense"):
+        response = synced_app.test_client().get(f"/password/{bad}")
+        assert response.status_code == 404
+        assert "This link is not valid" in response.get_data(as_text=True)
+
+
+def test_role_school_and_chair_changes_are_saved_and_kept_in_the_audit_list(synced_app, login_as):
+    client = login_as("admin")
+    staff = user_id(synced_app, "staff@br.test.school")
+    response = post(client, f"/people/{staff}", {"role": "governor", "school": "WL", "chair": "y"})
+    assert response.status_code == 303
+    page = html.unescape(client.get(f"/people/{staff}").get_data(as_text=True))
+    assert "Saved: Role: staff → governor; School: Bank Road" in page
+    assert "admin <admin@test.school> — staff <staff@br.test.school>: Role: staff → governor" in page
+    assert "Now chair of governors" in page
+    changes = html.unescape(client.get("/people/changes").get_data(as_text=True))
+    assert "Role: staff → governor" in changes
+    refused = post(client, f"/people/{staff}", {"role": "staff", "school": "BR", "chair": "y"})
+    assert refused.status_code == 422 and "Only a governor can be chair" in refused.get_data(as_text=True)
+
+
+def test_deactivating_ends_their_sessions_at_once_and_reactivating_lets_them_sign_in_again(synced_app, login_as):
+    teacher = synced_app.test_client()
+    assert login(teacher, "br_staff").status_code == 302
+    client = login_as("admin")
+    staff = user_id(synced_app, "staff@br.test.school")
+    assert post(client, f"/people/{staff}/deactivate", {}).status_code == 303
+    with synced_app.app_context():
+        assert db.session.scalar(select(func.count(UserSession.id)).where(UserSession.user_id == staff)) == 0
+    assert teacher.get("/").status_code == 302  # their next click lands on sign-in
+    assert login(teacher, "br_staff").status_code == 422
+    assert "No: deactivated" in client.get("/people?q=staff@br").get_data(as_text=True)
+    assert post(client, f"/people/{staff}/reactivate", {}).status_code == 303
+    assert login(teacher, "br_staff").status_code == 302
+    changes = client.get("/people/changes").get_data(as_text=True)
+    assert changes.index("Reactivated") < changes.index("Deactivated; their sessions ended")  # newest first
+
+
+def test_a_coordinator_cannot_deactivate_or_demote_themselves_or_the_last_coordinator(synced_app, login_as):
+    client = login_as("admin")
+    me = user_id(synced_app, "admin@test.school")
+    page = html.unescape(client.post(f"/people/{me}/deactivate", data={"csrf_token": csrf_token(client, "/people")},
+                                     follow_redirects=True).get_data(as_text=True))
+    assert "You cannot deactivate yourself" in page
+    response = post(client, f"/people/{me}", {"role": "head", "school": "BR"})
+    assert response.status_code == 422 and "You cannot take away your own coordinator role" in response.get_data(
+        as_text=True)
+    with synced_app.app_context():
+        assert db.session.get(User, me).active and db.session.get(User, me).role == "admin"
+
+
+def test_a_new_password_link_leaves_the_old_password_working_until_the_new_one_is_set(synced_app, login_as):
+    client = login_as("admin")
+    head = user_id(synced_app, "head@br.test.school")
+    link = shown_link(post(client, f"/people/{head}/password-link", {}))
+    assert login(synced_app.test_client(), "br_head").status_code == 302  # the old one still works
+    assert choose(synced_app.test_client(), link).status_code == 302
+    assert login(synced_app.test_client(), "br_head").status_code == 422
+    assert login(synced_app.test_client(), "head@br.test.school", NEW_PASSWORD).status_code == 302
+
+
+def test_the_sign_in_page_names_the_coordinators_and_links_to_forgot_password(client):
+    page = client.get("/login").get_data(as_text=True)
+    assert "Ask your partnership coordinator to reset it" not in page
+    assert 'href="/forgot-password"' in page and "Your partnership coordinator is admin." in page
+
+
+def test_forgot_password_answers_the_same_whether_or_not_the_address_has_an_account(synced_app, client):
+    def ask(email):
+        page = client.post("/forgot-password", data={"email": email, "csrf_token": csrf_token(client, "/forgot-password")})
+        return page.status_code, page.get_data(as_text=True).replace(email, "ADDRESS")
+
+    assert ask("staff@br.test.school") == ask("nobody@br.test.school")
+    status, page = ask("staff@br.test.school")
+    assert status == 200 and "If ADDRESS has an account here, a link" in page
+    with synced_app.app_context():  # without mail, coordinators see who asked
+        whats = list(db.session.scalars(select(PersonChange.what)))
+        assert whats.count("Asked for a password link (no mail server: a coordinator can send one)") == 2
+
+
+def test_forgot_password_is_limited_per_account_and_per_address(synced_app, client):
+    def ask(email):
+        return client.post("/forgot-password", data={"email": email, "csrf_token": csrf_token(client, "/forgot-password")})
+
+    assert [ask("staff@br.test.school").status_code for _ in range(4)] == [200, 200, 200, 429]
+    assert "Too many requests for password links" in ask("staff@br.test.school").get_data(as_text=True)
+    for n in range(5):
+        assert ask(f"someone{n}@test.school").status_code == 200
+    assert ask("someone-else@test.school").status_code == 429  # ten from this address in the window
+    with synced_app.app_context():
+        keys = set(db.session.scalars(select(LoginFailure.key)))
+        assert "reset-account:staff@br.test.school" in keys and "account:staff@br.test.school" not in keys
+    assert login(synced_app.test_client(), "br_staff", PASSWORD).status_code == 302  # sign-in is not affected
+
+
+def test_the_audit_list_is_newest_first_25_a_page(synced_app, login_as):
+    from datetime import timedelta
+
+    from domain.models import utcnow
+
+    with synced_app.app_context():
+        start = utcnow() - timedelta(days=1)
+        db.session.add_all([PersonChange(at=start + timedelta(minutes=n), by="admin", person="someone",
+                                         what=f"Change number {n}") for n in range(30)])
+        db.session.commit()
+    client = login_as("admin")
+    first = client.get("/people/changes").get_data(as_text=True)
+    assert first.index("Change number 29") < first.index("Change number 5") and "Change number 4<" not in first
+    assert "Page 1 of 2" in first and 'href="/people/changes?page=2"' in first
+    second = client.get("/people/changes?page=2").get_data(as_text=True)
+    assert "Change number 4<" in second and "Change number 0<" in second and "Change number 29" not in second
+    assert "Change number 29" in client.get("/people").get_data(as_text=True)  # the latest, on the people page

@@ -1,0 +1,86 @@
+"""Password links by e-mail, through a real SMTP server on loopback (aiosmtpd), never a mock."""
+import re
+import socket
+from email import message_from_bytes, policy
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from ..conftest import PEOPLE, csrf_token, login
+
+NEW_PASSWORD = "a fresh long password"
+
+
+class Inbox:
+    """aiosmtpd's handler: every message that arrives, parsed."""
+
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append((envelope.rcpt_tos, message_from_bytes(envelope.content, policy=policy.default)))
+        return "250 OK"
+
+
+@pytest.fixture
+def inbox(synced_app):
+    with socket.socket() as probe:  # a free port on loopback
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    synced_app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_FROM="hub@test.school")
+    yield inbox
+    controller.stop()
+
+
+def link_in(message):
+    return re.search(r"http://localhost(/password/\S+)", message.get_content()).group(1)
+
+
+def test_an_invitation_arrives_by_email_and_its_link_sets_the_password_and_signs_in(synced_app, inbox, login_as):
+    client = login_as("admin")
+    response = client.post("/people/invite", data={
+        "email": "kim@wl.test.school", "name": "Kim Keen", "role": "head", "school": "WL",
+        "csrf_token": csrf_token(client, "/people/invite")}, follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert "Kim Keen is invited. A link to choose a password is on its way to kim@wl.test.school." in page
+    assert "/password/" not in page  # with mail, the link is in the e-mail only
+    [(to, message)] = inbox.messages
+    assert to == ["kim@wl.test.school"] and message["From"] == "hub@test.school"
+    assert message["Subject"] == "You are invited to Partnership Hub"
+    assert "works for 72 hours, once" in message.get_content()
+
+    kim = synced_app.test_client()
+    path = link_in(message)
+    response = kim.post(path, data={"password": NEW_PASSWORD, "again": NEW_PASSWORD,
+                                    "csrf_token": csrf_token(kim, path)}, follow_redirects=True)
+    assert "Your password is set, Kim Keen. You are signed in." in response.get_data(as_text=True)
+    assert "Signed in as Kim Keen (head, William Lilley" in response.get_data(as_text=True)
+    assert "This link has been used already" in synced_app.test_client().get(path).get_data(as_text=True)
+
+
+def test_forgot_password_mails_a_link_only_to_an_account_and_answers_the_same(synced_app, inbox, client):
+    answers = []
+    for email in ("staff@br.test.school", "nobody@br.test.school"):
+        page = client.post("/forgot-password", data={"email": email, "csrf_token": csrf_token(client, "/forgot-password")})
+        answers.append(page.get_data(as_text=True).replace(email, "ADDRESS"))
+    assert answers[0] == answers[1]
+    [(to, message)] = inbox.messages
+    assert to == [PEOPLE["br_staff"][0]] and "If you did not ask for it, ignore this message" in message.get_content()
+    assert login(synced_app.test_client(), "br_staff").status_code == 302  # the old password still works
+    path = link_in(message)
+    other = synced_app.test_client()
+    other.post(path, data={"password": NEW_PASSWORD, "again": NEW_PASSWORD, "csrf_token": csrf_token(other, path)})
+    assert login(synced_app.test_client(), "staff@br.test.school", NEW_PASSWORD).status_code == 302
+
+
+def test_when_the_mail_server_is_down_the_coordinator_is_shown_the_link_and_told(synced_app, inbox, login_as):
+    synced_app.config["MAIL_PORT"] = 1  # nothing listens there
+    client = login_as("admin")
+    page = client.post("/people/invite", data={
+        "email": "kim@wl.test.school", "name": "Kim Keen", "role": "staff", "school": "WL",
+        "csrf_token": csrf_token(client, "/people/invite")}).get_data(as_text=True)
+    assert "could not be sent. Pass this link on to them yourself." in page
+    assert 'id="password-link"' in page

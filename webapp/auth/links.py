@@ -1,0 +1,64 @@
+"""Password links: the person and their session_version, signed with SECRET_KEY
+(itsdangerous, as Flask's own session is), good for INVITE_HOURS and one password."""
+import smtplib
+
+from flask import current_app, render_template, url_for
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+
+from domain import people
+from domain.people import link_payload
+
+from ..extensions import db
+from ..mail import mail_configured, send
+
+SALT = "partnership-hub password link"  # a link is never a valid session cookie, or vice versa
+
+
+class LinkExpired(Exception):
+    """A genuine link older than INVITE_HOURS."""
+
+
+class LinkInvalid(Exception):
+    """A link not signed by us: mistyped, cut short or tampered with."""
+
+
+def _serializer():
+    return URLSafeTimedSerializer(current_app.secret_key, salt=SALT)
+
+
+def password_link(user):
+    """The address, in full, at which ``user`` chooses a password."""
+    return url_for("auth.choose_password", token=_serializer().dumps(link_payload(user)), _external=True)
+
+
+def read_link(token):
+    """The payload of a link we signed within INVITE_HOURS; LinkExpired or LinkInvalid otherwise."""
+    try:
+        return _serializer().loads(token, max_age=current_app.config["INVITE_HOURS"] * 3600)
+    except SignatureExpired:
+        raise LinkExpired()
+    except BadSignature:
+        raise LinkInvalid()
+
+
+def send_password_link(user, by, asked=False, invited=False):
+    """E-mail ``user`` a password link; returns the link if there is no mail to send it by
+    (or sending failed), for a coordinator to pass on. Recorded in the audit list."""
+    link = password_link(user)
+    what = "Asked for a password link" if asked else ("Sent an invitation" if invited else "Sent a password link")
+    if mail_configured():
+        subject = "You are invited to Partnership Hub" if invited else "Choose a new Partnership Hub password"
+        try:
+            send(user.email, subject, render_template("auth/password_link.txt", person=user, link=link,
+                                                      invited=invited, hours=current_app.config["INVITE_HOURS"]))
+        except (OSError, smtplib.SMTPException) as error:
+            current_app.logger.warning("Password link for user %s not sent: %s", user.id, error)
+            people.record(db.session, by, user, f"{what}; the e-mail could not be sent")
+            return link
+        people.record(db.session, by, user, f"{what} by e-mail")
+        return None
+    if asked:  # nobody to show it to: the coordinators see the request in the audit list
+        people.record(db.session, by, user, f"{what} (no mail server: a coordinator can send one)")
+        return None
+    people.record(db.session, by, user, f"{what} (shown to pass on)")
+    return link

@@ -1,0 +1,158 @@
+"""People, for partnership coordinators: everyone who signs in, invitations, changes of
+role, school or chair, deactivation, password links, and the audit list of all of it."""
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from domain import people, plans
+from domain.access import PEOPLE_REFUSAL, can_manage_people
+from domain.models import ROLES, User
+from domain.people import ROLE_NAMES, Filters
+from domain.users import UserError
+
+from ..auth.links import send_password_link
+from ..extensions import db
+from ..hx import fragment, page, wants_fragment
+from ..mail import mail_configured
+from ..params import page_number, pager
+from .forms import InviteForm, PersonForm
+
+bp = Blueprint("people", __name__, url_prefix="/people")
+
+RECENT_CHANGES = 10  # on the people page; the rest, paged, under "Every change"
+
+
+@bp.before_request
+@login_required
+def require_coordinator():
+    """Partnership coordinators only; everyone else is told so."""
+    if not can_manage_people(current_user):
+        abort(403, description=PEOPLE_REFUSAL)
+
+
+def _filters():
+    args = {name: request.args.get(name, "").strip()[:200] for name in ("q", "school", "role")}
+    return Filters(**args)
+
+
+def _person_or_404(person_id):
+    person = db.session.get(User, person_id)
+    if person is None:
+        abort(404)
+    return person
+
+
+@bp.get("")
+def index():
+    """Every user, searchable by name or e-mail and filtered by school and role."""
+    filters = _filters()
+    context = dict(people=people.listing(db.session, filters), filters=filters)
+    if wants_fragment("people-list"):
+        canonical = url_for("people.index", **{k: v for k, v in vars(filters).items() if v})
+        return fragment(render_template("people/_list.html", count_oob=True, **context), push_url=canonical)
+    context.update(schools=plans.schools(db.session), roles=[(r, ROLE_NAMES[r]) for r in ROLES],
+                   changes=people.changes(db.session, 1, RECENT_CHANGES).items)
+    return page(render_template("people/index.html", **context))
+
+
+@bp.route("/invite", methods=["GET", "POST"])
+def invite():
+    """A new person: they get a link to choose their password (by e-mail, or passed on)."""
+    form = InviteForm().with_schools(plans.schools(db.session))
+    if form.validate_on_submit():
+        try:
+            person = people.invite(db.session, current_user, form.email.data, form.name.data, form.role.data,
+                                   form.school.data or None, form.chair.data)
+        except UserError as error:
+            db.session.rollback()
+            form.form_errors.append(str(error))
+        else:
+            link = send_password_link(person, current_user, invited=True)
+            db.session.commit()
+            return _link_sent(person, link, f"{person.name} is invited.")
+    status = 422 if form.is_submitted() else 200
+    return render_template("people/invite.html", form=form, mail=mail_configured()), status
+
+
+def _link_sent(person, link, done):
+    """After an invitation or a new link: by e-mail, a message; otherwise the link, shown this once."""
+    if link is None:
+        flash(f"{done} A link to choose a password is on its way to {person.email}.", "info")
+        return redirect(url_for("people.person", person_id=person.id), 303)
+    # Not a redirect: the link is in this page only, never in a URL or the browser's history.
+    return render_template("people/link.html", person=person, link=link, done=done, mail=mail_configured())
+
+
+@bp.get("/<int:person_id>")
+def person(person_id):
+    person = _person_or_404(person_id)
+    form = PersonForm(data=dict(role=person.role, school=person.school.code if person.school else "",
+                                chair=person.chair)).with_schools(plans.schools(db.session))
+    return _person_page(person, form)
+
+
+def _person_page(person, form, status=200):
+    return render_template("people/person.html", person=person, form=form,
+                           changes=people.changes_to(db.session, person, RECENT_CHANGES)), status
+
+
+@bp.post("/<int:person_id>")
+def change(person_id):
+    """A new role, school or chair."""
+    person = _person_or_404(person_id)
+    form = PersonForm().with_schools(plans.schools(db.session))
+    if form.validate_on_submit():
+        try:
+            said = people.change(db.session, current_user, person, form.role.data, form.school.data or None,
+                                 form.chair.data)
+        except UserError as error:
+            db.session.rollback()
+            form.form_errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(f"Saved: {'; '.join(said)}." if said else "Nothing to change.", "info")
+            return redirect(url_for("people.person", person_id=person.id), 303)
+    return _person_page(person, form, 422)
+
+
+def _act(person_id, action, done):
+    person = _person_or_404(person_id)
+    try:
+        action(db.session, current_user, person)
+    except UserError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+    else:
+        db.session.commit()
+        flash(done.format(name=person.name), "info")
+    return redirect(url_for("people.person", person_id=person.id), 303)
+
+
+@bp.post("/<int:person_id>/deactivate")
+def deactivate(person_id):
+    return _act(person_id, people.deactivate_person, "{name} is deactivated: they are signed out everywhere "
+                                                      "and cannot sign in.")
+
+
+@bp.post("/<int:person_id>/reactivate")
+def reactivate(person_id):
+    return _act(person_id, people.reactivate_person, "{name} can sign in again, with their password as it was.")
+
+
+@bp.post("/<int:person_id>/password-link")
+def password_link(person_id):
+    """The same signed link as an invitation; their current password works until they choose a new one."""
+    person = _person_or_404(person_id)
+    if not person.active:
+        flash(f"{person.name} is deactivated: reactivate them first.", "error")
+        return redirect(url_for("people.person", person_id=person.id), 303)
+    link = send_password_link(person, current_user)
+    db.session.commit()
+    return _link_sent(person, link, f"A new password link for {person.name}.")
+
+
+@bp.get("/changes")
+def changes():
+    """Every change to people, newest first, 25 a page."""
+    changes = people.changes(db.session, page_number())
+    return render_template("people/changes.html", changes=changes.items,
+                           pager=pager(changes, "people.changes"))
