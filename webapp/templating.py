@@ -5,7 +5,14 @@ from zoneinfo import ZoneInfo
 
 from flask_login import current_user
 
-from domain.access import can_answer_themes, can_edit_plan, can_see_sync_history, can_sync, can_view_plan
+from domain.access import (
+    can_answer_themes,
+    can_edit_plan,
+    can_manage_schools,
+    can_see_sync_history,
+    can_sync,
+    can_view_plan,
+)
 from domain.access import can_resolve as resolve_rule
 from domain.attention import is_overdue
 from domain.dates import uk
@@ -54,6 +61,7 @@ def register(app):
     # Roles in one place (domain/access.py): templates ask these, never a list of roles.
     app.add_template_global(can_sync)
     app.add_template_global(can_see_sync_history)
+    app.add_template_global(can_manage_schools)
     app.add_template_global(can_edit_plan)
     app.add_template_global(can_answer_themes)
     app.add_template_global(is_overdue)
