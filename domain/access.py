@@ -21,6 +21,13 @@ def can_see_sync_history(user):
     return user.role == "admin"
 
 
+def can_manage_schools(user):
+    """The schools and their workbooks, the sheets check, every edit waiting: partnership
+    coordinators only (a head sees their own school's on its pages)."""
+    return user.role == "admin"
+
+
+SCHOOLS_REFUSAL = "Only partnership coordinators see the schools and their workbooks."
 SYNC_HISTORY_REFUSAL = "Only partnership coordinators see the sync history."
 SYNC_REFUSAL = "Head teachers and partnership coordinators can ask for a sync."
 

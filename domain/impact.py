@@ -23,9 +23,7 @@ class Filters:
         return bool(self.activity or self.action or self.since or self.until)
 
 
-def entries(session, workbook, filters=None, page=1, per_page=PER_PAGE):
-    """One page of the log, newest first (entries with no date last), filtered."""
-    filters = filters or Filters()
+def _where(workbook, filters):
     where = [ImpactEntry.workbook_id == workbook.id, ImpactEntry.archived_at.is_(None)]
     if filters.activity:
         where.append(ImpactEntry.activity == filters.activity)
@@ -35,14 +33,29 @@ def entries(session, workbook, filters=None, page=1, per_page=PER_PAGE):
         where.append(ImpactEntry.date >= filters.since)
     if filters.until:
         where.append(ImpactEntry.date <= filters.until)
+    return where
+
+
+NEWEST_FIRST = (ImpactEntry.date.is_(None), ImpactEntry.date.desc(), ImpactEntry.id.desc())
+
+
+def entries(session, workbook, filters=None, page=1, per_page=PER_PAGE):
+    """One page of the log, newest first (entries with no date last), filtered."""
+    where = _where(workbook, filters or Filters())
     total = session.scalar(select(func.count(ImpactEntry.id)).where(*where)) or 0
     page = clamp(page, total, per_page)
     items = session.scalars(
         select(ImpactEntry).where(*where)
-        .order_by(ImpactEntry.date.is_(None), ImpactEntry.date.desc(), ImpactEntry.id.desc())
+        .order_by(*NEWEST_FIRST)
         .offset((page - 1) * per_page).limit(per_page)
     ).all()
     return Page(items, total, page, per_page)
+
+
+def every_entry(session, workbook, filters=None):
+    """Every entry the filters pick, in the log's order: what a download of the log holds."""
+    return session.scalars(select(ImpactEntry).where(*_where(workbook, filters or Filters()))
+                           .order_by(*NEWEST_FIRST)).all()
 
 
 def record(session, workbook, who, values, user_id=None):

@@ -157,6 +157,14 @@ def school_priorities(session, school):
     return [priority for priority, _ in _current_priorities(session, shared_only=False, school_id=school.id)]
 
 
+def school_priorities_with_themes(session, school):
+    """A school's own priorities, shared or not, with the theme each is grouped under:
+    [(SipPriority, School, theme)] (for its download)."""
+    themes = theme_list(session)
+    return [(p, s, group_theme(themes, p)) for p, s in _current_priorities(session, shared_only=False,
+                                                                           school_id=school.id)]
+
+
 def who_else(session, priority):
     """The partner schools whose shared priorities fall under this priority's theme:
     [(SipPriority, School)], this priority's own school left out."""

@@ -52,6 +52,19 @@ def check_workbook(backend, code, ref, kind):
     return result, snapshot
 
 
+def check_partnership(backend, ref):
+    """What `sheets check` reports: the partnership workbook, then each school's workbook
+    its Schools tab lists, each read once. [CheckResult]"""
+    result, snapshot = check_workbook(backend, "joint", ref, KINDS["partnership"])
+    results = [result]
+    for code, school_ref in school_refs(snapshot):
+        if school_ref:
+            results.append(check_workbook(backend, code, school_ref, KINDS["school"])[0])
+        else:
+            results.append(CheckResult(code, "-", False, ["no workbook is given in the Schools tab"]))
+    return results
+
+
 def school_refs(snapshot):
     """[(code, workbook ref)] from a partnership workbook's Schools tab."""
     title = find_tab(snapshot.tabs, SCHOOLS) if snapshot else None

@@ -1,5 +1,4 @@
 """Command-line tasks for coordinators and set-up scripts (`flask --app wsgi ...`)."""
-import csv
 import getpass
 import json
 import sys
@@ -9,13 +8,12 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import func, select
 
-from domain import edits, plans, priorities
-from domain.contract import ACTION_PLAN, KINDS
-from domain.edits import sheet_text
+from domain import edits, exports, plans, priorities
+from domain.contract import KINDS
 from domain.models import ROLES, OutboxEntry, User
 from domain.users import UserError, activate, add_user, deactivate, find_user, set_password
 from sync.demo import PARTNERSHIP_FILE, write_demo_workbooks
-from sync.setup_check import CheckResult, check_workbook, missing_headers, school_refs
+from sync.setup_check import check_partnership, check_workbook, missing_headers
 
 from .extensions import db
 from .syncing import backend_for, drain_now, sync_now
@@ -133,27 +131,6 @@ def users_deactivate(email):
     click.echo(f"Deactivated {user.email}; their sessions have ended.")
 
 
-# A cell starting with one of these is a formula to a spreadsheet program opening
-# the CSV (OWASP's CSV injection): the quote makes it plain text, as typed in a sheet.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _export_record(row):
-    """The row keyed by contract column names; Due as the sheet shows it (UK date or text)."""
-    record = {}
-    for column in ACTION_PLAN.columns:
-        value = getattr(row, column.attr)
-        if column.attr == "due":
-            value = sheet_text("due", value)  # stored as ISO when it is a date
-        record[column.name] = value if value is not None else ""
-    return record
-
-
-def _csv_safe(record):
-    return {name: "'" + value if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value
-            for name, value in record.items()}
-
-
 @export_cli.command("action-plan")
 @click.argument("plan_code", metavar="PLAN")
 @click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True)
@@ -162,33 +139,25 @@ def export_action_plan(plan_code, fmt):
     plan = plans.find_plan(db.session, plan_code)
     if plan is None:
         raise click.ClickException(f"There is no plan {plan_code!r}: use 'joint' or a school code.")
-    records = [_export_record(row) for row in plans.current_rows(db.session, plan)]
-    _write_records(records, [c.name for c in ACTION_PLAN.columns], fmt)
+    records = exports.action_plan_records(plans.current_rows(db.session, plan))
+    _write_records(records, exports.ACTION_PLAN_NAMES, fmt)
 
 
 def _write_records(records, names, fmt):
-    """Records to stdout: JSON exactly, or CSV with formula-like cells made plain text."""
+    """Records to stdout: JSON exactly (dates as the sheet shows them), or CSV formula-safe."""
     if fmt == "json":
-        click.echo(json.dumps(records, indent=2, ensure_ascii=False))
+        plain = [{name: exports.plain(value) for name, value in record.items()} for record in records]
+        click.echo(json.dumps(plain, indent=2, ensure_ascii=False))
         return
-    writer = csv.DictWriter(sys.stdout, fieldnames=names, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(_csv_safe(record) for record in records)
-
-
-PRIORITY_EXPORT = ["ID", "School", "Priority", "Theme", "Status", "Lead", "Shared"]
+    exports.write_csv(records, names, sys.stdout)
 
 
 @export_cli.command("priorities")
 @click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True)
 def export_priorities(fmt):
     """Every SIP priority of every school, shared or not, with the theme it is grouped under."""
-    records = [
-        {"ID": p.sheet_id, "School": school.code, "Priority": p.priority, "Theme": theme, "Status": p.status,
-         "Lead": p.lead, "Shared": p.share}
-        for p, school, theme in priorities.every_priority(db.session)
-    ]
-    _write_records(records, PRIORITY_EXPORT, fmt)
+    records = exports.priority_records(priorities.every_priority(db.session))
+    _write_records(records, exports.PRIORITY_NAMES, fmt)
 
 
 @demo_cli.command("write-workbooks")
@@ -239,15 +208,7 @@ def demo_sign_ins():
 @sheets_cli.command("check")
 def sheets_check():
     """Can every workbook and tab be reached, and what is missing? Exit 1 if anything is."""
-    backend = backend_for(current_app)
-    ref = current_app.config["PARTNERSHIP_WORKBOOK"]
-    result, snapshot = check_workbook(backend, "joint", ref, KINDS["partnership"])
-    results = [result]
-    for code, school_ref in school_refs(snapshot):
-        if school_ref:
-            results.append(check_workbook(backend, code, school_ref, KINDS["school"])[0])
-        else:
-            results.append(CheckResult(code, "-", False, ["no workbook is given in the Schools tab"]))
+    results = check_partnership(backend_for(current_app), current_app.config["PARTNERSHIP_WORKBOOK"])
     for result in results:
         click.echo(result.line())
     if not all(r.ok for r in results):

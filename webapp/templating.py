@@ -9,6 +9,7 @@ from domain.access import (
     can_answer_themes,
     can_edit_plan,
     can_manage_people,
+    can_manage_schools,
     can_see_sync_history,
     can_sync,
     can_view_plan,
@@ -68,6 +69,7 @@ def register(app):
     # Roles in one place (domain/access.py): templates ask these, never a list of roles.
     app.add_template_global(can_sync)
     app.add_template_global(can_see_sync_history)
+    app.add_template_global(can_manage_schools)
     app.add_template_global(can_edit_plan)
     app.add_template_global(can_answer_themes)
     app.add_template_global(can_manage_people)

@@ -111,6 +111,15 @@ def spreadsheet_key(ref):
     return ref
 
 
+def spreadsheet_url(ref):
+    """The address that opens a workbook's spreadsheet in Google Sheets, or None when the
+    ref is no spreadsheet's (the sheets check says why)."""
+    try:
+        return f"https://docs.google.com/spreadsheets/d/{spreadsheet_key(ref)}/edit"
+    except WorkbookUnavailable:
+        return None
+
+
 def user_entered(value):
     """A value as a person would type it so that Sheets keeps exactly it: a date as an
     ISO date (a date value in every locale), text behind a quote prefix (always text)."""

@@ -119,6 +119,8 @@ def test_a_plan_can_be_filtered_and_read_with_the_keyboard_alone(page):
     assert page.evaluate("document.activeElement.id") == "filter-overdue"
     page.keyboard.press("Tab")  # Apply filters
     page.keyboard.press("Tab")  # Clear filters
+    page.keyboard.press("Tab")  # Download these rows: CSV
+    page.keyboard.press("Tab")  # and Excel
     page.keyboard.press("Tab")  # the row's Show details
     expect(page.get_by_role("button", name="Show details")).to_be_focused()
     page.keyboard.press("Enter")
@@ -134,4 +136,14 @@ def test_pages_fit_a_360_pixel_phone(browser, live_server):
         page.goto(live_server + path)
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 360, f"{path} is {width}px wide"
+    context.close()
+    context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.base = live_server
+    sign_in(page, PEOPLE["admin"][0], PASSWORD)
+    page.goto(live_server + "/schools/")
+    page.get_by_role("button", name="Check the sheets").click()
+    page.get_by_role("heading", name="Every workbook is ready").wait_for()
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 360, f"/schools/ is {width}px wide"
     context.close()

@@ -3,7 +3,15 @@ from types import SimpleNamespace
 
 import pytest
 
-from domain.access import can_edit_plan, can_resolve, can_see_sync_history, can_sync, can_view_plan, why_not_edit
+from domain.access import (
+    can_edit_plan,
+    can_manage_schools,
+    can_resolve,
+    can_see_sync_history,
+    can_sync,
+    can_view_plan,
+    why_not_edit,
+)
 
 
 def person(role, code=None):
@@ -66,3 +74,8 @@ def test_the_refusal_to_edit_speaks_of_the_persons_role():
     assert why_not_edit(person("governor", "BR"), "BR") == "Governors can read the plans but not change them."
     assert "joint plan" in why_not_edit(person("head", "BR"), "joint")
     assert "another school" in why_not_edit(person("staff", "BR"), "WL")
+
+
+@pytest.mark.parametrize("role, allowed", [("admin", True), ("head", False), ("staff", False), ("governor", False)])
+def test_only_coordinators_manage_schools_and_workbooks(role, allowed):
+    assert can_manage_schools(person(role, None if role == "admin" else "BR")) is allowed

@@ -108,6 +108,6 @@ def test_admins_see_edits_not_yet_in_the_sheets_with_the_reason(synced_app, clie
     save(staff, "BR", rid, open_form(staff, "BR", rid), status="Behind")
     wait_for_outbox(synced_app)
     login(client, "admin")
-    html = client.get("/sync/").get_data(as_text=True)
+    html = client.get("/schools/").get_data(as_text=True)
     assert "Browser edits not yet in the sheets" in html and "BR-A003" in html
     assert "was not found" in html and "staff" in html

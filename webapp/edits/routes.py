@@ -17,6 +17,7 @@ from ..forms import CLEANED_NOTE
 from ..hx import fragment, page, wants_fragment
 from ..lookups import plan_or_abort, row_or_abort
 from ..plans.rows import rows_context
+from ..safe_urls import local_path
 from ..syncing import request_drain
 from .forms import RowEditForm
 
@@ -138,6 +139,10 @@ def resolve(entry_id, choice):
     db.session.commit()
     if choice in ("keep", "retry"):
         request_drain(current_app._get_current_object())
+    back = local_path(request.form.get("next"))
+    if back and not wants_fragment(f"row-{entry.row_id}"):
+        flash("Done: your choice is saved.", "info")  # the list the choice was made from
+        return redirect(back, 303)
     if entry.kind == "alias":
         return redirect(url_for("priorities.combined"), 303)
     if entry.kind != "edit":

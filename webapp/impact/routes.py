@@ -4,10 +4,11 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
-from domain import edits, impact, plans
+from domain import edits, exports, impact, plans
 from domain.access import can_edit_plan
 from domain.dates import parse_date
 
+from ..downloads import FORMATS, download
 from ..extensions import db
 from ..forms import CLEANED_NOTE
 from ..hx import fragment, page, wants_fragment
@@ -88,6 +89,15 @@ def log(code):
                             page=context["entries"].number if context["entries"].number > 1 else None)
         return fragment(render_template("impact/_entries.html", **context), push_url=canonical)
     return page(render_template("impact/log.html", **context))
+
+
+@bp.get(f"/plans/<code>/impact/export/<{FORMATS}:fmt>")
+def log_export(code, fmt):
+    """Every entry the log's filters pick (not only the page shown), as a file."""
+    plan = _school_plan(code)
+    _, values = _filters(_Choices(plan))
+    return download(exports.impact_records(impact.every_entry(db.session, plan.workbook, values)),
+                    exports.IMPACT_LOG_NAMES, fmt, f"impact-log-{plan.code}", "Impact log")
 
 
 @bp.get("/plans/<code>/rows/<int:row_id>/evidence")

@@ -4,11 +4,12 @@ from collections import Counter
 from flask import Blueprint, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from domain import attention, edits, plans, priorities
+from domain import attention, edits, exports, plans, priorities
 from domain.access import visible_school_codes
 from domain.models import JOINT
 from domain.status import STATUSES
 
+from ..downloads import FORMATS, download
 from ..extensions import db
 from ..hx import fragment, page, wants_fragment
 from ..lookups import plan_or_abort, row_or_abort
@@ -75,12 +76,21 @@ def _admin(user):
 LANDINGS = {"staff": _staff, "head": _head, "governor": _governor, "admin": _admin}
 
 
+def _plan_filters():
+    """(area, status, overdue) as the plan's filter form sends them."""
+    return (request.args.get("area", "").strip(), request.args.get("status", "").strip(),
+            request.args.get("overdue") == "1")
+
+
+def _filter_args(area, status, overdue):
+    """The filters as they go in a URL: empty ones left out."""
+    return dict(area=area or None, status=status or None, overdue="1" if overdue else None)
+
+
 @bp.get("/plans/<code>")
 def plan(code):
     plan = plan_or_abort(code, workbook=False)
-    area = request.args.get("area", "").strip()
-    status = request.args.get("status", "").strip()
-    overdue = request.args.get("overdue") == "1"
+    area, status, overdue = _plan_filters()
     every_row = plans.current_rows(db.session, plan)  # one query: the filters pick from it
     rows = plans.filter_rows(every_row, area or None, status or None, overdue)
     context = dict(
@@ -90,12 +100,12 @@ def plan(code):
         area=area,
         status=status,
         overdue=overdue,
+        filter_args=_filter_args(area, status, overdue),
         **rows_context(plan, rows),
     )
     if wants_fragment("plan-rows"):
         # The filters asked for the rows alone; the address bar gets the tidy URL.
-        canonical = url_for("plans.plan", code=plan.code, area=area or None, status=status or None,
-                            overdue="1" if overdue else None)
+        canonical = url_for("plans.plan", code=plan.code, **context["filter_args"])
         return fragment(render_template("plans/_rows.html", count_oob=True, **context), push_url=canonical)
     context.update(
         areas=[group for group, _ in plans.group_by_area(every_row)],
@@ -104,6 +114,16 @@ def plan(code):
         paused=edits.paused_writes(db.session, plan.workbook),
     )
     return page(render_template("plans/plan.html", **context))
+
+
+@bp.get(f"/plans/<code>/export/<{FORMATS}:fmt>")
+def plan_export(code, fmt):
+    """The rows the plan's page shows under the same filters, as a file."""
+    plan = plan_or_abort(code, workbook=False)
+    area, status, overdue = _plan_filters()
+    rows = plans.filter_rows(plans.current_rows(db.session, plan), area or None, status or None, overdue)
+    return download(exports.action_plan_records(rows), exports.ACTION_PLAN_NAMES, fmt,
+                    f"action-plan-{plan.code}", "Action plan")
 
 
 @bp.get("/plans/<code>/rows/<int:row_id>")
@@ -123,3 +143,10 @@ def row(code, row_id):
 def problems(code):
     plan = plan_or_abort(code, workbook=False)
     return render_template("plans/problems.html", plan=plan, problems=plans.problems(db.session, plan.workbook))
+
+
+@bp.get(f"/plans/<code>/problems/export/<{FORMATS}:fmt>")
+def problems_export(code, fmt):
+    plan = plan_or_abort(code, workbook=False)
+    return download(exports.problem_records(plans.problems(db.session, plan.workbook)), exports.PROBLEM_NAMES, fmt,
+                    f"sheet-problems-{plan.code}", "Sheet problems")

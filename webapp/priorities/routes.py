@@ -4,11 +4,12 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
 
-from domain import plans, priorities
+from domain import exports, plans, priorities
 from domain.access import can_answer_themes, can_view_plan, can_view_priority
 from domain.models import SipPriority
 from domain.status import STATUSES
 
+from ..downloads import FORMATS, download
 from ..extensions import db
 from ..hx import fragment, page, wants_fragment
 from ..syncing import request_drain
@@ -45,6 +46,15 @@ def combined():
     return page(render_template("priorities/combined.html", **context))
 
 
+@bp.get(f"/priorities/export/<{FORMATS}:fmt>")
+def combined_export(fmt):
+    """The shared priorities the combined page shows under the same filters: never an unshared one."""
+    groups, _ = priorities.combined(db.session, details=False, **{k: v or None for k, v in _filters().items()})
+    triples = [(p, s, group.theme) for group in groups for p, s in group.priorities]
+    return download(exports.priority_records(triples), exports.PRIORITY_NAMES, fmt, "shared-priorities",
+                    "Shared priorities")
+
+
 @bp.post("/priorities/same-theme")
 def same_theme():
     """A head's or coordinator's answer to one "Same theme?" question."""
@@ -79,15 +89,20 @@ def same_theme():
     return redirect(url_for("priorities.combined"), 303)
 
 
-@bp.get("/plans/<code>/priorities")
-def school(code):
-    """A school's own priorities, shared or not, each with who else works on its theme."""
+def _own_school_plan(code):
     plan = plans.find_plan(db.session, code)
     if plan is None or plan.is_joint:
         abort(404)
     if not can_view_plan(current_user, plan.code):
         abort(403, description="A school's own priorities are for its staff, governors and the coordinators; "
                                "the shared ones are on the combined priorities page.")
+    return plan
+
+
+@bp.get("/plans/<code>/priorities")
+def school(code):
+    """A school's own priorities, shared or not, each with who else works on its theme."""
+    plan = _own_school_plan(code)
     return render_template("priorities/school.html", plan=plan,
                            priorities=priorities.school_priorities(db.session, plan.school))
 
@@ -105,3 +120,12 @@ def who_else(priority_id):
     if wants_fragment(f"who-else-{priority.id}"):
         return fragment(render_template("priorities/_who_else.html", **context))
     return page(render_template("priorities/who_else.html", **context))
+
+
+@bp.get(f"/plans/<code>/priorities/export/<{FORMATS}:fmt>")
+def school_export(code, fmt):
+    """A school's own priorities, shared or not, for those who may see its page."""
+    plan = _own_school_plan(code)
+    triples = priorities.school_priorities_with_themes(db.session, plan.school)
+    return download(exports.priority_records(triples), exports.PRIORITY_NAMES, fmt, f"priorities-{plan.code}",
+                    "SIP priorities")

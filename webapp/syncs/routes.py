@@ -2,7 +2,7 @@
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from domain import edits, syncs
+from domain import syncs
 from domain.access import SYNC_HISTORY_REFUSAL, SYNC_REFUSAL, can_see_sync_history, can_sync
 
 from ..extensions import db
@@ -60,11 +60,10 @@ def now():
 
 @bp.get("/")
 def history():
-    """Recent runs a page at a time, and the browser edits not yet in the sheets."""
+    """Recent runs a page at a time (the edits waiting are on the Schools page)."""
     _require_history()
     runs = syncs.history_page(db.session, page_number())
-    return render_template("syncs/history.html", runs=runs, pager=pager(runs, "syncs.history"), duration=syncs.duration,
-                           waiting=edits.pending(db.session) if runs.number == 1 else None)
+    return render_template("syncs/history.html", runs=runs, pager=pager(runs, "syncs.history"), duration=syncs.duration)
 
 
 @bp.get("/runs/<int:run_id>")

@@ -1,0 +1,50 @@
+"""The schools as the partnership workbook's Schools tab lists them, with the state of
+each one's workbook: for the coordinators' Schools and workbooks page.
+
+Read-only: a school's code, name, head and chair come from the Schools tab and are
+changed there, never here. Four queries however many schools there are.
+"""
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+
+from .models import JOINT, OutboxEntry, School, SheetProblem, Workbook
+
+
+@dataclass
+class WorkbookLine:
+    """One workbook on the page: the partnership's (school None) or a school's."""
+
+    code: str
+    school: School | None
+    workbook: Workbook | None
+    problems: int = 0
+    waiting: int = 0  # browser edits not yet in its sheet
+
+    @property
+    def failed(self):
+        return bool(self.workbook and self.workbook.last_error)
+
+
+def _counts(session, query):
+    return dict(session.execute(query).all())
+
+
+def workbook_lines(session):
+    """The partnership workbook first, then every current school by name, each with its
+    sheet problems and edits waiting counted (grouped queries, not one per school)."""
+    partnership = session.scalar(select(Workbook).where(Workbook.code == JOINT))
+    schools = session.execute(
+        select(School, Workbook).outerjoin(Workbook, Workbook.school_id == School.id)
+        .where(School.archived_at.is_(None)).order_by(School.name)
+    ).all()
+    problems = _counts(session, select(SheetProblem.workbook_id, func.count(SheetProblem.id))
+                       .group_by(SheetProblem.workbook_id))
+    waiting = _counts(session, select(OutboxEntry.workbook_id, func.count(OutboxEntry.id))
+                      .where(OutboxEntry.state.in_(OutboxEntry.PENDING)).group_by(OutboxEntry.workbook_id))
+
+    def line(code, school, workbook):
+        key = workbook.id if workbook else None
+        return WorkbookLine(code, school, workbook, problems.get(key, 0), waiting.get(key, 0))
+
+    return [line(JOINT, None, partnership)] + [line(school.code, school, workbook) for school, workbook in schools]

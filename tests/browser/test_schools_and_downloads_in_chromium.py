@@ -1,0 +1,59 @@
+"""The sheets check button and a download from a filtered page, in a real browser."""
+import csv
+import io
+import time
+
+import pytest
+from playwright.sync_api import expect
+
+from ..conftest import PASSWORD, PEOPLE
+from .conftest import settled, sign_in
+
+pytestmark = pytest.mark.browser
+
+
+def test_the_sheets_check_button_shows_progress_then_each_workbook_in_place(page, workbook_dir, monkeypatch):
+    import webapp.schools.routes as routes
+
+    real_check = routes.check_partnership
+
+    def slow_check(*args):  # as a real spreadsheet service is: long enough to see the progress
+        time.sleep(1)
+        return real_check(*args)
+
+    monkeypatch.setattr(routes, "check_partnership", slow_check)
+    (workbook_dir / "bank-road.xlsx").unlink()  # the check names it unreachable
+    sign_in(page, PEOPLE["admin"][0], PASSWORD)
+    page.get_by_role("link", name="Schools").click()
+    expect(page.get_by_role("heading", name="Schools and workbooks")).to_be_visible()
+    expect(page.locator("#check-progress")).to_be_hidden()
+    page.evaluate("window.stillHere = true")
+    page.get_by_role("button", name="Check the sheets").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#check-progress")).to_be_visible()
+    expect(page.get_by_role("button", name="Check the sheets")).to_be_disabled()  # one check at a time
+    result = page.locator("#sheets-check")
+    expect(result.get_by_role("heading", name="1 of 3 workbooks need attention")).to_be_visible()
+    settled(page)
+    expect(result.get_by_role("heading")).to_be_focused()  # the keyboard lands on the result
+    expect(result.locator("tr.check-missing")).to_contain_text("Bank Road")
+    expect(result.locator("tr.check-ok")).to_have_count(2)
+    expect(page.locator("#check-progress")).to_be_hidden()
+    assert page.evaluate("window.stillHere") is True  # swapped in place, not a new page
+    assert page.errors == []
+
+
+def test_a_download_from_a_filtered_plan_holds_the_rows_the_page_shows(page):
+    sign_in(page, PEOPLE["br_staff"][0], PASSWORD)
+    page.goto(page.base + "/plans/BR")
+    page.select_option("#filter-status", "Complete")
+    page.wait_for_url("**/plans/BR?status=Complete")
+    settled(page)
+    shown = page.locator("#plan-rows h3.row-title").all_inner_texts()
+    with page.expect_download() as info:
+        page.locator("#plan-rows").get_by_role("link", name="CSV").click()
+    download = info.value
+    assert download.suggested_filename == "action-plan-BR.csv"
+    rows = list(csv.DictReader(io.StringIO(open(download.path(), encoding="utf-8-sig").read())))
+    assert shown and [r["Key objective"].splitlines()[0] for r in rows] == shown
+    assert {r["Status"] for r in rows} == {"Complete"}
