@@ -102,8 +102,10 @@ def change(session, by, person, role, school_code=None, chair=False):
 
 
 def deactivate_person(session, by, person):
-    """Stop ``person`` signing in and end their sessions now, unless that leaves no coordinator."""
-    if person.id == by.id:
+    """Stop ``person`` signing in and end their sessions now, unless that leaves no coordinator.
+
+    ``by``: the coordinator (a User), or a name such as "the command line"."""
+    if not isinstance(by, str) and person.id == by.id:
         raise UserError("You cannot deactivate yourself: ask another coordinator.")
     if _would_leave_no_admin(session, person):
         raise UserError(f"{person.name} is the last active partnership coordinator; "

@@ -11,7 +11,8 @@ from sqlalchemy import func, select
 from domain import edits, exports, plans, priorities
 from domain.contract import KINDS
 from domain.models import ROLES, OutboxEntry, User
-from domain.users import UserError, activate, add_user, deactivate, find_user, set_password
+from domain.people import deactivate_person
+from domain.users import UserError, activate, add_user, find_user, set_password
 from sync.demo import PARTNERSHIP_FILE, write_demo_workbooks
 from sync.setup_check import check_partnership, check_workbook, missing_headers
 
@@ -126,8 +127,12 @@ def users_activate(email):
 def users_deactivate(email):
     """Stop a user signing in and end their sessions now."""
     user = _user_or_fail(email)
-    deactivate(user)
-    db.session.commit()
+    try:
+        deactivate_person(db.session, "the command line", user)  # never the last coordinator; kept in the audit list
+        db.session.commit()
+    except UserError as error:
+        db.session.rollback()
+        raise click.ClickException(str(error))
     click.echo(f"Deactivated {user.email}; their sessions have ended.")
 
 

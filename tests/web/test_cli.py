@@ -182,3 +182,16 @@ def test_export_priorities_gives_every_priority_with_its_grouped_theme(runner):
     assert set(by_id["BR-S001"]) == {"ID", "School", "Priority", "Theme", "Status", "Lead", "Shared"}
     csv = runner.invoke(args=["export", "priorities", "--format", "csv"]).output
     assert csv.splitlines()[0] == "ID,School,Priority,Theme,Status,Lead,Shared"
+
+
+def test_users_deactivate_refuses_the_last_coordinator_and_keeps_the_change(runner, synced_app):
+    from domain.models import PersonChange
+    from webapp.extensions import db
+
+    result = runner.invoke(args=["users", "deactivate", "admin@test.school"])
+    assert result.exit_code == 1 and "last active partnership coordinator" in result.output
+    result = runner.invoke(args=["users", "deactivate", "staff@br.test.school"])
+    assert result.exit_code == 0
+    with synced_app.app_context():
+        [change] = db.session.scalars(db.select(PersonChange)).all()
+        assert change.by == "the command line" and "Deactivated" in change.what
