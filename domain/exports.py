@@ -23,7 +23,7 @@ PROBLEM_NAMES = ["Tab", "Row", "Column", "What is wrong", "How to fix it"]
 
 # A cell starting with one of these is a formula to a spreadsheet program opening
 # the CSV (OWASP's CSV injection): the quote makes it plain text, as typed in a sheet.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")  # full-width ones too
 UK_DATE = "DD/MM/YYYY"
 
 
@@ -69,7 +69,10 @@ def csv_safe(record):
     safe = {}
     for name, value in record.items():
         value = plain(value)
-        safe[name] = "'" + value if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value
+        # A spreadsheet program skips leading spaces and line breaks before a formula.
+        risky = isinstance(value, str) and value.lstrip().startswith(FORMULA_STARTS) or (
+            isinstance(value, str) and value.startswith(FORMULA_STARTS))
+        safe[name] = "'" + value if risky else value
     return safe
 
 

@@ -5,10 +5,11 @@ An invited person has no password until they choose one through their link
 (``UNUSABLE_PASSWORD`` matches no password). A link names the person and their
 ``session_version``; setting a password moves that on, so a link works once.
 """
+import hashlib
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, update
 
 from .models import ROLES, PersonChange, School, User, utcnow
 from .paging import Page, clamp
@@ -78,6 +79,21 @@ def _would_leave_no_admin(session, person):
     return person.role == "admin" and person.active and len(active_admins(session)) <= 1
 
 
+def _take_away_coordinator(session, person, values):
+    """Set ``values`` on a coordinator only while another active one remains, in one
+    UPDATE: two coordinators removing each other at the same moment cannot both win.
+    (On PostgreSQL the coordinators' rows are locked first, so the second waits and
+    counts again; SQLite applies one write at a time.)"""
+    session.scalars(select(User.id).where(User.role == "admin", User.active.is_(True)).with_for_update()).all()
+    others = (select(func.count(User.id)).where(User.role == "admin", User.active.is_(True), User.id != person.id)
+              .scalar_subquery())
+    done = session.execute(update(User).where(User.id == person.id, others > 0).values(**values)
+                           .execution_options(synchronize_session="fetch")).rowcount
+    if not done:
+        raise UserError(f"{person.name} is the last active partnership coordinator; "
+                        "make someone else a coordinator first.")
+
+
 def change(session, by, person, role, school_code=None, chair=False):
     """A new role, school or chair for ``person``; returns what changed, in words (empty if nothing)."""
     school = school_for_role(session, role, school_code)
@@ -89,6 +105,8 @@ def change(session, by, person, role, school_code=None, chair=False):
             raise UserError(f"{person.name} is the last active partnership coordinator; "
                             "make someone else a coordinator first.")
     said = []
+    if role != person.role and person.role == "admin" and person.active:
+        _take_away_coordinator(session, person, {"role": role})
     if role != person.role:
         said.append(f"Role: {ROLE_NAMES[person.role]} → {ROLE_NAMES[role]}")
     if school != person.school:
@@ -112,6 +130,8 @@ def deactivate_person(session, by, person):
                         "make someone else a coordinator first.")
     if not person.active:
         return
+    if person.role == "admin":
+        _take_away_coordinator(session, person, {"active": False})
     deactivate(person)
     record(session, by, person, "Deactivated; their sessions ended")
 
@@ -125,8 +145,15 @@ def reactivate_person(session, by, person):
 
 
 def link_payload(user):
-    """What a password link carries: the person, and the version that setting a password moves on."""
-    return {"id": user.id, "v": user.session_version}
+    """What a password link carries: the person, the version that setting a password
+    moves on, and a fingerprint of what else a link must not outlive (their password and
+    their role): a link sent to a member of staff does not open a coordinator's account."""
+    return {"id": user.id, "v": user.session_version, "f": _fingerprint(user)}
+
+
+def _fingerprint(user):
+    text = f"{user.password_hash}|{user.role}"
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 class LinkUsed(UserError):
@@ -136,7 +163,8 @@ class LinkUsed(UserError):
 def user_for_link(session, payload):
     """The person a (verified) link's payload names; LinkUsed if it has done its work."""
     user = session.get(User, payload.get("id")) if isinstance(payload, dict) else None
-    if user is None or not user.active or user.session_version != payload.get("v"):
+    if (user is None or not user.active or user.session_version != payload.get("v")
+            or payload.get("f") != _fingerprint(user)):
         raise LinkUsed("This link has been used already, or a newer password has been set since it was sent.")
     return user
 

@@ -1,4 +1,6 @@
 """People: adding them, checking their sign-in, ending their sessions."""
+import re
+
 from sqlalchemy import select
 from sqlalchemy.orm import object_session
 
@@ -9,6 +11,11 @@ from .user_sessions import end_all
 
 class UserError(ValueError):
     """A request about a user that cannot be carried out, said plainly."""
+
+
+# One address: no spaces, commas, semicolons, brackets or line breaks, which would make a
+# mail header carry a second recipient (an invitation link sent to someone else).
+_ONE_ADDRESS = re.compile(r"[^@\s,;<>()\[\]\\\"']+@[^@\s,;<>()\[\]\\\"']+\.[^@\s,;<>()\[\]\\\"']+")
 
 
 def normalise_email(email):
@@ -36,8 +43,8 @@ def add_user(session, email, role, password, school_code=None, name=""):
 def checked_new_user(session, email, role, school_code):
     """The e-mail as keyed and the school of a user about to be added; UserError if either cannot be."""
     email = normalise_email(email)
-    if "@" not in email or len(email) > 254:
-        raise UserError(f"'{email}' is not an e-mail address.")
+    if not _ONE_ADDRESS.fullmatch(email) or len(email) > 254:
+        raise UserError(f"'{email}' is not one e-mail address.")
     if find_user(session, email):
         raise UserError(f"There is already a user {email}.")
     return email, school_for_role(session, role, school_code)

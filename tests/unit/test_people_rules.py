@@ -79,3 +79,48 @@ def test_audit_entries_older_than_two_years_are_pruned_when_one_is_written(sessi
     session.add(PersonChange(at=utcnow() - people.KEEP_CHANGES + timedelta(days=1), by="x", person="y", what="kept"))
     people.record(session, ann, bob, "new")
     assert sorted(session.scalars(select(PersonChange.what))) == ["kept", "new"]
+
+
+def test_a_password_link_dies_when_the_person_gets_a_new_role(session):
+    ann = admin(session, "ann")
+    cat = User(email="cat@test.school", name="cat", role="staff", password_hash="!",
+               school=session.scalar(select(School)))
+    session.add(cat)
+    session.flush()
+    payload = people.link_payload(cat)
+    assert people.user_for_link(session, payload) is cat
+    people.change(session, ann, cat, "admin")
+    with pytest.raises(UserError):
+        people.user_for_link(session, payload)  # not a way into a coordinator's account
+
+
+def test_two_coordinators_removing_each_other_at_once_leave_one(tmp_path):
+    import threading
+
+    engine = create_engine(f"sqlite:///{tmp_path / 'race.sqlite'}", connect_args={"timeout": 15})
+    Base.metadata.create_all(engine)
+    with Session(engine) as setup:
+        setup.add_all([User(email=f"{n}@test.school", name=n, role="admin", password_hash="!") for n in ("ann", "bob")])
+        setup.commit()
+    start, outcomes = threading.Barrier(2), []
+
+    def remove(me, other):
+        with Session(engine) as session:
+            by, person = admin(session, me), admin(session, other)
+            start.wait()
+            try:
+                people.deactivate_person(session, by, person)
+                session.commit()
+                outcomes.append("done")
+            except UserError:
+                session.rollback()
+                outcomes.append("refused")
+
+    threads = [threading.Thread(target=remove, args=pair) for pair in (("ann", "bob"), ("bob", "ann"))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    with Session(engine) as check:
+        assert len(people.active_admins(check)) == 1 and sorted(outcomes) == ["done", "refused"]
+    engine.dispose()
