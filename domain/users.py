@@ -44,7 +44,7 @@ def checked_new_user(session, email, role, school_code):
     """The e-mail as keyed and the school of a user about to be added; UserError if either cannot be."""
     email = normalise_email(email)
     if not _ONE_ADDRESS.fullmatch(email) or len(email) > 254:
-        raise UserError(f"'{email}' is not one e-mail address.")
+        raise UserError(f"'{email}' is not an e-mail address (one address, without spaces or commas).")
     if find_user(session, email):
         raise UserError(f"There is already a user {email}.")
     return email, school_for_role(session, role, school_code)

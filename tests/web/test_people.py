@@ -280,3 +280,12 @@ def test_the_audit_list_is_newest_first_25_a_page(synced_app, login_as):
     second = client.get("/people/changes?page=2").get_data(as_text=True)
     assert "Change number 4<" in second and "Change number 0<" in second and "Change number 29" not in second
     assert "Change number 29" in client.get("/people").get_data(as_text=True)  # the latest, on the people page
+
+
+def test_an_invitation_to_two_addresses_at_once_is_refused(login_as):
+    client = login_as("admin")
+    for email in ("victim@x.test, attacker@evil.test", "a@b.test\nBcc: attacker@evil.test"):
+        response = client.post("/people/invite", data={
+            "email": email, "name": "Two", "role": "staff", "school": "BR",
+            "csrf_token": csrf_token(client, "/people/invite")})
+        assert response.status_code == 422 and "not an e-mail address" in response.get_data(as_text=True)
