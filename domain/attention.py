@@ -93,6 +93,18 @@ def _counts_by_workbook(session, query):
     return {workbook_id: n for workbook_id, n in session.execute(query).all()}
 
 
+def problems_by_workbook(session):
+    """{workbook id: its sheet problems}, in one grouped query."""
+    return _counts_by_workbook(session, select(SheetProblem.workbook_id, func.count(SheetProblem.id))
+                               .group_by(SheetProblem.workbook_id))
+
+
+def entries_by_workbook(session, states=OutboxEntry.PENDING):
+    """{workbook id: its outbox entries in ``states``} (not yet in the sheet, by default)."""
+    return _counts_by_workbook(session, select(OutboxEntry.workbook_id, func.count(OutboxEntry.id))
+                               .where(OutboxEntry.state.in_(states)).group_by(OutboxEntry.workbook_id))
+
+
 def partnership_overview(session, today=None):
     """Every school (and the joint plan, first) with its progress, overdue rows, sheet
     problems and edits waiting: six grouped queries, not six per school."""
@@ -109,11 +121,9 @@ def partnership_overview(session, today=None):
         statuses.setdefault(workbook_id, {})[status if status in STATUSES else "Other"] = n
     overdue = _counts_by_workbook(session, select(ActionRow.workbook_id, func.count(ActionRow.id))
                                   .where(current, _overdue(today)).group_by(ActionRow.workbook_id))
-    problems = _counts_by_workbook(session, select(SheetProblem.workbook_id, func.count(SheetProblem.id))
-                                   .group_by(SheetProblem.workbook_id))
-    pending = select(OutboxEntry.workbook_id, func.count(OutboxEntry.id)).group_by(OutboxEntry.workbook_id)
-    waiting = _counts_by_workbook(session, pending.where(OutboxEntry.state.in_(OutboxEntry.PENDING)))
-    person = _counts_by_workbook(session, pending.where(OutboxEntry.state.in_(WAITING_FOR_A_PERSON)))
+    problems = problems_by_workbook(session)
+    waiting = entries_by_workbook(session)
+    person = entries_by_workbook(session, WAITING_FOR_A_PERSON)
     lines = [
         SchoolLine(school, workbook, statuses.get(workbook.id, {}), overdue.get(workbook.id, 0),
                    problems.get(workbook.id, 0), waiting.get(workbook.id, 0), person.get(workbook.id, 0))

@@ -6,9 +6,10 @@ changed there, never here. Four queries however many schools there are.
 """
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from .models import JOINT, OutboxEntry, School, SheetProblem, Workbook
+from .attention import entries_by_workbook, problems_by_workbook
+from .models import JOINT, School, Workbook
 
 
 @dataclass
@@ -26,10 +27,6 @@ class WorkbookLine:
         return bool(self.workbook and self.workbook.last_error)
 
 
-def _counts(session, query):
-    return dict(session.execute(query).all())
-
-
 def workbook_lines(session):
     """The partnership workbook first, then every current school by name, each with its
     sheet problems and edits waiting counted (grouped queries, not one per school)."""
@@ -38,10 +35,8 @@ def workbook_lines(session):
         select(School, Workbook).outerjoin(Workbook, Workbook.school_id == School.id)
         .where(School.archived_at.is_(None)).order_by(School.name)
     ).all()
-    problems = _counts(session, select(SheetProblem.workbook_id, func.count(SheetProblem.id))
-                       .group_by(SheetProblem.workbook_id))
-    waiting = _counts(session, select(OutboxEntry.workbook_id, func.count(OutboxEntry.id))
-                      .where(OutboxEntry.state.in_(OutboxEntry.PENDING)).group_by(OutboxEntry.workbook_id))
+    problems = problems_by_workbook(session)
+    waiting = entries_by_workbook(session)
 
     def line(code, school, workbook):
         key = workbook.id if workbook else None
