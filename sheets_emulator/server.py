@@ -445,12 +445,12 @@ def _field_tree(fields):
         if char in ",()":
             name = name.strip()
             if char == "(":
-                child = {}
-                for part in name.split("/")[:-1]:  # a/b(c): nested
-                    tree = tree.setdefault(part, {})
-                tree[name.split("/")[-1]] = child
                 stack.append(tree)
-                tree = child
+                node = tree
+                for part in name.split("/")[:-1]:  # a/b(c): nested
+                    node = node.setdefault(part, {})
+                tree = node.setdefault(name.split("/")[-1], {}) or {}
+                node[name.split("/")[-1]] = tree
             elif name:
                 node = tree
                 parts = name.split("/")

@@ -5,7 +5,9 @@ answers as Google documents: trailing empty cells and rows left out, no
 ``values`` key for an empty range, quoted sheet names in ranges, grid limits.
 """
 import copy
+import math
 import re
+import struct
 import threading
 import uuid
 from dataclasses import dataclass, field
@@ -406,6 +408,12 @@ class Spreadsheet:
             elif path == ("gridProperties", "columnCount"):
                 sheet.columns = int(value)
                 sheet.cells = {(r, c): cell for (r, c), cell in sheet.cells.items() if c <= sheet.columns}
+            elif path[0] in ("tabColor", "tabColorStyle"):
+                colour = _colour(value.get("rgbColor") if path == ("tabColorStyle",) and value else value)
+                if colour:
+                    sheet.extra[path] = {"rgbColor": colour} if path == ("tabColorStyle",) else colour
+                else:
+                    sheet.extra.pop(path, None)  # a colour set to null is no colour
             elif path == ("hidden",) and value and all(s.extra.get(("hidden",)) for s in self.sheets if s is not sheet):
                 raise bad_request(f"Invalid requests[{request}].updateSheetProperties: You can't hide all the "
                                   "sheets in a document.")
@@ -472,6 +480,21 @@ class Spreadsheet:
         """Drive's modifiedTime moves on every change, strictly forward."""
         now = datetime.now(timezone.utc)
         self.modified = max(now, self.modified + timedelta(milliseconds=1))
+
+
+def _colour(rgb):
+    """A colour as Google keeps it: 8-bit channels, shown as 32-bit floats, a channel at
+    0 left out (0.5 comes back as 0.49803922, 127/255)."""
+    if not isinstance(rgb, dict):
+        return None
+    kept = {}
+    for channel in ("red", "green", "blue", "alpha"):
+        if channel in rgb and rgb[channel] is not None:
+            level = math.ceil(float(rgb[channel]) * 255 - 0.5) / 255 if channel != "alpha" else float(rgb[channel])
+            level = float(f"{struct.unpack('f', struct.pack('f', level))[0]:.8g}")
+            if level:
+                kept[channel] = int(level) if level.is_integer() else level
+    return kept
 
 
 def _rfc3339(moment):
