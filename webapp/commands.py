@@ -249,7 +249,8 @@ def outbox_list():
     """Edits not yet in the sheet: ID, school, row ID, fields, state and reason."""
     entries = edits.pending(db.session)
     for entry in entries:
-        fields = {"edit": ",".join(entry.fields), "add": "new row", "alias": "also called"}[entry.kind]
+        fields = {"edit": ",".join(entry.fields), "add": "new row", "alias": "also called",
+                  "review_tab": "review tab"}[entry.kind]
         click.echo(f"{entry.id}\t{entry.workbook.code}\t{entry.sheet_id}\t{fields}\t{entry.state}\t{entry.reason}")
     if not entries:
         click.echo("Nothing waiting: every browser edit is in the sheets.")
