@@ -8,7 +8,7 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import func, select
 
-from domain import edits, exports, plans, priorities
+from domain import edits, exports, people, plans, priorities, reviews
 from domain.contract import KINDS
 from domain.models import ROLES, OutboxEntry, User
 from domain.people import deactivate_person
@@ -69,10 +69,13 @@ def _read_password():
 @click.option("--role", required=True, type=click.Choice(ROLES))
 @click.option("--school", "school_code", help="The school's code (not for admins).")
 @click.option("--name", default="", help="The person's name as pages show it.")
-def users_add(email, role, school_code, name):
+@click.option("--chair", is_flag=True, help="A governor who chairs their school's governing body.")
+def users_add(email, role, school_code, name, chair):
     """Add a user; the password is read from stdin."""
     try:
         user = add_user(db.session, email, role, _read_password(), school_code, name)
+        if chair:  # the people rules: only a governor can be chair; kept in the audit list
+            people.change(db.session, "the command line", user, role, school_code, chair=True)
         db.session.commit()
     except UserError as error:
         db.session.rollback()
@@ -276,3 +279,33 @@ def outbox_drain():
 def register(app):
     for group in (sync_cli, users_cli, export_cli, demo_cli, sheets_cli, outbox_cli):
         app.cli.add_command(group)
+
+
+# --- Termly reviews (issue 15) -----------------------------------------------------------
+
+
+@users_cli.command("set-chair")
+@click.argument("email")
+@click.option("--no", "unset", is_flag=True, help="They no longer chair the governing body.")
+def users_set_chair(email, unset):
+    """Mark a governor as their board's chair (who confirms termly reviews), or not with --no."""
+    user = _user_or_fail(email)
+    try:
+        said = people.change(db.session, "the command line", user, user.role,
+                             user.school.code if user.school else None, chair=not unset)
+        db.session.commit()
+    except UserError as error:
+        db.session.rollback()
+        raise click.ClickException(str(error))
+    click.echo(f"{user.email}: {'; '.join(said) if said else 'nothing to change'}.")
+
+
+@export_cli.command("reviews")
+@click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="json", show_default=True)
+def export_reviews(fmt):
+    """Every termly review: plan, term, state, each signature and the rows its snapshot holds."""
+    records = reviews.review_records(db.session)
+    if fmt == "json":
+        click.echo(json.dumps(records, indent=2, ensure_ascii=False))
+        return
+    exports.write_csv(reviews.review_csv_records(records), reviews.REVIEW_CSV_NAMES, sys.stdout)
