@@ -106,6 +106,19 @@ def _from_order(number):
     return TERMS[number % len(TERMS)], number // len(TERMS)
 
 
+def previous_term(term, school_year):
+    """The term before: Autumn 2026-27 follows Summer 2025-26."""
+    return _from_order(_order(term, school_year) - 1)
+
+
+def term_dates(term, school_year):
+    """(first day, last day) of a term as the hub reckons it."""
+    _, first, last = next(t for t in TERM_MONTHS if t[0] == term)
+    year = school_year if term == TERMS[0] else school_year + 1
+    _, start, end = term_of(date(year, first, 1))
+    return start, end
+
+
 def next_term(term, school_year):
     """The term after: Summer 2026-27 is followed by Autumn 2027-28."""
     return _from_order(_order(term, school_year) + 1)

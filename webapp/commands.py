@@ -2,6 +2,7 @@
 import getpass
 import json
 import sys
+from datetime import date, datetime, time, timedelta
 
 import click
 from flask import current_app
@@ -199,6 +200,7 @@ def demo_init():
                 click.echo(f"Demo user {email} not added: {error}", err=True)
     db.session.commit()
     click.echo(f"Demo users: {added} added, {len(DEMO_USERS) - added} already there.")
+    _demo_review()
 
 
 @demo_cli.command("sign-ins")
@@ -309,3 +311,35 @@ def export_reviews(fmt):
         click.echo(json.dumps(records, indent=2, ensure_ascii=False))
         return
     exports.write_csv(reviews.review_csv_records(records), reviews.REVIEW_CSV_NAMES, sys.stdout)
+
+
+def _demo_review():
+    """The demo's one confirmed review: Bank Road's plan, last term, signed by its head and
+    confirmed by its chair of governors near the end of that term (so the home shows a last
+    review, and this term's is due). Added once; its dated tab goes through the outbox."""
+    plan = plans.find_plan(db.session, "BR")
+    head = find_user(db.session, "head@bankroad.demo.school")
+    chair = find_user(db.session, "governor@bankroad.demo.school")
+    if plan is None or plan.workbook is None or head is None or chair is None or reviews.reviews_of(db.session, "BR"):
+        return
+    if not chair.chair:
+        people.change(db.session, "the demo", chair, chair.role, "BR", chair=True)
+    term, year = reviews.previous_term(*reviews.term_now(date.today()))
+    review = reviews.start(db.session, plan, head, term=term, school_year=year)
+    reviews.sign(db.session, review, head, "Reviewed with the senior leaders; writing needs the spring focus.")
+    reviews.sign(db.session, review, chair, "Agreed at the joint committee.")
+    _, last_day = reviews.term_dates(term, year)
+    # Before the summer holiday (the hub's Summer term runs on to the end of August).
+    day = date(year + 1, 7, 10) if term == "Summer" else last_day - timedelta(days=14)
+    signed = datetime.combine(day, time(16))
+    review.started_at = signed - timedelta(days=2)
+    for number, signature in enumerate(review.signatures):
+        signature.signed_at = signed + timedelta(hours=number)
+    review.heads_signed_at, review.confirmed_at = signed, signed + timedelta(hours=1)
+    review.tab_title = reviews.tab_title(review)
+    entry = db.session.scalar(select(OutboxEntry).where(OutboxEntry.kind == reviews.TAB_KIND,
+                                                        OutboxEntry.row_id == review.id))
+    entry.tab = review.tab_title
+    entry.fields = {"title": review.tab_title, "cells": reviews.tab_cells(review)}
+    db.session.commit()
+    click.echo(f"Demo review: {plan.title}, {reviews.term_label(term, year)}, confirmed.")

@@ -285,3 +285,18 @@ def test_cli_chairs_and_the_reviews_export(hub):
     csv_out = runner.invoke(args=["export", "reviews", "--format", "csv"]).output
     assert csv_out.splitlines()[0].startswith("Plan,Term,State") and "Chair BR" in csv_out
     assert review_id
+
+
+def test_the_demo_has_one_confirmed_review_of_last_term_and_this_terms_is_due(synced_app):
+    from datetime import date
+
+    runner = synced_app.test_cli_runner()
+    result = runner.invoke(args=["demo", "init"])
+    assert result.exit_code == 0 and "Demo review: Bank Road" in result.output, result.output
+    assert "Demo review" not in runner.invoke(args=["demo", "init"]).output  # once
+    client = synced_app.test_client()
+    assert login(client, "head@bankroad.demo.school", "partnership-demo").status_code == 302
+    home = text(client.get("/"))
+    last = reviews.term_label(*reviews.previous_term(*reviews.term_now(date.today())))
+    assert f">{last}</a>, confirmed" in home
+    assert f"Next review due: <strong>{reviews.term_label(*reviews.term_now(date.today()))}</strong>" in home
