@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date, timezone
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select, update
+from sqlalchemy import event, inspect, select, update
 from sqlalchemy.exc import IntegrityError
 
 from .access import can_view_plan
@@ -76,6 +76,18 @@ class ReviewClosed(ReviewError):
 
 class NoPlanWorkbook(ReviewError):
     """The plan has no workbook yet, so nothing to snapshot."""
+
+
+class SnapshotKept(ReviewError):
+    """Something tried to change a review's snapshot after it was taken."""
+
+
+@event.listens_for(Review, "before_update")
+def _snapshot_is_kept(mapper, connection, review):
+    """A review's snapshot is written once, when it starts: no later change is ever
+    flushed, whichever code tries (a route, a command, a script)."""
+    if inspect(review).attrs.snapshot.history.has_changes():
+        raise SnapshotKept("A review's snapshot is kept as it was taken; it cannot be changed.")
 
 
 # --- Terms ------------------------------------------------------------------------------
