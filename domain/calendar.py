@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from .access import can_add_events, can_manage_event, can_reply_to_events
 from .contract import CALENDAR, RSVP
 from .dates import uk
 from .edits import add_row, edit_row
@@ -173,8 +174,8 @@ def month_bounds(year, month):
 # -- who an event is for ---------------------------------------------------------------------
 
 def can_create_events(user):
-    """Heads and partnership coordinators make events and invite."""
-    return user.role in ("admin", "head")
+    """Heads and partnership coordinators make events and invite (domain/access.py)."""
+    return can_add_events(user)
 
 
 def host_schools_for(user, schools):
@@ -186,11 +187,8 @@ def host_schools_for(user, schools):
 
 def manages(user, event, schools):
     """May the person see who is coming, remind and invite? The host school's head and
-    coordinators."""
-    if user.role == "admin":
-        return True
-    host = schools.host(event)
-    return user.role == "head" and host is not None and user.school_id == host.id
+    coordinators (domain/access.py)."""
+    return can_manage_event(user, schools.host(event))
 
 
 def replies_of(session, event):
@@ -206,7 +204,7 @@ def replies_of(session, event):
 
 def is_invited(session, user, event, schools=None, replies=None):
     """Is this person invited (their school is, or they are one by one)?"""
-    if user.role not in REPLYING_ROLES:
+    if not can_reply_to_events(user):
         return False
     replies = replies if replies is not None else replies_of(session, event)
     if user.email.lower() in replies:

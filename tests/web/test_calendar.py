@@ -89,7 +89,7 @@ def test_governors_read_the_calendar_but_cannot_reply_or_add(login_as, synced_ap
     client = login_as("br_governor")
     event_id = _event(synced_app, "J-E003")
     html = client.get(f"/calendar/events/{event_id}").get_data(as_text=True)
-    assert "Governors can read the calendar but not reply." in html and "I'm coming" not in html
+    assert "Governors can read the calendar but not reply." in html and 'name="answer"' not in html
     token = csrf_token(client, f"/calendar/events/{event_id}")
     assert client.post(f"/calendar/events/{event_id}/reply",
                        data={"answer": "Confirmed", "csrf_token": token}).status_code == 403
@@ -102,7 +102,7 @@ def test_someone_not_invited_cannot_reply(login_as, synced_app):
     client = login_as("wl_staff")  # the writing review at WL invites BR only
     event_id = _event(synced_app, "J-E007")
     html = client.get(f"/calendar/events/{event_id}").get_data(as_text=True)
-    assert "You are not invited to this event" in html
+    assert "You are not invited to this event" in html and 'name="answer"' not in html
     token = csrf_token(client, f"/calendar/events/{event_id}")
     assert client.post(f"/calendar/events/{event_id}/reply",
                        data={"answer": "Confirmed", "csrf_token": token}).status_code == 403
@@ -188,3 +188,26 @@ def test_schools_links_come_from_the_schools_tab(synced_app):
         schools = {s.code: s for s in db.session.scalars(select(School))}
         assert schools["BR"].code_of_conduct.endswith("staff-code-of-conduct.pdf")
         assert schools["WL"].code_of_conduct == ""
+
+
+def test_the_host_invites_a_person_who_then_may_reply(login_as, synced_app):
+    with synced_app.app_context():  # the writing review at WL, for Bank Road only
+        person_id = db.session.scalar(select(User).where(User.email == "staff@wl.test.school")).id
+    event_id = _event(synced_app, "J-E007")
+    host = login_as("wl_head")
+    token = csrf_token(host, f"/calendar/events/{event_id}")
+    assert host.post(f"/calendar/events/{event_id}/invite", data={"csrf_token": token}).status_code == 422
+    response = host.post(f"/calendar/events/{event_id}/invite", data={"people": [str(person_id)], "csrf_token": token})
+    assert response.status_code == 303
+    html = host.get(response.headers["Location"]).get_data(as_text=True)
+    waiting = html[html.index("<h3>Not answered yet"):html.index('id="invite-heading"')]
+    assert "staff" in waiting and "(WL)" in waiting
+    with synced_app.app_context():
+        row = db.session.scalar(select(EventReply).where(EventReply.email == "staff@wl.test.school"))
+        assert (row.event_ref, row.reply) == ("J-E007", "")
+    host.post("/logout", data={"csrf_token": token})
+    staff = login_as("wl_staff")
+    assert 'name="answer" value="Confirmed"' in staff.get(f"/calendar/events/{event_id}").get_data(as_text=True)
+    assert login_as("br_head").post(f"/calendar/events/{event_id}/invite",
+                                    data={"people": [str(person_id)],
+                                          "csrf_token": csrf_token(staff, "/calendar")}).status_code == 403

@@ -12,6 +12,7 @@ from wtforms import SelectChoice
 
 from domain import calendar as cal
 from domain import ics
+from domain.access import EVENT_MANAGER_REFUSAL, EVENTS_REFUSAL, why_not_reply
 from domain.edits import latest_for_rows
 from domain.event_cells import CONFIRMED, DECLINED, TYPES
 from domain.models import User
@@ -115,7 +116,8 @@ def _event_context(event, schools, reply_form=None, invite_form=None, message=""
                    reply_form=reply_form or ReplyForm(formdata=None, note=mine.note if mine else ""),
                    manages=manages, message=message, focus=focus, mail=mail_configured(),
                    CONFIRMED=CONFIRMED, DECLINED=DECLINED, all_invited=cal.ALL_SCHOOLS in (event.invited_codes or []),
-                   on_its_way=_on_its_way(event, mine))
+                   on_its_way=_on_its_way(event, mine),
+                   why_not=why_not_reply(current_user, cancelled=event.status == cal.CANCELLED))
     if manages:
         context.update(answers=cal.answers(db.session, event, schools),
                        invite_form=invite_form or _invite_form(event, schools, formdata=None))
@@ -158,9 +160,7 @@ def reply(event_id):
     schools = cal.Schools(db.session)
     in_place = wants_fragment("reply-box")
     if not cal.can_reply(db.session, current_user, event, schools):
-        why = ("Governors can read the calendar but not reply." if current_user.role == "governor"
-               else "This event is cancelled." if event.status == cal.CANCELLED
-               else "You are not invited to this event; its host can invite you.")
+        why = why_not_reply(current_user, cancelled=event.status == cal.CANCELLED)
         if in_place:
             return fragment(render_template("calendar/_reply.html", **_event_context(event, schools, message=why,
                                                                                       focus=True))), 403
@@ -188,7 +188,7 @@ def _manager_event(event_id):
     event = _event_or_404(event_id)
     schools = cal.Schools(db.session)
     if not cal.manages(current_user, event, schools):
-        abort(403, "Only the host school's head and partnership coordinators invite and remind.")
+        abort(403, EVENT_MANAGER_REFUSAL)
     return event, schools
 
 
@@ -242,7 +242,7 @@ def remind(event_id):
 def new():
     """A new event, by a head (hosted by their school) or a coordinator."""
     if not cal.can_create_events(current_user):
-        abort(403, "Head teachers and partnership coordinators add events; ask yours.")
+        abort(403, EVENTS_REFUSAL)
     schools = cal.Schools(db.session)
     form = EventForm()
     hosts = cal.host_schools_for(current_user, schools)
