@@ -1,12 +1,15 @@
 """The calendar's pages: lists, month, event page, replies, new events, access."""
 import re
+import socket
 
+from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
 from domain.models import CalendarEvent, EventReply, OutboxEntry, School, User
 from webapp.extensions import db
 
 from ..conftest import csrf_token
+from .test_people_mail import Inbox  # the real SMTP server on loopback that the people tests use
 
 
 def _event(app, sheet_id):
@@ -211,3 +214,26 @@ def test_the_host_invites_a_person_who_then_may_reply(login_as, synced_app):
     assert login_as("br_head").post(f"/calendar/events/{event_id}/invite",
                                     data={"people": [str(person_id)],
                                           "csrf_token": csrf_token(staff, "/calendar")}).status_code == 403
+
+
+def test_a_reminder_goes_by_mail_to_those_who_have_not_answered(synced_app, login_as):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        synced_app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_FROM="hub@test.school")
+        event_id = _event(synced_app, "J-E005")  # hosted by BR, WL invited
+        host = login_as("br_head")
+        response = host.post(f"/calendar/events/{event_id}/remind",
+                             data={"csrf_token": csrf_token(host, f"/calendar/events/{event_id}")},
+                             follow_redirects=True)
+        assert "Reminder sent to 2 people." in response.get_data(as_text=True)
+        sent = sorted(to[0] for to, _ in inbox.messages)
+        assert sent == ["head@wl.test.school", "staff@wl.test.school"]  # the governor is not asked to reply
+        message = inbox.messages[0][1]
+        assert message["Subject"].startswith("Please reply: Quality assurance visit: safeguarding on 13 Jan 2027")
+    finally:
+        controller.stop()
