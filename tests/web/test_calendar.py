@@ -237,3 +237,12 @@ def test_a_reminder_goes_by_mail_to_those_who_have_not_answered(synced_app, logi
         assert message["Subject"].startswith("Please reply: Quality assurance visit: safeguarding on 13 Jan 2027")
     finally:
         controller.stop()
+
+
+def test_a_reply_on_its_way_is_listed_on_the_persons_home_with_a_link_to_the_calendar(login_as, synced_app):
+    client = login_as("br_staff")
+    event_id = _event(synced_app, "J-E003")
+    client.post(f"/calendar/events/{event_id}/reply",
+                data={"answer": "Confirmed", "csrf_token": csrf_token(client, f"/calendar/events/{event_id}")})
+    home = client.get("/").get_data(as_text=True)
+    assert '<a href="/calendar">J-R006</a> (a reply to an event)' in home and "impact-log" not in home
