@@ -21,7 +21,7 @@ from .contract import CALENDAR, RSVP
 from .dates import uk
 from .edits import add_row, edit_row
 from .event_cells import ALL_SCHOOLS, CONFIRMED, DECLINED, TYPES, clean_event_row, person_cell, school_list
-from .models import JOINT, CalendarEvent, EventReply, School, User, Workbook
+from .models import JOINT, CalendarEvent, EventReply, School, SheetProblem, User, Workbook
 from .themes import theme_key
 
 LONDON = ZoneInfo("Europe/London")
@@ -405,3 +405,15 @@ def events_for_person(session, user, schools=None):
     if user.role == "admin":
         return rows
     return [e for e in rows if e.sheet_id in mine or schools.involves(e, user.school)]
+
+
+def missing_tabs(session):
+    """The calendar's tabs the partnership workbook lacks at its last read (events and
+    replies made here wait for them: `flask sheets init` adds them)."""
+    workbook = joint_workbook(session)
+    if workbook is None:
+        return []
+    found = session.scalars(select(SheetProblem.tab).where(
+        SheetProblem.workbook_id == workbook.id, SheetProblem.row.is_(None),
+        SheetProblem.tab.in_((CALENDAR.tab, RSVP.tab)), SheetProblem.message.like("There is no %"))).all()
+    return sorted(set(found))

@@ -3,10 +3,12 @@ import re
 import socket
 
 from aiosmtpd.controller import Controller
+from openpyxl import load_workbook
 from sqlalchemy import select
 
 from domain.models import CalendarEvent, EventReply, OutboxEntry, School, User
 from webapp.extensions import db
+from webapp.syncing import sync_now
 
 from ..conftest import csrf_token
 from .test_people_mail import Inbox  # the real SMTP server on loopback that the people tests use
@@ -246,3 +248,14 @@ def test_a_reply_on_its_way_is_listed_on_the_persons_home_with_a_link_to_the_cal
                 data={"answer": "Confirmed", "csrf_token": csrf_token(client, f"/calendar/events/{event_id}")})
     home = client.get("/").get_data(as_text=True)
     assert '<a href="/calendar">J-R006</a> (a reply to an event)' in home and "impact-log" not in home
+
+
+def test_the_new_event_page_warns_when_the_workbook_has_no_calendar_tab(login_as, synced_app, workbook_dir):
+    html = login_as("admin").get("/calendar/new").get_data(as_text=True)
+    assert "has no Calendar tab yet" not in html
+    book = load_workbook(workbook_dir / "partnership.xlsx")
+    del book["Calendar"]
+    book.save(workbook_dir / "partnership.xlsx")
+    assert sync_now(synced_app, "test").ok
+    html = login_as("admin").get("/calendar/new").get_data(as_text=True)
+    assert "has no Calendar tab yet" in html

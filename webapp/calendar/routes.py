@@ -261,7 +261,7 @@ def new():
             flash(CLEANED_NOTE, "info")
         return redirect(url_for("calendar.event", event_id=event.id), 303)
     status = 422 if form.is_submitted() else 200
-    return render_template("calendar/new.html", form=form, types=TYPES), status
+    return render_template("calendar/new.html", form=form, types=TYPES, missing=cal.missing_tabs(db.session)), status
 
 
 def _ics_response(body, name):
