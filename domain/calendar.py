@@ -29,6 +29,11 @@ REPLYING_ROLES = frozenset({"admin", "head", "staff"})
 CANCELLED = "Cancelled"
 
 
+def today():
+    """Today on UK clocks (the server may keep UTC: after 11 pm in summer it is tomorrow here)."""
+    return datetime.now(LONDON).date()
+
+
 # -- terms ------------------------------------------------------------------------------
 
 @dataclass(frozen=True)

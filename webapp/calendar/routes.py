@@ -3,7 +3,7 @@ new events, .ics files and each person's private feed (the one page that needs n
 session: its secret URL is the key). Rules are in domain/calendar.py."""
 import logging
 import smtplib
-from datetime import date, timedelta
+from datetime import timedelta
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
@@ -26,8 +26,8 @@ from .forms import EventForm, InviteForm, ReplyForm
 
 bp = Blueprint("calendar", __name__, url_prefix="/calendar")
 log = logging.getLogger(__name__)
-OPEN = {"calendar.feed"}
-DAY = timedelta(days=1)  # the private feed: its secret URL, not a session, lets it in
+OPEN = {"calendar.feed"}  # the private feed: its secret URL, not a session, lets it in
+DAY = timedelta(days=1)
 
 
 @bp.before_request
@@ -63,7 +63,7 @@ def _common(schools, filters):
 def index():
     """This term and next (or a term chosen), filtered by type and school."""
     schools, filters = cal.Schools(db.session), _filters()
-    today = date.today()
+    today = cal.today()
     chosen = cal.term_named(request.args.get("term", ""))
     terms = [chosen] if chosen else [cal.term_of(today), cal.next_term(cal.term_of(today))]
     sections = [(term, cal.events_between(db.session, term.start, term.end, filters, schools)) for term in terms]
@@ -81,7 +81,7 @@ def index():
 @bp.get("/month")
 def month(year=None, month=None):
     """A month's grid (Monday first), filtered the same way; on a phone, a list of days."""
-    today = date.today()
+    today = cal.today()
     year, month = year or today.year, month or today.month
     if not (2000 <= year <= 2100 and 1 <= month <= 12):
         abort(404)
