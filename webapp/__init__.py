@@ -83,6 +83,8 @@ def register_blueprints(app):
     app.register_blueprint(schools_bp)
     app.register_blueprint(health_bp)
     app.register_blueprint(reviews_bp)
+    from .calendar.routes import bp as calendar_bp  # issue 17: networks and visits
+    app.register_blueprint(calendar_bp)
 
 
 def register_url_converters(app):
