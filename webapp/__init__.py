@@ -69,6 +69,7 @@ def register_blueprints(app):
     from .plans.routes import bp as plans_bp
     from .priorities.routes import bp as priorities_bp
     from .schools.routes import bp as schools_bp
+    from .summaries.routes import bp as summaries_bp
     from .syncs.routes import bp as syncs_bp
 
     register_url_converters(app)
@@ -81,6 +82,7 @@ def register_blueprints(app):
     app.register_blueprint(people_bp)
     app.register_blueprint(schools_bp)
     app.register_blueprint(health_bp)
+    app.register_blueprint(summaries_bp)
 
 
 def register_url_converters(app):
