@@ -425,3 +425,67 @@ class PersonChange(Base):
     person_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
     person: Mapped[str] = mapped_column(String(300), default="")  # to whom, "name <e-mail>"
     what: Mapped[str] = mapped_column(Text, default="")  # in words: "Role: staff → head"
+
+
+# --- Termly reviews (issue 15) ----------------------------------------------------------
+
+
+class Review(Base):
+    """A plan's termly review: a snapshot of the plan as it stood, signed by the heads
+    (step one) then confirmed by the chairs of governors (step two).
+
+    ``plan_code`` is a school's code or ``joint``. ``school_year`` 2026 is "2026 to 2027".
+    state: open (waiting for the heads), heads_signed (waiting for the chairs), confirmed.
+    ``snapshot`` is written once, when the review starts, and never changed after
+    (domain/reviews.py take_snapshot). ``tab_title``: the dated tab the outbox adds to
+    the plan's workbook once confirmed.
+    """
+
+    __tablename__ = "review"
+    __table_args__ = (
+        UniqueConstraint("workbook_id", "term", "school_year", name="uq_review_workbook_term_year"),
+        Index("ix_review_plan_state", "plan_code", "state"),  # a plan's last confirmed review
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workbook_id: Mapped[int] = mapped_column(ForeignKey("workbook.id"))
+    plan_code: Mapped[str] = mapped_column(String(20))
+    term: Mapped[str] = mapped_column(String(10))
+    school_year: Mapped[int] = mapped_column(Integer)
+    state: Mapped[str] = mapped_column(String(20), default="open")
+    started_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    started_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    heads_signed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    confirmed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    snapshot: Mapped[dict] = mapped_column(JSON, default=dict)
+    tab_title: Mapped[str | None] = mapped_column(String(100))
+
+    workbook: Mapped[Workbook] = relationship()
+    started_by: Mapped[User | None] = relationship()
+    signatures: Mapped[list[ReviewSignature]] = relationship(
+        back_populates="review", order_by="ReviewSignature.signed_at, ReviewSignature.id")
+
+    STATES = ("open", "heads_signed", "confirmed")
+
+
+class ReviewSignature(Base):
+    """One signature on a review: a head's (step ``head``) or a chair's (``chair``).
+
+    The name, role and school are copied as the hub knew them when they signed, so the
+    record still reads right after a person is renamed or moves on."""
+
+    __tablename__ = "review_signature"
+    __table_args__ = (UniqueConstraint("review_id", "user_id", "step", name="uq_review_signature_once"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("review.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    step: Mapped[str] = mapped_column(String(10))
+    name: Mapped[str] = mapped_column(String(200), default="")
+    role_label: Mapped[str] = mapped_column(String(200), default="")
+    school_code: Mapped[str] = mapped_column(String(20), default="")
+    signed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    comment: Mapped[str] = mapped_column(Text, default="")
+
+    review: Mapped[Review] = relationship(back_populates="signatures")
+    user: Mapped[User] = relationship()
