@@ -80,11 +80,18 @@ def test_a_governors_summary_opens_with_the_exceptions_behind_first(client):
 def _svg_bars(html):
     """{area: {status: n}} read from the chart's text: each bar's words under it."""
     svg = html[html.index("<svg class=\"progress-chart\""):html.index("</svg>")]
-    texts = [re.sub(r"\s+", " ", t).strip() for t in re.findall(r"<text[^>]*>(.*?)</text>", svg, re.S)]
+    bars_part = svg.split('class="chart-legend"')[0]
+    texts = [re.sub(r"\s+", " ", t).strip() for t in re.findall(r"<text[^>]*>(.*?)</text>", bars_part, re.S)]
     bars = {}
     for i, label in enumerate(texts):
         if m := re.fullmatch(r"(.+) \((\d+) rows?\)", label):
-            counts = next(t for t in texts[i + 1:] if not t.isdigit())  # the numbers on the segments come first
+            lines = []  # the bar's figures in words, after the numbers on its segments, to the next area
+            for text in texts[i + 1:]:
+                if re.fullmatch(r"(.+) \((\d+) rows?\)", text):
+                    break
+                if not text.isdigit():
+                    lines.append(text)
+            counts = " ".join(lines)
             bars[m.group(1)] = {status: int(n) for n, status in re.findall(r"(\d+) ([A-Za-z ]+?)(?:,|$)", counts)}
             assert sum(bars[m.group(1)].values()) == int(m.group(2))
     return bars, svg
