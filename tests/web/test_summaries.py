@@ -253,6 +253,7 @@ def test_the_pack_of_a_signed_review_stays_the_same_when_the_plan_changes(synced
     assert "Raise attainment in writing and spelling" in live_after and "and spelling" not in signed_again
     html = client.get(f"/summary/BR?review={review_id}").get_data(as_text=True)
     assert "and spelling" not in html and "This pack is of the review" in text_of(html)
+    assert f'href="/summary/BR.pdf?review={review_id}"' in html  # its download is the signed pack
 
 
 def test_only_a_confirmed_review_of_that_plan_has_a_pack(synced_app, client):
