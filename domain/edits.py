@@ -231,7 +231,9 @@ def discard(session, entry, who):
     """Give up an edit that cannot land (its row left the sheet, the sheet refuses its
     text, its sheet is paused). It stays in the row's history."""
     table, row_id = _history_of(entry)
-    if entry.kind == "edit":
+    if entry.kind == "review_tab":  # a confirmed review's dated tab: the review itself keeps the record
+        pass
+    elif entry.kind == "edit":
         for attr, field in entry.fields.items():
             _record(session, table, row_id, attr, field["new"], field["seen"], "conflict",
                     f"{who} discarded the browser's edit")

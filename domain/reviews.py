@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date, timezone
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select, update
+from sqlalchemy import event, inspect, select, update
 from sqlalchemy.exc import IntegrityError
 
 from .access import can_view_plan
@@ -78,6 +78,18 @@ class NoPlanWorkbook(ReviewError):
     """The plan has no workbook yet, so nothing to snapshot."""
 
 
+class SnapshotKept(ReviewError):
+    """Something tried to change a review's snapshot after it was taken."""
+
+
+@event.listens_for(Review, "before_update")
+def _snapshot_is_kept(mapper, connection, review):
+    """A review's snapshot is written once, when it starts: no later change is ever
+    flushed, whichever code tries (a route, a command, a script)."""
+    if inspect(review).attrs.snapshot.history.has_changes():
+        raise SnapshotKept("A review's snapshot is kept as it was taken; it cannot be changed.")
+
+
 # --- Terms ------------------------------------------------------------------------------
 
 
@@ -104,6 +116,19 @@ def _order(term, school_year):
 
 def _from_order(number):
     return TERMS[number % len(TERMS)], number // len(TERMS)
+
+
+def previous_term(term, school_year):
+    """The term before: Autumn 2026-27 follows Summer 2025-26."""
+    return _from_order(_order(term, school_year) - 1)
+
+
+def term_dates(term, school_year):
+    """(first day, last day) of a term as the hub reckons it."""
+    _, first, last = next(t for t in TERM_MONTHS if t[0] == term)
+    year = school_year if term == TERMS[0] else school_year + 1
+    _, start, end = term_of(date(year, first, 1))
+    return start, end
 
 
 def next_term(term, school_year):
@@ -567,3 +592,69 @@ def signed_on(review):
     return _uk_text(review.confirmed_at) if review.confirmed_at else ""
 
 
+
+
+def standings(session, plan_codes, today=None):
+    """{plan code: ReviewStanding} of several plans, from one query of their reviews."""
+    today = today or date.today()
+    codes = [_plan_code(c) for c in plan_codes]
+    found = {code: [] for code in codes}
+    for review in session.scalars(select(Review).where(Review.plan_code.in_(codes))):
+        found[review.plan_code].append(review)
+    current = term_now(today)
+    result = {}
+    for code, every in found.items():
+        every.sort(key=lambda r: (_order(r.term, r.school_year), r.id), reverse=True)
+        last = next((r for r in every if r.state == "confirmed"), None)
+        due = current if last is None or _order(last.term, last.school_year) < _order(*current) \
+            else next_term(last.term, last.school_year)
+        result[code] = ReviewStanding(code, last, due, next((r for r in every if r.state != "confirmed"), None))
+    return result
+
+
+def home_standings(session, user, schools, today=None):
+    """[(plan title, ReviewStanding)] for the home: the joint plan, then each school whose
+    plan this user may open."""
+    mine = [s for s in schools if can_view_plan(user, s.code)]
+    found = standings(session, [JOINT] + [s.code for s in mine], today)
+    return [("Joint action plan", found[JOINT])] + [(s.name, found[s.code]) for s in mine]
+
+
+# --- Exports --------------------------------------------------------------------------------
+
+
+REVIEW_CSV_NAMES = ["Plan", "Term", "State", "Rows", "Started", "Confirmed", "Signatures"]
+
+
+def _iso(moment):
+    return moment.replace(tzinfo=timezone.utc).isoformat(timespec="seconds") if moment else None
+
+
+def review_records(session):
+    """Every review as plain data: plan, term, state in words, each signature (name, role,
+    school, date, comment) and how many rows its snapshot holds."""
+    found = []
+    for review in all_reviews(session):
+        found.append({
+            "plan": review.plan_code,
+            "plan_name": review.snapshot.get("plan_name", review.plan_code),
+            "term": term_label(review.term, review.school_year),
+            "state": STATE_NAMES[review.state],
+            "rows": len(review.snapshot.get("rows", [])),
+            "started_at": _iso(review.started_at),
+            "confirmed_at": _iso(review.confirmed_at),
+            "tab": review.tab_title,
+            "signatures": [{"step": s.step, "name": s.name, "role": s.role_label, "school": s.school_code,
+                            "date": uk_day(s.signed_at).isoformat(), "comment": s.comment}
+                           for s in sorted(review.signatures, key=lambda s: (s.step != HEAD, s.signed_at, s.id))],
+        })
+    return found
+
+
+def review_csv_records(records):
+    """The review records flattened for CSV: one line a review, signatures in one cell."""
+    return [{"Plan": r["plan"], "Term": r["term"], "State": r["state"], "Rows": r["rows"],
+             "Started": r["started_at"] or "", "Confirmed": r["confirmed_at"] or "",
+             "Signatures": "; ".join(f"{s['name']} ({s['role']}, {s['date']})"
+                                     + (f": {s['comment']}" if s["comment"] else "") for s in r["signatures"])}
+            for r in records]

@@ -43,6 +43,7 @@ log = logging.getLogger(__name__)
 # neither's save can undo the other's, nor a sync read overtake an edit landing.
 WRITE_LOCK = lock.LOCK_ID
 MAX_BACKOFF = timedelta(minutes=30)
+REVIEW_TAB = "review_tab"  # domain/reviews.py TAB_KIND: a confirmed review's dated tab
 # Finished entries show "Saved to the sheet at …" on their row for this long.
 KEEP_FINISHED = timedelta(days=14)
 
@@ -148,6 +149,9 @@ def _retry_later(entries, reason):
 
 
 def _drain_workbook(session, backend, workbook, entries):
+    entries = _add_review_tabs(backend, workbook, entries)
+    if not entries:
+        return
     tables = [table_named(tab) for tab in sorted({e.tab for e in entries})]
     try:
         version = backend.current_version(workbook.ref)
@@ -224,6 +228,29 @@ def _drain_workbook(session, backend, workbook, entries):
                 impact = session.get(ImpactEntry, entry.row_id) if entry.row_id else None
                 if impact is not None and first is not True:
                     impact.sheet_row = first + offset
+
+
+def _add_review_tabs(backend, workbook, entries):
+    """Add the dated tab of each confirmed review (kind ``review_tab``, ``fields`` =
+    {"title", "cells"}): a tab of its own, nothing else in the workbook touched, never
+    twice (a tab of that title already holding the rows is the write that had landed).
+    Returns the other entries, for the tables."""
+    rest = []
+    for entry in entries:
+        if entry.kind != REVIEW_TAB:
+            rest.append(entry)
+            continue
+        try:
+            answer = backend.add_tab(workbook.ref, entry.fields["title"], entry.fields["cells"])
+        except ValuesRefused as error:
+            _fail(entry, error)
+        except WorkbookUnavailable as error:
+            _retry_later([entry], error.explain())
+        else:
+            _done(entry)
+            if answer == "there":
+                entry.reason = "Already in the sheet."
+    return rest
 
 
 def _land_all(entries, write):

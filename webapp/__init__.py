@@ -68,6 +68,7 @@ def register_blueprints(app):
     from .people.routes import bp as people_bp
     from .plans.routes import bp as plans_bp
     from .priorities.routes import bp as priorities_bp
+    from .reviews.routes import bp as reviews_bp
     from .schools.routes import bp as schools_bp
     from .summaries.routes import bp as summaries_bp
     from .syncs.routes import bp as syncs_bp
@@ -82,6 +83,7 @@ def register_blueprints(app):
     app.register_blueprint(people_bp)
     app.register_blueprint(schools_bp)
     app.register_blueprint(health_bp)
+    app.register_blueprint(reviews_bp)
     app.register_blueprint(summaries_bp)
 
 

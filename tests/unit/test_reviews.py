@@ -176,3 +176,14 @@ def test_a_head_cannot_start_another_schools_review(hub):
     with pytest.raises(reviews.NotAllowed, match="Governors read and confirm"):
         reviews.start(session, find_plan(session, "WL"), people["chair@wl.test.school"], today=TODAY)
     assert session.scalar(select(Review)) is None
+
+
+def test_nothing_can_change_a_snapshot_once_taken(hub):
+    session, people = hub
+    review = reviews.start(session, find_plan(session, "BR"), people["head@br.test.school"], today=TODAY)
+    session.commit()
+    review.snapshot = {**review.snapshot, "rows": []}
+    with pytest.raises(reviews.SnapshotKept):
+        session.flush()
+    session.rollback()
+    assert session.get(Review, review.id).snapshot["rows"]
