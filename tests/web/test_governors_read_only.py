@@ -7,8 +7,10 @@ from urllib.parse import urljoin, urlsplit
 
 from sqlalchemy import select
 
+from domain import reviews
 from domain.edits import edit_action_row, editable_values
-from domain.models import ActionRow, SipPriority, SyncRun, User
+from domain.models import ActionRow, ReviewSignature, SipPriority, SyncRun, User
+from domain.plans import find_plan
 from webapp.extensions import db
 
 from ..conftest import csrf_token, login
@@ -87,7 +89,10 @@ def test_every_editing_route_refuses_a_governor(synced_app, client):
             "code": "BR", "row_id": row.id, "entry_id": entry.id, "choice": "keep", "person_id": head.id,
             "priority_id": db.session.scalar(select(SipPriority.id).limit(1)),
             "run_id": db.session.scalar(select(SyncRun.id).limit(1)), "fmt": "csv",
+            # A review of their school's plan under way: a governor who is not the chair signs nothing.
+            "review_id": reviews.start(db.session, find_plan(db.session, "BR"), head).id,
         }
+        db.session.commit()
         before = (row.version, entry.state, row.lead)
     login(client, "br_governor")
     token = csrf_token(client, "/")
@@ -110,3 +115,4 @@ def test_every_editing_route_refuses_a_governor(synced_app, client):
         row = db.session.get(ActionRow, args["row_id"])
         entry_state = db.session.scalar(select(type(entry).state).where(type(entry).id == args["entry_id"]))
         assert (row.version, entry_state, row.lead) == before
+        assert db.session.scalar(select(ReviewSignature)) is None
