@@ -103,6 +103,12 @@ def short_label(term, school_year):
     return f"{term} {school_year}-{(school_year + 1) % 100:02d}"
 
 
+def uk_today():
+    """Today on UK clocks: the server's own clock may run on UTC, an hour behind in summer,
+    when 1 September (a new school year) and 1 April (the Summer term) begin."""
+    return uk_day(utcnow())
+
+
 def term_now(today):
     """(term, school year) of the day: 1 December 2026 is ("Autumn", 2026), 5 May 2027
     is ("Summer", 2026), the school year starting in September."""
@@ -382,7 +388,7 @@ def start(session, plan, user, today=None, term=None, school_year=None):
     if plan.workbook is None:
         raise NoPlanWorkbook(f"{plan.title} has no workbook yet: there is nothing to review.")
     if term is None or school_year is None:
-        term, school_year = term_now(today or date.today())
+        term, school_year = term_now(today or uk_today())
     if term not in TERMS:
         raise ValueError(f"unknown term {term!r}")
     label = term_label(term, school_year)
@@ -568,7 +574,7 @@ class ReviewStanding:
 
 def standing(session, plan_code, today=None):
     """The plan's last confirmed review, the next one due, and one under way."""
-    today = today or date.today()
+    today = today or uk_today()
     code = _plan_code(plan_code)
     every = reviews_of(session, code)
     last = next((r for r in every if r.state == "confirmed"), None)
@@ -596,7 +602,7 @@ def signed_on(review):
 
 def standings(session, plan_codes, today=None):
     """{plan code: ReviewStanding} of several plans, from one query of their reviews."""
-    today = today or date.today()
+    today = today or uk_today()
     codes = [_plan_code(c) for c in plan_codes]
     found = {code: [] for code in codes}
     for review in session.scalars(select(Review).where(Review.plan_code.in_(codes))):

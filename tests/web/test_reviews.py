@@ -300,3 +300,14 @@ def test_the_demo_has_one_confirmed_review_of_last_term_and_this_terms_is_due(sy
     last = reviews.term_label(*reviews.previous_term(*reviews.term_now(date.today())))
     assert f">{last}</a>, confirmed" in home
     assert f"Next review due: <strong>{reviews.term_label(*reviews.term_now(date.today()))}</strong>" in home
+
+
+def test_the_term_is_the_uk_days_at_midnight_in_summer_time(hub, monkeypatch):
+    # 23:30 UTC on 31 March 2027 is 00:30 on 1 April in the UK (BST): the Summer term has begun.
+    from datetime import datetime
+    monkeypatch.setattr(reviews, "utcnow", lambda: datetime(2027, 3, 31, 23, 30))
+    head = login_client(hub, "br_head")
+    assert "Start the review of the Summer term, 2026 to 2027" in text(head.get("/plans/BR/reviews"))
+    review_id, _ = start(hub)
+    assert snapshot_label(hub, review_id) == ("Summer", 2026)
+    assert "Next review due: <strong>Summer term, 2026 to 2027</strong>" in text(head.get("/plans/BR"))
