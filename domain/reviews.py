@@ -48,6 +48,8 @@ UK_TIME = ZoneInfo("Europe/London")
 TAB_KIND = "review_tab"  # the outbox entry that adds a confirmed review's dated tab
 TAB_PREFIX = "Review "  # every review tab's title starts so; the sync reads none of them
 COMMENT_MAX = 2000
+ARCHIVED = ("Your school is archived (no longer a member of the partnership), so its head teacher and "
+            "chair of governors neither start nor sign reviews.")
 
 
 class ReviewError(Exception):
@@ -378,6 +380,8 @@ def why_not_start(user, plan_code):
         return "Governors read and confirm reviews; a head teacher or a partnership coordinator starts one."
     if user.role == "staff":
         return "Staff can read reviews but not start or sign them; a head teacher starts the review."
+    if user.role == "head" and user.school is not None and user.school.archived_at is not None:
+        return ARCHIVED
     return "Only this school's head teacher or a partnership coordinator starts its review."
 
 
@@ -433,6 +437,8 @@ def _refusal(session, review, user, signers=None):
     step = step_of(review)
     wanted = HEAD if user.role == "head" else CHAIR
     place = next((p for p in signers.step(wanted) if p.school.id == user.school_id), None)
+    if place is None and user.school is not None and user.school.archived_at is not None:
+        return NotAllowed, ARCHIVED
     if place is None:
         return NotAllowed, ("This review is of another school's plan: you sign your own school's reviews "
                             "and the joint plan's.")

@@ -311,3 +311,19 @@ def test_the_term_is_the_uk_days_at_midnight_in_summer_time(hub, monkeypatch):
     review_id, _ = start(hub)
     assert snapshot_label(hub, review_id) == ("Summer", 2026)
     assert "Next review due: <strong>Summer term, 2026 to 2027</strong>" in text(head.get("/plans/BR"))
+
+
+def test_a_head_of_an_archived_school_is_told_so_not_that_the_joint_plan_is_another_schools(hub):
+    review_id, _ = start(hub, "joint", "admin")
+    with hub.app_context():
+        from domain.models import utcnow
+        db.session.scalar(select(School).where(School.code == "WL")).archived_at = utcnow()
+        db.session.commit()
+    head = login_client(hub, "wl_head")
+    for page in (text(head.get(f"/reviews/{review_id}")), text(head.get("/plans/joint/reviews"))):
+        assert "another school's plan" not in page
+    response = post(head, f"/reviews/{review_id}/sign", page=f"/reviews/{review_id}")
+    assert response.status_code == 403 and "archived" in text(response)
+    assert "archived" in text(head.get(f"/reviews/{review_id}"))
+    refused = post(head, "/plans/joint/reviews", page="/plans/joint/reviews")
+    assert refused.status_code == 403 and "archived" in text(refused)
