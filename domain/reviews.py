@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import event, inspect, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import defer
 
 from .access import can_view_plan
 from .attention import TERMS as TERM_MONTHS
@@ -276,7 +277,9 @@ def _plan_code(code):
 
 def reviews_of(session, plan_code):
     """A plan's reviews, the latest term first."""
-    found = session.scalars(select(Review).where(Review.plan_code == _plan_code(plan_code))).all()
+    # Not the snapshots (every row of the plan, each term): the lists and standings want none.
+    found = session.scalars(select(Review).where(Review.plan_code == _plan_code(plan_code))
+                            .options(defer(Review.snapshot))).all()
     return sorted(found, key=lambda r: (_order(r.term, r.school_year), r.id), reverse=True)
 
 
@@ -299,7 +302,7 @@ def next_due(session, plan_code, today):
 def for_term(session, plan_code, term, school_year):
     """The plan's review for that term, or None."""
     return session.scalar(select(Review).where(Review.plan_code == _plan_code(plan_code), Review.term == term,
-                                               Review.school_year == school_year))
+                                               Review.school_year == school_year).options(defer(Review.snapshot)))
 
 
 @dataclass
@@ -611,7 +614,7 @@ def standings(session, plan_codes, today=None):
     today = today or uk_today()
     codes = [_plan_code(c) for c in plan_codes]
     found = {code: [] for code in codes}
-    for review in session.scalars(select(Review).where(Review.plan_code.in_(codes))):
+    for review in session.scalars(select(Review).where(Review.plan_code.in_(codes)).options(defer(Review.snapshot))):
         found[review.plan_code].append(review)
     current = term_now(today)
     result = {}

@@ -327,3 +327,25 @@ def test_a_head_of_an_archived_school_is_told_so_not_that_the_joint_plan_is_anot
     assert "archived" in text(head.get(f"/reviews/{review_id}"))
     refused = post(head, "/plans/joint/reviews", page="/plans/joint/reviews")
     assert refused.status_code == 403 and "archived" in text(refused)
+
+
+def test_the_home_the_plan_and_its_reviews_list_load_no_snapshot(hub):
+    # A snapshot holds every row of the plan; a plan gathers three a year, and these pages
+    # are opened all day: they read the reviews' states, never the rows as signed.
+    from sqlalchemy import event
+    confirm(hub)
+    head = login_client(hub, "br_head")
+    seen = []
+    with hub.app_context():
+        engine = db.engine
+
+        def record(conn, cursor, statement, parameters, context, executemany):
+            seen.append(statement)
+        event.listen(engine, "before_cursor_execute", record)
+        try:
+            for path in ("/", "/plans/BR", "/plans/BR/reviews"):
+                assert head.get(path).status_code == 200
+        finally:
+            event.remove(engine, "before_cursor_execute", record)
+    assert any("FROM review" in s for s in seen)
+    assert not [s for s in seen if "review.snapshot" in s]
