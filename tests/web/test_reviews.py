@@ -349,3 +349,15 @@ def test_the_home_the_plan_and_its_reviews_list_load_no_snapshot(hub):
             event.remove(engine, "before_cursor_execute", record)
     assert any("FROM review" in s for s in seen)
     assert not [s for s in seen if "review.snapshot" in s]
+
+
+def test_a_comment_too_long_sent_with_htmx_puts_the_focus_on_the_comment_and_its_error(hub):
+    review_id, head = start(hub)
+    response = post(head, f"/reviews/{review_id}/sign", {"comment": "x" * 2001}, page=f"/reviews/{review_id}",
+                    **{"HX-Request": "true", "HX-Target": "review-steps"})
+    answer = text(response)
+    assert response.status_code == 422 and 'id="review-steps"' in answer and "<html" not in answer
+    textarea = re.search(r"<textarea[^>]*>", answer).group(0)
+    assert "autofocus" in textarea and 'aria-invalid="true"' in textarea and "x" * 2001 in answer
+    # Without an error there is nothing to point at: the page as first drawn takes no focus.
+    assert "autofocus" not in re.search(r"<textarea[^>]*>", text(head.get(f"/reviews/{review_id}"))).group(0)
