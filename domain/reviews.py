@@ -379,8 +379,11 @@ def can_start(user, plan_code):
 
 def why_not_start(user, plan_code):
     """What to tell someone who may not start this plan's review, in words of their role."""
-    if user.role == "governor":
+    if user.role == "governor" and user.chair:
         return "Governors read and confirm reviews; a head teacher or a partnership coordinator starts one."
+    if user.role == "governor":
+        return ("Governors read reviews and the chair of governors confirms them; a head teacher or a "
+                "partnership coordinator starts one.")
     if user.role == "staff":
         return "Staff can read reviews but not start or sign them; a head teacher starts the review."
     if user.role == "head" and user.school is not None and user.school.archived_at is not None:

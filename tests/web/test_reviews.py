@@ -361,3 +361,11 @@ def test_a_comment_too_long_sent_with_htmx_puts_the_focus_on_the_comment_and_its
     assert "autofocus" in textarea and 'aria-invalid="true"' in textarea and "x" * 2001 in answer
     # Without an error there is nothing to point at: the page as first drawn takes no focus.
     assert "autofocus" not in re.search(r"<textarea[^>]*>", text(head.get(f"/reviews/{review_id}"))).group(0)
+
+
+def test_a_governor_who_is_not_chair_is_not_told_they_confirm_reviews(hub):
+    governor = login_client(hub, "br_governor")
+    response = post(governor, "/plans/BR/reviews", page="/plans/BR/reviews")
+    refusal = text(response)
+    assert response.status_code == 403 and "chair of governors confirms them" in refusal
+    assert "read and confirm" not in refusal
