@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import event, inspect, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import defer
+from sqlalchemy.orm import defer, selectinload
 
 from .access import can_view_plan
 from .attention import TERMS as TERM_MONTHS
@@ -601,7 +601,7 @@ def visible_reviews(user, reviews):
 
 def all_reviews(session):
     """Every review of every plan, by plan then latest term first (for exports)."""
-    found = session.scalars(select(Review)).all()
+    found = session.scalars(select(Review).options(selectinload(Review.signatures))).all()  # not one query a review
     return sorted(found, key=lambda r: (r.plan_code != JOINT, r.plan_code, -_order(r.term, r.school_year)))
 
 

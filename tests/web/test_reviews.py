@@ -369,3 +369,24 @@ def test_a_governor_who_is_not_chair_is_not_told_they_confirm_reviews(hub):
     refusal = text(response)
     assert response.status_code == 403 and "chair of governors confirms them" in refusal
     assert "read and confirm" not in refusal
+
+
+def test_the_reviews_export_reads_the_signatures_in_one_query_not_one_a_review(hub):
+    from sqlalchemy import event
+    for code, who in (("BR", "br_head"), ("WL", "wl_head"), ("joint", "admin")):
+        review_id, _ = start(hub, code, who)
+        head = login_client(hub, "br_head" if code != "WL" else "wl_head")
+        assert post(head, f"/reviews/{review_id}/sign", page=f"/reviews/{review_id}").status_code == 303
+    seen = []
+    with hub.app_context():
+        engine = db.engine
+
+        def record(conn, cursor, statement, parameters, context, executemany):
+            seen.append(statement)
+        event.listen(engine, "before_cursor_execute", record)
+        try:
+            result = hub.test_cli_runner().invoke(args=["export", "reviews", "--format", "json"])
+        finally:
+            event.remove(engine, "before_cursor_execute", record)
+    assert result.exit_code == 0 and len(json.loads(result.output)) == 3
+    assert sum(1 for s in seen if "FROM review_signature" in s) == 1
