@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import event, inspect, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import defer, selectinload
 
 from .access import can_view_plan
 from .attention import TERMS as TERM_MONTHS
@@ -48,6 +49,8 @@ UK_TIME = ZoneInfo("Europe/London")
 TAB_KIND = "review_tab"  # the outbox entry that adds a confirmed review's dated tab
 TAB_PREFIX = "Review "  # every review tab's title starts so; the sync reads none of them
 COMMENT_MAX = 2000
+ARCHIVED = ("Your school is archived (no longer a member of the partnership), so its head teacher and "
+            "chair of governors neither start nor sign reviews.")
 
 
 class ReviewError(Exception):
@@ -101,6 +104,12 @@ def term_label(term, school_year):
 def short_label(term, school_year):
     """"Autumn 2026-27"."""
     return f"{term} {school_year}-{(school_year + 1) % 100:02d}"
+
+
+def uk_today():
+    """Today on UK clocks: the server's own clock may run on UTC, an hour behind in summer,
+    when 1 September (a new school year) and 1 April (the Summer term) begin."""
+    return uk_day(utcnow())
 
 
 def term_now(today):
@@ -268,7 +277,9 @@ def _plan_code(code):
 
 def reviews_of(session, plan_code):
     """A plan's reviews, the latest term first."""
-    found = session.scalars(select(Review).where(Review.plan_code == _plan_code(plan_code))).all()
+    # Not the snapshots (every row of the plan, each term): the lists and standings want none.
+    found = session.scalars(select(Review).where(Review.plan_code == _plan_code(plan_code))
+                            .options(defer(Review.snapshot))).all()
     return sorted(found, key=lambda r: (_order(r.term, r.school_year), r.id), reverse=True)
 
 
@@ -291,7 +302,7 @@ def next_due(session, plan_code, today):
 def for_term(session, plan_code, term, school_year):
     """The plan's review for that term, or None."""
     return session.scalar(select(Review).where(Review.plan_code == _plan_code(plan_code), Review.term == term,
-                                               Review.school_year == school_year))
+                                               Review.school_year == school_year).options(defer(Review.snapshot)))
 
 
 @dataclass
@@ -368,10 +379,15 @@ def can_start(user, plan_code):
 
 def why_not_start(user, plan_code):
     """What to tell someone who may not start this plan's review, in words of their role."""
-    if user.role == "governor":
+    if user.role == "governor" and user.chair:
         return "Governors read and confirm reviews; a head teacher or a partnership coordinator starts one."
+    if user.role == "governor":
+        return ("Governors read reviews and the chair of governors confirms them; a head teacher or a "
+                "partnership coordinator starts one.")
     if user.role == "staff":
         return "Staff can read reviews but not start or sign them; a head teacher starts the review."
+    if user.role == "head" and user.school is not None and user.school.archived_at is not None:
+        return ARCHIVED
     return "Only this school's head teacher or a partnership coordinator starts its review."
 
 
@@ -382,7 +398,7 @@ def start(session, plan, user, today=None, term=None, school_year=None):
     if plan.workbook is None:
         raise NoPlanWorkbook(f"{plan.title} has no workbook yet: there is nothing to review.")
     if term is None or school_year is None:
-        term, school_year = term_now(today or date.today())
+        term, school_year = term_now(today or uk_today())
     if term not in TERMS:
         raise ValueError(f"unknown term {term!r}")
     label = term_label(term, school_year)
@@ -427,6 +443,8 @@ def _refusal(session, review, user, signers=None):
     step = step_of(review)
     wanted = HEAD if user.role == "head" else CHAIR
     place = next((p for p in signers.step(wanted) if p.school.id == user.school_id), None)
+    if place is None and user.school is not None and user.school.archived_at is not None:
+        return NotAllowed, ARCHIVED
     if place is None:
         return NotAllowed, ("This review is of another school's plan: you sign your own school's reviews "
                             "and the joint plan's.")
@@ -568,7 +586,7 @@ class ReviewStanding:
 
 def standing(session, plan_code, today=None):
     """The plan's last confirmed review, the next one due, and one under way."""
-    today = today or date.today()
+    today = today or uk_today()
     code = _plan_code(plan_code)
     every = reviews_of(session, code)
     last = next((r for r in every if r.state == "confirmed"), None)
@@ -583,7 +601,7 @@ def visible_reviews(user, reviews):
 
 def all_reviews(session):
     """Every review of every plan, by plan then latest term first (for exports)."""
-    found = session.scalars(select(Review)).all()
+    found = session.scalars(select(Review).options(selectinload(Review.signatures))).all()  # not one query a review
     return sorted(found, key=lambda r: (r.plan_code != JOINT, r.plan_code, -_order(r.term, r.school_year)))
 
 
@@ -596,10 +614,10 @@ def signed_on(review):
 
 def standings(session, plan_codes, today=None):
     """{plan code: ReviewStanding} of several plans, from one query of their reviews."""
-    today = today or date.today()
+    today = today or uk_today()
     codes = [_plan_code(c) for c in plan_codes]
     found = {code: [] for code in codes}
-    for review in session.scalars(select(Review).where(Review.plan_code.in_(codes))):
+    for review in session.scalars(select(Review).where(Review.plan_code.in_(codes)).options(defer(Review.snapshot))):
         found[review.plan_code].append(review)
     current = term_now(today)
     result = {}

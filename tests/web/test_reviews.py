@@ -300,3 +300,93 @@ def test_the_demo_has_one_confirmed_review_of_last_term_and_this_terms_is_due(sy
     last = reviews.term_label(*reviews.previous_term(*reviews.term_now(date.today())))
     assert f">{last}</a>, confirmed" in home
     assert f"Next review due: <strong>{reviews.term_label(*reviews.term_now(date.today()))}</strong>" in home
+
+
+def test_the_term_is_the_uk_days_at_midnight_in_summer_time(hub, monkeypatch):
+    # 23:30 UTC on 31 March 2027 is 00:30 on 1 April in the UK (BST): the Summer term has begun.
+    from datetime import datetime
+    monkeypatch.setattr(reviews, "utcnow", lambda: datetime(2027, 3, 31, 23, 30))
+    head = login_client(hub, "br_head")
+    assert "Start the review of the Summer term, 2026 to 2027" in text(head.get("/plans/BR/reviews"))
+    review_id, _ = start(hub)
+    assert snapshot_label(hub, review_id) == ("Summer", 2026)
+    assert "Next review due: <strong>Summer term, 2026 to 2027</strong>" in text(head.get("/plans/BR"))
+
+
+def test_a_head_of_an_archived_school_is_told_so_not_that_the_joint_plan_is_another_schools(hub):
+    review_id, _ = start(hub, "joint", "admin")
+    with hub.app_context():
+        from domain.models import utcnow
+        db.session.scalar(select(School).where(School.code == "WL")).archived_at = utcnow()
+        db.session.commit()
+    head = login_client(hub, "wl_head")
+    for page in (text(head.get(f"/reviews/{review_id}")), text(head.get("/plans/joint/reviews"))):
+        assert "another school's plan" not in page
+    response = post(head, f"/reviews/{review_id}/sign", page=f"/reviews/{review_id}")
+    assert response.status_code == 403 and "archived" in text(response)
+    assert "archived" in text(head.get(f"/reviews/{review_id}"))
+    refused = post(head, "/plans/joint/reviews", page="/plans/joint/reviews")
+    assert refused.status_code == 403 and "archived" in text(refused)
+
+
+def test_the_home_the_plan_and_its_reviews_list_load_no_snapshot(hub):
+    # A snapshot holds every row of the plan; a plan gathers three a year, and these pages
+    # are opened all day: they read the reviews' states, never the rows as signed.
+    from sqlalchemy import event
+    confirm(hub)
+    head = login_client(hub, "br_head")
+    seen = []
+    with hub.app_context():
+        engine = db.engine
+
+        def record(conn, cursor, statement, parameters, context, executemany):
+            seen.append(statement)
+        event.listen(engine, "before_cursor_execute", record)
+        try:
+            for path in ("/", "/plans/BR", "/plans/BR/reviews"):
+                assert head.get(path).status_code == 200
+        finally:
+            event.remove(engine, "before_cursor_execute", record)
+    assert any("FROM review" in s for s in seen)
+    assert not [s for s in seen if "review.snapshot" in s]
+
+
+def test_a_comment_too_long_sent_with_htmx_puts_the_focus_on_the_comment_and_its_error(hub):
+    review_id, head = start(hub)
+    response = post(head, f"/reviews/{review_id}/sign", {"comment": "x" * 2001}, page=f"/reviews/{review_id}",
+                    **{"HX-Request": "true", "HX-Target": "review-steps"})
+    answer = text(response)
+    assert response.status_code == 422 and 'id="review-steps"' in answer and "<html" not in answer
+    textarea = re.search(r"<textarea[^>]*>", answer).group(0)
+    assert "autofocus" in textarea and 'aria-invalid="true"' in textarea and "x" * 2001 in answer
+    # Without an error there is nothing to point at: the page as first drawn takes no focus.
+    assert "autofocus" not in re.search(r"<textarea[^>]*>", text(head.get(f"/reviews/{review_id}"))).group(0)
+
+
+def test_a_governor_who_is_not_chair_is_not_told_they_confirm_reviews(hub):
+    governor = login_client(hub, "br_governor")
+    response = post(governor, "/plans/BR/reviews", page="/plans/BR/reviews")
+    refusal = text(response)
+    assert response.status_code == 403 and "chair of governors confirms them" in refusal
+    assert "read and confirm" not in refusal
+
+
+def test_the_reviews_export_reads_the_signatures_in_one_query_not_one_a_review(hub):
+    from sqlalchemy import event
+    for code, who in (("BR", "br_head"), ("WL", "wl_head"), ("joint", "admin")):
+        review_id, _ = start(hub, code, who)
+        head = login_client(hub, "br_head" if code != "WL" else "wl_head")
+        assert post(head, f"/reviews/{review_id}/sign", page=f"/reviews/{review_id}").status_code == 303
+    seen = []
+    with hub.app_context():
+        engine = db.engine
+
+        def record(conn, cursor, statement, parameters, context, executemany):
+            seen.append(statement)
+        event.listen(engine, "before_cursor_execute", record)
+        try:
+            result = hub.test_cli_runner().invoke(args=["export", "reviews", "--format", "json"])
+        finally:
+            event.remove(engine, "before_cursor_execute", record)
+    assert result.exit_code == 0 and len(json.loads(result.output)) == 3
+    assert sum(1 for s in seen if "FROM review_signature" in s) == 1
