@@ -390,3 +390,13 @@ def test_the_reviews_export_reads_the_signatures_in_one_query_not_one_a_review(h
             event.remove(engine, "before_cursor_execute", record)
     assert result.exit_code == 0 and len(json.loads(result.output)) == 3
     assert sum(1 for s in seen if "FROM review_signature" in s) == 1
+
+
+def test_a_confirmed_review_links_to_its_board_pack_as_signed(hub):
+    review_id = confirm(hub)
+    governor = login_client(hub, "br_governor")
+    page_html = governor.get(f"/reviews/{review_id}").get_data(as_text=True)
+    link = re.search(r'href="([^"]+)"[^>]*>The board pack as signed \(PDF\)', page_html)
+    assert link, "no link to the pack as signed"
+    pack = governor.get(html.unescape(link.group(1)))
+    assert pack.status_code == 200 and pack.mimetype == "application/pdf"

@@ -117,7 +117,8 @@ def sign(review_id):
         reviews.sign(db.session, review, current_user, form.comment.data)
     except reviews.ReviewError as error:  # someone else signed a moment ago
         db.session.rollback()
-        abort(409, description=str(error))
+        # The steps as they now stand, saying what happened: not an error page titled "Conflict".
+        return _steps_answer(db.session.get(Review, review.id), str(error), SignForm(formdata=None), status=409)
     db.session.commit()
     if review.state == "confirmed":
         request_drain(current_app._get_current_object())  # the dated tab goes to the workbook
