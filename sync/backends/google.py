@@ -129,6 +129,15 @@ def user_entered(value):
     return "'" + text if text else ""
 
 
+def _first_header_column(grid, header_row, rows):
+    """0-based column of the header row's first filled cell (none of the new rows'
+    cells lies left of it: they fill only the header's columns)."""
+    header = grid[header_row - 1] if len(grid) >= header_row else []
+    first = next((i for i, value in enumerate(header) if str(value or "").strip()), 0)
+    filled = [next((i for i, v in enumerate(row) if v not in (None, "")), first) for row in rows]
+    return min([first, *filled])
+
+
 def quote_title(title):
     """A tab title as an A1 range writes it: in single quotes, quotes doubled."""
     return "'" + title.replace("'", "''") + "'"
@@ -409,12 +418,16 @@ class GoogleBackend:
 
         Google's table is the block of rows found from the range's first cell, so the
         range starts at the header row: from A1, title rows above the header would be
-        taken for the table and the row would land above the header."""
+        taken for the table and the row would land above the header. And it starts at
+        the header's first filled cell: from a blank one (a margin column) Google finds
+        no table and inserts the row right there, above the header."""
+        first = _first_header_column(snapshot.tabs.get(tab) or [], header_row, rows)
         answer = self._refusable(
             self._call, "sheets.write", snapshot.ref, self.http.values_append, spreadsheet_key(snapshot.ref),
-            f"{quote_title(tab)}!A{header_row}",
+            f"{quote_title(tab)}!{a1(header_row, first + 1)}",
             {"valueInputOption": "USER_ENTERED", "insertDataOption": "INSERT_ROWS"},
-            {"values": [[user_entered(v) for v in row] for row in rows], "majorDimension": "ROWS"}, retry=False,
+            {"values": [[user_entered(v) for v in row[first:]] for row in rows], "majorDimension": "ROWS"},
+            retry=False,
         )
         snapshot.version = None
         match = re.search(r"!\$?[A-Z]+\$?(\d+)", answer.get("updates", {}).get("updatedRange", ""))

@@ -175,3 +175,21 @@ def test_a_value_the_sheet_refuses_fails_that_edit_alone(session, backend, synce
     assert results["BR-A002"].state == "waiting"
     [result] = drain(session, backend, only_due=False)
     assert result.state == "failed" and "would not take this edit" in result.reason
+
+
+def test_a_new_row_lands_below_a_table_whose_header_starts_in_column_b(session, backend, emulator, gsync):
+    # A margin column: the Impact log's header begins in B, A1 is blank. Google finds no
+    # table from a blank cell, so an append from A would put the row above the header.
+    book = emulator.store.spreadsheets[BR]
+    book.shift(book.sheet("Impact log"), "COLUMNS", 0, 1, insert=True)
+    gsync()
+    workbook = session.scalar(select(Workbook).where(Workbook.code == "BR"))
+    add_impact_entry(session, workbook, "Jo Teacher", {"date": date(2026, 11, 21), "summary": "Margin network"})
+    session.commit()
+    [result] = drain(session, backend)
+    assert result.state == "done"
+    rows = emulator.store.rows(BR, "Impact log")
+    assert rows[0][:2] == ["", "ID"]  # the header stays first
+    assert rows[-1][1:3] == ["BR-I005", "2026-11-21"] and rows[-1][0] == ""
+    assert "Margin network" in rows[-1]
+    assert len(rows) == 6
