@@ -81,6 +81,7 @@ def register_blueprints(app):
     app.register_blueprint(people_bp)
     app.register_blueprint(schools_bp)
     app.register_blueprint(health_bp)
+    from .impact_forms.routes import bp as impact_forms_bp; app.register_blueprint(impact_forms_bp)  # noqa: E702
 
 
 def register_url_converters(app):
