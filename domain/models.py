@@ -10,7 +10,7 @@ A row that disappears from the sheet is archived (``archived_at``), never delete
 """
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import date, datetime, time, timezone
 
 from sqlalchemy import (
     JSON,
@@ -23,6 +23,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
+    Time,
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship
@@ -61,6 +62,9 @@ class School(Base):
     phase: Mapped[str] = mapped_column(Text, default="")
     head_teacher: Mapped[str] = mapped_column(Text, default="")
     chair_of_governors: Mapped[str] = mapped_column(Text, default="")
+    # Links a visitor reads before a visit (issue 17); "" when the Schools tab has none.
+    safeguarding_policy: Mapped[str] = mapped_column(Text, default="")
+    code_of_conduct: Mapped[str] = mapped_column(Text, default="")
     archived_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     workbook: Mapped[Workbook | None] = relationship(back_populates="school", uselist=False)
@@ -359,6 +363,9 @@ class User(Base):
     # A governor who chairs their school's governing body (issue 15 gives chairs more).
     chair: Mapped[bool] = mapped_column(Boolean, default=False)
     last_sign_in_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # The SHA-256 of the secret in the person's private calendar feed URL (issue 17);
+    # None until they ask for one. A new secret kills the old URL.
+    calendar_feed_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
 
     school: Mapped[School | None] = relationship()
 
@@ -427,6 +434,65 @@ class PersonChange(Base):
     what: Mapped[str] = mapped_column(Text, default="")  # in words: "Role: staff → head"
 
 
+# -- networks and visits (issue 17): the partnership workbook's Calendar and RSVP tabs --
+
+class CalendarEvent(SheetRowMixin, Base):
+    """A network or visit on the partnership's calendar (Calendar tab).
+
+    ``type`` is the policy's words for a known spelling, else as written;
+    ``category`` is "network", "visit" or "" (domain/event_cells.py). Schools are
+    codes where the cell gives a code, names as written otherwise; ``invited_codes``
+    is ["*"] for all schools.
+    """
+
+    __tablename__ = "calendar_event"
+    __table_args__ = (
+        UniqueConstraint("workbook_id", "sheet_id", name="uq_calendar_event_sheet_id"),
+        Index("ix_calendar_event_date", "date"),
+    )
+
+    date: Mapped[date | None] = mapped_column(Date)
+    time: Mapped[str] = mapped_column(Text, default="")  # as written: "09:00-12:00", "AM"
+    start_time: Mapped[time | None] = mapped_column(Time)  # None: a whole-day event
+    end_time: Mapped[time | None] = mapped_column(Time)
+    type: Mapped[str] = mapped_column(Text, default="")
+    category: Mapped[str] = mapped_column(String(20), default="")
+    focus: Mapped[str] = mapped_column(Text, default="")
+    host_school: Mapped[str] = mapped_column(Text, default="")  # as written
+    host_code: Mapped[str] = mapped_column(Text, default="")
+    invited_schools: Mapped[str] = mapped_column(Text, default="")  # as written
+    invited_codes: Mapped[list] = mapped_column(JSON, default=list)
+    lead: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(Text, default="")
+    notes: Mapped[str] = mapped_column(Text, default="")  # the schedule: an approximate guide
+
+    @property
+    def is_visit(self):
+        return self.category == "visit"
+
+    @property
+    def is_network(self):
+        return self.category == "network"
+
+
+class EventReply(SheetRowMixin, Base):
+    """One person's invitation to an event and their reply (RSVP tab): one row each,
+    changed in place when they change their mind. ``reply`` is Confirmed, Declined,
+    "" (not answered yet) or the words as written."""
+
+    __tablename__ = "event_reply"
+    __table_args__ = (
+        UniqueConstraint("workbook_id", "sheet_id", name="uq_event_reply_sheet_id"),
+        Index("ix_event_reply_event_ref", "event_ref"),
+    )
+
+    event_ref: Mapped[str] = mapped_column(Text, default="")  # the event's ID, J-E004
+    school: Mapped[str] = mapped_column(Text, default="")  # the person's school's code
+    person: Mapped[str] = mapped_column(Text, default="")  # "Ann Smith <ann@school.org>"
+    email: Mapped[str] = mapped_column(Text, default="", index=True)  # from Person, lower case
+    reply: Mapped[str] = mapped_column(Text, default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+    replied: Mapped[str] = mapped_column(Text, default="")  # when, as the sheet shows it
 # -- impact forms after networks and visits (issue 17) --------------------------------
 
 
