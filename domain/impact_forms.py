@@ -139,6 +139,7 @@ def side_of(user, event):
 
 
 def sides_needed(event):
+    """The sides whose confirmations make the form final."""
     return (LEADER,) if event_kind(event) == NETWORK else (HOST, VISITOR)
 
 
@@ -204,6 +205,7 @@ class Ratio:
 
 
 def ratio(strengths, areas):
+    """The Ratio of two lists as people typed them."""
     return Ratio(len(clean_items(strengths)), len(clean_items(areas)))
 
 
@@ -226,6 +228,7 @@ class NotAllowed(Exception):
 
 
 def form_for_event(session, event):
+    """The event's form with its confirmations, or None."""
     return session.scalar(select(ImpactForm).where(ImpactForm.event_id == event.id)
                           .options(selectinload(ImpactForm.confirmations)))
 
@@ -258,6 +261,7 @@ class Changes:
 
 
 def content(form):
+    """The form's content as Changes, to compare with what a person sent."""
     return Changes(form.summary or "", list(form.strengths or []), list(form.areas or []),
                    sorted(form.action_row_ids or []), form.impact_note or "")
 
@@ -297,6 +301,7 @@ def missing(form, event):
 
 
 def host_workbook_missing(event):
+    """No host school named: nowhere to append the form."""
     return not host_code(event)
 
 
@@ -328,6 +333,7 @@ def confirm(session, form, event, user, who):
 
 
 def why_not_confirm(user, event):
+    """What to tell someone who may not confirm this form."""
     if not can_complete(user, event):
         return why_not_complete(user, event)
     return ("A visit's form is confirmed by someone of the host school and someone of a visiting school; "
@@ -541,6 +547,7 @@ def strength_directory(session, theme=None, area=None, school=None):
 
 
 def directory_areas(groups):
+    """The plan areas the directory's strengths fall under, for its filter."""
     return sorted({a for g in groups for s in g.strengths for a in s.areas}, key=str.lower)
 
 

@@ -65,6 +65,7 @@ def register_blueprints(app):
     from .edits.routes import bp as edits_bp
     from .health.routes import bp as health_bp
     from .impact.routes import bp as impact_bp
+    from .impact_forms.routes import bp as impact_forms_bp
     from .people.routes import bp as people_bp
     from .plans.routes import bp as plans_bp
     from .priorities.routes import bp as priorities_bp
@@ -81,7 +82,7 @@ def register_blueprints(app):
     app.register_blueprint(people_bp)
     app.register_blueprint(schools_bp)
     app.register_blueprint(health_bp)
-    from .impact_forms.routes import bp as impact_forms_bp; app.register_blueprint(impact_forms_bp)  # noqa: E702
+    app.register_blueprint(impact_forms_bp)
 
 
 def register_url_converters(app):

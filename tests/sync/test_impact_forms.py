@@ -14,13 +14,25 @@ from sync.outbox import drain
 from .conftest import BR, actions
 from .impact_form_helpers import fill, make_event, person
 
+PEOPLE = dict(br_head=("Carole Clemens", "head", "BR"), br_staff=("Jo Teacher", "staff", "BR"),
+              wl_head=("Sally Beardsley", "head", "WL"), admin=("Pat Coordinator", "admin", None))
+
+
+class People(dict):
+    """The test's people, each made when first asked for (after the sync made the schools)."""
+
+    def __init__(self, session):
+        super().__init__()
+        self.session = session
+
+    def __missing__(self, key):
+        self[key] = person(self.session, *PEOPLE[key])
+        return self[key]
+
 
 @pytest.fixture
 def people(session):
-    return dict(br_head=person(session, "Carole Clemens", "head", "BR"),
-                br_staff=person(session, "Jo Teacher", "staff", "BR"),
-                wl_head=person(session, "Sally Beardsley", "head", "WL"),
-                admin=person(session, "Pat Coordinator", "admin", None))
+    return People(session)
 
 
 def test_a_visit_is_final_only_after_the_host_and_a_visitor_confirm(session, sync, people):
