@@ -553,16 +553,20 @@ def directory_areas(groups):
 
 def who_could_help(session, priority):
     """Partner schools that showed strength in a priority's theme on final forms:
-    [(School, [Strength])], the priority's own school left out; the theme as grouped
-    (domain.priorities), or probably the same theme (an acronym, the same main words)."""
+    [(School, [Strength])], newest first, the priority's own school left out. A strength
+    is in the theme when its event's focus is (as domain.priorities groups themes, or
+    probably the same: an acronym, the same main words) or a row it is linked to has
+    the theme as its area."""
     themes, groups = _strengths(session)
     wanted = group_theme(themes, priority)
     key = theme_key(wanted)
     own = priority.workbook.school.code if priority.workbook and priority.workbook.school else ""
     picked = []
     for group in groups.values():
-        if group.key == key or why_same(group.theme, wanted):
-            picked += [s for s in group.strengths if s.school.code != own]
+        theme_matches = group.key == key or bool(why_same(group.theme, wanted))
+        # A strength counts under its event's focus, and under the areas of the rows it is linked to.
+        picked += [s for s in group.strengths if s.school.code != own and (
+            theme_matches or any(theme_key(themes.theme_for(area)) == key for area in s.areas))]
     by_school = {}
     for strength in sorted(picked, key=lambda s: (s.date or date.min), reverse=True):
         by_school.setdefault(strength.school.code, (strength.school, []))[1].append(strength)

@@ -14,6 +14,7 @@ from domain.models import ROLES, OutboxEntry, User
 from domain.people import deactivate_person
 from domain.users import UserError, activate, add_user, find_user, set_password
 from sync.demo import PARTNERSHIP_FILE, write_demo_workbooks
+from sync.demo import add_impact_forms as demo_impact_forms
 from sync.setup_check import check_partnership, check_workbook, missing_headers
 
 from .extensions import db
@@ -196,6 +197,9 @@ def demo_init():
                 click.echo(f"Demo user {email} not added: {error}", err=True)
     db.session.commit()
     click.echo(f"Demo users: {added} added, {len(DEMO_USERS) - added} already there.")
+    forms = demo_impact_forms(db.session)  # after the users: they complete the forms
+    db.session.commit()
+    click.echo(f"Demo impact forms: {forms} added.")
 
 
 @demo_cli.command("sign-ins")

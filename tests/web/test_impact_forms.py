@@ -63,6 +63,9 @@ def test_points_are_added_and_removed_with_htmx_and_as_lines_without_it(synced_a
     assert response.status_code == 200 and html.lstrip().startswith('<div id="impact-form"')  # the form alone, swapped
     assert "Remove<span class=\"visually-hidden\"> “Staff knew the DSLs”" in html
     assert 'name="new_strength"' in html and "autofocus" in html  # the keyboard stays in the New box
+    # The same points as text, one per line, for the next save; the New box emptied into them.
+    assert re.search(r'<textarea[^>]*name="strengths"[^>]*>\s*SCR complete\nStaff knew the DSLs</textarea>', html)
+    assert re.search(r'name="new_strength"[^>]*value=""', html)
     assert form_row(synced_app, form_id)[1] == ["SCR complete", "Staff knew the DSLs"]
     post(host, form_id, op="remove-strength:0", strengths="SCR complete\nStaff knew the DSLs")
     assert form_row(synced_app, form_id)[1] == ["Staff knew the DSLs"]

@@ -62,6 +62,9 @@ def _context(form, fields=None, message=None, problem=None, values=None):
     if fields is None:
         fields = ImpactFormFields(formdata=None, summary=form.summary, impact_note=form.impact_note,
                                   version=str(form.version))
+    if not fields.errors:  # the lists as text, one per line, as they stand (a New box emptied into them)
+        fields.strengths.data, fields.areas.data = "\n".join(strengths), "\n".join(areas)
+        fields.new_strength.data = fields.new_area.data = ""
     offered = rules.offered_rows(db.session, event) if may_write or form.state == rules.FINAL else []
     chosen = {int(i) for i in request.form.getlist("rows") if i.isdigit()} if request.method == "POST" and values \
         else set(form.action_row_ids or [])
