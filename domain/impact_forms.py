@@ -16,7 +16,9 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.exc import StaleDataError
 
 from .edits import add_impact_entry, edit_action_row, editable_values
 from .models import (
@@ -317,6 +319,8 @@ def confirm(session, form, event, user, who):
     needs = missing(form, event)
     if needs:
         raise NotAllowed("Before it is confirmed the form needs " + ", ".join(needs) + ".")
+    if _host_workbook(session, event) is None:
+        raise NotAllowed(f"The host school ({host_code(event)}) has no workbook to write the impact log to.")
     mine = next((c for c in form.confirmations if c.side == side), None)
     if mine is None:
         mine = ImpactFormConfirmation(side=side)
@@ -338,6 +342,41 @@ def why_not_confirm(user, event):
         return why_not_complete(user, event)
     return ("A visit's form is confirmed by someone of the host school and someone of a visiting school; "
             "coordinators can write it but not confirm it for a school.")
+
+
+def submit(session, form_id, user, who, changes, seen_version=None, confirming=False):
+    """Save what a person sent (and, ``confirming``, confirm it for their side) and commit:
+    the form as it is now, and whether its content changed. A save or confirmation that
+    met another at the same moment (the form's version moved, or the other side's
+    confirmation landed first) is tried once more against the form as it is now, so of
+    two confirmations at once neither is lost and the second makes the form final.
+    Raises FormChanged (someone else changed the content first), FormFinal, NotAllowed."""
+    for attempt in (1, 2):
+        form = session.get(ImpactForm, form_id)
+        event = form.event
+        offered = {row.id for row in host_plan_rows(session, event)}
+        try:
+            changed = save(session, form, who, changes, seen_version, allowed_rows=offered)
+            if confirming:
+                try:
+                    confirm(session, form, event, user, who)
+                except NotAllowed:
+                    session.commit()  # refused before it changed anything: what they wrote is kept
+                    raise
+            session.commit()
+            return form, changed
+        except (StaleDataError, IntegrityError):
+            session.rollback()
+            session.expire_all()
+            if attempt == 2:
+                raise FormChanged(session.get(ImpactForm, form_id))
+            current = session.get(ImpactForm, form_id)
+            if content(current) == changes.normalised():
+                seen_version = None  # what they sent is what it holds now: only the confirmation was racing
+        except (FormChanged, FormFinal):
+            session.rollback()
+            raise
+    raise AssertionError("unreachable")
 
 
 def host_plan_rows(session, event):

@@ -225,3 +225,38 @@ def test_a_linked_row_changed_in_the_sheet_meanwhile_is_a_conflict_as_any_edit(s
     assert results == {"BR-I005": "done", "BR-A001": "conflict"}
     assert session.query(OutboxEntry).filter_by(sheet_id="BR-A001").one().sheet_values["impact_to_date"] == \
         "Typed in the sheet meanwhile"
+
+
+def test_two_confirmations_at_the_same_moment_make_the_form_final(session, sync, people):
+    from sqlalchemy.orm import Session
+
+    sync()
+    event = make_event(session)
+    form = rules.start(session, event, "Jo Teacher")
+    fill(session, form)
+    host, visitor = people["br_staff"], people["wl_head"]
+    session.commit()
+    changes = rules.content(form)
+    with Session(session.get_bind()) as other:
+        seen_by_visitor = other.get(type(form), form.id)  # the visitor's page, read before the host confirms
+        assert seen_by_visitor.state == rules.DRAFT
+        rules.submit(session, form.id, host, "Jo Teacher", changes, form.version, confirming=True)
+        visitor_there = other.get(type(visitor), visitor.id)
+        form_now, _ = rules.submit(other, form.id, visitor_there, "Sally Beardsley", changes,
+                                   seen_by_visitor.version, confirming=True)
+        assert form_now.state == rules.FINAL
+    session.expire_all()
+    assert {c.side for c in session.get(type(form), form.id).confirmations} == {rules.HOST, rules.VISITOR}
+    assert session.query(ImpactEntry).filter_by(summary="Safeguarding QA visit by WL.").count() == 1
+
+
+def test_a_refused_confirmation_keeps_what_was_written(session, sync, people):
+    sync()
+    event = make_event(session)
+    form = rules.start(session, event, "Jo Teacher")
+    session.commit()
+    with pytest.raises(rules.NotAllowed, match="a summary"):
+        rules.submit(session, form.id, people["br_staff"], "Jo Teacher",
+                     rules.Changes("", ["Calm site"], [], [], ""), form.version, confirming=True)
+    session.expire_all()
+    assert session.get(type(form), form.id).strengths == ["Calm site"] and form.confirmations == []

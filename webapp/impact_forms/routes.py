@@ -8,7 +8,6 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
 
 from domain import impact_forms as rules
 from domain.access import can_view_priority
@@ -162,16 +161,15 @@ def save(form_id):
         return _render(_context(form, fields, problem="Check the fields marked below.",
                                 values=fields.lists(op)), 422)
     strengths, areas = fields.lists(op)
-    offered = {r.id for r, _ in rules.offered_rows(db.session, event)}
     changes = rules.Changes(fields.summary.data or "", strengths, areas,
                             [int(i) for i in request.form.getlist("rows") if i.isdigit()],
                             fields.impact_note.data or "")
     seen = int(fields.version.data) if (fields.version.data or "").isdigit() else None
     message = None
     try:
-        changed = _save_and_maybe_confirm(form, event, changes, seen, offered, op == "confirm")
+        form, changed = rules.submit(db.session, form_id, current_user, current_user.name, changes, seen,
+                                     confirming=op == "confirm")
     except rules.FormChanged as clash:
-        db.session.rollback()
         form = db.session.get(ImpactForm, form_id)
         fields = ImpactFormFields(formdata=None, summary=changes.summary, impact_note=changes.impact_note,
                                   version=str(form.version))
@@ -179,11 +177,9 @@ def save(form_id):
             f"{clash.form.updated_by or 'Someone'} saved this form a moment ago. What you wrote is kept here; "
             "save again to keep yours, or open the form afresh to see theirs.")), 409)
     except rules.NotAllowed as refusal:
-        db.session.rollback()
         form = db.session.get(ImpactForm, form_id)
         return _render(_context(form, problem=str(refusal)), 422)
     except rules.FormFinal:
-        db.session.rollback()
         form = db.session.get(ImpactForm, form_id)
         return _render(_context(form, problem="This form became final a moment ago: it is in the impact log."), 409)
     if form.state == rules.FINAL:
@@ -203,26 +199,6 @@ def save(form_id):
     focus = op.partition(":")[0] if op != "confirm" else "message"
     context = _context(form, message=message)
     return _render(dict(context, focus=focus))
-
-
-def _save_and_maybe_confirm(form, event, changes, seen, offered, confirm):
-    """One transaction; a save or confirmation that met another at the same moment
-    (the form's version moved) is tried once more against the form as it is now."""
-    for attempt in (1, 2):
-        try:
-            changed = rules.save(db.session, form, current_user.name, changes, seen, allowed_rows=offered)
-            if confirm:
-                rules.confirm(db.session, form, event, current_user, current_user.name)
-            db.session.commit()
-            return changed
-        except (StaleDataError, IntegrityError):
-            db.session.rollback()
-            if attempt == 2:
-                raise rules.FormChanged(db.session.get(ImpactForm, form.id))
-            db.session.expire_all()
-            form = db.session.get(ImpactForm, form.id)
-            seen = None if rules.content(form) == changes.normalised() else seen
-    return False
 
 
 @bp.post("/impact-forms/<int:form_id>/ratio")
