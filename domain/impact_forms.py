@@ -125,6 +125,16 @@ def why_not_complete(user, event):
     return "Staff of the host school and of the visiting schools complete a visit's impact form together."
 
 
+def can_read(user, event, form=None):
+    """A final form is the partnership's evidence, for everyone; a draft is for those who
+    may write it, the event's schools (their governors too) and coordinators."""
+    if form is not None and form.state == FINAL:
+        return True
+    code = _school_code(user)
+    return (user.role == "admin" or can_complete(user, event)
+            or bool(code and (code == host_code(event) or is_invited(code, event))))
+
+
 def side_of(user, event):
     """Which side this person confirms for: leader (a network), host or visitor (a visit);
     None when they confirm for no side (a coordinator of a visit has no school there)."""

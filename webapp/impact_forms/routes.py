@@ -35,21 +35,11 @@ def _event_or_abort(event_id):
     return event
 
 
-def _may_read(event, form=None):
-    """A final form is the partnership's evidence; a draft is for those who write it,
-    the schools of the event and coordinators."""
-    if form is not None and form.state == rules.FINAL:
-        return True
-    code = current_user.school.code if current_user.school else ""
-    return (current_user.role == "admin" or rules.can_complete(current_user, event)
-            or (code and (code == rules.host_code(event) or rules.is_invited(code, event))))
-
-
 def _form_or_abort(form_id):
     form = db.session.get(ImpactForm, form_id)
     if form is None:
         abort(404)
-    if not _may_read(form.event, form):
+    if not rules.can_read(current_user, form.event, form):
         abort(403, description="This impact form is still a draft: it is for the schools of the event.")
     return form
 
@@ -99,6 +89,12 @@ def finished_impact_forms(code):
     return rules.finished_for_school(db.session, code)
 
 
+@bp.app_template_global("impact_form_of")
+def impact_form_of(event):
+    """An event's impact form or None (templates/impact_forms/_event_link.html)."""
+    return rules.form_for_event(db.session, event)
+
+
 @bp.get("/impact-forms")
 def index():
     """Past events whose impact form this person can write, and the forms under way."""
@@ -119,7 +115,7 @@ def for_event(event_id):
     form = rules.form_for_event(db.session, event)
     if form is not None:
         return redirect(url_for("impact_forms.show", form_id=form.id))
-    if not _may_read(event):
+    if not rules.can_read(current_user, event):
         abort(403, description=rules.why_not_complete(current_user, event))
     return render_template("impact_forms/start.html", event=event, kind=rules.event_kind(event),
                            may_write=rules.can_complete(current_user, event),
@@ -196,7 +192,8 @@ def save(form_id):
         if message:
             flash(message, "info")
         return redirect(url_for("impact_forms.show", form_id=form.id), 303)
-    focus = op.partition(":")[0] if op != "confirm" else "message"
+    # The keyboard goes back to the New box after Add or Remove, else to what the save did.
+    focus = op.partition(":")[0] if op.startswith(("add-", "remove-")) else "message"
     context = _context(form, message=message)
     return _render(dict(context, focus=focus))
 
