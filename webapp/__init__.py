@@ -82,6 +82,8 @@ def register_blueprints(app):
     app.register_blueprint(people_bp)
     app.register_blueprint(schools_bp)
     app.register_blueprint(health_bp)
+    from .calendar.routes import bp as calendar_bp  # issue 17: networks and visits
+    app.register_blueprint(calendar_bp)
     app.register_blueprint(impact_forms_bp)
 
 

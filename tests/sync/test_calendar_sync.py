@@ -71,12 +71,18 @@ def test_an_rsvp_tab_syncs_into_replies(session, sync, partnership):
 
 
 def test_the_schools_tab_holds_the_visitors_links(session, sync, partnership):
-    def links(sheet):
-        sheet.cell(1, sheet.max_column + 1, "Safeguarding policy")
-        sheet.cell(1, sheet.max_column + 1, "Code of conduct")
-        sheet.cell(2, sheet.max_column - 1, "https://bank-road.example/safeguarding.pdf")
-    partnership.edit("Schools", links)
     sync()
     schools = {s.code: s for s in session.scalars(select(School))}
+    assert schools["BR"].safeguarding_policy == "https://bankroad.demo.school/policies/safeguarding.pdf"
+    assert schools["WL"].safeguarding_policy == schools["WL"].code_of_conduct == ""
+
+    def links(sheet):
+        header = [c.value for c in sheet[1]]
+        sheet.cell(2, header.index("Safeguarding policy") + 1, "https://bank-road.example/safeguarding.pdf")
+        sheet.cell(2, header.index("Code of conduct") + 1).value = None
+    partnership.edit("Schools", links)
+    sync()
+    session.expire_all()
+    schools = {s.code: s for s in session.scalars(select(School))}
     assert schools["BR"].safeguarding_policy == "https://bank-road.example/safeguarding.pdf"
-    assert schools["BR"].code_of_conduct == "" and schools["WL"].safeguarding_policy == ""
+    assert schools["BR"].code_of_conduct == ""
