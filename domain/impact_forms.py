@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
+from .access import IMPACT_FORM_GOVERNOR_REFUSAL, can_write_impact_forms, heads_school, writes_any_impact_form
 from .edits import add_impact_entry, edit_action_row, editable_values
 from .models import (
     ActionRow,
@@ -106,20 +107,20 @@ def can_complete(user, event):
     """May this person write the event's impact form? Never governors. A network's form:
     its leader, the host school's head, a coordinator. A visit's: staff and heads of the
     host and the visiting schools, and coordinators."""
-    if user.role == "governor":
+    if not can_write_impact_forms(user):
         return False
-    if user.role == "admin":
+    if writes_any_impact_form(user):
         return True
     code = _school_code(user)
     if event_kind(event) == NETWORK:
-        return is_leader(user, event) or (user.role == "head" and code == host_code(event) and bool(code))
+        return is_leader(user, event) or heads_school(user, host_code(event))
     return bool(code) and (code == host_code(event) or is_invited(code, event))
 
 
 def why_not_complete(user, event):
     """What to tell someone who may not write this form, in words of their role."""
-    if user.role == "governor":
-        return "Governors can read impact forms but not write them."
+    if not can_write_impact_forms(user):
+        return IMPACT_FORM_GOVERNOR_REFUSAL
     if event_kind(event) == NETWORK:
         return "The network's leader, the host school's head or a coordinator completes a network's impact form."
     return "Staff of the host school and of the visiting schools complete a visit's impact form together."
@@ -131,7 +132,7 @@ def can_read(user, event, form=None):
     if form is not None and form.state == FINAL:
         return True
     code = _school_code(user)
-    return (user.role == "admin" or can_complete(user, event)
+    return (writes_any_impact_form(user) or can_complete(user, event)
             or bool(code and (code == host_code(event) or is_invited(code, event))))
 
 
