@@ -13,7 +13,8 @@ the directory of who is strong at what (``strength_directory``, ``who_could_help
 """
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -21,6 +22,7 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from .access import IMPACT_FORM_GOVERNOR_REFUSAL, can_write_impact_forms, heads_school, writes_any_impact_form
+from .dates import uk
 from .edits import add_impact_entry, edit_action_row, editable_values
 from .models import (
     ActionRow,
@@ -47,6 +49,7 @@ ABOUT_LOW, ABOUT_HIGH = 2, 4
 MAX_ITEMS = 30  # a form's list is a grid of a few points, not a document
 
 _LEADING_MARK = re.compile(r"^\s*(?:[•*\-–·]|\d+[.)])\s*")
+LONDON = ZoneInfo("Europe/London")
 _VISIT_WORDS = re.compile(r"\b(visit|review|quality assurance|qa)\b", re.IGNORECASE)
 
 
@@ -240,6 +243,24 @@ class NotAllowed(Exception):
     """This person may not do that with this form (the message says why)."""
 
 
+CANCELLED = "Cancelled"  # the calendar's word (domain.calendar.CANCELLED)
+
+
+def why_not_yet(event, today=None):
+    """Why the event's form cannot be started now (it is completed after the event, and
+    a cancelled event has none), or None."""
+    if (event.status or "") == CANCELLED:
+        return "This event is cancelled: it has no impact form."
+    today = today or _today()
+    if event.date is not None and event.date > today:
+        return f"The impact form is completed after the event, from {uk(event.date)}."
+    return None
+
+
+def _today():
+    return datetime.now(LONDON).date()
+
+
 def form_for_event(session, event):
     """The event's form with its confirmations, or None."""
     return session.scalar(select(ImpactForm).where(ImpactForm.event_id == event.id)
@@ -247,9 +268,13 @@ def form_for_event(session, event):
 
 
 def start(session, event, who):
-    """The event's form, made now as a draft if it has none (one per event)."""
+    """The event's form, made now as a draft if it has none (one per event); NotAllowed
+    before the event or for a cancelled one."""
     form = form_for_event(session, event)
     if form is None:
+        why = why_not_yet(event)
+        if why:
+            raise NotAllowed(why)
         form = ImpactForm(event_id=event.id, kind=event_kind(event), state=DRAFT, strengths=[], areas=[],
                           action_row_ids=[], created_by=who, updated_by=who)
         session.add(form)

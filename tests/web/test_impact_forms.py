@@ -142,3 +142,36 @@ def test_who_may_write_and_confirm(synced_app, visit):
     assert 'value="confirm"' not in page and "coordinators can write it but not confirm" in page
     other_host = signed_in(synced_app, "wl_staff")
     assert 'value="confirm"' in other_host.get(f"/impact-forms/{form_id}").get_data(as_text=True)
+
+
+def test_a_form_is_started_after_the_event_and_never_for_a_cancelled_one(synced_app):
+    with synced_app.app_context():
+        later = db.session.scalar(select(CalendarEvent).where(CalendarEvent.sheet_id == "J-E005"))  # 13 Jan 2027
+        later_id = later.id
+        cancelled = db.session.scalar(select(CalendarEvent).where(CalendarEvent.sheet_id == "J-E002"))
+        cancelled.status = "Cancelled"
+        cancelled_id = cancelled.id
+        db.session.commit()
+    host = signed_in(synced_app, "br_head")
+    page = host.get(f"/impact-forms/event/{later_id}").get_data(as_text=True)
+    assert "completed after the event, from 13 Jan 2027" in page and "Start the impact form" not in page
+    token = csrf_token(host, f"/impact-forms/event/{later_id}")
+    assert host.post(f"/impact-forms/event/{later_id}", data={"csrf_token": token}).status_code == 409
+    assert "cancelled" in host.get(f"/impact-forms/event/{cancelled_id}").get_data(as_text=True)
+    with synced_app.app_context():
+        assert db.session.scalar(select(ImpactForm)) is None
+
+
+def test_a_save_that_meets_another_keeps_what_was_typed(synced_app, visit):
+    host, visitor = signed_in(synced_app, "br_staff"), signed_in(synced_app, "wl_head")
+    form_id = start(host, visit)
+    page = visitor.get(f"/impact-forms/{form_id}").get_data(as_text=True)
+    stale = re.search(r'name="version"[^>]*value="(\d+)"', page).group(1)
+    post(host, form_id, strengths="The host's strength")
+    response = visitor.post(f"/impact-forms/{form_id}", headers=HX, data={
+        "csrf_token": csrf_token(visitor, f"/impact-forms/{form_id}"), "version": stale, "op": "save",
+        "summary": "The visitor's summary", "strengths": "The visitor's strength"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 409 and "saved this form a moment ago" in html
+    assert "The visitor&#39;s strength" in html and "The visitor&#39;s summary" in html  # nothing typed lost
+    assert form_row(synced_app, form_id)[1] == ["The host's strength"]

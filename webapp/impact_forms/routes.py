@@ -102,7 +102,7 @@ def index():
                                 .order_by(CalendarEvent.date.desc())).all()
     forms = {f.event_id: f for f in db.session.scalars(select(ImpactForm))}
     mine = [(e, forms.get(e.id)) for e in events if rules.can_complete(current_user, e)
-            and (forms.get(e.id) is None or forms[e.id].state != rules.FINAL)]
+            and (forms[e.id].state != rules.FINAL if e.id in forms else rules.why_not_yet(e) is None)]
     finished = [(e, forms[e.id]) for e in events if e.id in forms and forms[e.id].state == rules.FINAL]
     return render_template("impact_forms/index.html", mine=mine, finished=finished,
                            state_names=rules.STATE_NAMES)
@@ -118,7 +118,7 @@ def for_event(event_id):
     if not rules.can_read(current_user, event):
         abort(403, description=rules.why_not_complete(current_user, event))
     return render_template("impact_forms/start.html", event=event, kind=rules.event_kind(event),
-                           may_write=rules.can_complete(current_user, event),
+                           may_write=rules.can_complete(current_user, event), not_yet=rules.why_not_yet(event),
                            why_not=rules.why_not_complete(current_user, event))
 
 
@@ -130,6 +130,9 @@ def start(event_id):
     try:
         form = rules.start(db.session, event, current_user.name)
         db.session.commit()
+    except rules.NotAllowed as refusal:
+        db.session.rollback()
+        abort(409, description=str(refusal))
     except IntegrityError:  # the other side started it a moment ago: theirs is the form
         db.session.rollback()
         form = rules.form_for_event(db.session, event)
