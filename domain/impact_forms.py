@@ -433,10 +433,6 @@ def _host_workbook(session, event):
                           .where(School.code == code, School.archived_at.is_(None)))
 
 
-def _row_title(row):
-    return (row.key_objective.splitlines() or [row.sheet_id])[0] if row.key_objective else row.sheet_id
-
-
 def _finish(session, form, event, who, user_id):
     """Final: the Impact log row and the rows' Impact to date go to the sheet, in the
     same transaction as the form's state (the outbox writes them later, once)."""

@@ -175,3 +175,13 @@ def test_a_save_that_meets_another_keeps_what_was_typed(synced_app, visit):
     assert response.status_code == 409 and "saved this form a moment ago" in html
     assert "The visitor&#39;s strength" in html and "The visitor&#39;s summary" in html  # nothing typed lost
     assert form_row(synced_app, form_id)[1] == ["The host's strength"]
+
+
+def test_the_list_offers_past_events_this_person_completes(synced_app):
+    head = signed_in(synced_app, "br_head").get("/impact-forms").get_data(as_text=True)
+    to_do = head.split("<h2>To complete</h2>")[1].split("<h2>Final</h2>")[0]
+    assert "Subject network: Phonics, 23 Sep 2026" in to_do  # hosted by BR: its head may complete it
+    assert "Quality assurance visit: behaviour: Behaviour at lunchtimes" in to_do  # WL hosts, BR visits
+    assert "Budgets and staffing" not in to_do  # on 9 December: not yet
+    governor = signed_in(synced_app, "br_governor").get("/impact-forms").get_data(as_text=True)
+    assert "No event is waiting for an impact form from you." in governor
