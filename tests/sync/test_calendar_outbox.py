@@ -8,6 +8,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from domain import calendar as cal
+from domain.edits import choose
 from domain.models import CalendarEvent, EventReply, OutboxEntry, School, User
 from sync.outbox import drain
 from sync.run import run_sync
@@ -160,3 +161,30 @@ def test_inviting_a_school_edits_the_events_invited_schools_cell_only(book, sess
                for j, (a, b) in enumerate(zip(old, new)) if a != b]
     assert changed == [(7, header.index("Invited schools"))]
     assert after["Calendar"][7][header.index("Invited schools")] == "BR, WL"
+
+
+def test_a_reply_changed_in_the_sheet_meanwhile_is_a_conflict_and_taking_the_sheets_sets_the_reply(
+        session, sync, partnership, backend):
+    sync()
+    user = person(session)
+    event = session.scalar(select(CalendarEvent).where(CalendarEvent.sheet_id == "J-E006"))
+    cal.reply(session, event, user, "Confirmed", "")
+    drained(session, backend)
+
+    def changed_by_hand(sheet):
+        header = [c.value for c in sheet[1]]
+        for row in sheet.iter_rows(min_row=2):
+            if row[0].value == "J-R006":
+                row[header.index("Reply")].value = "Maybe"
+    partnership.edit("RSVP", changed_by_hand)
+    cal.reply(session, event, user, "Declined", "Running late")  # the hub saw Confirmed
+    drain(session, backend)
+    entry = session.scalars(select(OutboxEntry).where(OutboxEntry.tab == "RSVP").order_by(OutboxEntry.id.desc())).first()
+    assert entry.state == "conflict" and "Reply" in entry.reason
+    choose(session, entry, "take", "Pat Coordinator")
+    session.commit()
+    mine = session.scalar(select(EventReply).where(EventReply.email == "jo@bank-road.example"))
+    assert mine.reply == "Maybe"  # the sheet's, as the person chose; the note still goes
+    drained(session, backend)
+    row = next(r for r in partnership.rows("RSVP") if r[0] == "J-R006")
+    assert "Maybe" in row and "Running late" in row and "Declined" not in row
