@@ -13,8 +13,7 @@ the directory of who is strong at what (``strength_directory``, ``who_could_help
 """
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -22,6 +21,7 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from .access import IMPACT_FORM_GOVERNOR_REFUSAL, can_write_impact_forms, heads_school, writes_any_impact_form
+from .calendar import today as calendar_today
 from .dates import uk
 from .edits import add_impact_entry, edit_action_row, editable_values
 from .models import (
@@ -49,7 +49,6 @@ ABOUT_LOW, ABOUT_HIGH = 2, 4
 MAX_ITEMS = 30  # a form's list is a grid of a few points, not a document
 
 _LEADING_MARK = re.compile(r"^\s*(?:[•*\-–·]|\d+[.)])\s*")
-LONDON = ZoneInfo("Europe/London")
 _VISIT_WORDS = re.compile(r"\b(visit|review|quality assurance|qa)\b", re.IGNORECASE)
 
 
@@ -251,14 +250,10 @@ def why_not_yet(event, today=None):
     a cancelled event has none), or None."""
     if (event.status or "") == CANCELLED:
         return "This event is cancelled: it has no impact form."
-    today = today or _today()
+    today = today or calendar_today()
     if event.date is not None and event.date > today:
         return f"The impact form is completed after the event, from {uk(event.date)}."
     return None
-
-
-def _today():
-    return datetime.now(LONDON).date()
 
 
 def form_for_event(session, event):

@@ -65,3 +65,12 @@ def test_the_kind_comes_from_the_calendar_or_the_words_of_the_type():
     assert rules.event_kind(event(category="network")) == rules.NETWORK
     assert rules.event_kind(event(category="", type="Subject review")) == rules.VISIT
     assert rules.event_kind(event(category="", type="Attendance network")) == rules.NETWORK
+
+
+def test_a_form_is_for_after_the_event_and_not_for_a_cancelled_one():
+    from datetime import date
+
+    on = event(date=date(2026, 12, 3), status="Confirmed")
+    assert "from 3 Dec 2026" in rules.why_not_yet(on, today=date(2026, 12, 2))
+    assert rules.why_not_yet(on, today=date(2026, 12, 3)) is None  # on the day itself
+    assert "cancelled" in rules.why_not_yet(event(date=date(2026, 11, 1), status="Cancelled"), today=date(2026, 12, 2))
