@@ -121,3 +121,23 @@ def why_not_reply(user, cancelled=False):
     if cancelled:
         return "This event is cancelled."
     return "You are not invited to this event; its host can invite you."
+
+
+# -- impact forms (issue 17): the roles; domain.impact_forms adds the event's facts --------
+
+IMPACT_FORM_GOVERNOR_REFUSAL = "Governors can read impact forms but not write them."
+
+
+def can_write_impact_forms(user):
+    """Write an impact form at all (the event decides which): never governors."""
+    return user.role in EDITING_ROLES
+
+
+def writes_any_impact_form(user):
+    """Partnership coordinators write any event's impact form (but confirm for no school)."""
+    return user.role == "admin"
+
+
+def heads_school(user, code):
+    """Is this person the head of the school with this code (a network's host, say)?"""
+    return user.role == "head" and user.school is not None and bool(code) and user.school.code == code

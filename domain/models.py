@@ -556,3 +556,57 @@ class EventReply(SheetRowMixin, Base):
     reply: Mapped[str] = mapped_column(Text, default="")
     note: Mapped[str] = mapped_column(Text, default="")
     replied: Mapped[str] = mapped_column(Text, default="")  # when, as the sheet shows it
+# -- impact forms after networks and visits (issue 17) --------------------------------
+
+
+class ImpactForm(Base):
+    """The impact form of one calendar event (domain/impact_forms.py has its rules).
+
+    state: draft, awaiting (a side confirmed, the other not yet), final (every side
+    confirmed: appended to the host's Impact log, ``impact_entry_id``). strengths and
+    areas are lists of points; action_row_ids the host's action rows it is linked to.
+    """
+
+    __tablename__ = "impact_form"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("calendar_event.id"), unique=True)
+    kind: Mapped[str] = mapped_column(String(10))  # network, visit
+    state: Mapped[str] = mapped_column(String(10), default="draft", index=True)
+    summary: Mapped[str] = mapped_column(Text, default="")
+    strengths: Mapped[list] = mapped_column(JSON, default=list)
+    areas: Mapped[list] = mapped_column(JSON, default=list)
+    action_row_ids: Mapped[list] = mapped_column(JSON, default=list)
+    impact_note: Mapped[str] = mapped_column(Text, default="")  # added to the linked rows' Impact to date
+    impact_entry_id: Mapped[int | None] = mapped_column(ForeignKey("impact_entry.id"))
+    created_by: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_by: Mapped[str] = mapped_column(String(200), default="")
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # Moves on every save and confirmation: two people saving or confirming at once meet here.
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    event: Mapped[CalendarEvent] = relationship()
+    confirmations: Mapped[list[ImpactFormConfirmation]] = relationship(
+        back_populates="form", cascade="all, delete-orphan", order_by="ImpactFormConfirmation.at")
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class ImpactFormConfirmation(Base):
+    """One side's confirmation of an impact form: who, of which school, when.
+    side: leader (a network), host or visitor (a visit); one each."""
+
+    __tablename__ = "impact_form_confirmation"
+    __table_args__ = (UniqueConstraint("form_id", "side", name="uq_impact_form_confirmation_side"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    form_id: Mapped[int] = mapped_column(ForeignKey("impact_form.id"), index=True)
+    side: Mapped[str] = mapped_column(String(10))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    who: Mapped[str] = mapped_column(String(300), default="")
+    school_code: Mapped[str] = mapped_column(String(20), default="")
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    form: Mapped[ImpactForm] = relationship(back_populates="confirmations")

@@ -112,3 +112,30 @@ def write_calendar(book):
     _bold_row(schools, 1)
     _bold_row(_sheet(book, "Calendar", [data.CALENDAR_HEADER] + data.CALENDAR, real_dates=True), 1)
     _bold_row(_sheet(book, "RSVP", [data.RSVP_HEADER] + data.RSVP), 1)
+
+
+def add_impact_forms(session):
+    """The demo's two finished impact forms (data.IMPACT_FORMS), on the demo's events;
+    an event that has a form already, or is not in the calendar, is left alone. Returns
+    how many were added (the caller commits)."""
+    from sqlalchemy import select
+
+    from domain import impact_forms
+    from domain.models import CalendarEvent, User
+
+    added = 0
+    for spec in data.IMPACT_FORMS:
+        event = session.scalar(select(CalendarEvent).where(CalendarEvent.sheet_id == spec["event"],
+                                                           CalendarEvent.archived_at.is_(None)))
+        people = [session.scalar(select(User).where(User.email == email)) for email in spec["confirmed_by"]]
+        if event is None or None in people or impact_forms.form_for_event(session, event) is not None:
+            continue
+        rows = {r.sheet_id: r.id for r in impact_forms.host_plan_rows(session, event)}
+        form = impact_forms.start(session, event, people[0].name)
+        impact_forms.save(session, form, people[0].name, impact_forms.Changes(
+            spec["summary"], spec["strengths"], spec["areas"], [rows[s] for s in spec["rows"] if s in rows],
+            spec["impact_note"]))
+        for person in people:
+            impact_forms.confirm(session, form, event, person, person.name)
+        added += 1
+    return added

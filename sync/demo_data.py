@@ -281,3 +281,33 @@ RSVP = [
      "Bringing our DSL", "27/11/2026 09:10"],
     ["J-R005", "J-E006", "BR", "Jo Teacher <teacher@bankroad.demo.school>", "", "", ""],
 ]
+
+# -- impact forms (issue 17): two finished ones, a network and a QA visit ---------------
+# Completed by the demo's people (webapp/commands.py DEMO_USERS, by e-mail), in order of
+# confirmation; each is appended to its host's Impact log through the outbox.
+
+IMPACT_FORMS = [
+    {
+        "event": "J-E001",
+        "summary": "Phonics network at Bank Road: sound mats, the assessment tracker and decodable books compared.",
+        "strengths": ["Both schools use the scheme's sound mats consistently",
+                      "A shared phonics assessment tracker was agreed",
+                      "Year 1 teachers swapped decodable books matched to the scheme"],
+        "areas": ["Agree how to support pupils who did not pass the screening check"],
+        "rows": ["BR-A002"],
+        "impact_note": "",
+        "confirmed_by": ["teacher@bankroad.demo.school"],
+    },
+    {
+        "event": "J-E002",
+        "summary": "Behaviour QA visit to William Lilley's lunchtimes by Bank Road's head.",
+        "strengths": ["Calm, well-organised lunchtimes",
+                      "Midday supervisors know and use the behaviour policy",
+                      "Pupils say adults help them sort out fallings-out",
+                      "Good use of the quiet area for pupils who need it"],
+        "areas": ["Zone the play equipment on the infant yard"],
+        "rows": ["WL-A003"],
+        "impact_note": "Behaviour QA visit: lunchtime routines judged calm and consistent",
+        "confirmed_by": ["head@williamlilley.demo.school", "head@bankroad.demo.school"],
+    },
+]

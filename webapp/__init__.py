@@ -66,6 +66,7 @@ def register_blueprints(app):
     from .edits.routes import bp as edits_bp
     from .health.routes import bp as health_bp
     from .impact.routes import bp as impact_bp
+    from .impact_forms.routes import bp as impact_forms_bp
     from .people.routes import bp as people_bp
     from .plans.routes import bp as plans_bp
     from .priorities.routes import bp as priorities_bp
@@ -87,6 +88,7 @@ def register_blueprints(app):
     app.register_blueprint(reviews_bp)
     app.register_blueprint(calendar_bp)
     app.register_blueprint(summaries_bp)
+    app.register_blueprint(impact_forms_bp)
 
 
 def register_url_converters(app):

@@ -15,6 +15,7 @@ from domain.models import ROLES, OutboxEntry, User
 from domain.people import deactivate_person
 from domain.users import UserError, activate, add_user, find_user, set_password
 from sync.demo import PARTNERSHIP_FILE, write_demo_workbooks
+from sync.demo import add_impact_forms as demo_impact_forms
 from sync.setup_check import check_partnership, check_workbook, missing_headers
 
 from .extensions import db
@@ -201,6 +202,9 @@ def demo_init():
     db.session.commit()
     click.echo(f"Demo users: {added} added, {len(DEMO_USERS) - added} already there.")
     _demo_review()
+    forms = demo_impact_forms(db.session)  # after the users: they complete the forms
+    db.session.commit()
+    click.echo(f"Demo impact forms: {forms} added.")
 
 
 @demo_cli.command("sign-ins")

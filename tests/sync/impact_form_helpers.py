@@ -1,0 +1,35 @@
+"""Events and people for the impact form tests (a plain session, no Flask)."""
+from datetime import date
+
+from sqlalchemy import select
+
+from domain import impact_forms as rules
+from domain.models import CalendarEvent, School, User, Workbook
+
+
+def person(session, name, role, code):
+    school = session.scalar(select(School).where(School.code == code)) if code else None
+    user = User(email=f"{name.lower().replace(' ', '.')}@test.school", name=name, role=role, school=school,
+                password_hash="x")
+    session.add(user)
+    session.flush()
+    return user
+
+
+def make_event(session, sheet_id="PS-E901", **kw):
+    """An event on the partnership's calendar, as the calendar stores one."""
+    joint = session.scalar(select(Workbook).where(Workbook.code == "joint"))
+    values = dict(date=date(2026, 11, 24), type="Quality assurance visit: safeguarding", category="visit",
+                  focus="Safeguarding", host_school="BR", host_code="BR", invited_schools="WL",
+                  invited_codes=["WL"], lead="Carole Clemens")
+    values.update(kw)
+    event = CalendarEvent(workbook_id=joint.id, sheet_id=sheet_id, sheet_row=0, **values)
+    session.add(event)
+    session.flush()
+    return event
+
+
+def fill(session, form, who="Carole Clemens", strengths=("SCR complete", "Staff knew the DSLs", "Calm site"),
+         areas=("Update the lanyard poster",), rows=(), note="", summary="Safeguarding QA visit by WL."):
+    rules.save(session, form, who, rules.Changes(summary, list(strengths), list(areas), list(rows), note))
+    session.flush()

@@ -1,0 +1,187 @@
+"""Impact forms in the browser's requests: the lists with and without htmx, the ratio's
+note, the two confirmations, the directory, "Who could help?" and who may do what."""
+import re
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from domain.models import ActionRow, CalendarEvent, ImpactForm, OutboxEntry, SipPriority, Workbook
+from webapp.extensions import db
+
+from ..conftest import csrf_token, login
+
+HX = {"HX-Request": "true", "HX-Target": "impact-form"}
+
+
+@pytest.fixture
+def visit(synced_app):
+    with synced_app.app_context():
+        joint = db.session.scalar(select(Workbook).where(Workbook.code == "joint"))
+        event = CalendarEvent(workbook_id=joint.id, sheet_id="PS-E901", date=date(2026, 11, 24),
+                              type="Quality assurance visit: safeguarding", category="visit", focus="Safeguarding",
+                              host_school="BR", host_code="BR", invited_schools="WL", invited_codes=["WL"],
+                              lead="Carole Clemens")
+        db.session.add(event)
+        db.session.commit()
+        return event.id
+
+
+def signed_in(app, who):
+    client = app.test_client()
+    assert login(client, who).status_code == 302
+    return client
+
+
+def start(client, event_id):
+    token = csrf_token(client, f"/impact-forms/event/{event_id}")
+    response = client.post(f"/impact-forms/event/{event_id}", data={"csrf_token": token})
+    assert response.status_code == 303
+    return int(response.headers["Location"].rsplit("/", 1)[1])
+
+
+def post(client, form_id, op="save", htmx=True, **fields):
+    page = client.get(f"/impact-forms/{form_id}").get_data(as_text=True)
+    found = re.search(r'name="version"[^>]*value="(\d+)"', page)  # a final form has none: send the last one
+    version = found.group(1) if found else "1"
+    data = {"csrf_token": csrf_token(client, f"/impact-forms/{form_id}"), "version": version, "op": op,
+            "summary": "Safeguarding QA visit by WL.", **fields}
+    return client.post(f"/impact-forms/{form_id}", data=data, headers=HX if htmx else {})
+
+
+def form_row(app, form_id):
+    with app.app_context():
+        form = db.session.get(ImpactForm, form_id)
+        return form.state, list(form.strengths), list(form.areas), [c.school_code for c in form.confirmations]
+
+
+def test_points_are_added_and_removed_with_htmx_and_as_lines_without_it(synced_app, visit):
+    host = signed_in(synced_app, "br_staff")
+    form_id = start(host, visit)
+    response = post(host, form_id, op="add-strength", strengths="SCR complete", new_strength="Staff knew the DSLs")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and html.lstrip().startswith('<div id="impact-form"')  # the form alone, swapped
+    assert "Remove<span class=\"visually-hidden\"> “Staff knew the DSLs”" in html
+    assert 'name="new_strength"' in html and "autofocus" in html  # the keyboard stays in the New box
+    # The same points as text, one per line, for the next save; the New box emptied into them.
+    assert re.search(r'<textarea[^>]*name="strengths"[^>]*>\s*SCR complete\nStaff knew the DSLs</textarea>', html)
+    assert re.search(r'name="new_strength"[^>]*value=""', html)
+    assert form_row(synced_app, form_id)[1] == ["SCR complete", "Staff knew the DSLs"]
+    post(host, form_id, op="remove-strength:0", strengths="SCR complete\nStaff knew the DSLs")
+    assert form_row(synced_app, form_id)[1] == ["Staff knew the DSLs"]
+    # Without JavaScript: the lines of the textarea, a redirect back to the form.
+    response = post(host, form_id, htmx=False, strengths="• One\n• Two\n\n• Three", areas="Lanyards")
+    assert response.status_code == 303 and response.headers["Location"].endswith(f"/impact-forms/{form_id}")
+    assert form_row(synced_app, form_id)[1:3] == (["One", "Two", "Three"], ["Lanyards"])
+    page = host.get(f"/impact-forms/{form_id}").get_data(as_text=True)
+    assert "3 strengths to 1 area to develop" in page and "Saved." in page
+
+
+def test_the_ratio_is_redrawn_as_typed_and_a_far_one_is_a_note_not_an_error(synced_app, visit):
+    host = signed_in(synced_app, "br_staff")
+    form_id = start(host, visit)
+    token = csrf_token(host, f"/impact-forms/{form_id}")
+    response = host.post(f"/impact-forms/{form_id}/ratio", headers={"HX-Request": "true"},
+                         data={"csrf_token": token, "strengths": "Calm site", "areas": "Lanyards\nPoster"})
+    html = response.get_data(as_text=True)
+    assert 'role="status"' in html and "1 strength to 2 areas to develop" in html and "Fewer strengths" in html
+    assert 'role="alert"' not in html
+    assert form_row(synced_app, form_id)[1] == []  # redrawn, not saved
+    response = post(host, form_id, op="confirm", strengths="Calm site", areas="Lanyards\nPoster")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Fewer strengths" in html
+    assert form_row(synced_app, form_id)[0] == "awaiting"  # confirmed all the same
+
+
+def test_final_after_the_host_and_the_visitor_confirm_then_in_the_directory(synced_app, visit):
+    host, visitor = signed_in(synced_app, "br_staff"), signed_in(synced_app, "wl_head")
+    form_id = start(host, visit)
+    with synced_app.app_context():
+        row_id = db.session.scalar(select(ActionRow.id).where(ActionRow.sheet_id == "BR-A001"))
+    fields = dict(strengths="SCR complete\nStaff knew the DSLs\nCalm site", areas="Lanyard poster", rows=str(row_id),
+                  impact_note="Peer review confirmed the SCR.")
+    assert "Confirmed. Waiting" in post(host, form_id, op="confirm", **fields).get_data(as_text=True)
+    assert "SCR complete" not in signed_in(synced_app, "admin").get("/strengths").get_data(as_text=True)
+    html = post(visitor, form_id, op="confirm", **fields).get_data(as_text=True)
+    assert "Final" in html and form_row(synced_app, form_id)[0] == "final"
+    assert sorted(form_row(synced_app, form_id)[3]) == ["BR", "WL"]
+    with synced_app.app_context():
+        kinds = {(e.kind, e.tab, e.sheet_id) for e in db.session.scalars(select(OutboxEntry))}
+    assert kinds == {("add", "Impact log", "BR-I005"), ("edit", "Action plan", "BR-A001")}
+    directory = signed_in(synced_app, "br_governor").get("/strengths").get_data(as_text=True)
+    assert "SCR complete" in directory and f"/impact-forms/{form_id}" in directory
+    assert "24 Nov 2026" in directory  # the event's date, as the site writes dates
+    # A final form is not changed, by anyone.
+    assert post(host, form_id, strengths="Something else").status_code == 409
+    log = host.get("/plans/BR/impact").get_data(as_text=True)
+    assert f"/impact-forms/{form_id}" in log and "in the log as BR-I005" in log
+    # WL looking for support on safeguarding, from its own priority, finds BR.
+    with synced_app.app_context():
+        wl = db.session.scalar(select(Workbook).where(Workbook.code == "WL"))
+        priority = SipPriority(workbook_id=wl.id, sheet_id="WL-S099", priority="Safer recruitment",
+                               theme="Safeguarding", share=False)
+        db.session.add(priority)
+        db.session.commit()
+        priority_id = priority.id
+    own = visitor.get("/plans/WL/priorities").get_data(as_text=True)
+    assert f"/priorities/{priority_id}/who-could-help" in own and "Who could help?" in own
+    helped = visitor.get(f"/priorities/{priority_id}/who-could-help",
+                         headers={"HX-Request": "true", "HX-Target": f"who-could-help-{priority_id}"})
+    assert "Bank Road" in helped.get_data(as_text=True) and "SCR complete" in helped.get_data(as_text=True)
+    assert host.get(f"/priorities/{priority_id}/who-could-help").status_code == 404  # WL's own, unshared
+
+
+def test_who_may_write_and_confirm(synced_app, visit):
+    host = signed_in(synced_app, "br_staff")
+    form_id = start(host, visit)
+    governor = signed_in(synced_app, "br_governor")
+    assert "Governors can read" in governor.get(f"/impact-forms/{form_id}").get_data(as_text=True)
+    assert post(governor, form_id, strengths="x").status_code == 403
+    admin = signed_in(synced_app, "admin")
+    page = admin.get(f"/impact-forms/{form_id}").get_data(as_text=True)
+    assert 'value="confirm"' not in page and "coordinators can write it but not confirm" in page
+    other_host = signed_in(synced_app, "wl_staff")
+    assert 'value="confirm"' in other_host.get(f"/impact-forms/{form_id}").get_data(as_text=True)
+
+
+def test_a_form_is_started_after_the_event_and_never_for_a_cancelled_one(synced_app):
+    with synced_app.app_context():
+        later = db.session.scalar(select(CalendarEvent).where(CalendarEvent.sheet_id == "J-E005"))  # 13 Jan 2027
+        later_id = later.id
+        cancelled = db.session.scalar(select(CalendarEvent).where(CalendarEvent.sheet_id == "J-E002"))
+        cancelled.status = "Cancelled"
+        cancelled_id = cancelled.id
+        db.session.commit()
+    host = signed_in(synced_app, "br_head")
+    page = host.get(f"/impact-forms/event/{later_id}").get_data(as_text=True)
+    assert "completed after the event, from 13 Jan 2027" in page and "Start the impact form" not in page
+    token = csrf_token(host, f"/impact-forms/event/{later_id}")
+    assert host.post(f"/impact-forms/event/{later_id}", data={"csrf_token": token}).status_code == 409
+    assert "cancelled" in host.get(f"/impact-forms/event/{cancelled_id}").get_data(as_text=True)
+    with synced_app.app_context():
+        assert db.session.scalar(select(ImpactForm)) is None
+
+
+def test_a_save_that_meets_another_keeps_what_was_typed(synced_app, visit):
+    host, visitor = signed_in(synced_app, "br_staff"), signed_in(synced_app, "wl_head")
+    form_id = start(host, visit)
+    page = visitor.get(f"/impact-forms/{form_id}").get_data(as_text=True)
+    stale = re.search(r'name="version"[^>]*value="(\d+)"', page).group(1)
+    post(host, form_id, strengths="The host's strength")
+    response = visitor.post(f"/impact-forms/{form_id}", headers=HX, data={
+        "csrf_token": csrf_token(visitor, f"/impact-forms/{form_id}"), "version": stale, "op": "save",
+        "summary": "The visitor's summary", "strengths": "The visitor's strength"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 409 and "saved this form a moment ago" in html
+    assert "The visitor&#39;s strength" in html and "The visitor&#39;s summary" in html  # nothing typed lost
+    assert form_row(synced_app, form_id)[1] == ["The host's strength"]
+
+
+def test_the_list_offers_past_events_this_person_completes(synced_app):
+    head = signed_in(synced_app, "br_head").get("/impact-forms").get_data(as_text=True)
+    to_do = head.split("<h2>To complete</h2>")[1].split("<h2>Final</h2>")[0]
+    assert "Subject network: Phonics, 23 Sep 2026" in to_do  # hosted by BR: its head may complete it
+    assert "Quality assurance visit: behaviour: Behaviour at lunchtimes" in to_do  # WL hosts, BR visits
+    assert "Budgets and staffing" not in to_do  # on 9 December: not yet
+    governor = signed_in(synced_app, "br_governor").get("/impact-forms").get_data(as_text=True)
+    assert "No event is waiting for an impact form from you." in governor
