@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from . import reviews
+from . import impact_forms, reviews
 from .charts import progress_chart
 from .dates import due_ends, parse_date
 from .models import ImpactEntry, Review
@@ -132,6 +132,9 @@ class Summary:
     record: ReviewRecord | None  # the review record shown: the last confirmed, or the one this pack is of
     next_due: str
     of_review: ReviewRecord | None = None  # set when this is the pack of a signed review
+    # The host school's finished network and visit impact forms since the last signed
+    # review (the latest VISITS_SHOWN): dicts from impact_forms.finished_for_school.
+    visits: list = field(default_factory=list)
 
     @property
     def title(self):
@@ -178,7 +181,7 @@ def _priorities_by_theme(priorities):
 
 
 def build(plan_code, plan_name, rows, priorities, as_at, term_label, next_due, since=None, evidence=(),
-          evidence_held=True, record=None, of_review=None):
+          evidence_held=True, record=None, of_review=None, visits=()):
     """The summary of a plan from plain data: ``rows`` and ``priorities`` as a snapshot
     holds them, ``since`` the last signed review (a ReviewRecord, or None), ``evidence``
     the impact-log entries (dicts) dated after it."""
@@ -192,6 +195,7 @@ def build(plan_code, plan_name, rows, priorities, as_at, term_label, next_due, s
         progress=progress, columns=columns, chart=progress_chart(progress, columns), total=len(rows),
         since=since, changes=changes, evidence=list(evidence) if since else [], evidence_held=evidence_held,
         priorities=_priorities_by_theme(priorities), record=record, next_due=next_due, of_review=of_review,
+        visits=list(visits),
     )
 
 
@@ -225,7 +229,18 @@ def live(session, plan, today=None):
                  snapshot["priorities"], today, reviews.term_label(*reviews.term_now(today)),
                  reviews.term_label(*reviews.next_due(session, plan.code, today)), since=since,
                  evidence=evidence_after(session, plan, since.taken_on) if since else [],
-                 record=since)
+                 record=since, visits=visits_since(session, plan, since))
+
+
+VISITS_SHOWN = 10  # a board paper stays short: the latest forms, the rest on the hub
+
+
+def visits_since(session, plan, since):
+    """The school's finished impact forms (networks it led, visits it hosted) since the
+    last signed review, or all of them with none yet: newest first, the latest few."""
+    if plan.is_joint:
+        return []
+    return impact_forms.finished_for_school(session, plan.code, since=since.taken_on if since else None)[:VISITS_SHOWN]
 
 
 def previous_confirmed(session, review):

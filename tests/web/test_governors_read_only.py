@@ -7,13 +7,14 @@ from urllib.parse import urljoin, urlsplit
 
 from sqlalchemy import select
 
-from domain import reviews
+from domain import impact_forms, reviews
 from domain.edits import edit_action_row, editable_values
 from domain.models import ActionRow, ReviewSignature, SipPriority, SyncRun, User
 from domain.plans import find_plan
 from webapp.extensions import db
 
 from ..conftest import csrf_token, login
+from ..sync.impact_form_helpers import make_event
 
 SIGN_IN = {"auth.login", "auth.logout", "auth.forgot_password", "auth.choose_password"}
 # A person's own settings, not the partnership's data: a governor may make (or reset)
@@ -94,6 +95,8 @@ def test_every_editing_route_refuses_a_governor(synced_app, client):
             "run_id": db.session.scalar(select(SyncRun.id).limit(1)), "fmt": "csv",
             # A review of their school's plan under way: a governor who is not the chair signs nothing.
             "review_id": reviews.start(db.session, find_plan(db.session, "BR"), head).id,
+            # A visit BR hosted, with its impact form under way: a governor writes none.
+            "form_id": impact_forms.start(db.session, make_event(db.session), head.name).id,
         }
         db.session.commit()
         before = (row.version, entry.state, row.lead)

@@ -115,6 +115,12 @@ def test_final_after_the_host_and_the_visitor_confirm_then_in_the_directory(sync
     assert post(host, form_id, strengths="Something else").status_code == 409
     log = host.get("/plans/BR/impact").get_data(as_text=True)
     assert f"/impact-forms/{form_id}" in log and "in the log as BR-I005" in log
+    # The host school's summary for governors shows the finished form; the visitor's doesn't.
+    governor = signed_in(synced_app, "br_governor")
+    summary = governor.get("/summary/BR").get_data(as_text=True)
+    assert "Networks and visits: impact forms" in summary and "Staff knew the DSLs" in summary
+    assert "3 strengths to 1 area to develop" in summary
+    assert "Staff knew the DSLs" not in signed_in(synced_app, "wl_governor").get("/summary/WL").get_data(as_text=True)
     # WL looking for support on safeguarding, from its own priority, finds BR.
     with synced_app.app_context():
         wl = db.session.scalar(select(Workbook).where(Workbook.code == "WL"))

@@ -205,6 +205,8 @@ def save(form_id):
 def ratio(form_id):
     """The ratio as the lists stand in the browser, not saved: redrawn as they are typed."""
     form = _form_or_abort(form_id)
+    if not rules.can_complete(current_user, form.event):  # only those who write the form see it redrawn
+        abort(403, description=rules.why_not_complete(current_user, form.event))
     fields = ImpactFormFields()
     strengths, areas = fields.lists()
     return fragment(render_template("impact_forms/_ratio.html", ratio=rules.ratio(strengths, areas), form=form))
