@@ -1,4 +1,5 @@
 """Fixtures shared by every kind of test: an app on its own database and workbooks."""
+import os
 import re
 import threading
 import uuid
@@ -9,7 +10,7 @@ from sqlalchemy import create_engine, select, text
 from werkzeug.serving import make_server
 
 from config import TestConfig
-from domain.models import School, User
+from domain.models import Base, School, User
 from domain.passwords import hash_password
 from sheets_emulator import Emulator, EmulatorServer, Store
 from sheets_emulator.workbooks import load_partnership
@@ -88,10 +89,10 @@ def emulator(workbook_dir):
 
 
 @pytest.fixture
-def app(tmp_path, workbook_dir):
+def app(tmp_path, workbook_dir, database_url):
     app = create_app(
         TestConfig,
-        SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'hub.sqlite'}",
+        SQLALCHEMY_DATABASE_URI=database_url,
         WORKBOOK_DIR=str(workbook_dir),
         PARTNERSHIP_WORKBOOK="partnership.xlsx",
     )
@@ -151,3 +152,51 @@ def login_as(client):
         return client
 
     return sign_in
+
+
+# HUB_TEST_DATABASE=postgres runs every test that takes `database_url` (through `app`,
+# or the sync suite's `session`) on a fresh PostgreSQL database of its own instead of
+# SQLite: `make test` does so for tests/web and tests/sync where a server answers.
+TEST_DATABASE = os.environ.get("HUB_TEST_DATABASE", "sqlite")
+
+
+def pytest_report_header(config):
+    return f"test database: {'PostgreSQL on 127.0.0.1:5432' if TEST_DATABASE == 'postgres' else 'SQLite'}"
+
+
+@pytest.fixture(scope="session")
+def _pg_template():
+    """The schema built once per run, in a template each test's database is copied
+    from (a copy takes tens of milliseconds; create_all on a fresh database, hundreds)."""
+    admin = create_engine(f"{POSTGRES}/postgres", isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3})
+    try:
+        with admin.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except Exception as error:  # asked for PostgreSQL: not finding it is a failure, not a skip
+        pytest.exit(f"HUB_TEST_DATABASE=postgres but no PostgreSQL answers on 127.0.0.1:5432 ({error})", 2)
+    name = f"hub_template_{uuid.uuid4().hex[:10]}"
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    engine = create_engine(f"{POSTGRES}/{name}")
+    Base.metadata.create_all(engine)
+    engine.dispose()
+    yield admin, name
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture
+def database_url(request, tmp_path):
+    """The test's own empty database with the schema: SQLite in tmp_path, or, under
+    HUB_TEST_DATABASE=postgres, a PostgreSQL database dropped after the test."""
+    if TEST_DATABASE != "postgres":
+        yield f"sqlite:///{tmp_path / 'hub.sqlite'}"
+        return
+    admin, template = request.getfixturevalue("_pg_template")
+    name = f"hub_test_{uuid.uuid4().hex[:10]}"
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+    yield f"{POSTGRES}/{name}"
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
