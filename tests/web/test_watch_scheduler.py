@@ -2,13 +2,15 @@
 edit reaches the hub's database at the next look; a quiet spell costs Drive calls only."""
 import time
 
+import pytest
+from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy import func, select
 
 from config import TestConfig
 from domain.models import ActionRow, SyncRun, Workbook
-from webapp import create_app
-from webapp.extensions import db, scheduler
-from webapp.syncing import sync_now
+from webapp import create_app, syncing
+from webapp.extensions import db
+from webapp.syncing import start_scheduler, sync_now
 
 BR = "demo-bank-road-0000000000"
 
@@ -23,7 +25,17 @@ def sync_runs(app):
         return db.session.scalar(select(func.count(SyncRun.id)))
 
 
-def test_a_sheet_edit_shows_within_the_next_look_and_quiet_looks_cost_drive_calls_only(database_url, emulator):
+@pytest.fixture
+def scheduler(monkeypatch):
+    """A scheduler of this test's own: the app's one cannot start again once another
+    test has shut it down (APScheduler's thread pool stays shut)."""
+    own = BackgroundScheduler(timezone="UTC")
+    monkeypatch.setattr(syncing, "scheduler", own)
+    return own
+
+
+def test_a_sheet_edit_shows_within_the_next_look_and_quiet_looks_cost_drive_calls_only(database_url, emulator,
+                                                                                       scheduler):
     app = create_app(
         TestConfig, SQLALCHEMY_DATABASE_URI=database_url, SHEETS_BACKEND="google",
         GOOGLE_SHEETS_EMULATOR_HOST=emulator.host, PARTNERSHIP_WORKBOOK=emulator.partnership_url,
@@ -34,8 +46,6 @@ def test_a_sheet_edit_shows_within_the_next_look_and_quiet_looks_cost_drive_call
         db.create_all()
     assert sync_now(app, "test").ok and sync_now(app, "test").ok  # the IDs written, then read back
     try:
-        from webapp.syncing import start_scheduler
-
         start_scheduler(app)
         assert scheduler.get_job("watch").trigger.interval.total_seconds() == 1
         emulator.reset_counts()
