@@ -44,10 +44,12 @@ test: setup browser lint
 # The second run, on PostgreSQL (HUB_TEST_DATABASE=postgres: tests/conftest.py gives
 # every test that takes the database an emptied PostgreSQL database instead of a new
 # SQLite file). tests/deploy and tests/sync/test_postgres.py run on PostgreSQL in the
-# first run already. The whole of tests/web and tests/sync again would double the
-# suite's time (about as long on PostgreSQL as on SQLite), far past the three minutes
-# a second run may add on a 2-core machine; so this is the subset where the two
-# databases differ: the sync storing every kind of row (string lengths and types
+# first run already. The whole of tests/web and tests/sync again would nearly double
+# the suite's time (425 tests: 13 min wall, 4 min 10 s of CPU on this 2-core machine
+# while shared, 1 Dec 2026; as long on PostgreSQL as on SQLite), far past the three
+# minutes a second run may add; this subset (188 tests) took 4 min 27 s wall on the
+# same loaded machine and 1 min 53 s of CPU, so about 2 to 3 minutes on a quiet one.
+# It is where the two databases differ: the sync storing every kind of row (string lengths and types
 # are enforced on PostgreSQL only), the outbox and saving (row versions, conditional
 # UPDATEs, the lock), people and sessions (row locks, sign-in counts), IDs past the
 # integer range, paging and ordering (collation), the watch and Sync now's lease.
