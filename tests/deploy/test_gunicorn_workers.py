@@ -71,7 +71,10 @@ def hub(pg_url, emulator, tmp_path):
         os.environ, HUB_CONFIG="development", SECRET_KEY="gunicorn-test-key", DATABASE_URL=pg_url,
         SHEETS_BACKEND="google", GOOGLE_SHEETS_EMULATOR_HOST=emulator.host,
         PARTNERSHIP_WORKBOOK=emulator.partnership_url, GOOGLE_RETRY_BASE_SECONDS="0.01",
-        SHEETS_READS_PER_MINUTE="0", SHEETS_WRITES_PER_MINUTE="0", SCHEDULER_ENABLED="1",  # ignored: see below
+        SHEETS_READS_PER_MINUTE="0", SHEETS_WRITES_PER_MINUTE="0",
+        # Set as a careless settings file might: gunicorn.conf.py keeps every worker's
+        # scheduler off (their watches would list Drive files, counted at the end).
+        SCHEDULER_ENABLED="1", WATCH_SECONDS="1",
         GUNICORN_WORKERS=str(WORKERS), GUNICORN_BIND=f"127.0.0.1:{port}",
     )
     server = subprocess.Popen(
@@ -254,6 +257,9 @@ def test_four_workers_one_sync_per_interval_and_every_edit_written_once(hub, emu
                                                      access_log.read_text(), re.M))
     assert sum(saves.values()) == len(expected), access_log.read_text()[-600:]
     assert len(saves) == WORKERS, saves  # every worker saved some
+
+    # The one Drive listing all along was the one sync's: no worker ran a scheduler.
+    assert sum(1 for _, path, _ in emulator.log if path == "/drive/v3/files") == 1
 
     # And a press now, within the interval, starts no second sync.
     again = sessions["br_head"].post(f"{base}/sync/now", headers={
