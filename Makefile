@@ -102,3 +102,12 @@ bench: setup
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) instance
+
+# The board packs' PDFs are made by WeasyPrint, which needs Pango, HarfBuzz and fonts from
+# Debian: installed, as Chromium is, only when missing (dpkg-query says which).
+PDF_LIBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+.PHONY: pdf-libs
+pdf-libs:
+	@missing=$$(for p in $(PDF_LIBS); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; done); \
+	[ -z "$$missing" ] || { $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; }
+run test: pdf-libs

@@ -88,3 +88,36 @@ def can_manage_people(user):
 
 
 PEOPLE_REFUSAL = "Only partnership coordinators manage people."
+
+
+# -- the calendar (issue 17): everyone reads it; heads and coordinators make events --
+
+EVENT_ROLES = frozenset({"admin", "head"})
+EVENTS_REFUSAL = "Head teachers and partnership coordinators add events; ask yours."
+EVENT_MANAGER_REFUSAL = "Only the host school's head and partnership coordinators invite and remind."
+
+
+def can_add_events(user):
+    """Make events and invite: heads (hosted by their own school) and coordinators."""
+    return user.role in EVENT_ROLES
+
+
+def can_manage_event(user, host_school):
+    """See who is coming, invite more, remind: the host school's head and coordinators."""
+    if user.role == "admin":
+        return True
+    return user.role == "head" and host_school is not None and user.school_id == host_school.id
+
+
+def can_reply_to_events(user):
+    """Confirm or decline an invitation: anyone but governors, who read only."""
+    return user.role in EDITING_ROLES
+
+
+def why_not_reply(user, cancelled=False):
+    """What to tell someone who may not reply to an event."""
+    if user.role == "governor":
+        return "Governors can read the calendar but not reply."
+    if cancelled:
+        return "This event is cancelled."
+    return "You are not invited to this event; its host can invite you."

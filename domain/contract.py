@@ -13,8 +13,8 @@ qualifier such as "(July 2017)", and through the synonyms real sheets use.
 import re
 from dataclasses import dataclass, field, replace
 
-from . import cells
-from .models import ActionRow, ImpactEntry, Objective, School, SipPriority, Theme
+from . import cells, event_cells
+from .models import ActionRow, CalendarEvent, EventReply, ImpactEntry, Objective, School, SipPriority, Theme
 
 _BRACKETS = re.compile(r"\(.*?\)")
 _NOT_ALNUM = re.compile(r"[^a-z0-9]")
@@ -147,6 +147,8 @@ SCHOOLS = Table(
         Column("Phase", "phase"),
         Column("Head teacher", "head_teacher", ("Headteacher", "Head", "Principal")),
         Column("Chair of governors", "chair_of_governors", ("Chair", "Chair of governing board", "Chair of GB")),
+        Column("Safeguarding policy", "safeguarding_policy", ("Safeguarding", "Safeguarding policy link")),
+        Column("Code of conduct", "code_of_conduct", ("Staff code of conduct", "Code of conduct link")),
     ),
     model=School,
     key="code",
@@ -237,14 +239,56 @@ THEMES = Table(
     cleaner=cells.clean_theme_row,
 )
 
+# -- networks and visits (issue 17): the partnership's calendar and the replies to it --
+
+CALENDAR = Table(
+    "Calendar",
+    (
+        ID,
+        Column("Date", "date", ("Event date", "Day", "When"), required=True, kind="date"),
+        Column("Time", "time", ("Times", "Start time", "Start", "From")),
+        Column("Type", "type", ("Event type", "Activity", "Activity type", "Network/visit", "What"), required=True),
+        Column("Focus", "focus", ("Subject", "Theme", "Topic", "Area")),
+        Column("Host school", "host_school", ("Host", "Hosted by", "Venue", "Where", "Location")),
+        Column("Invited schools", "invited_schools", ("Invited", "Invitees", "Schools", "Schools invited", "For")),
+        replace(LEAD, synonyms=LEAD.synonyms + ("Network leader", "Leader", "Led by")),
+        Column("Status", "status", ("Event status", "Confirmed?")),
+        Column("Notes", "notes", ("Note", "Details", "Schedule", "Agenda", "Comments")),
+    ),
+    model=CalendarEvent,
+    id_letter="E",
+    tab_synonyms=("Events", "Calendar of events", "Networks and visits", "Diary", "Event calendar"),
+    browser_adds=True,
+    cleaner=event_cells.clean_event_row,
+)
+
+RSVP = Table(
+    "RSVP",
+    (
+        ID,
+        Column("Event", "event_ref", ("Event ID", "Event ref"), required=True),
+        Column("School", "school", ("School code",)),
+        Column("Person", "person", ("Name", "Who", "Invitee", "Email", "E-mail"), required=True),
+        Column("Reply", "reply", ("Response", "Answer", "RSVP", "Attending"), editable=True),
+        Column("Note", "note", ("Notes", "Comment", "Comments", "Message"), editable=True),
+        Column("Replied", "replied", ("Replied at", "Reply date", "Date replied", "Answered"), editable=True),
+    ),
+    model=EventReply,
+    id_letter="R",
+    tab_synonyms=("Replies", "RSVPs", "Invitations", "Event replies"),
+    browser_adds=True,
+    cleaner=event_cells.clean_reply_row,
+)
+
 # The partnership workbook lists the schools (and the objectives their plans link to)
 # before its joint plan: each table is read in this order.
 PARTNERSHIP = WorkbookKind("partnership", (Use(SCHOOLS), Use(OBJECTIVES), Use(ACTION_PLAN, optional=True),
-                                           Use(THEMES, optional=True, silent=True)))
+                                           Use(THEMES, optional=True, silent=True),
+                                           Use(CALENDAR, optional=True), Use(RSVP, optional=True)))
 SCHOOL = WorkbookKind("school", (Use(ACTION_PLAN), Use(IMPACT_LOG, optional=True), Use(SIP_PRIORITIES, optional=True)))
 KINDS = {kind.name: kind for kind in (PARTNERSHIP, SCHOOL)}
 
-TABLES = (SCHOOLS, OBJECTIVES, ACTION_PLAN, IMPACT_LOG, SIP_PRIORITIES, THEMES)
+TABLES = (SCHOOLS, OBJECTIVES, ACTION_PLAN, IMPACT_LOG, SIP_PRIORITIES, THEMES, CALENDAR, RSVP)
 _BY_TAB = {table.tab: table for table in TABLES}
 
 

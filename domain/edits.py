@@ -12,10 +12,10 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
-from .contract import ACTION_PLAN, IMPACT_LOG
+from .contract import ACTION_PLAN, IMPACT_LOG, table_named
 from .dates import due_ends, parse_date
 from .ids import format_id, id_prefix, next_number
-from .models import ActionRow, ImpactEntry, OutboxEntry, RowChange, utcnow
+from .models import ActionRow, OutboxEntry, RowChange, utcnow
 from .status import normalise_status
 
 # The cells of an action row people may edit in the browser: {attr: column name}.
@@ -159,8 +159,8 @@ def _replacing_failed(session, row, fields):
     with what the sheet had before the refused edit (not with the refused text, which
     never reached it). The earlier edit is dropped, its reason saying why."""
     failed = session.scalars(
-        select(OutboxEntry).where(OutboxEntry.kind == "edit", OutboxEntry.row_id == row.id,
-                                  OutboxEntry.state == "failed").order_by(OutboxEntry.id)
+        select(OutboxEntry).where(OutboxEntry.kind == "edit", OutboxEntry.tab == ACTION_PLAN.tab,
+                                  OutboxEntry.row_id == row.id, OutboxEntry.state == "failed").order_by(OutboxEntry.id)
     ).all()
     merged = {}
     for earlier in failed:
@@ -174,25 +174,56 @@ def _replacing_failed(session, row, fields):
 
 
 def add_impact_entry(session, workbook, who, values, user_id=None):
-    """A new impact-log row, shown at once and written to the sheet by the outbox.
+    """A new impact-log row, shown at once and written to the sheet by the outbox."""
+    values = dict(values, recorded_by=who)
+    return add_row(session, workbook, IMPACT_LOG, values, who, user_id, summary=values.get("summary", ""))
+
+
+def add_row(session, workbook, table, values, who, user_id=None, summary=""):
+    """A new row of ``table`` (one with IDs the hub owns), shown at once and written to
+    the sheet by the outbox (kind ``add``). Returns (record, outbox entry).
 
     Its ID is given now, so that a retried write can tell it already landed.
+    ``summary``: what the row's history says was added.
     """
-    prefix = id_prefix(workbook.code, IMPACT_LOG)
-    known = set(session.scalars(select(ImpactEntry.sheet_id).where(ImpactEntry.workbook_id == workbook.id)))
+    model = table.model
+    prefix = id_prefix(workbook.code, table)
+    known = set(session.scalars(select(model.sheet_id).where(model.workbook_id == workbook.id)))
     sheet_id = format_id(prefix, next_number(prefix, known))
-    values = dict(values, recorded_by=who)
-    entry = ImpactEntry(workbook_id=workbook.id, sheet_id=sheet_id, sheet_row=0, **values)
-    session.add(entry)
+    record = model(workbook_id=workbook.id, sheet_id=sheet_id, sheet_row=0, **values)
+    session.add(record)
     session.flush()
-    _record(session, "impact_entry", entry.id, "", "", values.get("summary", ""), "browser", who)
+    _record(session, table.history_name, record.id, "", "", summary, "browser", who)
+    sheet_attrs = set(table.by_attr)  # derived values (a reply's e-mail) are the sheet's to work out
     outbox = OutboxEntry(
-        workbook_id=workbook.id, kind="add", tab=IMPACT_LOG.tab, sheet_id=sheet_id, row_id=entry.id,
-        fields={attr: sheet_text(attr, value) for attr, value in values.items()},
+        workbook_id=workbook.id, kind="add", tab=table.tab, sheet_id=sheet_id, row_id=record.id,
+        fields={attr: sheet_text(attr, value) for attr, value in values.items() if attr in sheet_attrs},
         created_by=who, created_by_id=user_id,
     )
     session.add(outbox)
-    return entry, outbox
+    return record, outbox
+
+
+def edit_row(session, table, record, who, changes, user_id=None):
+    """Change cells of a row of ``table`` from the browser (kind ``edit``): shown at once,
+    and written by ID; the outbox compares each cell with the value the hub held, so a
+    change made in the sheet meanwhile is a conflict, not overwritten. A row still on
+    its way to the sheet is edited after it lands. Returns the outbox entry, or None."""
+    fields = {}
+    for attr, new in changes.items():
+        old = sheet_text(attr, getattr(record, attr))
+        if old == sheet_text(attr, new):
+            continue
+        fields[attr] = {"seen": old, "new": sheet_text(attr, new)}
+        _record(session, table.history_name, record.id, attr, old, sheet_text(attr, new), "browser", who)
+        setattr(record, attr, new)
+    if not fields:
+        return None
+    record.changed_at = utcnow()
+    entry = OutboxEntry(workbook_id=record.workbook_id, kind="edit", tab=table.tab, sheet_id=record.sheet_id,
+                        row_id=record.id, fields=fields, created_by=who, created_by_id=user_id)
+    session.add(entry)
+    return entry
 
 
 def keep_mine(session, entry, who):
@@ -200,21 +231,22 @@ def keep_mine(session, entry, who):
     for attr, sheet_value in (entry.sheet_values or {}).items():
         if attr in entry.fields:
             entry.fields = {**entry.fields, attr: {"seen": sheet_value, "new": entry.fields[attr]["new"]}}
-            _record(session, "action_row", entry.row_id, attr, sheet_value, entry.fields[attr]["new"], "conflict",
-                    f"{who} kept the browser's value")
+            _record(session, table_named(entry.tab).history_name, entry.row_id, attr, sheet_value,
+                    entry.fields[attr]["new"], "conflict", f"{who} kept the browser's value")
     entry.state, entry.reason, entry.attempts, entry.next_attempt_at = "waiting", "", 0, utcnow()
 
 
 def take_sheet(session, entry, who):
     """In a conflict: the sheet's values win where they clash; the browser's are dropped
     there (the history keeps them). Cells that did not clash still go to the sheet."""
-    row = session.get(ActionRow, entry.row_id)
+    table = table_named(entry.tab)
+    row = session.get(table.model, entry.row_id)
     sheet = entry.sheet_values or {}
     clashing = {a for a, f in entry.fields.items()
                 if a in sheet and not same(a, sheet[a], f["seen"]) and not same(a, sheet[a], f["new"])}
     for attr in clashing:
         if row is not None:
-            _record(session, "action_row", row.id, attr, entry.fields[attr]["new"], sheet[attr], "conflict",
+            _record(session, table.history_name, row.id, attr, entry.fields[attr]["new"], sheet[attr], "conflict",
                     f"{who} took the sheet's value")
             _set_cell(row, attr, sheet[attr])
     entry.workbook.reread_requested_at = utcnow()  # the sheet may have moved on since: read it afresh
@@ -231,7 +263,9 @@ def discard(session, entry, who):
     """Give up an edit that cannot land (its row left the sheet, the sheet refuses its
     text, its sheet is paused). It stays in the row's history."""
     table, row_id = _history_of(entry)
-    if entry.kind == "edit":
+    if entry.kind == "review_tab":  # a confirmed review's dated tab: the review itself keeps the record
+        pass
+    elif entry.kind == "edit":
         for attr, field in entry.fields.items():
             _record(session, table, row_id, attr, field["new"], field["seen"], "conflict",
                     f"{who} discarded the browser's edit")
@@ -250,7 +284,7 @@ def retry(session, entry, who):
 
 def _history_of(entry):
     """(history table name, row id) of the row an entry is about."""
-    return (ACTION_PLAN if entry.kind == "edit" else IMPACT_LOG).history_name, entry.row_id
+    return table_named(entry.tab).history_name, entry.row_id
 
 
 # The choices a person may make for an entry, by the states they apply to.
@@ -286,8 +320,11 @@ def choose(session, entry, choice, who):
     action(session, entry, who)
 
 
-def latest_for_rows(session, kind, row_ids):
+def latest_for_rows(session, kind, row_ids, tab=None):
     """{row id: its latest outbox entry}: what the page says of each row's way to the sheet.
+
+    ``tab``: the table the rows are of (row ids are per table); by default the action
+    plan's for edits and the impact log's for adds.
 
     One that needs a person (the earliest conflict, else the earliest stuck) wins: later
     edits of the row wait behind it, so it must stay in sight with its choices. Then
@@ -296,7 +333,9 @@ def latest_for_rows(session, kind, row_ids):
     if not row_ids:
         return {}
     entries = session.scalars(
-        select(OutboxEntry).where(OutboxEntry.kind == kind, OutboxEntry.row_id.in_(row_ids)).order_by(OutboxEntry.id)
+        select(OutboxEntry).where(OutboxEntry.kind == kind, OutboxEntry.row_id.in_(row_ids),
+                                  OutboxEntry.tab == (tab or (ACTION_PLAN if kind == "edit" else IMPACT_LOG).tab))
+        .order_by(OutboxEntry.id)
     )
     rank = {"conflict": 0, "stuck": 1, "failed": 1, "waiting": 2}  # finished states: 3
     latest = {}

@@ -10,7 +10,7 @@ A row that disappears from the sheet is archived (``archived_at``), never delete
 """
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import date, datetime, time, timezone
 
 from sqlalchemy import (
     JSON,
@@ -23,6 +23,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
+    Time,
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship
@@ -61,6 +62,9 @@ class School(Base):
     phase: Mapped[str] = mapped_column(Text, default="")
     head_teacher: Mapped[str] = mapped_column(Text, default="")
     chair_of_governors: Mapped[str] = mapped_column(Text, default="")
+    # Links a visitor reads before a visit (issue 17); "" when the Schools tab has none.
+    safeguarding_policy: Mapped[str] = mapped_column(Text, default="")
+    code_of_conduct: Mapped[str] = mapped_column(Text, default="")
     archived_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     workbook: Mapped[Workbook | None] = relationship(back_populates="school", uselist=False)
@@ -359,6 +363,9 @@ class User(Base):
     # A governor who chairs their school's governing body (issue 15 gives chairs more).
     chair: Mapped[bool] = mapped_column(Boolean, default=False)
     last_sign_in_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # The SHA-256 of the secret in the person's private calendar feed URL (issue 17);
+    # None until they ask for one. A new secret kills the old URL.
+    calendar_feed_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
 
     school: Mapped[School | None] = relationship()
 
@@ -425,3 +432,127 @@ class PersonChange(Base):
     person_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
     person: Mapped[str] = mapped_column(String(300), default="")  # to whom, "name <e-mail>"
     what: Mapped[str] = mapped_column(Text, default="")  # in words: "Role: staff → head"
+
+
+# --- Termly reviews (issue 15) ----------------------------------------------------------
+
+
+class Review(Base):
+    """A plan's termly review: a snapshot of the plan as it stood, signed by the heads
+    (step one) then confirmed by the chairs of governors (step two).
+
+    ``plan_code`` is a school's code or ``joint``. ``school_year`` 2026 is "2026 to 2027".
+    state: open (waiting for the heads), heads_signed (waiting for the chairs), confirmed.
+    ``snapshot`` is written once, when the review starts, and never changed after
+    (domain/reviews.py take_snapshot). ``tab_title``: the dated tab the outbox adds to
+    the plan's workbook once confirmed.
+    """
+
+    __tablename__ = "review"
+    __table_args__ = (
+        UniqueConstraint("workbook_id", "term", "school_year", name="uq_review_workbook_term_year"),
+        Index("ix_review_plan_state", "plan_code", "state"),  # a plan's last confirmed review
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workbook_id: Mapped[int] = mapped_column(ForeignKey("workbook.id"))
+    plan_code: Mapped[str] = mapped_column(String(20))
+    term: Mapped[str] = mapped_column(String(10))
+    school_year: Mapped[int] = mapped_column(Integer)
+    state: Mapped[str] = mapped_column(String(20), default="open")
+    started_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    started_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    heads_signed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    confirmed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    snapshot: Mapped[dict] = mapped_column(JSON, default=dict)
+    tab_title: Mapped[str | None] = mapped_column(String(100))
+
+    workbook: Mapped[Workbook] = relationship()
+    started_by: Mapped[User | None] = relationship()
+    signatures: Mapped[list[ReviewSignature]] = relationship(
+        back_populates="review", order_by="ReviewSignature.signed_at, ReviewSignature.id")
+
+    STATES = ("open", "heads_signed", "confirmed")
+
+
+class ReviewSignature(Base):
+    """One signature on a review: a head's (step ``head``) or a chair's (``chair``).
+
+    The name, role and school are copied as the hub knew them when they signed, so the
+    record still reads right after a person is renamed or moves on."""
+
+    __tablename__ = "review_signature"
+    __table_args__ = (UniqueConstraint("review_id", "user_id", "step", name="uq_review_signature_once"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("review.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    step: Mapped[str] = mapped_column(String(10))
+    name: Mapped[str] = mapped_column(String(200), default="")
+    role_label: Mapped[str] = mapped_column(String(200), default="")
+    school_code: Mapped[str] = mapped_column(String(20), default="")
+    signed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    comment: Mapped[str] = mapped_column(Text, default="")
+
+    review: Mapped[Review] = relationship(back_populates="signatures")
+    user: Mapped[User] = relationship()
+
+# -- networks and visits (issue 17): the partnership workbook's Calendar and RSVP tabs --
+
+class CalendarEvent(SheetRowMixin, Base):
+    """A network or visit on the partnership's calendar (Calendar tab).
+
+    ``type`` is the policy's words for a known spelling, else as written;
+    ``category`` is "network", "visit" or "" (domain/event_cells.py). Schools are
+    codes where the cell gives a code, names as written otherwise; ``invited_codes``
+    is ["*"] for all schools.
+    """
+
+    __tablename__ = "calendar_event"
+    __table_args__ = (
+        UniqueConstraint("workbook_id", "sheet_id", name="uq_calendar_event_sheet_id"),
+        Index("ix_calendar_event_date", "date"),
+    )
+
+    date: Mapped[date | None] = mapped_column(Date)
+    time: Mapped[str] = mapped_column(Text, default="")  # as written: "09:00-12:00", "AM"
+    start_time: Mapped[time | None] = mapped_column(Time)  # None: a whole-day event
+    end_time: Mapped[time | None] = mapped_column(Time)
+    type: Mapped[str] = mapped_column(Text, default="")
+    category: Mapped[str] = mapped_column(String(20), default="")
+    focus: Mapped[str] = mapped_column(Text, default="")
+    host_school: Mapped[str] = mapped_column(Text, default="")  # as written
+    host_code: Mapped[str] = mapped_column(Text, default="")
+    invited_schools: Mapped[str] = mapped_column(Text, default="")  # as written
+    invited_codes: Mapped[list] = mapped_column(JSON, default=list)
+    lead: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(Text, default="")
+    notes: Mapped[str] = mapped_column(Text, default="")  # the schedule: an approximate guide
+
+    @property
+    def is_visit(self):
+        return self.category == "visit"
+
+    @property
+    def is_network(self):
+        return self.category == "network"
+
+
+class EventReply(SheetRowMixin, Base):
+    """One person's invitation to an event and their reply (RSVP tab): one row each,
+    changed in place when they change their mind. ``reply`` is Confirmed, Declined,
+    "" (not answered yet) or the words as written."""
+
+    __tablename__ = "event_reply"
+    __table_args__ = (
+        UniqueConstraint("workbook_id", "sheet_id", name="uq_event_reply_sheet_id"),
+        Index("ix_event_reply_event_ref", "event_ref"),
+    )
+
+    event_ref: Mapped[str] = mapped_column(Text, default="")  # the event's ID, J-E004
+    school: Mapped[str] = mapped_column(Text, default="")  # the person's school's code
+    person: Mapped[str] = mapped_column(Text, default="")  # "Ann Smith <ann@school.org>"
+    email: Mapped[str] = mapped_column(Text, default="", index=True)  # from Person, lower case
+    reply: Mapped[str] = mapped_column(Text, default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+    replied: Mapped[str] = mapped_column(Text, default="")  # when, as the sheet shows it

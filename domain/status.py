@@ -55,3 +55,18 @@ def chip(status):
     if not status:
         return "none"
     return CHIPS.get(status, "unknown")
+
+
+# How bad a status is, for "did this row get worse since the last review?". Complete and
+# On track say nothing is wrong; so do Not started and a blank status (no one has said
+# otherwise), so a row moving from them to At risk or Behind got worse. A status as
+# written that is none of the vocabulary ("Paused") has no rank: a move to or from it
+# is shown as a change, never counted as worse, since the hub cannot tell.
+_BADNESS = {COMPLETE: 0, ON_TRACK: 0, NOT_STARTED: 0, "": 0, AT_RISK: 1, BEHIND: 2}
+
+
+def is_worse(before, after):
+    """Did a row's status get worse from ``before`` to ``after``? (Behind is worse than
+    At risk, which is worse than On track, Complete, Not started or blank.)"""
+    was, now = _BADNESS.get(normalise_status(before)[0]), _BADNESS.get(normalise_status(after)[0])
+    return was is not None and now is not None and now > was

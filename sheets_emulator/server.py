@@ -16,12 +16,14 @@ from werkzeug.wrappers import Request, Response
 
 from domain.cells import column_letters
 
-from .store import SPREADSHEET_MIME, ApiError, Store, bad_request, quote_title
+from .store import SPREADSHEET_MIME, ApiError, Store, a1_range, bad_request, by_rows, quote_title
 
 _META = re.compile(r"^/v4/spreadsheets/([^/:]+)$")
 _BATCH_GET = re.compile(r"^/v4/spreadsheets/([^/:]+)/values:batchGet$")
 _BATCH_UPDATE_VALUES = re.compile(r"^/v4/spreadsheets/([^/:]+)/values:batchUpdate$")
 _APPEND = re.compile(r"^/v4/spreadsheets/([^/:]+)/values/(.+):append$")
+_CLEAR = re.compile(r"^/v4/spreadsheets/([^/:]+)/values/(.+):clear$")
+_BATCH_CLEAR = re.compile(r"^/v4/spreadsheets/([^/:]+)/values:batchClear$")
 _VALUES = re.compile(r"^/v4/spreadsheets/([^/:]+)/values/(.+)$")
 _BATCH_UPDATE = re.compile(r"^/v4/spreadsheets/([^/:]+):batchUpdate$")
 _DRIVE_LIST = re.compile(r"^/drive/v3/files$")
@@ -168,6 +170,8 @@ class Emulator:
             time.sleep(fault.delay)
             if fault.status:
                 raise HtmlError(fault.status) if fault.html else fault.error()
+        if body is None:  # Drive's files.delete: 204, no body
+            return Response(status=204)
         return Response(json.dumps(body), mimetype="application/json")
 
     def route(self, method, path):
@@ -176,11 +180,15 @@ class Emulator:
             (_BATCH_UPDATE_VALUES, "POST", "sheets.write", self.batch_update_values),
             (_BATCH_UPDATE, "POST", "sheets.write", self.batch_update),
             (_APPEND, "POST", "sheets.write", self.values_append),
+            (_CLEAR, "POST", "sheets.write", self.values_clear),
+            (_BATCH_CLEAR, "POST", "sheets.write", self.batch_clear),
             (_VALUES, "GET", "sheets.read", self.values_get),
             (_VALUES, "PUT", "sheets.write", self.values_update),
             (_META, "GET", "sheets.read", self.metadata),
             (_DRIVE_LIST, "GET", "drive", self.drive_list),
             (_DRIVE_GET, "GET", "drive", self.drive_get),
+            (_DRIVE_LIST, "POST", "drive", self.drive_create),
+            (_DRIVE_GET, "DELETE", "drive", self.drive_delete),
         ):
             match = pattern.match(path)
             if match and method == verb:
@@ -190,8 +198,11 @@ class Emulator:
 
     # -- Sheets --------------------------------------------------------------
     def metadata(self, request, key):
+        """spreadsheets.get; a ``fields`` mask ('sheets.properties.title') cuts the answer down."""
         with self.store.lock:
-            return self.store.get(key).metadata()
+            answer = self.store.get(key).metadata()
+        fields = request.args.get("fields")
+        return drive_fields(answer, fields.replace(".", "/"), None) if fields else answer
 
     def batch_get(self, request, key):
         ranges = request.args.getlist("ranges")
@@ -213,35 +224,39 @@ class Emulator:
         body = request.get_json(force=True, silent=True) or {}
         with self.store.lock:
             book = self.store.get(key)
-            return book.set_values(a1, body.get("values", []), request.args.get("valueInputOption"))
+            return book.set_values(a1, by_rows(body.get("values", []), body.get("majorDimension")),
+                                   request.args.get("valueInputOption"))
 
     def values_append(self, request, key, a1):
-        """Rows added after the "table" Google finds from the range's first cell: the
-        first row at or below it that holds a value, and the rows that follow it without
-        a blank row between. INSERT_ROWS inserts them, moving any rows below down."""
+        """Rows added after the "table" Google finds in the range (Spreadsheet.append_at).
+        INSERT_ROWS inserts them, moving any rows below down."""
         body = request.get_json(force=True, silent=True) or {}
-        rows = body.get("values", [])
+        rows = by_rows(body.get("values", []), body.get("majorDimension"))
         with self.store.lock:
             book = self.store.get(key)
-            sheet, (r1, c1, _, _) = book.resolve(a1)
-            used = {r for r, _ in sheet.cells}
-            start = min((r for r in used if r >= r1), default=None)
-            last = r1 - 1 if start is None else start
-            while start is not None and last + 1 in used:
-                last += 1
-            width = max((len(r) for r in rows), default=0)
+            sheet, row, column, table = book.append_at(a1)
             if request.args.get("insertDataOption") == "INSERT_ROWS":
-                sheet.cells = {(r + len(rows) if r > last else r, c): cell for (r, c), cell in sheet.cells.items()}
+                sheet.cells = {(r + len(rows) if r >= row else r, c): cell for (r, c), cell in sheet.cells.items()}
                 sheet.rows += len(rows)  # inserted rows grow the grid
-            elif last + len(rows) > sheet.rows:
-                sheet.rows = last + len(rows)
-            answer = book.set_values(f"{quote_title(sheet.title)}!{column_letters(c1)}{last + 1}", rows,
+            elif row - 1 + len(rows) > sheet.rows:
+                sheet.rows = row - 1 + len(rows)
+            answer = book.set_values(f"{quote_title(sheet.title)}!{column_letters(column)}{row}", rows,
                                      request.args.get("valueInputOption"))
             answer = {"spreadsheetId": key, "updates": answer}
-            if start is not None:  # Google leaves tableRange out when it found no table
-                answer["tableRange"] = (f"{quote_title(sheet.title)}!{column_letters(c1)}{start}:"
-                                        f"{column_letters(max(width, 1))}{last}")
+            if table is not None:  # Google leaves tableRange out when it found no table
+                answer["tableRange"] = a1_range(sheet, *table)
         return answer
+
+    def values_clear(self, request, key, a1):
+        with self.store.lock:
+            book = self.store.get(key)
+            return {"spreadsheetId": key, "clearedRange": book.clear_values(a1)}
+
+    def batch_clear(self, request, key):
+        body = request.get_json(force=True, silent=True) or {}
+        with self.store.lock:
+            book = self.store.get(key)
+            return {"spreadsheetId": key, "clearedRanges": [book.clear_values(a1) for a1 in body.get("ranges", [])]}
 
     def batch_update_values(self, request, key):
         body = request.get_json(force=True, silent=True) or {}
@@ -251,8 +266,14 @@ class Emulator:
             # All or nothing, as Google applies a batch.
             snapshot = {id(s): dict(s.cells) for s in book.sheets}
             modified = book.modified
+            written = set()
             try:
-                responses = [book.set_values(d["range"], d.get("values", []), option) for d in body.get("data", [])]
+                responses = []
+                for item in body.get("data", []):
+                    response, cells = book.write_values(item["range"], by_rows(item.get("values", []),
+                                                                               item.get("majorDimension")), option)
+                    responses.append(response)
+                    written |= cells
             except ApiError:
                 for sheet in book.sheets:
                     sheet.cells = snapshot[id(sheet)]
@@ -260,73 +281,131 @@ class Emulator:
                 raise
         return {
             "spreadsheetId": key,
-            "totalUpdatedRows": sum(r["updatedRows"] for r in responses),
-            "totalUpdatedColumns": sum(r["updatedColumns"] for r in responses),
-            "totalUpdatedCells": sum(r["updatedCells"] for r in responses),
-            "totalUpdatedSheets": len({r["updatedRange"].rsplit("!", 1)[0] for r in responses}),
+            # Google counts distinct rows and columns over the batch: A1:D1 and A4:D4 are 2 rows, 4 columns.
+            "totalUpdatedRows": len({(s, r) for s, r, _ in written}),
+            "totalUpdatedColumns": len({(s, c) for s, _, c in written}),
+            "totalUpdatedCells": len(written),
+            "totalUpdatedSheets": len({s for s, _, _ in written}),
             "responses": responses,
         }
 
     def batch_update(self, request, key):
+        """spreadsheets.batchUpdate: addSheet, deleteSheet, appendDimension, insert- and deleteDimension,
+        updateSheetProperties (title, index, grid size, hidden, ...) and
+        updateSpreadsheetProperties (title, locale, time zone), all or nothing."""
         body = request.get_json(force=True, silent=True) or {}
         replies = []
         with self.store.lock:
             book = self.store.get(key)
-            for item in body.get("requests", []):
-                if "addSheet" in item:
-                    props = item["addSheet"].get("properties", {})
-                    grid = props.get("gridProperties", {})
-                    sheet = book.add_sheet(props.get("title", f"Sheet{len(book.sheets) + 1}"),
-                                           grid.get("rowCount", 1000), grid.get("columnCount", 26))
-                    replies.append({"addSheet": {"properties": {
-                        "sheetId": sheet.sheet_id, "title": sheet.title, "index": len(book.sheets) - 1,
-                        "sheetType": "GRID",
-                        "gridProperties": {"rowCount": sheet.rows, "columnCount": sheet.columns}}}})
-                elif "appendDimension" in item:
-                    spec = item["appendDimension"]
-                    sheet = next((s for s in book.sheets if s.sheet_id == spec.get("sheetId")), None)
-                    if sheet is None:
-                        raise bad_request("Invalid requests[0].appendDimension: No grid with id: "
-                                          f"{spec.get('sheetId')}")
-                    if spec.get("dimension") == "COLUMNS":
-                        sheet.columns += int(spec.get("length", 0))
-                    else:
-                        sheet.rows += int(spec.get("length", 0))
-                    book.touch()
-                    replies.append({})
-                else:
-                    raise bad_request("The stand-in supports only addSheet and appendDimension requests.")
+            saved = book.save()
+            try:
+                for n, item in enumerate(body.get("requests", [])):
+                    replies.append(self._one_request(book, n, item))
+            except ApiError:
+                book.restore(saved)
+                raise
         return {"spreadsheetId": key, "replies": replies}
+
+    @staticmethod
+    def _one_request(book, n, item):
+        def sheet_by_id(kind, sheet_id):
+            sheet = next((s for s in book.sheets if s.sheet_id == sheet_id), None)
+            if sheet is None:
+                raise bad_request(f"Invalid requests[{n}].{kind}: No grid with id: {sheet_id}")
+            return sheet
+
+        if "addSheet" in item:
+            props = item["addSheet"].get("properties", {})
+            grid = props.get("gridProperties", {})
+            sheet = book.add_sheet(props.get("title") or book.next_sheet_title(), grid.get("rowCount", 1000),
+                                   grid.get("columnCount", 26), index=props.get("index"), request=n)
+            return {"addSheet": {"properties": book.sheet_properties(sheet)}}
+        if "deleteSheet" in item:
+            sheet = sheet_by_id("deleteSheet", item["deleteSheet"].get("sheetId"))
+            if len(book.sheets) == 1:
+                raise bad_request(f"Invalid requests[{n}].deleteSheet: You can't remove all the sheets in a "
+                                  "document.")
+            book.sheets.remove(sheet)
+            book.touch()
+            return {}
+        if "appendDimension" in item:
+            spec = item["appendDimension"]
+            sheet = sheet_by_id("appendDimension", spec.get("sheetId"))
+            if spec.get("dimension") == "COLUMNS":
+                sheet.columns += int(spec.get("length", 0))
+            else:
+                sheet.rows += int(spec.get("length", 0))
+            book.touch()
+            return {}
+        if "updateSheetProperties" in item:
+            spec = item["updateSheetProperties"]
+            props = spec.get("properties", {})
+            sheet = sheet_by_id("updateSheetProperties", props.get("sheetId"))
+            book.update_sheet(sheet, props, spec.get("fields", ""), n)
+            return {}
+        if "insertDimension" in item or "deleteDimension" in item:
+            kind = "insertDimension" if "insertDimension" in item else "deleteDimension"
+            span = item[kind].get("range", {})
+            sheet = sheet_by_id(kind, span.get("sheetId"))
+            book.shift(sheet, span.get("dimension"), int(span.get("startIndex", 0)), int(span.get("endIndex", 0)),
+                       insert=kind == "insertDimension", request=n)
+            return {}
+        if "updateSpreadsheetProperties" in item:
+            spec = item["updateSpreadsheetProperties"]
+            book.update_properties(spec.get("properties", {}), spec.get("fields", ""))
+            return {}
+        kinds = ", ".join(sorted(item)) or "an empty request"
+        raise bad_request(f"The stand-in does not carry out {kinds}: it knows addSheet, deleteSheet, "
+                          "appendDimension, insertDimension, deleteDimension, updateSheetProperties and "
+                          "updateSpreadsheetProperties.")
 
     # -- Drive ---------------------------------------------------------------
     def _drive_file(self, book):
         return {"kind": "drive#file", "id": book.key, "name": book.title, "mimeType": SPREADSHEET_MIME,
-                "createdTime": "2026-09-01T08:00:00.000Z", "modifiedTime": book.modified_time(),
+                "createdTime": book.created_time(), "modifiedTime": book.modified_time(),
                 "trashed": book.trashed}
 
     def drive_list(self, request):
-        query = request.args.get("q", "")
+        """files.list: the files ``q`` selects (Drive's own query language, the clauses
+        gspread and our code send), paged, cut down to ``fields`` as Drive does."""
+        match = drive_query(request.args.get("q", ""))
         size = min(int(request.args.get("pageSize", 100)), 1000)
         start = int(request.args.get("pageToken") or 0)
-        since = re.search(r"modifiedTime\s*>\s*['\"]([^'\"]+)['\"]", query)
         with self.store.lock:
-            books = [
-                b for b in self.store.spreadsheets.values()
-                if b.shared and not b.trashed and (not since or b.modified_time() > _drive_time(since.group(1)))
-            ]
+            books = [b for b in self.store.spreadsheets.values() if b.shared and match(self._drive_file(b))]
             files = [self._drive_file(b) for b in sorted(books, key=lambda b: b.key)]
-        page = files[start:start + size]
-        answer = {"kind": "drive#fileList", "incompleteSearch": False, "files": page}
+        answer = {"kind": "drive#fileList", "incompleteSearch": False, "files": files[start:start + size]}
         if start + size < len(files):
             answer["nextPageToken"] = str(start + size)
-        return answer
+        return drive_fields(answer, request.args.get("fields"), DRIVE_LIST_DEFAULT)
 
     def drive_get(self, request, key):
         with self.store.lock:
             book = self.store.spreadsheets.get(key)
             if book is None or not book.shared:
                 raise ApiError(404, "NOT_FOUND", f"File not found: {key}.", reason="notFound")
-            return self._drive_file(book)
+            return drive_fields(self._drive_file(book), request.args.get("fields"), DRIVE_FILE_DEFAULT)
+
+    def drive_create(self, request):
+        """files.create of a Google Sheets file: a new spreadsheet as Google makes one
+        (one tab, Sheet1, 1000 x 26; locale en_US and time zone GMT for a service account)."""
+        body = request.get_json(force=True, silent=True) or {}
+        if body.get("mimeType") != SPREADSHEET_MIME:
+            raise bad_request("The stand-in creates Google Sheets files only.")
+        with self.store.lock:
+            key = self.store.create(body.get("name", "Untitled spreadsheet"), {"Sheet1": []},
+                                    locale="en_US", time_zone="Etc/GMT")
+            return drive_fields(self._drive_file(self.store.spreadsheets[key]), request.args.get("fields"),
+                                DRIVE_FILE_DEFAULT)
+
+    def drive_delete(self, request, key):
+        """files.delete: gone for good (not to the bin); 204 with no body."""
+        with self.store.lock:
+            book = self.store.spreadsheets.get(key)
+            if book is None or not book.shared:
+                raise ApiError(404, "NOT_FOUND", f"File not found: {key}.", reason="notFound")
+            del self.store.spreadsheets[key]
+        return None
 
     # -- control -------------------------------------------------------------
     def control(self, request):
@@ -352,6 +431,113 @@ def _drive_time(text):
     if "." not in text:
         text += ".000"
     return text[:23] + "Z"
+
+
+# What Drive answers when a request names no ``fields``.
+DRIVE_FILE_DEFAULT = "kind,id,name,mimeType"
+DRIVE_LIST_DEFAULT = "kind,incompleteSearch,nextPageToken,files(kind,id,name,mimeType)"
+
+
+def _field_tree(fields):
+    """'kind,files(id,name)' -> {'kind': None, 'files': {'id': None, 'name': None}}; '*' keeps all."""
+    tree, stack, name = {}, [], ""
+    for char in fields + ",":
+        if char in ",()":
+            name = name.strip()
+            if char == "(":
+                stack.append(tree)
+                node = tree
+                for part in name.split("/")[:-1]:  # a/b(c): nested
+                    node = node.setdefault(part, {})
+                tree = node.setdefault(name.split("/")[-1], {}) or {}
+                node[name.split("/")[-1]] = tree
+            elif name:
+                node = tree
+                parts = name.split("/")
+                for part in parts[:-1]:
+                    node = node.setdefault(part, {})
+                node.setdefault(parts[-1], None)
+            if char == ")":
+                tree = stack.pop()
+            name = ""
+        else:
+            name += char
+    return tree
+
+
+def _select(value, tree):
+    if tree is None or "*" in tree:
+        return value
+    if isinstance(value, list):
+        return [_select(v, tree) for v in value]
+    if not isinstance(value, dict):
+        return value
+    return {k: _select(v, tree[k]) for k, v in value.items() if k in tree}
+
+
+def drive_fields(answer, fields, default):
+    """An answer cut down to the ``fields`` asked for (or Drive's default ones)."""
+    return _select(answer, _field_tree(fields or default))
+
+
+_CLAUSE = re.compile(r"""^\s*(?P<field>\w+)\s*(?P<op>=|!=|<=|>=|<|>|contains)\s*
+                         (?P<value>'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|true|false)\s*$""", re.VERBOSE)
+
+
+def _split_and(query):
+    """Clauses joined by 'and', outside quotes."""
+    parts, current, quote = [], "", None
+    i = 0
+    while i < len(query):
+        char = query[i]
+        if quote:
+            current += char
+            if char == "\\" and i + 1 < len(query):
+                current += query[i + 1]
+                i += 1
+            elif char == quote:
+                quote = None
+        elif char in "'\"":
+            quote = char
+            current += char
+        elif query[i:i + 5].lower() == " and ":
+            parts.append(current)
+            current = ""
+            i += 4
+        else:
+            current += char
+        i += 1
+    parts.append(current)
+    return [p for p in parts if p.strip()]
+
+
+def drive_query(query):
+    """A predicate on a Drive file from a files.list ``q``: the clauses of mimeType, name,
+    trashed and modifiedTime (=, !=, <, >, <=, >=, contains), joined by 'and'. Without
+    'trashed = false' Drive lists files in the bin too."""
+    tests = []
+    for clause in _split_and(query):
+        match = _CLAUSE.match(clause)
+        if not match or match.group("field") not in ("mimeType", "name", "trashed", "modifiedTime"):
+            raise ApiError(400, "INVALID_ARGUMENT", "Invalid Value", reason="invalid")
+        field_, op, value = match.group("field"), match.group("op"), match.group("value")
+        if value in ("true", "false"):
+            value = value == "true"
+        else:
+            value = re.sub(r"\\(.)", r"\1", value[1:-1])
+            if field_ == "modifiedTime":
+                value = _drive_time(value)
+        tests.append((field_, op, value))
+
+    def matches(file):
+        for field_, op, value in tests:
+            have = file.get(field_)
+            if not {"=": have == value, "!=": have != value, "<": have < value, ">": have > value,
+                    "<=": have <= value, ">=": have >= value,
+                    "contains": isinstance(have, str) and value.lower() in have.lower()}[op]:
+                return False
+        return True
+    return matches
 
 
 class _QuietHandler(WSGIRequestHandler):

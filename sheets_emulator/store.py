@@ -4,7 +4,10 @@ It keeps what the real service keeps for the calls our gspread code makes, and
 answers as Google documents: trailing empty cells and rows left out, no
 ``values`` key for an empty range, quoted sheet names in ranges, grid limits.
 """
+import copy
+import math
 import re
+import struct
 import threading
 import uuid
 from dataclasses import dataclass, field
@@ -79,8 +82,15 @@ def split_range(a1):
     return a1, None  # a sheet name alone, or cells of the first sheet (resolved by the caller)
 
 
+def a1_range(sheet, r1, c1, r2, c2):
+    """A range as Google writes it back: 'Sheet1!B2:D5', one cell as 'Sheet1!D4'."""
+    start, end = f"{column_letters(c1)}{r1}", f"{column_letters(c2)}{r2}"
+    return f"{quote_title(sheet.title)}!{start}" + ("" if start == end else f":{end}")
+
+
 def parse_cells(cells, rows, columns):
-    """"B2:D5" / "A:A" / "3:3" / "B2" -> 1-based inclusive (r1, c1, r2, c2), clipped to the grid."""
+    """"B2:D5" / "A:A" / "3:3" / "B2" -> 1-based inclusive (r1, c1, r2, c2); "D5:B2" is
+    read as "B2:D5", as Google reads it (corners in any order)."""
     if cells is None:
         return 1, 1, rows, columns
     parts = cells.split(":")
@@ -98,7 +108,7 @@ def parse_cells(cells, rows, columns):
     start_row = int(r1) if r1 else 1
     end_col = column_number(c2) if c2 else columns
     end_row = int(r2) if r2 else rows
-    return start_row, start_col, end_row, end_col
+    return (min(start_row, end_row), min(start_col, end_col), max(start_row, end_row), max(start_col, end_col))
 
 
 @dataclass
@@ -107,32 +117,35 @@ class Cell:
     # USER_ENTERED text starting with '=', computed when read (formulas.py); ``value`` is then
     # None, or the result an uploaded .xlsx had stored
     formula: str | None = None
-    is_date: bool = False  # a number with a date format, shown as dd/mm/yyyy (en_GB)
+    is_date: bool = False  # a number with a date format, shown as the locale writes dates
+    iso: bool = False  # a date typed as 2027-04-25: Google keeps that yyyy-mm-dd format
 
 
 _SERIAL_EPOCH = date(1899, 12, 30)
-_UK_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+_SLASH_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)$")
 
 
-def date_cell(day):
+def date_cell(day, iso=False):
     """A date as Sheets stores it: days since 30/12/1899, formatted as a date."""
-    return Cell((day - _SERIAL_EPOCH).days, is_date=True)
+    return Cell((day - _SERIAL_EPOCH).days, is_date=True, iso=iso)
 
 
-def user_entered(text):
-    """A typed value as an en_GB sheet keeps it: formulas, forced text ('...), dates,
-    numbers and booleans are recognised; anything else stays text."""
+def user_entered(text, locale="en_GB"):
+    """A typed value as a sheet of that locale keeps it: formulas, forced text ('...),
+    dates (day first in en_GB, month first in en_US; yyyy-mm-dd in both), numbers and
+    booleans are recognised; anything else stays text."""
     if text.startswith("="):
         return Cell(None, formula=text)
     if text.startswith("'"):
         return Cell(text[1:])
-    for pattern, order in ((_UK_DATE, (2, 1, 0)), (_ISO_DATE, (0, 1, 2))):
+    slash = (2, 0, 1) if locale == "en_US" else (2, 1, 0)
+    for pattern, order in ((_SLASH_DATE, slash), (_ISO_DATE, (0, 1, 2))):
         if match := pattern.match(text):
             parts = [int(g) for g in match.groups()]
             try:
-                return date_cell(date(parts[order[0]], parts[order[1]], parts[order[2]]))
+                return date_cell(date(parts[order[0]], parts[order[1]], parts[order[2]]), iso=pattern is _ISO_DATE)
             except ValueError:
                 return Cell(text)  # 31/02/2027 stays text, as in Sheets
     if _NUMBER.match(text):
@@ -150,6 +163,7 @@ class Sheet:
     rows: int = DEFAULT_ROWS
     columns: int = DEFAULT_COLUMNS
     cells: dict = field(default_factory=dict)  # (row, col) 1-based -> Cell
+    extra: dict = field(default_factory=dict)  # other properties set by updateSheetProperties (hidden, ...)
 
     def used_extent(self):
         if not self.cells:
@@ -167,12 +181,21 @@ def _computed(calculator, sheet, row, col, cell):
     return Cell(value)
 
 
-def _format(cell, render, date_render="SERIAL_NUMBER"):
+def _format_date(cell, locale):
+    day = from_serial(cell.value)
+    if cell.iso:
+        return day.isoformat()
+    if locale == "en_US":
+        return f"{day.month}/{day.day}/{day.year}"
+    return day.strftime("%d/%m/%Y")
+
+
+def _format(cell, render, date_render="SERIAL_NUMBER", locale="en_GB"):
     if cell.formula is not None and render == "FORMULA":
         return cell.formula
     value = cell.value
     if cell.is_date and (render == "FORMATTED_VALUE" or date_render == "FORMATTED_STRING"):
-        return from_serial(value).strftime("%d/%m/%Y")
+        return _format_date(cell, locale)
     if render in ("UNFORMATTED_VALUE", "FORMULA"):
         return value
     if isinstance(value, bool):
@@ -191,9 +214,14 @@ class Spreadsheet:
     shared: bool = True  # shared with the service account the app signs in as
     trashed: bool = False
     locale: str = "en_GB"
+    time_zone: str = "Europe/London"
+    created: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
 
     def modified_time(self):
-        return self.modified.strftime("%Y-%m-%dT%H:%M:%S.") + f"{self.modified.microsecond // 1000:03d}Z"
+        return _rfc3339(self.modified)
+
+    def created_time(self):
+        return _rfc3339(self.created)
 
     def sheet(self, title):
         for sheet in self.sheets:
@@ -216,16 +244,22 @@ class Spreadsheet:
             sheet = self.sheet(title)
         return sheet, parse_cells(cells, sheet.rows, sheet.columns)
 
+    def sheet_properties(self, sheet):
+        props = {"sheetId": sheet.sheet_id, "title": sheet.title, "index": self.sheets.index(sheet),
+                 "sheetType": "GRID", "gridProperties": {"rowCount": sheet.rows, "columnCount": sheet.columns}}
+        for path, value in sheet.extra.items():
+            node = props
+            for part in path[:-1]:
+                node = node.setdefault(part, {})
+            node[path[-1]] = value
+        return props
+
     def metadata(self):
         return {
             "spreadsheetId": self.key,
-            "properties": {"title": self.title, "locale": self.locale, "timeZone": "Europe/London",
+            "properties": {"title": self.title, "locale": self.locale, "timeZone": self.time_zone,
                            "autoRecalc": "ON_CHANGE"},
-            "sheets": [
-                {"properties": {"sheetId": s.sheet_id, "title": s.title, "index": i, "sheetType": "GRID",
-                                "gridProperties": {"rowCount": s.rows, "columnCount": s.columns}}}
-                for i, s in enumerate(self.sheets)
-            ],
+            "sheets": [{"properties": self.sheet_properties(s)} for s in self.sheets],
             "spreadsheetUrl": f"https://docs.google.com/spreadsheets/d/{self.key}/edit",
         }
 
@@ -243,7 +277,7 @@ class Spreadsheet:
             if render != "FORMULA":
                 values = [_computed(calculator, sheet, row, c1 + i, c) if c is not None and c.formula else c
                           for i, c in enumerate(values)]
-            grid.append(["" if c is None else _format(c, render, date_render) for c in values])
+            grid.append(["" if c is None else _format(c, render, date_render, self.locale) for c in values])
         # trailing empty cells and rows are left out, as Google does
         if major == "COLUMNS":
             width = max((len(r) for r in grid), default=0)
@@ -251,14 +285,18 @@ class Spreadsheet:
             for column in grid:
                 while column and column[-1] == "":
                     column.pop()
-        answer = {"range": f"{quote_title(sheet.title)}!{column_letters(c1)}{r1}:{column_letters(c2)}{r2}",
-                  "majorDimension": major}
+        answer = {"range": a1_range(sheet, r1, c1, r2, c2), "majorDimension": major}
         if grid:
             answer["values"] = grid
         return answer
 
     def set_values(self, a1, values, input_option):
         """values.update semantics; returns Google's UpdateValuesResponse."""
+        return self.write_values(a1, values, input_option)[0]
+
+    def write_values(self, a1, values, input_option):
+        """set_values, and the (sheet, row, column) of every cell written: Google counts
+        the cells given a value ("" too), not those sent as null (left as they are)."""
         if input_option not in ("RAW", "USER_ENTERED"):
             raise bad_request("Invalid valueInputOption: must be RAW or USER_ENTERED")
         sheet, (r1, c1, _, _) = self.resolve(a1)
@@ -275,38 +313,201 @@ class Spreadsheet:
                 if isinstance(value, str) and len(value) - quoted > MAX_CELL_CHARACTERS:
                     raise bad_request(f"Your input contains more than the maximum of {MAX_CELL_CHARACTERS} "
                                       "characters in a single cell.")
+        written = set()
         for i, row in enumerate(values):
             for j, value in enumerate(row):
                 if value is None:
                     continue  # null leaves the cell as it is
                 position = (r1 + i, c1 + j)
+                written.add((sheet.sheet_id,) + position)
                 if value == "":
                     sheet.cells.pop(position, None)
                 elif input_option == "USER_ENTERED" and isinstance(value, str):
-                    sheet.cells[position] = user_entered(value)
+                    sheet.cells[position] = user_entered(value, self.locale)
                 else:
                     sheet.cells[position] = Cell(value)
         self.touch()
         return {
             "spreadsheetId": self.key,
-            "updatedRange": f"{quote_title(sheet.title)}!{column_letters(c1)}{r1}:"
-                            f"{column_letters(c1 + max(width, 1) - 1)}{r1 + max(height, 1) - 1}",
-            "updatedRows": height, "updatedColumns": width, "updatedCells": sum(len(r) for r in values),
-        }
+            "updatedRange": a1_range(sheet, r1, c1, r1 + max(height, 1) - 1, c1 + max(width, 1) - 1),
+            "updatedRows": len({(s, r) for s, r, _ in written}),
+            "updatedColumns": len({(s, c) for s, _, c in written}),
+            "updatedCells": len(written),
+        }, written
 
-    def add_sheet(self, title, rows=DEFAULT_ROWS, columns=DEFAULT_COLUMNS):
+    def add_sheet(self, title, rows=DEFAULT_ROWS, columns=DEFAULT_COLUMNS, index=None, request=0):
         if any(s.title.lower() == title.lower() for s in self.sheets):
-            raise bad_request(f'Invalid requests[0].addSheet: A sheet with the name "{title}" already exists. '
-                              "Please enter another name.")
+            raise bad_request(f'Invalid requests[{request}].addSheet: A sheet with the name "{title}" already '
+                              "exists. Please enter another name.")
         sheet = Sheet(max((s.sheet_id for s in self.sheets), default=0) + 1, title, rows, columns)
-        self.sheets.append(sheet)
+        self.sheets.insert(len(self.sheets) if index is None else index, sheet)
         self.touch()
         return sheet
+
+    def append_at(self, a1):
+        """Where values.append writes: (sheet, first row, first column, table or None).
+
+        Google looks for a "table" in the range: a block of filled cells joined side by
+        side or one above another. From one cell, the block that holds it (an empty
+        cell holds none: the values go there, even with a table just below, as
+        gspread's insert_row cassettes show); in a larger range, the last block in it.
+        The values go in the row after that block's last row, from its first column;
+        with no block, at the range's start."""
+        sheet, (r1, c1, r2, c2) = self.resolve(a1)
+        filled = {p for p, cell in sheet.cells.items() if cell.value not in (None, "") or cell.formula}
+        single = (r1, c1) == (r2, c2)
+        if not single:
+            filled = {(r, c) for r, c in filled if r1 <= r <= r2 and c1 <= c <= c2}
+        if single:
+            seed = (r1, c1) if (r1, c1) in filled else None
+        else:
+            seed = max(filled, default=None)  # the bottom row, its last cell
+        if seed is None:
+            return sheet, r1, c1, None
+        block, todo = {seed}, [seed]
+        while todo:
+            r, c = todo.pop()
+            for near in ((r + 1, c), (r - 1, c), (r, c + 1), (r, c - 1)):
+                if near in filled and near not in block:
+                    block.add(near)
+                    todo.append(near)
+        top, left = min(r for r, _ in block), min(c for _, c in block)
+        bottom, right = max(r for r, _ in block), max(c for _, c in block)
+        return sheet, bottom + 1, left, (top, left, bottom, right)
+
+    def next_sheet_title(self):
+        """Google's name for a new tab given none: Sheet2, Sheet3, ... the first free one."""
+        n = len(self.sheets) + 1
+        while any(s.title.lower() == f"sheet{n}" for s in self.sheets):
+            n += 1
+        return f"Sheet{n}"
+
+    def update_sheet(self, sheet, props, fields, request=0):
+        """updateSheetProperties: the properties named in ``fields`` ('*' for all given)."""
+        named = [f.strip() for f in fields.split(",") if f.strip()]
+        if named == ["*"]:
+            named = [k if k != "gridProperties" else f"gridProperties/{g}" for k in props if k != "sheetId"
+                     for g in (props["gridProperties"] if k == "gridProperties" else [None])]
+            named = [n.replace("/None", "") for n in named]
+        for name in named:
+            path = tuple(re.split(r"[./]", name))
+            value = props
+            for part in path:
+                value = value.get(part) if isinstance(value, dict) else None
+            if path == ("title",):
+                if any(s is not sheet and s.title.lower() == str(value).lower() for s in self.sheets):
+                    raise bad_request(f'Invalid requests[{request}].updateSheetProperties: A sheet with the name '
+                                      f'"{value}" already exists. Please enter another name.')
+                sheet.title = value
+            elif path == ("index",):
+                self.sheets.remove(sheet)
+                self.sheets.insert(min(int(value or 0), len(self.sheets)), sheet)
+            elif path == ("gridProperties", "rowCount"):
+                sheet.rows = int(value)
+                sheet.cells = {(r, c): cell for (r, c), cell in sheet.cells.items() if r <= sheet.rows}
+            elif path == ("gridProperties", "columnCount"):
+                sheet.columns = int(value)
+                sheet.cells = {(r, c): cell for (r, c), cell in sheet.cells.items() if c <= sheet.columns}
+            elif path[0] in ("tabColor", "tabColorStyle"):
+                colour = _colour(value.get("rgbColor") if path == ("tabColorStyle",) and value else value)
+                if colour:
+                    sheet.extra[path] = {"rgbColor": colour} if path == ("tabColorStyle",) else colour
+                else:
+                    sheet.extra.pop(path, None)  # a colour set to null is no colour
+            elif path == ("hidden",) and value and all(s.extra.get(("hidden",)) for s in self.sheets if s is not sheet):
+                raise bad_request(f"Invalid requests[{request}].updateSheetProperties: You can't hide all the "
+                                  "sheets in a document.")
+            elif value is None or value is False or value == 0:
+                sheet.extra.pop(path, None)  # Google leaves out a property at its default
+            else:
+                sheet.extra[path] = value
+        self.touch()
+
+    def shift(self, sheet, dimension, start, end, insert, request=0):
+        """insertDimension / deleteDimension: rows or columns [start, end) (0-based) put in
+        or taken out, the cells after them moved along and the grid grown or shrunk."""
+        rows = dimension == "ROWS"
+        size = sheet.rows if rows else sheet.columns
+        count = end - start
+        if count <= 0 or start < 0 or (not insert and end > size) or (insert and start > size):
+            kind = "insertDimension" if insert else "deleteDimension"
+            raise bad_request(f"Invalid requests[{request}].{kind}: range out of bounds")
+        if not insert and count == size:
+            raise bad_request(f"Invalid requests[{request}].deleteDimension: You can't delete all the "
+                              f"{'rows' if rows else 'columns'} on the sheet.")
+        moved = {}
+        for (r, c), cell in sheet.cells.items():
+            at = r if rows else c  # 1-based; the span is start+1 .. end
+            if insert:
+                at = at + count if at > start else at
+            elif start < at <= end:
+                continue
+            elif at > end:
+                at -= count
+            moved[(at, c) if rows else (r, at)] = cell
+        sheet.cells = moved
+        if rows:
+            sheet.rows += count if insert else -count
+        else:
+            sheet.columns += count if insert else -count
+        self.touch()
+
+    def update_properties(self, props, fields):
+        """updateSpreadsheetProperties: title, locale and time zone (formats are not kept)."""
+        for name in [f.strip() for f in fields.split(",") if f.strip()]:
+            if name in ("title", "locale"):
+                setattr(self, name, props.get(name))
+            elif name == "timeZone":
+                self.time_zone = props.get("timeZone")
+        self.touch()
+
+    def clear_values(self, a1):
+        """values.clear: the range's values gone (formats kept); answers the range cleared."""
+        sheet, (r1, c1, r2, c2) = self.resolve(a1)
+        r2, c2 = min(r2, sheet.rows), min(c2, sheet.columns)
+        sheet.cells = {(r, c): cell for (r, c), cell in sheet.cells.items()
+                       if not (r1 <= r <= r2 and c1 <= c <= c2)}
+        self.touch()
+        return a1_range(sheet, r1, c1, r2, c2)
+
+    def save(self):
+        return copy.deepcopy(self.sheets), self.modified
+
+    def restore(self, saved):
+        self.sheets, self.modified = saved
 
     def touch(self):
         """Drive's modifiedTime moves on every change, strictly forward."""
         now = datetime.now(timezone.utc)
         self.modified = max(now, self.modified + timedelta(milliseconds=1))
+
+
+def _colour(rgb):
+    """A colour as Google keeps it: 8-bit channels, shown as 32-bit floats, a channel at
+    0 left out (0.5 comes back as 0.49803922, 127/255)."""
+    if not isinstance(rgb, dict):
+        return None
+    kept = {}
+    for channel in ("red", "green", "blue", "alpha"):
+        if channel in rgb and rgb[channel] is not None:
+            level = math.ceil(float(rgb[channel]) * 255 - 0.5) / 255 if channel != "alpha" else float(rgb[channel])
+            level = float(f"{struct.unpack('f', struct.pack('f', level))[0]:.8g}")
+            if level:
+                kept[channel] = int(level) if level.is_integer() else level
+    return kept
+
+
+def _rfc3339(moment):
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+def by_rows(values, major="ROWS"):
+    """Values sent with majorDimension COLUMNS, turned into rows (a short column leaves
+    its cells as they are, as null does)."""
+    if major != "COLUMNS":
+        return values
+    height = max((len(column) for column in values), default=0)
+    return [[column[i] if i < len(column) else None for column in values] for i in range(height)]
 
 
 class Store:
@@ -316,14 +517,14 @@ class Store:
         self.lock = threading.RLock()
         self.spreadsheets = {}
 
-    def create(self, title, tabs, key=None, formulas=None):
+    def create(self, title, tabs, key=None, formulas=None, locale="en_GB", time_zone="Europe/London"):
         """A spreadsheet from {tab title: grid of values}; returns its key.
 
         ``formulas``: {tab title: {(row, col): '=...'}}, from an uploaded .xlsx: the
         grid's value there is the result the file stored (or None)."""
         with self.lock:
             key = key or uuid.uuid4().hex + uuid.uuid4().hex[:12]
-            book = Spreadsheet(key, title)
+            book = Spreadsheet(key, title, locale=locale, time_zone=time_zone)
             for title_, grid in tabs.items():
                 sheet = Sheet(len(book.sheets), title_)
                 sheet.rows = max(DEFAULT_ROWS, len(grid))

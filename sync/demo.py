@@ -58,6 +58,7 @@ def write_partnership(path):
     plan = data.PARTNERSHIP_TITLE_ROWS + [data.JOINT_HEADER] + data.JOINT_PLAN
     _bold_row(_sheet(book, "Action plan", plan), len(data.PARTNERSHIP_TITLE_ROWS) + 1)
     _bold_row(_sheet(book, "Themes", [data.THEMES_HEADER] + data.THEMES), 1)
+    write_calendar(book)
     _sheet(book, "Notes", [["Joint committee (JCC) notes are kept here; the intranet ignores this tab."]])
     book.save(path)
 
@@ -98,3 +99,16 @@ def write_demo_workbooks(folder):
             write(path)
             written.append(path)
     return written
+
+
+def write_calendar(book):
+    """The demo's term of networks and visits, the replies, and the visitor links (issue 17)."""
+    schools = book["Schools"]
+    for offset, name in enumerate(data.SCHOOL_LINKS_HEADER):
+        schools.cell(1, len(data.SCHOOLS_HEADER) + 1 + offset, name)
+    for number, row in enumerate(data.SCHOOLS, start=2):
+        for offset, link in enumerate(data.SCHOOL_LINKS[row[0]]):
+            schools.cell(number, len(data.SCHOOLS_HEADER) + 1 + offset, link or None)
+    _bold_row(schools, 1)
+    _bold_row(_sheet(book, "Calendar", [data.CALENDAR_HEADER] + data.CALENDAR, real_dates=True), 1)
+    _bold_row(_sheet(book, "RSVP", [data.RSVP_HEADER] + data.RSVP), 1)

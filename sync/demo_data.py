@@ -236,3 +236,48 @@ SCHOOL_WORKBOOKS = {
         ],
     },
 }
+
+# -- networks and visits (issue 17): a term of events with replies --------------------
+# Today in the demo is 1 December 2026: the rest of the autumn term and the spring term.
+# IDs are given as the hub gave them; the replies name them. Bank Road's visitor links
+# are in its Schools row; William Lilley has none yet (visitors are told to ask).
+
+SCHOOL_LINKS_HEADER = ["Safeguarding policy", "Code of conduct"]
+SCHOOL_LINKS = {
+    "BR": ["https://bankroad.demo.school/policies/safeguarding.pdf",
+           "https://bankroad.demo.school/policies/staff-code-of-conduct.pdf"],
+    "WL": ["", ""],
+}
+
+CALENDAR_HEADER = ["ID", "Date", "Time", "Type", "Focus", "Host school", "Invited schools", "Lead", "Status", "Notes"]
+CALENDAR = [
+    ["J-E001", "23/09/2026", "13:30-16:00", "Subject network", "Phonics", "BR", "All schools", "Jo Teacher",
+     "Confirmed", "Minutes on MS Teams."],
+    ["J-E002", "14/10/2026", "09:00-12:00", "QA visit - behaviour", "Behaviour at lunchtimes", "WL", "BR",
+     "Sally Beardsley", "Confirmed", "Schedule shared on MS Teams."],
+    ["J-E003", "03/12/2026", "9am - 12pm", "Subject network", "Maths: fractions", "WL", "All schools",
+     "Sally Beardsley", "Confirmed",
+     f"Schedule (an approximate guide):{B}9:00 welcome{B}9:15 learning walk{B}10:30 sharing practice{B}11:45 next steps"],
+    ["J-E004", "09/12/2026", "", "Heads network", "Budgets and staffing", "BR", "All schools", "Carole Clemens",
+     "Planned", "Half a day; lunch provided."],
+    ["J-E005", "13/01/2027", "09:00-15:00", "Quality assurance visit: safeguarding", "Safeguarding records",
+     "BR", "WL", "Carole Clemens", "Confirmed",
+     f"Schedule (approximate):{B}9:00 sign in and single central record{B}10:00 pupil voice{B}13:00 feedback"],
+    ["J-E006", "04/02/2027", "13:15-15:30", "Attendance network", "Persistent absence", "WL", "All schools",
+     "Sally Beardsley", "Planned", ""],
+    ["J-E007", "25/02/2027", "09:00-12:00", "Subject review", "Writing", "WL", "BR", "Sally Beardsley", "Planned",
+     "Book look and pupil voice."],
+    ["J-E008", "30/03/2027", "13:30-15:30", "Year group network", "Year 2 moderation", "BR", "All schools",
+     "Jo Teacher", "Planned", "After the clocks change: British Summer Time."],
+]
+
+RSVP_HEADER = ["ID", "Event", "School", "Person", "Reply", "Note", "Replied"]
+RSVP = [
+    ["J-R001", "J-E003", "BR", "Carole Clemens <head@bankroad.demo.school>", "Confirmed", "", "20/11/2026 16:05"],
+    ["J-R002", "J-E003", "BR", "Jo Teacher <teacher@bankroad.demo.school>", "Declined", "Year 2 trip that day",
+     "21/11/2026 08:40"],
+    ["J-R003", "J-E004", "WL", "Sally Beardsley <head@williamlilley.demo.school>", "Confirmed", "", "25/11/2026 12:00"],
+    ["J-R004", "J-E005", "WL", "Sally Beardsley <head@williamlilley.demo.school>", "Confirmed",
+     "Bringing our DSL", "27/11/2026 09:10"],
+    ["J-R005", "J-E006", "BR", "Jo Teacher <teacher@bankroad.demo.school>", "", "", ""],
+]

@@ -30,7 +30,7 @@ from domain.contract import Use, WorkbookKind, table_named
 from domain.dates import parse_date
 from domain.edits import same, sheet_text
 from domain.ids import format_id, id_prefix, next_number
-from domain.models import JOINT, ImpactEntry, OutboxEntry, Workbook, utcnow
+from domain.models import JOINT, OutboxEntry, Workbook, utcnow
 from domain.themes import split_names, theme_key
 
 from . import lock
@@ -43,6 +43,7 @@ log = logging.getLogger(__name__)
 # neither's save can undo the other's, nor a sync read overtake an edit landing.
 WRITE_LOCK = lock.LOCK_ID
 MAX_BACKOFF = timedelta(minutes=30)
+REVIEW_TAB = "review_tab"  # domain/reviews.py TAB_KIND: a confirmed review's dated tab
 # Finished entries show "Saved to the sheet at …" on their row for this long.
 KEEP_FINISHED = timedelta(days=14)
 
@@ -148,6 +149,9 @@ def _retry_later(entries, reason):
 
 
 def _drain_workbook(session, backend, workbook, entries):
+    entries = _add_review_tabs(backend, workbook, entries)
+    if not entries:
+        return
     tables = [table_named(tab) for tab in sorted({e.tab for e in entries})]
     try:
         version = backend.current_version(workbook.ref)
@@ -168,6 +172,7 @@ def _drain_workbook(session, backend, workbook, entries):
             parsed[table.tab] = f"The '{title}' tab cannot be read: {error.problem.message}"
 
     writes, landing, appends, held = {}, [], {}, set()
+    adding = {(e.tab, e.sheet_id) for e in entries if e.kind == "add"}
     for entry in entries:
         if (entry.tab, entry.sheet_id) in held:
             continue  # an earlier edit of this row did not go through: this one waits behind it
@@ -194,6 +199,8 @@ def _drain_workbook(session, backend, workbook, entries):
             _pause(entry, f"The '{table.title}' tab's ID column is empty, so rows cannot be found.")
             continue
         entry.paused = False
+        if entry.kind == "edit" and (entry.tab, entry.sheet_id) in adding:
+            continue  # its row is being added in this very drain: the edit goes at the next one, by ID
         if entry.kind == "edit":
             planned = _plan_edit(table, entry)
             if planned:
@@ -221,9 +228,32 @@ def _drain_workbook(session, backend, workbook, entries):
                            lambda group: backend.append_rows(snapshot, title, [rows[e.id] for e in group], header_row))
         for group, first in landed:
             for offset, entry in enumerate(group):
-                impact = session.get(ImpactEntry, entry.row_id) if entry.row_id else None
-                if impact is not None and first is not True:
-                    impact.sheet_row = first + offset
+                added = session.get(table_named(entry.tab).model, entry.row_id) if entry.row_id else None
+                if added is not None and first is not True:
+                    added.sheet_row = first + offset
+
+
+def _add_review_tabs(backend, workbook, entries):
+    """Add the dated tab of each confirmed review (kind ``review_tab``, ``fields`` =
+    {"title", "cells"}): a tab of its own, nothing else in the workbook touched, never
+    twice (a tab of that title already holding the rows is the write that had landed).
+    Returns the other entries, for the tables."""
+    rest = []
+    for entry in entries:
+        if entry.kind != REVIEW_TAB:
+            rest.append(entry)
+            continue
+        try:
+            answer = backend.add_tab(workbook.ref, entry.fields["title"], entry.fields["cells"])
+        except ValuesRefused as error:
+            _fail(entry, error)
+        except WorkbookUnavailable as error:
+            _retry_later([entry], error.explain())
+        else:
+            _done(entry)
+            if answer == "there":
+                entry.reason = "Already in the sheet."
+    return rest
 
 
 def _land_all(entries, write):
@@ -318,15 +348,16 @@ def _plan_edit(table, entry):
 
 
 def _plan_add(session, table, entry):
-    """The new impact-log row's values by column, or None when it is there already or paused.
+    """The new row's values by column, or None when it is there already or paused.
 
-    The row is "already there" when its ID is, with its date and summary (a retried
-    write that had landed). Another row using the same ID (typed by a person) makes
+    The row is "already there" when its ID is, with its required cells (an impact
+    entry's date and summary, a reply's event and person: a retried write that had
+    landed). Another row using the same ID (typed by a person) makes
     this one take the next free ID instead.
     """
     found = _find(table, entry.sheet_id)
     if found is not None and all(
-        same(attr, found.values.get(attr, ""), entry.fields.get(attr, "")) for attr in ("date", "summary")
+        same(attr, found.values.get(attr, ""), entry.fields.get(attr, "")) for attr in _identity(table.table)
     ):
         entry.state, entry.reason, entry.done_at = "done", "Already in the sheet.", utcnow()
         return None
@@ -340,6 +371,11 @@ def _plan_add(session, table, entry):
     cells.update({table.columns[attr]: cell_value(table.table, attr, value)
                   for attr, value in entry.fields.items() if attr in table.columns})
     return [cells.get(column, "") for column in range(max(cells) + 1)]
+
+
+def _identity(table):
+    """The cells that tell an added row is the one this entry added."""
+    return [c.attr for c in table.required]
 
 
 def cell_value(table, attr, text):

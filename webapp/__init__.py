@@ -62,13 +62,16 @@ def register_extensions(app):
 
 def register_blueprints(app):
     from .auth.routes import bp as auth_bp
+    from .calendar.routes import bp as calendar_bp
     from .edits.routes import bp as edits_bp
     from .health.routes import bp as health_bp
     from .impact.routes import bp as impact_bp
     from .people.routes import bp as people_bp
     from .plans.routes import bp as plans_bp
     from .priorities.routes import bp as priorities_bp
+    from .reviews.routes import bp as reviews_bp
     from .schools.routes import bp as schools_bp
+    from .summaries.routes import bp as summaries_bp
     from .syncs.routes import bp as syncs_bp
 
     register_url_converters(app)
@@ -81,6 +84,9 @@ def register_blueprints(app):
     app.register_blueprint(people_bp)
     app.register_blueprint(schools_bp)
     app.register_blueprint(health_bp)
+    app.register_blueprint(reviews_bp)
+    app.register_blueprint(calendar_bp)
+    app.register_blueprint(summaries_bp)
 
 
 def register_url_converters(app):

@@ -2,13 +2,14 @@
 import getpass
 import json
 import sys
+from datetime import date, datetime, time, timedelta
 
 import click
 from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import func, select
 
-from domain import edits, exports, plans, priorities
+from domain import edits, exports, people, plans, priorities, reviews
 from domain.contract import KINDS
 from domain.models import ROLES, OutboxEntry, User
 from domain.people import deactivate_person
@@ -69,10 +70,13 @@ def _read_password():
 @click.option("--role", required=True, type=click.Choice(ROLES))
 @click.option("--school", "school_code", help="The school's code (not for admins).")
 @click.option("--name", default="", help="The person's name as pages show it.")
-def users_add(email, role, school_code, name):
+@click.option("--chair", is_flag=True, help="A governor who chairs their school's governing body.")
+def users_add(email, role, school_code, name, chair):
     """Add a user; the password is read from stdin."""
     try:
         user = add_user(db.session, email, role, _read_password(), school_code, name)
+        if chair:  # the people rules: only a governor can be chair; kept in the audit list
+            people.change(db.session, "the command line", user, role, school_code, chair=True)
         db.session.commit()
     except UserError as error:
         db.session.rollback()
@@ -196,6 +200,7 @@ def demo_init():
                 click.echo(f"Demo user {email} not added: {error}", err=True)
     db.session.commit()
     click.echo(f"Demo users: {added} added, {len(DEMO_USERS) - added} already there.")
+    _demo_review()
 
 
 @demo_cli.command("sign-ins")
@@ -249,7 +254,8 @@ def outbox_list():
     """Edits not yet in the sheet: ID, school, row ID, fields, state and reason."""
     entries = edits.pending(db.session)
     for entry in entries:
-        fields = {"edit": ",".join(entry.fields), "add": "new row", "alias": "also called"}[entry.kind]
+        fields = {"edit": ",".join(entry.fields), "add": "new row", "alias": "also called",
+                  "review_tab": "review tab"}[entry.kind]
         click.echo(f"{entry.id}\t{entry.workbook.code}\t{entry.sheet_id}\t{fields}\t{entry.state}\t{entry.reason}")
     if not entries:
         click.echo("Nothing waiting: every browser edit is in the sheets.")
@@ -278,3 +284,65 @@ def register(app):
     from .scheduler_cli import scheduler_cli
 
     app.cli.add_command(scheduler_cli)
+
+
+# --- Termly reviews (issue 15) -----------------------------------------------------------
+
+
+@users_cli.command("set-chair")
+@click.argument("email")
+@click.option("--no", "unset", is_flag=True, help="They no longer chair the governing body.")
+def users_set_chair(email, unset):
+    """Mark a governor as their board's chair (who confirms termly reviews), or not with --no."""
+    user = _user_or_fail(email)
+    try:
+        said = people.change(db.session, "the command line", user, user.role,
+                             user.school.code if user.school else None, chair=not unset)
+        db.session.commit()
+    except UserError as error:
+        db.session.rollback()
+        raise click.ClickException(str(error))
+    click.echo(f"{user.email}: {'; '.join(said) if said else 'nothing to change'}.")
+
+
+@export_cli.command("reviews")
+@click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="json", show_default=True)
+def export_reviews(fmt):
+    """Every termly review: plan, term, state, each signature and the rows its snapshot holds."""
+    records = reviews.review_records(db.session)
+    if fmt == "json":
+        click.echo(json.dumps(records, indent=2, ensure_ascii=False))
+        return
+    exports.write_csv(reviews.review_csv_records(records), reviews.REVIEW_CSV_NAMES, sys.stdout)
+
+
+def _demo_review():
+    """The demo's one confirmed review: Bank Road's plan, last term, signed by its head and
+    confirmed by its chair of governors near the end of that term (so the home shows a last
+    review, and this term's is due). Added once; its dated tab goes through the outbox."""
+    plan = plans.find_plan(db.session, "BR")
+    head = find_user(db.session, "head@bankroad.demo.school")
+    chair = find_user(db.session, "governor@bankroad.demo.school")
+    if plan is None or plan.workbook is None or head is None or chair is None or reviews.reviews_of(db.session, "BR"):
+        return
+    if not chair.chair:
+        people.change(db.session, "the demo", chair, chair.role, "BR", chair=True)
+    term, year = reviews.previous_term(*reviews.term_now(date.today()))
+    review = reviews.start(db.session, plan, head, term=term, school_year=year)
+    reviews.sign(db.session, review, head, "Reviewed with the senior leaders; writing needs the spring focus.")
+    reviews.sign(db.session, review, chair, "Agreed at the joint committee.")
+    _, last_day = reviews.term_dates(term, year)
+    # Before the summer holiday (the hub's Summer term runs on to the end of August).
+    day = date(year + 1, 7, 10) if term == "Summer" else last_day - timedelta(days=14)
+    signed = datetime.combine(day, time(16))
+    review.started_at = signed - timedelta(days=2)
+    for number, signature in enumerate(review.signatures):
+        signature.signed_at = signed + timedelta(hours=number)
+    review.heads_signed_at, review.confirmed_at = signed, signed + timedelta(hours=1)
+    review.tab_title = reviews.tab_title(review)
+    entry = db.session.scalar(select(OutboxEntry).where(OutboxEntry.kind == reviews.TAB_KIND,
+                                                        OutboxEntry.row_id == review.id))
+    entry.tab = review.tab_title
+    entry.fields = {"title": review.tab_title, "cells": reviews.tab_cells(review)}
+    db.session.commit()
+    click.echo(f"Demo review: {plan.title}, {reviews.term_label(term, year)}, confirmed.")

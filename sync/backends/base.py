@@ -104,3 +104,30 @@ class Backend(Protocol):
 
         Returns the row number the first one landed on.
         """
+
+    def add_tab(self, ref: str, title: str, rows: list[list]) -> str:
+        """Add a tab ``title`` holding ``rows`` (text, from A1), touching no other tab: a
+        record the hub keeps in the workbook (a confirmed review's dated tab).
+
+        Returns "added", or "there" when a tab of that title holds these rows already (a
+        retry whose first try had landed). An empty tab of that title (a try that added
+        the tab but not its cells) is filled. Raises ValuesRefused when a tab of that title
+        holds other cells, WorkbookUnavailable when the workbook cannot be written now.
+        """
+
+
+def same_grid(have, want):
+    """Do two grids hold the same text, trailing blanks aside (as a sheet gives them back)?"""
+    def tidy(grid):
+        rows = [[("" if v is None else str(v)) for v in row] for row in grid]
+        rows = [row[:max((i + 1 for i, v in enumerate(row) if v != ""), default=0)] for row in rows]
+        while rows and not rows[-1]:
+            rows.pop()
+        return rows
+    return tidy(have) == tidy(want)
+
+
+def tab_taken(title):
+    """The refusal when a tab of a record's title holds something else."""
+    return ValuesRefused(f"The workbook has a tab named '{title}' already, holding other cells.",
+                         "Rename or delete that tab in the workbook, then retry.")

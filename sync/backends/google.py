@@ -32,7 +32,7 @@ from gspread.urls import DRIVE_FILES_API_V3_URL
 from gspread.utils import extract_id_from_url
 from tenacity import Retrying, retry_if_exception, stop_after_attempt, stop_before_delay, wait_exponential, wait_random
 
-from .base import ValuesRefused, WorkbookBusy, WorkbookSnapshot, WorkbookUnavailable
+from .base import ValuesRefused, WorkbookBusy, WorkbookSnapshot, WorkbookUnavailable, same_grid, tab_taken
 from .limits import CellBudget
 
 SCOPES = ["https://www.googleapis.com/auth/spreadsheets", "https://www.googleapis.com/auth/drive.readonly"]
@@ -455,3 +455,31 @@ class GoogleBackend:
         data = [{"range": f"{quote_title(title)}!A1", "values": [names]} for title, names in headers.items()]
         self._call("sheets.write", ref, self.http.values_batch_update, spreadsheet_key(ref),
                    {"valueInputOption": "RAW", "data": data})
+
+    # -- records the hub keeps in a workbook (a confirmed review's dated tab) --
+    def add_tab(self, ref, title, rows):
+        """Add the tab (one batchUpdate, not repeated blindly: a 5xx after it landed would
+        make a second try fail on the title) then its cells (one RAW values update, which
+        may be repeated: it writes the same cells). A retry finds the tab by its title
+        (one metadata read) and fills it if empty, or leaves it when it holds the rows."""
+        key = spreadsheet_key(ref)
+        layout, _ = self.metadata(ref)
+        existing = next((t for t in layout if t.lower() == title.lower()), None)
+        if existing is None:
+            grid = {"rowCount": max(len(rows), 1) + 10, "columnCount": max((len(r) for r in rows), default=1)}
+            self._refusable(self._call, "sheets.write", ref, self.http.batch_update, key,
+                            {"requests": [{"addSheet": {"properties": {"title": title, "gridProperties": grid}}}]},
+                            retry=False)
+            existing = title
+        else:
+            answer = self._call("sheets.read", ref, self.http.values_get, key, quote_title(existing),
+                                params={"valueRenderOption": "UNFORMATTED_VALUE", "majorDimension": "ROWS"})
+            have = answer.get("values", [])
+            if same_grid(have, rows):
+                return "there"
+            if any(str(v).strip() for row in have for v in row):
+                raise tab_taken(existing)
+        values = [["" if v is None else str(v) for v in row] for row in rows]
+        self._refusable(self._call, "sheets.write", ref, self.http.values_update, key, f"{quote_title(existing)}!A1",
+                        params={"valueInputOption": "RAW"}, body={"values": values})  # RAW: text stays text
+        return "added"

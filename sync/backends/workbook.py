@@ -1,5 +1,6 @@
 """The embedded default: .xlsx workbooks in a folder on disk, through openpyxl."""
 import os
+import re
 import tempfile
 import zipfile
 from collections import Counter
@@ -10,7 +11,7 @@ from openpyxl import load_workbook
 from openpyxl.utils.exceptions import IllegalCharacterError
 
 from . import limits
-from .base import CellWrite, ValuesRefused, WorkbookBusy, WorkbookSnapshot, WorkbookUnavailable
+from .base import CellWrite, ValuesRefused, WorkbookBusy, WorkbookSnapshot, WorkbookUnavailable, same_grid, tab_taken
 from .limits import CellBudget
 from .xlsx_cells import read_tab
 
@@ -172,6 +173,10 @@ class XlsxBackend:
                 cell.number_format = "DD/MM/YYYY"  # a date cell, shown as UK dates, that sorts as a date
             elif isinstance(write.value, str) and write.value[:1] in "=+-@":
                 cell.data_type = "s"  # a typed '=' or '+' stays text, never becomes a formula
+        self._save(book, path)
+        snapshot.version = self._version(path)
+
+    def _save(self, book, path):
         # Write beside the file and swap it in, so a crash never leaves half a workbook.
         handle, temp = tempfile.mkstemp(dir=path.parent, prefix=".hub-", suffix=".xlsx")
         os.close(handle)
@@ -184,4 +189,56 @@ class XlsxBackend:
         finally:
             if os.path.exists(temp):
                 os.remove(temp)
-        snapshot.version = self._version(path)
+
+    def add_tab(self, ref, title, rows):
+        """A new last tab holding ``rows`` as text; the other tabs' cells are left as they are.
+        Excel opens no workbook with a tab title over 31 characters, so a longer title
+        is shortened (xlsx_title)."""
+        path = self.path(ref)
+        if any(lock.exists() for lock in self.lock_files(path)):
+            raise WorkbookBusy(f"The workbook '{path.name}' is open in another program, so the app did not "
+                               "write to it.", "Close the workbook; the app writes when it next syncs.")
+        try:
+            book = load_workbook(path)
+        except FileNotFoundError:
+            raise WorkbookUnavailable(f"The workbook file '{path.name}' has gone.", "Put the file back.")
+        except PermissionError:
+            raise WorkbookBusy(f"The workbook '{path.name}' cannot be written: it is open elsewhere.",
+                               "Close it in other programs.")
+        name = xlsx_title(title)
+        existing = next((s for s in book.worksheets if s.title.lower() == name.lower()), None)
+        if existing is not None:
+            have = [list(row) for row in existing.iter_rows(values_only=True)]
+            if same_grid(have, rows):
+                return "there"
+            if any(v not in (None, "") for row in have for v in row):
+                raise tab_taken(name)
+            sheet = existing
+        else:
+            sheet = book.create_sheet(name)
+        for r, row in enumerate(rows, start=1):
+            for c, value in enumerate(row, start=1):
+                if value in (None, ""):
+                    continue
+                cell = sheet.cell(row=r, column=c)
+                try:
+                    cell.value = str(value)
+                except (IllegalCharacterError, ValueError) as error:
+                    raise ValuesRefused(f"The workbook cannot hold the text of row {r} of '{name}' "
+                                        f"({error.__class__.__name__}).", "Tell the coordinator.")
+                cell.data_type = "s"  # text as signed, never a formula
+        self._save(book, path)
+        return "added"
+
+
+XLSX_TITLE_LIMIT = 31
+
+
+def xlsx_title(title):
+    """A tab title Excel accepts: "Review Autumn 2026-27 (signed 01-12-2026)" becomes
+    "Review Autumn 26-27 01-12-2026" (the year and the signing date kept)."""
+    if len(title) <= XLSX_TITLE_LIMIT:
+        return title
+    short = re.sub(r"\b(\d{2})(\d{2})-(\d{2})\b", r"\2-\3", title, count=1)
+    short = re.sub(r"\s*\((?:signed\s+)?([^)]*)\)", r" \1", short)
+    return short[:XLSX_TITLE_LIMIT].rstrip()

@@ -96,7 +96,9 @@ def test_a_new_row_beyond_the_grid_grows_it(session, backend, synced, emulator):
     session.commit()
     [result] = drain(session, backend)
     assert result.state == "done" and sheet.rows == 6
-    assert emulator.store.rows(BR, "Impact log")[5][:2] == ["BR-I005", "21/11/2026"]
+    # The date was typed as 2026-11-21: Google keeps that yyyy-mm-dd format for the cell, as
+    # the cassette WorksheetTest.test_get_all_values_date_time_render_options shows.
+    assert emulator.store.rows(BR, "Impact log")[5][:2] == ["BR-I005", "2026-11-21"]
 
 
 def test_after_the_write_a_sync_reads_the_workbook_once_and_changes_nothing(session, backend, synced, emulator, gsync):

@@ -85,12 +85,12 @@ def test_admins_see_the_history_of_runs_with_their_costs(client):
     html = client.get("/sync/").get_data(as_text=True)
     assert "Sync history" in html and "all read" in html
     assert "3 / 0 / 0" in html  # read / unchanged / failed
-    assert "26 rows read" not in html  # each workbook's line only when asked for
+    assert "39 rows read" not in html  # each workbook's line only when asked for
     run_url = re.search(r'href="(/sync/runs/\d+)"', html).group(1)
     lines = client.get(run_url, headers={"HX-Request": "true", "HX-Target": run_url.replace("/sync/runs/", "run-") + "-results"})
-    assert "26 rows read, 26 added" in lines.get_data(as_text=True) and "<html" not in lines.get_data(as_text=True)
+    assert "39 rows read, 39 added" in lines.get_data(as_text=True) and "<html" not in lines.get_data(as_text=True)
     own_page = client.get(run_url).get_data(as_text=True)  # without scripts: a page of its own
-    assert "<html" in own_page and "26 rows read, 26 added" in own_page
+    assert "<html" in own_page and "39 rows read, 39 added" in own_page
 
 
 def test_only_admins_see_the_history(client):

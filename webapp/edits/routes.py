@@ -145,6 +145,8 @@ def resolve(entry_id, choice):
         return redirect(back, 303)
     if entry.kind == "alias":
         return redirect(url_for("priorities.combined"), 303)
+    if entry.tab in ("Calendar", "RSVP"):  # issue 17: an event, or a reply to one
+        return redirect(url_for("calendar.index"), 303)
     if entry.kind != "edit":
         return redirect(url_for("impact.log", code=plan.code, _anchor=f"impact-{entry.row_id}"), 303)
     row = db.session.get(ActionRow, entry.row_id)

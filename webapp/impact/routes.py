@@ -73,7 +73,8 @@ def _log_context(plan, choices, form, added=None, fresh=False):
         plan=plan, form=form, filters=filters, filtered=bool(values), entries=entries, added=added,
         pager=pager(entries, "impact.log", code=plan.code, **({} if fresh else filters.args())),
         titles=choices.titles, can_edit=can_edit_plan(current_user, plan.code),
-        states=edits.latest_for_rows(db.session, "add", [e.id for e in entries.items]),
+        states=edits.latest_for_rows(db.session, "add", [e.id for e in entries.items])
+        if can_edit_plan(current_user, plan.code) else {},  # the way to the sheet: for those who edit
     )
 
 

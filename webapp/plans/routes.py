@@ -4,7 +4,7 @@ from collections import Counter
 from flask import Blueprint, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from domain import attention, edits, exports, plans, priorities
+from domain import attention, edits, exports, plans, priorities, reviews
 from domain.access import visible_school_codes
 from domain.models import JOINT
 from domain.status import STATUSES
@@ -44,6 +44,7 @@ def home():
         # Only the problems this reader can open: their school's and the joint plan's.
         problem_total=sum(n for code, n in problem_counts.items() if code in my_codes or code == JOINT),
         **panel_context(),
+        review_standings=reviews.home_standings(db.session, current_user, schools),
         **LANDINGS[current_user.role](current_user),
     )
     return render_template(f"home/{current_user.role}.html", **context)
@@ -112,6 +113,7 @@ def plan(code):
         statuses=plans.status_columns(every_row),
         problem_count=plans.problem_count(db.session, plan.workbook),
         paused=edits.paused_writes(db.session, plan.workbook),
+        standing=reviews.standing(db.session, plan.code),
     )
     return page(render_template("plans/plan.html", **context))
 

@@ -9,8 +9,10 @@ from ..extensions import db
 
 
 def rows_context(plan, rows):
+    can_edit = can_edit_plan(current_user, plan.code)
     return dict(
         objectives=plans.objectives(db.session),
-        states=latest_for_rows(db.session, "edit", [row.id for row in rows]),
-        can_edit=can_edit_plan(current_user, plan.code),
+        # Edits on their way to the sheet, and conflicts, are for those who may edit the plan.
+        states=latest_for_rows(db.session, "edit", [row.id for row in rows]) if can_edit else {},
+        can_edit=can_edit,
     )

@@ -1,0 +1,424 @@
+"""The partnership's calendar: terms, filters, a month's grid, who an event is for,
+invitations and replies, new events, and the private feed's secret. No Flask here.
+
+Events live in the partnership workbook's Calendar tab, replies in its RSVP tab
+(domain/contract.py); both are written through the outbox. A school invited to an
+event invites all its staff (heads and staff; governors read, they do not reply);
+people may also be invited one by one, as a row of the RSVP tab with no reply yet.
+"""
+import calendar as months
+import hashlib
+import secrets
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from .access import can_add_events, can_manage_event, can_reply_to_events
+from .contract import CALENDAR, RSVP
+from .dates import uk
+from .edits import add_row, edit_row
+from .event_cells import ALL_SCHOOLS, CONFIRMED, DECLINED, TYPES, clean_event_row, person_cell, school_list
+from .models import JOINT, CalendarEvent, EventReply, School, SheetProblem, User, Workbook
+from .themes import theme_key
+
+LONDON = ZoneInfo("Europe/London")
+REPLYING_ROLES = frozenset({"admin", "head", "staff"})
+CANCELLED = "Cancelled"
+
+
+def today():
+    """Today on UK clocks (the server may keep UTC: after 11 pm in summer it is tomorrow here)."""
+    return datetime.now(LONDON).date()
+
+
+# -- terms ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Term:
+    """A school term as the hub reckons them (domain/dates.py): autumn September to
+    December, spring January to March, summer April to August."""
+
+    name: str
+    start: date
+    end: date
+
+    @property
+    def key(self):
+        return f"{self.name.split()[0].lower()}-{self.start.year}"
+
+
+def term_of(day):
+    """The term a day falls in."""
+    year = day.year
+    if day.month >= 9:
+        return Term(f"Autumn {year}", date(year, 9, 1), date(year, 12, 31))
+    if day.month <= 3:
+        return Term(f"Spring {year}", date(year, 1, 1), date(year, 3, 31))
+    return Term(f"Summer {year}", date(year, 4, 1), date(year, 8, 31))
+
+
+def next_term(term):
+    """The term after ``term``."""
+    return term_of(term.end + timedelta(days=1))
+
+
+def term_named(key):
+    """A term from its key ('spring-2027'), or None."""
+    try:
+        season, year = key.split("-")
+        start = {"autumn": date(int(year), 9, 1), "spring": date(int(year), 1, 1),
+                 "summer": date(int(year), 4, 1)}[season]
+    except (ValueError, KeyError, AttributeError):
+        return None
+    return term_of(start)
+
+
+# -- schools an event names ---------------------------------------------------------------
+
+class Schools:
+    """The member schools, found by code or by name as a Calendar cell gives them."""
+
+    def __init__(self, session):
+        self.all = session.scalars(select(School).where(School.archived_at.is_(None)).order_by(School.name)).all()
+        self._by = {}
+        for school in self.all:
+            self._by[school.code.upper()] = school
+            self._by[theme_key(school.name)] = school
+
+    def find(self, text):
+        return self._by.get(str(text or "").upper()) or self._by.get(theme_key(text))
+
+    def host(self, event):
+        return self.find(event.host_code or event.host_school)
+
+    def invited(self, event):
+        """(schools, names no school answers to)."""
+        if ALL_SCHOOLS in (event.invited_codes or []):
+            return list(self.all), []
+        schools, unknown = [], []
+        for code in event.invited_codes or []:
+            school = self.find(code)
+            if school is None:
+                unknown.append(code)
+            elif school not in schools:
+                schools.append(school)
+        return schools, unknown
+
+    def involves(self, event, school):
+        """Is the school the event's host or one of its invited schools?"""
+        if school is None:
+            return False
+        return self.host(event) is school or school in self.invited(event)[0]
+
+
+# -- lists and the month ---------------------------------------------------------------------
+
+TYPE_FILTERS = {"network": "Networks", "visit": "Visits", **{name: name for name in TYPES}}
+
+
+@dataclass
+class Filters:
+    type: str = ""  # "network", "visit", a type's name, or "" for all
+    school: str = ""  # a school code, or ""
+
+    def __bool__(self):
+        return bool(self.type or self.school)
+
+
+def _current(session):
+    return select(CalendarEvent).join(Workbook, CalendarEvent.workbook_id == Workbook.id).where(
+        Workbook.code == JOINT, CalendarEvent.archived_at.is_(None), CalendarEvent.date.is_not(None))
+
+
+def events_between(session, start, end, filters=None, schools=None):
+    """The events from ``start`` to ``end`` (inclusive), in order, filtered."""
+    filters = filters or Filters()
+    rows = session.scalars(_current(session).where(CalendarEvent.date >= start, CalendarEvent.date <= end)
+                           .order_by(CalendarEvent.date, CalendarEvent.start_time, CalendarEvent.id)).all()
+    if filters.type in ("network", "visit"):
+        rows = [e for e in rows if e.category == filters.type]
+    elif filters.type:
+        rows = [e for e in rows if e.type == filters.type]
+    if filters.school:
+        schools = schools or Schools(session)
+        school = schools.find(filters.school)
+        rows = [e for e in rows if schools.involves(e, school)]
+    return rows
+
+
+def event_by_id(session, event_id):
+    """A current event by its database id, or None."""
+    event = session.get(CalendarEvent, event_id)
+    return event if event is not None and event.archived_at is None else None
+
+
+@dataclass
+class Day:
+    day: date
+    in_month: bool
+    events: list = field(default_factory=list)
+
+
+def month_weeks(year, month, events):
+    """The month as weeks of days (Monday first), each with its events."""
+    by_day = {}
+    for event in events:
+        by_day.setdefault(event.date, []).append(event)
+    grid = months.Calendar(firstweekday=0).monthdatescalendar(year, month)
+    return [[Day(d, d.month == month, by_day.get(d, [])) for d in week] for week in grid]
+
+
+def month_bounds(year, month):
+    """The first and last day of a month."""
+    return date(year, month, 1), date(year, month, months.monthrange(year, month)[1])
+
+
+# -- who an event is for ---------------------------------------------------------------------
+
+def can_create_events(user):
+    """Heads and partnership coordinators make events and invite (domain/access.py)."""
+    return can_add_events(user)
+
+
+def host_schools_for(user, schools):
+    """The schools a person may make an event hosted by: a head their own, a coordinator any."""
+    if user.role == "admin":
+        return list(schools.all)
+    return [user.school] if user.role == "head" and user.school is not None else []
+
+
+def manages(user, event, schools):
+    """May the person see who is coming, remind and invite? The host school's head and
+    coordinators (domain/access.py)."""
+    return can_manage_event(user, schools.host(event))
+
+
+def replies_of(session, event):
+    """{e-mail: the RSVP row} of the event (the first row of a person counts)."""
+    rows = session.scalars(select(EventReply).where(EventReply.event_ref == event.sheet_id,
+                                                    EventReply.archived_at.is_(None)).order_by(EventReply.id))
+    found = {}
+    for row in rows:
+        if row.email:
+            found.setdefault(row.email, row)
+    return found
+
+
+def is_invited(session, user, event, schools=None, replies=None):
+    """Is this person invited (their school is, or they are one by one)?"""
+    if not can_reply_to_events(user):
+        return False
+    replies = replies if replies is not None else replies_of(session, event)
+    if user.email.lower() in replies:
+        return True
+    schools = schools or Schools(session)
+    return user.school is not None and user.school in schools.invited(event)[0]
+
+
+def can_reply(session, user, event, schools=None):
+    """May the person confirm or decline? Invited, and the event not cancelled."""
+    return is_invited(session, user, event, schools) and event.status != CANCELLED
+
+
+@dataclass
+class Invitee:
+    name: str
+    email: str
+    school: str  # code
+    reply: str = ""  # Confirmed, Declined, "" (not answered) or as written
+    note: str = ""
+    replied: str = ""
+
+
+@dataclass
+class Answers:
+    coming: list
+    declined: list
+    waiting: list  # not answered yet
+
+    @property
+    def everyone(self):
+        return self.coming + self.declined + self.waiting
+
+
+def answers(session, event, schools=None):
+    """Who is coming, who declined and who has not answered: the invited schools' heads
+    and staff, and everyone invited one by one (or who replied)."""
+    schools = schools or Schools(session)
+    invited, _ = schools.invited(event)
+    replies = replies_of(session, event)
+    people = {}
+    if invited:
+        for user in session.scalars(select(User).where(User.school_id.in_([s.id for s in invited]),
+                                                       User.active.is_(True), User.role.in_(("head", "staff")))
+                                    .order_by(User.name)):
+            people[user.email.lower()] = Invitee(user.name or user.email, user.email.lower(),
+                                                 user.school.code if user.school else "")
+    for email, row in replies.items():
+        person = people.get(email) or Invitee(_name_of(row.person) or email, email, row.school)
+        person.reply, person.note, person.replied = row.reply, row.note, row.replied
+        people[email] = person
+    everyone = sorted(people.values(), key=lambda p: (p.school, p.name.lower()))
+    return Answers([p for p in everyone if p.reply == CONFIRMED], [p for p in everyone if p.reply == DECLINED],
+                   [p for p in everyone if p.reply not in (CONFIRMED, DECLINED)])
+
+
+def _name_of(person):
+    return person.split("<")[0].strip() if "<" in person else ("" if "@" in person else person.strip())
+
+
+def joint_workbook(session):
+    """The partnership workbook, which holds the Calendar and RSVP tabs."""
+    return session.scalar(select(Workbook).where(Workbook.code == JOINT))
+
+
+def _now_text():
+    return datetime.now(LONDON).strftime("%d/%m/%Y %H:%M")
+
+
+def _commit(session, work):
+    """Do ``work`` and commit; an ID taken a moment before by someone else: once more."""
+    try:
+        result = work()
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        result = work()
+        session.commit()
+    return result
+
+
+def reply(session, event, user, answer, note=""):
+    """Store the person's reply (Confirmed or Declined) at once and send it to the RSVP
+    tab: their row is added the first time and edited in place after, never added twice."""
+    if answer not in (CONFIRMED, DECLINED):
+        raise ValueError(answer)
+
+    def work():
+        mine = replies_of(session, event).get(user.email.lower())
+        changes = {"reply": answer, "note": note.strip(), "replied": _now_text()}
+        if mine is None:
+            values = {"event_ref": event.sheet_id, "school": user.school.code if user.school else "",
+                      "person": person_cell(user.name, user.email.lower()), "email": user.email.lower(), **changes}
+            mine, _ = add_row(session, event.workbook, RSVP, values, user.name or user.email, user.id,
+                              summary=f"{answer}: {event.sheet_id}")
+        else:
+            edit_row(session, RSVP, mine, user.name or user.email, changes, user.id)
+        return mine
+
+    return _commit(session, work)
+
+
+def invite_people(session, event, people, who, user_id=None):
+    """Invite people one by one: a row each in the RSVP tab with no reply yet; someone
+    already invited or replied is left as they are. Returns the rows added."""
+    def work():
+        known = replies_of(session, event)
+        added = []
+        for person in people:
+            email = person.email.lower()
+            if email in known or person.role not in REPLYING_ROLES:
+                continue
+            values = {"event_ref": event.sheet_id, "school": person.school.code if person.school else "",
+                      "person": person_cell(person.name, email), "email": email, "reply": "", "note": "",
+                      "replied": ""}
+            row, _ = add_row(session, event.workbook, RSVP, values, who, user_id, summary=f"Invited: {event.sheet_id}")
+            known[email] = row
+            added.append(row)
+        return added
+
+    return _commit(session, work)
+
+
+def invite_schools(session, event, codes, who, user_id=None):
+    """Add schools to the event's Invited schools (the Calendar cell, edited in place)."""
+    current = list(event.invited_codes or [])
+    if ALL_SCHOOLS in current:
+        return None
+    new = [c for c in codes if c not in current]
+    if not new:
+        return None
+    written = event.invited_schools.strip()
+    text = f"{written}, {', '.join(new)}" if written else ", ".join(new)
+
+    def work():
+        entry = edit_row(session, CALENDAR, event, who, {"invited_schools": text}, user_id)
+        event.invited_codes = school_list(text)
+        return entry
+
+    return _commit(session, work)
+
+
+def add_event(session, values, who, user_id=None):
+    """A new event made in the hub, shown at once and added to the Calendar tab."""
+    workbook = joint_workbook(session)
+    derived = dict(values)
+    clean_event_row(derived, {}, _Quiet(), None)  # the same reading a sheet's row gets
+    summary = f"{derived['type']} on {values['date'].strftime('%d/%m/%Y')}"
+    return _commit(session, lambda: add_row(session, workbook, CALENDAR, derived, who, user_id, summary=summary)[0])
+
+
+class _Quiet:
+    """A report for a row made in the hub: its form has checked it already."""
+
+    valid = True
+
+    def problem(self, *args, **kwargs):
+        pass
+
+
+def reminder(event, host_name, waiting):
+    """(subject, body, recipients) of a reminder to those who have not answered."""
+    when = uk(event.date) + (f", {event.time}" if event.time else "")
+    subject = f"Please reply: {event.type} on {when}"
+    body = (f"You are invited to {event.type}{f' ({event.focus})' if event.focus else ''} on {when}, "
+            f"hosted by {host_name}.\n\nPlease confirm or decline in the Partnership Hub, on the event's page.\n")
+    return subject, body, [p.email for p in waiting]
+
+
+# -- the private feed ---------------------------------------------------------------------------
+
+def new_feed_secret(user):
+    """A new secret for the person's feed URL: only its hash is kept, so the old URL dies."""
+    secret = secrets.token_urlsafe(32)
+    user.calendar_feed_hash = feed_hash(secret)
+    return secret
+
+
+def feed_hash(secret):
+    """What is stored of a feed secret: its SHA-256."""
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def user_for_feed(session, secret):
+    """The active person whose feed this secret opens, or None."""
+    if not secret or len(secret) > 100:
+        return None
+    user = session.scalar(select(User).where(User.calendar_feed_hash == feed_hash(secret)))
+    return user if user is not None and user.active else None
+
+
+def events_for_person(session, user, schools=None):
+    """Their school's events (hosted or invited) and those they are invited to one by one."""
+    schools = schools or Schools(session)
+    mine = {r.event_ref for r in session.scalars(select(EventReply).where(
+        EventReply.email == user.email.lower(), EventReply.archived_at.is_(None)))}
+    rows = session.scalars(_current(session).order_by(CalendarEvent.date, CalendarEvent.start_time)).all()
+    if user.role == "admin":
+        return rows
+    return [e for e in rows if e.sheet_id in mine or schools.involves(e, user.school)]
+
+
+def missing_tabs(session):
+    """The calendar's tabs the partnership workbook lacks at its last read (events and
+    replies made here wait for them: `flask sheets init` adds them)."""
+    workbook = joint_workbook(session)
+    if workbook is None:
+        return []
+    found = session.scalars(select(SheetProblem.tab).where(
+        SheetProblem.workbook_id == workbook.id, SheetProblem.row.is_(None),
+        SheetProblem.tab.in_((CALENDAR.tab, RSVP.tab)), SheetProblem.message.like("There is no %"))).all()
+    return sorted(set(found))

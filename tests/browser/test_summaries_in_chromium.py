@@ -1,0 +1,88 @@
+"""A governor's summary in Chromium: opened from their home, printed (print media
+emulated) without navigation or buttons, its PDF downloaded and read back, and the
+chart legible on a phone and on a wide screen."""
+import io
+import os
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+from pypdf import PdfReader
+
+from ..conftest import PASSWORD, PEOPLE
+from .conftest import sign_in
+
+pytestmark = pytest.mark.browser
+
+# Where the chart's screenshots are kept to be looked at (the test's own folder by default).
+SHOTS = os.environ.get("SUMMARY_SHOTS")
+
+
+def test_a_governor_prints_their_summary_and_downloads_the_board_pack(page, tmp_path):
+    sign_in(page, PEOPLE["br_governor"][0], PASSWORD)
+    page.get_by_role("link", name="Your school's summary for governors").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Bank Road Infant and Nursery School")
+    headings = page.locator("main h2").all_inner_texts()
+    assert headings[0].startswith("1. Exceptions") and headings[1] == "2. Progress by area"
+    expect(page.get_by_role("img", name=re.compile("Progress by area"))).to_be_visible()
+
+    page.emulate_media(media="print")
+    expect(page.locator("header.site-header")).to_be_hidden()
+    expect(page.get_by_role("button", name="Sign out")).to_be_hidden()
+    expect(page.get_by_role("link", name="Download the board pack (PDF)")).to_be_hidden()
+    expect(page.locator("#exceptions")).to_be_visible()
+    after = page.evaluate("""() => getComputedStyle(
+        [...document.querySelectorAll('main a')].find(a => a.textContent.includes('The board pack as signed')
+          || a.getAttribute('href').startsWith('http')), '::after').content""")
+    assert "http" in after, after  # the link's target is printed after it
+    breaks = page.evaluate("() => getComputedStyle(document.querySelector('#progress')).breakBefore")
+    assert breaks == "page"
+
+    page.emulate_media(media="screen")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download the board pack (PDF)").click()
+    path = tmp_path / "pack.pdf"
+    download.value.save_as(path)
+    text = " ".join("\n".join(p.extract_text() for p in PdfReader(io.BytesIO(path.read_bytes())).pages).split())
+    assert text.startswith("Bank Road Infant and Nursery School: board pack, ")
+    assert "As at " in text
+    assert text.index("1. Exceptions") < text.index("2. Progress by area") < text.index("5. Review record")
+    exceptions = text[text.index("1. Exceptions"):text.index("2. Progress by area")]
+    assert exceptions.index("BR-A005") < exceptions.index("BR-A003")  # Behind before At risk
+
+
+def test_the_plan_printed_has_no_filters_or_buttons(page):
+    sign_in(page, PEOPLE["br_head"][0], PASSWORD)
+    page.goto(page.base + "/plans/BR")
+    expect(page.locator("#plan-filters")).to_be_visible()
+    page.emulate_media(media="print")
+    expect(page.locator("#plan-filters")).to_be_hidden()
+    expect(page.locator("#sync-now")).to_have_count(0)
+    for button in page.get_by_role("button").all():
+        expect(button).to_be_hidden()
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_the_chart_is_legible_on_a_phone_and_a_wide_screen(browser, live_server, tmp_path, width):
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    page.base = live_server
+    try:
+        sign_in(page, PEOPLE["br_governor"][0], PASSWORD)
+        page.goto(page.base + "/summary/BR")
+        chart = page.locator("svg.progress-chart")
+        expect(chart).to_be_visible()
+        box = chart.bounding_box()
+        assert box["width"] <= width, "the chart fits the screen"
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= width, "nothing off to the side"
+        # The chart's smallest text (12 units) is at least 11 px on screen.
+        scale = box["width"] / float(chart.get_attribute("viewBox").split()[2])
+        assert 12 * scale >= 11, scale
+        folder = Path(SHOTS) if SHOTS else tmp_path
+        folder.mkdir(parents=True, exist_ok=True)
+        chart.screenshot(path=str(folder / f"chart-{width}.png"))
+        page.screenshot(path=str(folder / f"summary-{width}.png"), full_page=True)
+        assert (folder / f"chart-{width}.png").stat().st_size > 1000
+    finally:
+        context.close()

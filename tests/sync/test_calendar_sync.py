@@ -1,0 +1,88 @@
+"""The partnership workbook's Calendar and RSVP tabs sync through the registry."""
+from datetime import date, time
+
+from sqlalchemy import select
+
+from domain.models import CalendarEvent, EventReply, School, SheetProblem
+
+CALENDAR_HEADER = ["Date", "Time", "Type", "Focus", "Host school", "Invited schools", "Lead", "Status", "Notes"]
+
+
+def _replace_tab(title, rows):
+    def change(sheet):
+        book = sheet.parent
+        if title in book.sheetnames:
+            del book[title]
+        new = book.create_sheet(title)
+        for row in rows:
+            new.append(row)
+    return change
+
+
+def _events(session):
+    session.expire_all()
+    return {e.sheet_id: e for e in session.scalars(select(CalendarEvent).where(CalendarEvent.archived_at.is_(None)))}
+
+
+def test_a_calendar_tab_syncs_into_events_and_gets_ids_written_back(session, sync, partnership):
+    partnership.edit("Schools", _replace_tab("Calendar", [
+        CALENDAR_HEADER,
+        [date(2026, 12, 3), "9:00-12:00", "Maths network", "Fractions", "br", "BR, WL", "A. Lead", "", ""],
+        ["14/01/2027", "1.15pm - 3.30pm", "QA visit - safeguarding", "", "WL", "BR", "", "Booked", "Approximate"],
+        ["20/01/2027", "", "Heads network", "Budgets", "BR", "All schools", "", "", ""],
+        ["", "", "Subject network", "", "", "", "", "", ""],  # no date: a problem, not a row
+    ]))
+    results, report = sync()
+    assert report.ok
+    events = sorted(_events(session).values(), key=lambda e: e.date)
+    assert [e.sheet_id for e in events] == ["J-E001", "J-E002", "J-E003"]
+    first, visit, heads = events
+    assert (first.date, first.start_time, first.end_time) == (date(2026, 12, 3), time(9), time(12))
+    assert first.type == "Maths network" and first.category == "network"  # not the policy's words: as written
+    assert first.host_code == "BR" and first.invited_codes == ["BR", "WL"]
+    assert visit.type == "Quality assurance visit: safeguarding" and visit.is_visit
+    assert (visit.start_time, visit.end_time) == (time(13, 15), time(15, 30))
+    assert visit.status == "Confirmed"
+    assert heads.type == "Headteachers network" and heads.invited_codes == ["*"] and heads.start_time is None
+
+    rows = partnership.rows("Calendar")
+    assert rows[0][-1] == "ID"  # the hub added its ID column after the last one
+    assert [r[-1] for r in rows[1:]] == ["J-E001", "J-E002", "J-E003", None]
+    messages = [p.message for p in session.scalars(select(SheetProblem).where(SheetProblem.tab == "Calendar"))]
+    assert any("'Date' is empty" in m for m in messages)
+    assert any("'Maths network' is not one of the policy's event types" in m for m in messages)
+
+    sync()  # a second read changes nothing and adds nothing
+    assert sorted(_events(session)) == ["J-E001", "J-E002", "J-E003"]
+
+
+def test_an_rsvp_tab_syncs_into_replies(session, sync, partnership):
+    partnership.edit("Schools", _replace_tab("RSVP", [
+        ["ID", "Event", "School", "Person", "Reply", "Note", "Replied"],
+        ["", "J-E001", "br", "Ann Smith <Ann@Bank-Road.example>", "yes", "", "01/12/2026 10:00"],
+        ["", "J-E001", "WL", "bob@wl.example", "apologies", "Ofsted", ""],
+    ]))
+    sync()
+    replies = {r.email: r for r in session.scalars(select(EventReply))}
+    assert replies["ann@bank-road.example"].reply == "Confirmed"
+    assert replies["ann@bank-road.example"].school == "BR"
+    assert replies["bob@wl.example"].reply == "Declined" and replies["bob@wl.example"].note == "Ofsted"
+    assert [r[0] for r in partnership.rows("RSVP")[1:]] == ["J-R001", "J-R002"]
+
+
+def test_the_schools_tab_holds_the_visitors_links(session, sync, partnership):
+    sync()
+    schools = {s.code: s for s in session.scalars(select(School))}
+    assert schools["BR"].safeguarding_policy == "https://bankroad.demo.school/policies/safeguarding.pdf"
+    assert schools["WL"].safeguarding_policy == schools["WL"].code_of_conduct == ""
+
+    def links(sheet):
+        header = [c.value for c in sheet[1]]
+        sheet.cell(2, header.index("Safeguarding policy") + 1, "https://bank-road.example/safeguarding.pdf")
+        sheet.cell(2, header.index("Code of conduct") + 1).value = None
+    partnership.edit("Schools", links)
+    sync()
+    session.expire_all()
+    schools = {s.code: s for s in session.scalars(select(School))}
+    assert schools["BR"].safeguarding_policy == "https://bank-road.example/safeguarding.pdf"
+    assert schools["BR"].code_of_conduct == ""

@@ -1,0 +1,73 @@
+"""The .ics of one event and the private feed, parsed back with icalendar."""
+import re
+from datetime import date, datetime, timedelta, timezone
+
+from icalendar import Calendar
+from sqlalchemy import select
+
+from domain import calendar as cal
+from domain.models import CalendarEvent, User
+from webapp.extensions import db
+
+from ..conftest import csrf_token
+
+
+def _event(app, sheet_id):
+    with app.app_context():
+        return db.session.scalar(select(CalendarEvent).where(CalendarEvent.sheet_id == sheet_id)).id
+
+
+def _vevents(body):
+    return {str(e["uid"]): e for e in Calendar.from_ical(body).walk("VEVENT")}
+
+
+def test_one_events_ics_is_in_london_time_either_side_of_the_clocks_changing(login_as, synced_app):
+    client = login_as("br_staff")
+    winter = client.get(f"/calendar/events/{_event(synced_app, 'J-E003')}.ics")
+    assert winter.mimetype == "text/calendar" and "attachment" in winter.headers["Content-Disposition"]
+    [event] = _vevents(winter.data).values()
+    start, end = event.decoded("dtstart"), event.decoded("dtend")
+    assert str(start.tzinfo) == "Europe/London" and (start.hour, end.hour) == (9, 12)
+    assert start.utcoffset() == timedelta(0)  # GMT in December
+    assert start.astimezone(timezone.utc) == datetime(2026, 12, 3, 9, 0, tzinfo=timezone.utc)
+    assert str(event["summary"]) == "Subject network: Maths: fractions"
+    assert "William Lilley" in str(event["location"])
+    assert Calendar.from_ical(winter.data).walk("VTIMEZONE")  # the zone travels with the file
+
+    summer = client.get(f"/calendar/events/{_event(synced_app, 'J-E008')}.ics")  # 30 March 2027: BST
+    [event] = _vevents(summer.data).values()
+    start = event.decoded("dtstart")
+    assert (start.hour, start.minute) == (13, 30) and start.utcoffset() == timedelta(hours=1)
+    assert start.astimezone(timezone.utc) == datetime(2027, 3, 30, 12, 30, tzinfo=timezone.utc)
+
+
+def test_an_event_with_no_time_is_a_whole_day_and_uids_are_stable(login_as, synced_app):
+    client = login_as("br_staff")
+    url = f"/calendar/events/{_event(synced_app, 'J-E004')}.ics"
+    first, second = _vevents(client.get(url).data), _vevents(client.get(url).data)
+    assert list(first) == list(second) == ["j-e004@partnership-hub"]
+    event = first["j-e004@partnership-hub"]
+    assert event.decoded("dtstart") == date(2026, 12, 9) and not isinstance(event.decoded("dtstart"), datetime)
+    assert event.decoded("dtend") == date(2026, 12, 10)
+
+
+def test_the_feed_holds_the_persons_schools_events_and_those_they_are_invited_to(login_as, synced_app):
+    with synced_app.app_context():  # the heads' network for Bank Road alone
+        heads = db.session.scalar(select(CalendarEvent).where(CalendarEvent.sheet_id == "J-E004"))
+        heads.host_code, heads.invited_codes = "BR", ["BR"]
+        db.session.commit()
+    client = login_as("wl_staff")
+    page = client.post("/calendar/my-feed", data={"csrf_token": csrf_token(client, "/calendar/my-feed")})
+    path = re.search(r'readonly value="http://localhost([^"]+)"', page.get_data(as_text=True)).group(1)
+    anonymous = synced_app.test_client()
+    uids = set(_vevents(anonymous.get(path).data))
+    assert "j-e003@partnership-hub" in uids and "j-e004@partnership-hub" not in uids
+    with synced_app.app_context():
+        event = db.session.scalar(select(CalendarEvent).where(CalendarEvent.sheet_id == "J-E004"))
+        person = db.session.scalar(select(User).where(User.email == "staff@wl.test.school"))
+        cal.invite_people(db.session, event, [person], "Carole Clemens")
+    feed = anonymous.get(path)
+    assert "j-e004@partnership-hub" in _vevents(feed.data)  # invited one by one
+    assert feed.headers["Cache-Control"] == "private, no-store"
+    start = _vevents(feed.data)["j-e008@partnership-hub"].decoded("dtstart")
+    assert start.utcoffset() == timedelta(hours=1)  # the feed's times are London's too

@@ -1,0 +1,312 @@
+"""The partnership's calendar: this term and next, a month, an event with its replies,
+new events, .ics files and each person's private feed (the one page that needs no
+session: its secret URL is the key). Rules are in domain/calendar.py."""
+import logging
+import smtplib
+from datetime import timedelta
+
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from wtforms import SelectChoice
+
+from domain import calendar as cal
+from domain import ics
+from domain.access import EVENT_MANAGER_REFUSAL, EVENTS_REFUSAL, why_not_reply
+from domain.edits import latest_for_rows
+from domain.event_cells import CONFIRMED, DECLINED, TYPES
+from domain.models import User
+
+from ..extensions import db
+from ..forms import CLEANED_NOTE
+from ..hx import fragment, page, wants_fragment
+from ..mail import mail_configured, send
+from ..syncing import request_drain
+from .forms import EventForm, InviteForm, ReplyForm
+
+bp = Blueprint("calendar", __name__, url_prefix="/calendar")
+log = logging.getLogger(__name__)
+OPEN = {"calendar.feed"}  # the private feed: its secret URL, not a session, lets it in
+DAY = timedelta(days=1)
+
+
+@bp.before_request
+def require_login():
+    """Signed-in people only, but for the private feed."""
+    if request.endpoint in OPEN:
+        return None
+    return login_required(lambda: None)()
+
+
+@bp.app_template_filter("long_date")
+def long_date(day):
+    """Thursday 3 December 2026: a date as UK schools write it."""
+    return f"{day:%A} {day.day} {day:%B %Y}" if day else ""
+
+
+def _filters():
+    kind = request.args.get("type", "").strip()
+    school = request.args.get("school", "").strip().upper()
+    return cal.Filters(type=kind if kind in cal.TYPE_FILTERS else "", school=school)
+
+
+def _filter_args(filters):
+    return {k: v for k, v in (("type", filters.type), ("school", filters.school)) if v}
+
+
+def _common(schools, filters):
+    return dict(filters=filters, schools=schools.all, type_filters=cal.TYPE_FILTERS,
+                can_create=cal.can_create_events(current_user))
+
+
+@bp.get("")
+def index():
+    """This term and next (or a term chosen), filtered by type and school."""
+    schools, filters = cal.Schools(db.session), _filters()
+    today = cal.today()
+    chosen = cal.term_named(request.args.get("term", ""))
+    terms = [chosen] if chosen else [cal.term_of(today), cal.next_term(cal.term_of(today))]
+    sections = [(term, cal.events_between(db.session, term.start, term.end, filters, schools)) for term in terms]
+    context = dict(sections=sections, hosts={e.id: schools.host(e) for _, evs in sections for e in evs},
+                   today=today, chosen=chosen, count=sum(len(evs) for _, evs in sections),
+                   previous=cal.term_of(terms[0].start.replace(day=1) - DAY),
+                   following=cal.next_term(terms[-1]), **_common(schools, filters))
+    if wants_fragment("calendar-results"):
+        canonical = url_for("calendar.index", term=chosen.key if chosen else None, **_filter_args(filters))
+        return fragment(render_template("calendar/_list.html", **context), push_url=canonical)
+    return page(render_template("calendar/index.html", **context))
+
+
+@bp.get("/month/<int:year>-<int:month>")
+@bp.get("/month")
+def month(year=None, month=None):
+    """A month's grid (Monday first), filtered the same way; on a phone, a list of days."""
+    today = cal.today()
+    year, month = year or today.year, month or today.month
+    if not (2000 <= year <= 2100 and 1 <= month <= 12):
+        abort(404)
+    schools, filters = cal.Schools(db.session), _filters()
+    first, last = cal.month_bounds(year, month)
+    events = cal.events_between(db.session, first, last, filters, schools)
+    before = (first - DAY).replace(day=1)
+    after = last + DAY
+    context = dict(first=first, weeks=cal.month_weeks(year, month, events), events=events, today=today,
+                   hosts={e.id: schools.host(e) for e in events}, count=len(events),
+                   previous=before, following=after, **_common(schools, filters))
+    if wants_fragment("calendar-results"):
+        canonical = url_for("calendar.month", year=year, month=month, **_filter_args(filters))
+        return fragment(render_template("calendar/_month.html", **context), push_url=canonical)
+    return page(render_template("calendar/month.html", **context))
+
+
+def _event_or_404(event_id):
+    event = cal.event_by_id(db.session, event_id)
+    if event is None:
+        abort(404)
+    return event
+
+
+def _event_context(event, schools, reply_form=None, invite_form=None, message="", focus=False):
+    invited, unknown = schools.invited(event)
+    replies = cal.replies_of(db.session, event)
+    mine = replies.get(current_user.email.lower())
+    manages = cal.manages(current_user, event, schools)
+    context = dict(event=event, host=schools.host(event), invited=invited, unknown=unknown, mine=mine,
+                   can_reply=cal.can_reply(db.session, current_user, event, schools),
+                   reply_form=reply_form or ReplyForm(formdata=None, note=mine.note if mine else ""),
+                   manages=manages, message=message, focus=focus, mail=mail_configured(),
+                   CONFIRMED=CONFIRMED, DECLINED=DECLINED, all_invited=cal.ALL_SCHOOLS in (event.invited_codes or []),
+                   on_its_way=_on_its_way(event, mine),
+                   why_not=why_not_reply(current_user, cancelled=event.status == cal.CANCELLED))
+    if manages:
+        context.update(answers=cal.answers(db.session, event, schools),
+                       invite_form=invite_form or _invite_form(event, schools, formdata=None))
+    return context
+
+
+def _on_its_way(event, mine):
+    """Is the event's own row, or this person's reply, still on its way to the sheet?"""
+    waiting = latest_for_rows(db.session, "add", [event.id], tab="Calendar").get(event.id)
+    if mine is not None:
+        for kind in ("add", "edit"):
+            entry = latest_for_rows(db.session, kind, [mine.id], tab="RSVP").get(mine.id)
+            if entry is not None and entry.state in entry.PENDING:
+                return True
+    return waiting is not None and waiting.state in waiting.PENDING
+
+
+def _invite_form(event, schools, formdata=None):
+    form = InviteForm(formdata=formdata) if formdata is not None else InviteForm(formdata=None)
+    invited, _ = schools.invited(event)
+    form.schools.choices = [SelectChoice(s.code, s.name) for s in schools.all if s not in invited]
+    people = db.session.scalars(select(User).where(User.active.is_(True), User.role.in_(("admin", "head", "staff")))
+                                .order_by(User.name)).all()
+    already = cal.replies_of(db.session, event)
+    form.people.choices = [SelectChoice(str(p.id), f"{p.name or p.email} ({p.school.code if p.school else 'coordinator'})")  # noqa: E501
+                           for p in people if p.email.lower() not in already]
+    return form
+
+
+@bp.get("/events/<int:event_id>")
+def event(event_id):
+    event = _event_or_404(event_id)
+    return render_template("calendar/event.html", **_event_context(event, cal.Schools(db.session)))
+
+
+@bp.post("/events/<int:event_id>/reply")
+def reply(event_id):
+    """Confirm or decline in one click; changing one's mind edits the same RSVP row."""
+    event = _event_or_404(event_id)
+    schools = cal.Schools(db.session)
+    in_place = wants_fragment("reply-box")
+    if not cal.can_reply(db.session, current_user, event, schools):
+        why = why_not_reply(current_user, cancelled=event.status == cal.CANCELLED)
+        if in_place:
+            return fragment(render_template("calendar/_reply.html", **_event_context(event, schools, message=why,
+                                                                                      focus=True))), 403
+        abort(403, why)
+    form = ReplyForm()
+    if not form.validate_on_submit():
+        context = _event_context(event, schools, reply_form=form, focus=True)
+        if in_place:
+            return fragment(render_template("calendar/_reply.html", **context)), 422
+        return render_template("calendar/event.html", **context), 422
+    cal.reply(db.session, event, current_user, form.answer.data, form.note.data or "")
+    request_drain(current_app._get_current_object())
+    said = "You are coming." if form.answer.data == CONFIRMED else "You have declined."
+    message = f"{said} Your reply is saved and on its way to the partnership's sheet."
+    if form.cleaned():
+        message += " " + CLEANED_NOTE
+    if in_place:
+        return fragment(render_template("calendar/_reply.html",
+                                        **_event_context(event, schools, message=message, focus=True)))
+    flash(message, "info")
+    return redirect(url_for("calendar.event", event_id=event.id, _anchor="reply-box"), 303)
+
+
+def _manager_event(event_id):
+    event = _event_or_404(event_id)
+    schools = cal.Schools(db.session)
+    if not cal.manages(current_user, event, schools):
+        abort(403, EVENT_MANAGER_REFUSAL)
+    return event, schools
+
+
+@bp.post("/events/<int:event_id>/invite")
+def invite(event_id):
+    event, schools = _manager_event(event_id)
+    form = _invite_form(event, schools, formdata=request.form)
+    if not form.validate_on_submit():
+        return render_template("calendar/event.html", **_event_context(event, schools, invite_form=form)), 422
+    who = current_user.name or current_user.email
+    said = []
+    if form.schools.data:
+        cal.invite_schools(db.session, event, form.schools.data, who, current_user.id)
+        said.append(", ".join(form.schools.data))
+    if form.people.data:
+        chosen = db.session.scalars(select(User).where(User.id.in_([int(i) for i in form.people.data]))).all()
+        added = cal.invite_people(db.session, event, chosen, who, current_user.id)
+        said += [row.person.split(" <")[0] for row in added]
+    request_drain(current_app._get_current_object())
+    flash(f"Invited: {', '.join(said)}. On its way to the partnership's sheet.", "info")
+    return redirect(url_for("calendar.event", event_id=event.id, _anchor="answers"), 303)
+
+
+@bp.post("/events/<int:event_id>/remind")
+def remind(event_id):
+    """A reminder to those who have not answered; with no mail set up, what would be sent."""
+    event, schools = _manager_event(event_id)  # CSRF: checked for every POST (webapp/extensions.py)
+    answers = cal.answers(db.session, event, schools)
+    host = schools.host(event)
+    subject, body, recipients = cal.reminder(event, host.name if host else event.host_school, answers.waiting)
+    if not recipients:
+        flash("Everyone invited has answered: no reminder to send.", "info")
+    elif not mail_configured():
+        return render_template("calendar/reminder.html", event=event, subject=subject, body=body,
+                               recipients=recipients)
+    else:
+        failed = []
+        for address in recipients:
+            try:
+                send(address, subject, body)
+            except (OSError, smtplib.SMTPException):
+                log.exception("reminder to %s failed", address)
+                failed.append(address)
+        sent = len(recipients) - len(failed)
+        flash(f"Reminder sent to {sent} {'person' if sent == 1 else 'people'}."
+              + (f" It could not be sent to {', '.join(failed)}." if failed else ""), "info")
+    return redirect(url_for("calendar.event", event_id=event.id, _anchor="answers"), 303)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def new():
+    """A new event, by a head (hosted by their school) or a coordinator."""
+    if not cal.can_create_events(current_user):
+        abort(403, EVENTS_REFUSAL)
+    schools = cal.Schools(db.session)
+    form = EventForm()
+    hosts = cal.host_schools_for(current_user, schools)
+    form.host.choices = [SelectChoice(s.code, s.name) for s in hosts]
+    form.invited.choices = [SelectChoice(s.code, s.name) for s in schools.all]
+    if request.method == "GET" and hosts:
+        form.host.data = hosts[0].code
+    if cal.joint_workbook(db.session) is None:
+        abort(409, "The partnership workbook has not been read yet: sync first.")
+    if form.validate_on_submit():
+        event = cal.add_event(db.session, form.values([s.code for s in schools.all]),
+                              current_user.name or current_user.email, current_user.id)
+        request_drain(current_app._get_current_object())
+        flash(f"Added to the calendar as {event.sheet_id}; on its way to the partnership's sheet.", "info")
+        if form.cleaned():
+            flash(CLEANED_NOTE, "info")
+        return redirect(url_for("calendar.event", event_id=event.id), 303)
+    status = 422 if form.is_submitted() else 200
+    return render_template("calendar/new.html", form=form, types=TYPES, missing=cal.missing_tabs(db.session)), status
+
+
+def _ics_response(body, name):
+    response = Response(body, mimetype="text/calendar")
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}.ics"'
+    return response
+
+
+def _ics_details(events, schools, external=True):
+    hosts = {e.id: (h.name if (h := schools.host(e)) else e.host_school) for e in events}
+    links = {e.id: url_for("calendar.event", event_id=e.id, _external=external) for e in events}
+    return hosts, links
+
+
+@bp.get("/events/<int:event_id>.ics")
+def event_ics(event_id):
+    event = _event_or_404(event_id)
+    hosts, links = _ics_details([event], cal.Schools(db.session))
+    return _ics_response(ics.calendar_of([event], "Partnership Hub", hosts, links), f"event-{event.sheet_id}")
+
+
+@bp.get("/my-feed")
+def my_feed():
+    """The person's private feed: make its secret URL, or reset it (the old one dies)."""
+    return render_template("calendar/feed.html", url=None, has_feed=bool(current_user.calendar_feed_hash))
+
+
+@bp.post("/my-feed")
+def reset_feed():
+    had = bool(current_user.calendar_feed_hash)
+    secret = cal.new_feed_secret(db.session.get(User, current_user.id))
+    db.session.commit()
+    url = url_for("calendar.feed", secret=secret, _external=True)
+    return render_template("calendar/feed.html", url=url, has_feed=True, reset=had)
+
+
+@bp.get("/feed/<secret>.ics")
+def feed(secret):
+    """The private feed: their school's events and those they are invited to. No session."""
+    user = cal.user_for_feed(db.session, secret)
+    if user is None:
+        abort(404)
+    schools = cal.Schools(db.session)
+    events = cal.events_for_person(db.session, user, schools)
+    hosts, links = _ics_details(events, schools)
+    response = Response(ics.calendar_of(events, "Partnership Hub", hosts, links), mimetype="text/calendar")
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

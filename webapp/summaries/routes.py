@@ -1,0 +1,75 @@
+"""Governors' summaries and board packs: read-only, short, printable.
+
+GET /summary/<CODE> and /summary/joint show the page; /summary/<CODE>.pdf (and
+joint.pdf) the board pack, with ``?review=<id>`` the pack of a confirmed review built
+from its signed snapshot. Whoever may view the plan may open them; nothing of another
+plan is read, so nothing hidden is sent.
+"""
+from datetime import date
+
+from flask import Blueprint, Response, abort, render_template
+from flask_login import login_required
+from werkzeug.routing import BaseConverter
+
+from domain import summaries
+from domain.dates import parse_date
+
+from ..extensions import db
+from ..lookups import plan_or_abort
+from ..params import id_arg
+from .pdf import render_pdf
+
+bp = Blueprint("summaries", __name__)
+
+
+class PlanCodeConverter(BaseConverter):
+    """A plan code (a school's, or joint): letters, digits and hyphens, no dot, so that
+    /summary/BR and /summary/BR.pdf are two routes."""
+
+    regex = r"[A-Za-z0-9-]{1,20}"
+
+
+@bp.record_once
+def register_converter(state):
+    state.app.url_map.converters.setdefault("plan_code", PlanCodeConverter)
+
+
+@bp.before_request
+@login_required
+def require_login():
+    """Every page here is for signed-in people only."""
+
+
+def _helpers():
+    return dict(long_date=summaries.long_date, due_words=summaries.due_words,
+                long_date_iso=lambda text: summaries.long_date(parse_date(text)) if text else "")
+
+
+def _summary(code):
+    plan = plan_or_abort(code, workbook=False)
+    review_id = id_arg("review")
+    if review_id is None:
+        return plan, summaries.live(db.session, plan, date.today())
+    review = summaries.confirmed_review(db.session, review_id, plan.code)
+    if review is None:
+        abort(404, description="There is no confirmed review with that number for this plan.")
+    return plan, summaries.of_review(db.session, review)
+
+
+@bp.get("/summary/<plan_code:code>")
+def summary(code):
+    plan, found = _summary(code)
+    return render_template("summaries/summary.html", summary=found, code=plan.code, **_helpers())
+
+
+@bp.get("/summary/<plan_code:code>.pdf")
+def pack(code):
+    plan, found = _summary(code)
+    html = render_template("summaries/pack.html", summary=found, code=plan.code, **_helpers())
+    response = Response(render_pdf(html), mimetype="application/pdf")
+    name = f"board-pack-{plan.code}-{found.as_at.isoformat()}"
+    if found.of_review:
+        name += f"-review-{found.of_review.id}"
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
