@@ -1,8 +1,8 @@
 """gunicorn's settings for the hub: `gunicorn wsgi:app` reads this file from here.
 
 What the figures in docs/performance.md ("Serving under gunicorn") showed on a
-2-core machine: one worker per core holds the school plan under 100 ms p95 to
-the highest rate, more workers than cores only share the same cores; and the p95
+2-core machine: one worker per core with two threads each gave the school plan
+its best p95 and rate, more workers than cores only share the same cores; and the p95
 tail of the big pages is Python's full garbage collection walking every object
 the app holds, which `gc.freeze()` after loading takes out of its walk.
 
@@ -20,8 +20,8 @@ os.environ["SCHEDULER_ENABLED"] = "0"
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")  # nginx in front, on the same host
 workers = int(os.environ.get("GUNICORN_WORKERS", os.cpu_count() or 2))
-# A thread or two more per worker: a request waiting on PostgreSQL or on a slow client
-# leaves the core to another; past that, threads only queue on the GIL.
+# Two threads per worker (measured best): while one request waits on PostgreSQL the
+# other computes; past that, threads only queue on the GIL.
 worker_class = "gthread"
 threads = int(os.environ.get("GUNICORN_THREADS", 2))
 timeout = 60  # the PDF pack of a large school is the longest request, a few seconds
