@@ -84,15 +84,15 @@ def hub(pg_url, emulator, tmp_path):
     )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
-    while True:
-        try:
-            if requests.get(f"{base}/healthz", timeout=5).status_code == 200:
-                break
-        except requests.RequestException:  # not listening yet, or workers still booting
-            pass
-        assert server.poll() is None and time.monotonic() < deadline, (tmp_path / "gunicorn.log").read_text()
-        time.sleep(0.2)
-    try:
+    try:  # gunicorn is stopped however the test ends, a slow start included
+        while True:
+            try:
+                if requests.get(f"{base}/healthz", timeout=5).status_code == 200:
+                    break
+            except requests.RequestException:  # not listening yet, or workers still booting
+                pass
+            assert server.poll() is None and time.monotonic() < deadline, (tmp_path / "gunicorn.log").read_text()
+            time.sleep(0.2)
         yield app, base, access_log
     finally:
         server.terminate()
