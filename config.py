@@ -40,6 +40,10 @@ class Config:
     WORKBOOK_DIR = os.environ.get("WORKBOOK_DIR", str(INSTANCE_DIR / "demo-workbooks"))
     PARTNERSHIP_WORKBOOK = os.environ.get("PARTNERSHIP_WORKBOOK", "partnership.xlsx")
     SYNC_INTERVAL_MINUTES = _int("SYNC_INTERVAL_MINUTES", 5)
+    # Between syncs the scheduler asks which workbooks changed this often (one Drive
+    # call, no Sheets read) and syncs only those: a sheet edit shows within seconds.
+    # 0 turns the watch off (then edits show at the next scheduled sync).
+    WATCH_SECONDS = _int("WATCH_SECONDS", 10)
 
     # Google Sheets (SHEETS_BACKEND=google). A service account is one user: about
     # 60 Sheets reads a minute for the whole intranet, so pace under that.
@@ -119,6 +123,8 @@ class Config:
             raise RuntimeError("Set MAIL_USE_TLS (STARTTLS) or MAIL_USE_SSL, not both")
         if cls.SYNC_INTERVAL_MINUTES < 1:
             raise RuntimeError("SYNC_INTERVAL_MINUTES must be at least 1")
+        if cls.WATCH_SECONDS < 0:
+            raise RuntimeError("WATCH_SECONDS must be 0 (no watch) or more")
         if cls.SHEETS_BACKEND == "google" and not (cls.GOOGLE_SERVICE_ACCOUNT_FILE or cls.GOOGLE_SHEETS_EMULATOR_HOST):
             raise RuntimeError(
                 "SHEETS_BACKEND=google needs GOOGLE_SERVICE_ACCOUNT_FILE "

@@ -1,5 +1,5 @@
 """`make bench`: every benchmark, figures printed."""
-from . import edit_latency, memory, page_queries, sync_cost
+from . import edit_latency, freshness, memory, page_queries, sync_cost
 
 sync_cost.main([])
 print()
@@ -8,3 +8,5 @@ print()
 memory.main([])
 print()
 page_queries.main([])
+print()
+freshness.main([])

@@ -26,7 +26,9 @@ def cell_text(value):
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     text = str(value).replace("\r\n", "\n").replace("\r", "\n")
-    return text.strip()
+    # A NUL (Google's JSON may carry one) is the one character PostgreSQL cannot store:
+    # kept, it failed the whole workbook's sync there. It means nothing to a reader.
+    return text.replace("\x00", "").strip()
 
 
 def column_letters(number):

@@ -11,6 +11,7 @@ from domain.models import SyncRun, utcnow
 
 from .outbox import drain
 from .run import run_sync
+from .watch import changed_workbooks
 
 log = logging.getLogger(__name__)
 
@@ -72,3 +73,24 @@ def close_run(session, run_id, note):
     if run is not None and run.finished_at is None:
         run.finished_at, run.ok, run.note = utcnow(), False, note
         session.commit()
+
+
+def watch(sessions, backend, partnership_ref):
+    """What the scheduler does every WATCH_SECONDS: ask which workbooks changed (one
+    Drive call on Google, no Sheets read) and sync only if one did; that sync reads
+    just the changed ones. Returns the sync's report, or None when nothing changed
+    (then nothing is written: no sync run, no lock taken)."""
+    try:
+        versions = backend.versions()
+    except Exception as error:  # an outage: the scheduled sync retries and reports it
+        log.warning("watch: asking which workbooks changed failed (%s)", getattr(error, "message", error))
+        return None
+    with sessions() as session:
+        changed = changed_workbooks(session, versions)
+    if not changed:
+        return None
+    log.info("watch: %s changed; syncing", ", ".join(changed))
+    report = sync_then_drain(sessions, backend, partnership_ref, "watch")
+    if report.busy:
+        log.info("watch: another sync is running; the next look tries again")
+    return report

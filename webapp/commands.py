@@ -285,6 +285,9 @@ def outbox_drain():
 def register(app):
     for group in (sync_cli, users_cli, export_cli, demo_cli, sheets_cli, outbox_cli):
         app.cli.add_command(group)
+    from .scheduler_cli import scheduler_cli
+
+    app.cli.add_command(scheduler_cli)
 
 
 # --- Termly reviews (issue 15) -----------------------------------------------------------

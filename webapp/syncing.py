@@ -3,7 +3,7 @@ import logging
 import time
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 
 from domain import syncs
 from domain.models import SyncRun
@@ -107,11 +107,13 @@ def request_sync(app, requested_by):
     return run, app.config["SYNC_NOW_MIN_SECONDS"]
 
 
-def start_scheduler(app):
-    """Sync every SYNC_INTERVAL_MINUTES in this process (make run syncs once before).
+def start_scheduler(app, sync_at_start=False):
+    """Sync every SYNC_INTERVAL_MINUTES in this process (make run syncs once before),
+    and between syncs look every WATCH_SECONDS for workbooks that changed.
 
-    The database lock in sync.lock keeps this safe when several processes run
-    a scheduler: whoever holds the lock syncs, the others skip that tick.
+    Run one scheduler per database: `flask --app wsgi scheduler run` in production
+    (docs/deploy.md), SCHEDULER_ENABLED in `make run`. The database lock in sync.lock
+    still keeps a second one (or `sync run` by hand) from syncing at the same time.
     """
     if scheduler.running:
         return
@@ -119,8 +121,18 @@ def start_scheduler(app):
     def tick():
         jobs.tick(lambda: _sessions(app), backend_for(app), app.config["PARTNERSHIP_WORKBOOK"])
 
+    def watch():
+        jobs.watch(lambda: _sessions(app), backend_for(app), app.config["PARTNERSHIP_WORKBOOK"])
+
+    first = {"next_run_time": datetime.now(timezone.utc)} if sync_at_start else {}
     scheduler.add_job(
         tick, "interval", minutes=app.config["SYNC_INTERVAL_MINUTES"], id="sync",
-        replace_existing=True, max_instances=1, coalesce=True,
+        replace_existing=True, max_instances=1, coalesce=True, **first,
     )
+    if app.config["WATCH_SECONDS"]:
+        # A look that overlaps a sync is skipped (max_instances), not queued.
+        scheduler.add_job(
+            watch, "interval", seconds=app.config["WATCH_SECONDS"], id="watch",
+            replace_existing=True, max_instances=1, coalesce=True,
+        )
     scheduler.start()

@@ -11,8 +11,8 @@ from sync.run import run_sync
 
 
 @pytest.fixture
-def session(tmp_path):
-    engine = create_engine(f"sqlite:///{tmp_path / 'sync.sqlite'}")
+def session(database_url):
+    engine = create_engine(database_url)
     Base.metadata.create_all(engine)
     with Session(engine) as session:
         yield session

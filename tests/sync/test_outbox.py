@@ -355,14 +355,14 @@ def test_a_stuck_edit_discarded_while_a_sync_reads_lets_that_sync_archive_the_ro
 def test_a_lead_the_workbook_cannot_hold_fails_that_edit_alone_and_a_person_can_discard_it(
         session, backend, synced, bank_road):
     edit(session, "BR", "BR-A001", status="Behind")
-    stuck = edit(session, "BR", "BR-A002", lead="Jo\x00Smith")  # pasted from Word before input was cleaned
+    stuck = edit(session, "BR", "BR-A002", lead="Jo\x07Smith")  # pasted from Word before input was cleaned
     edit(session, "BR", "BR-A003", status="Complete")
     results = {r.sheet_id: r for r in drain(session, backend)}
     assert results["BR-A001"].state == results["BR-A003"].state == "done"
     assert cell(bank_road, "Action plan", "BR-A001", "Status") == "Behind"
     assert cell(bank_road, "Action plan", "BR-A003", "Status") == "Complete"
     assert results["BR-A002"].state == "failed"
-    assert "would not take this edit" in results["BR-A002"].reason and "Jo\x00Smith" not in results["BR-A002"].reason
+    assert "would not take this edit" in results["BR-A002"].reason and "Jo\x07Smith" not in results["BR-A002"].reason
     assert drain(session, backend, only_due=False) == []  # a failed edit waits for a person, not for a retry loop
     edits.choose(session, stuck, "discard", "Carole Clemens")
     session.commit()
@@ -385,7 +385,7 @@ def test_a_corrected_edit_of_a_refused_one_takes_its_place_and_lands(session, ba
 
 
 def test_a_failed_edit_tried_again_fails_again_until_it_is_corrected(session, backend, synced):
-    entry = edit(session, "BR", "BR-A002", lead="Jo\x00Smith")
+    entry = edit(session, "BR", "BR-A002", lead="Jo\x07Smith")
     drain(session, backend)
     edits.choose(session, entry, "retry", "Jo Teacher")
     session.commit()
@@ -395,7 +395,7 @@ def test_a_failed_edit_tried_again_fails_again_until_it_is_corrected(session, ba
 
 
 def test_a_choice_made_after_another_persons_is_refused(session, synced, backend, bank_road):
-    entry = edit(session, "BR", "BR-A002", lead="Jo\x00Smith")
+    entry = edit(session, "BR", "BR-A002", lead="Jo\x07Smith")
     drain(session, backend)
     edits.choose(session, entry, "discard", "Carole Clemens")
     session.commit()

@@ -296,7 +296,7 @@ def test_an_impact_entry_the_sheet_refuses_shows_why_and_can_be_discarded(synced
     with synced_app.app_context():  # text from before input was cleaned where it enters
         workbook = db.session.scalar(select(Workbook).where(Workbook.code == "BR"))
         entry, outbox = add_impact_entry(db.session, workbook, "staff", {
-            "date": date(2026, 11, 20), "action": "", "activity": "CPD", "summary": "Pasted\x00from Word",
+            "date": date(2026, 11, 20), "action": "", "activity": "CPD", "summary": "Pasted\x07from Word",
             "strengths": "", "areas_to_develop": ""})
         db.session.commit()
         outbox_id = outbox.id
