@@ -307,3 +307,13 @@ def test_the_summary_uses_no_time_but_the_days_it_names(synced_app):
 
     assert uk_day(datetime(2026, 6, 30, 23, 30)) == date(2026, 7, 1)
     assert uk_day("2026-12-01T23:30:00") == date(2026, 12, 1)
+
+
+def test_the_summary_and_pack_are_as_at_the_uk_day_at_midnight_in_summer_time(client, monkeypatch):
+    # 23:30 UTC on 31 March 2027 is 00:30 on 1 April in the UK (BST): the Summer term has begun.
+    monkeypatch.setattr(reviews, "utcnow", lambda: datetime(2027, 3, 31, 23, 30))
+    login(client, "br_governor")
+    assert "Summer term, 2026 to 2027, as at 1 April 2027" in text_of(client.get("/summary/BR").get_data(as_text=True))
+    response = client.get("/summary/BR.pdf")
+    assert 'filename="board-pack-BR-2027-04-01.pdf"' in response.headers["Content-Disposition"]
+    assert "As at 1 April 2027" in re.sub(r"\s+", " ", pdf_text(response.data))
