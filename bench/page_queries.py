@@ -39,6 +39,9 @@ PAGES = [  # (what, role, path)
     ("home: governor", "governor", "/"),
     ("home: admin", "admin", "/"),
     ("sync history", "admin", "/sync/"),
+    ("governors' summary", "governor", "/summary/S001"),
+    ("joint summary", "governor", "/summary/joint"),
+    ("board pack (PDF)", "governor", "/summary/S001.pdf"),
 ]
 
 

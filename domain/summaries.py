@@ -222,7 +222,7 @@ def evidence_after(session, plan, day):
 
 def live(session, plan, today=None):
     """Today's summary of a plan: a snapshot taken now, against the last signed review."""
-    today = today or date.today()
+    today = today or reviews.uk_today()  # the UK day, not the server's: "as at" and overdue are the reader's
     snapshot = reviews.take_snapshot(session, plan)
     since = record_of(reviews.last_confirmed(session, plan.code))
     return build(plan.code, plan.title if plan.is_joint else plan.school.name, snapshot["rows"],

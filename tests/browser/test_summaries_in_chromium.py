@@ -86,3 +86,19 @@ def test_the_chart_is_legible_on_a_phone_and_a_wide_screen(browser, live_server,
         assert (folder / f"chart-{width}.png").stat().st_size > 1000
     finally:
         context.close()
+
+
+def test_a_signed_reviews_record_fits_a_phone(browser, synced_app, live_server):
+    from ..web.test_summaries import confirm_review
+
+    confirm_review(synced_app, "BR")
+    context = browser.new_context(viewport={"width": 360, "height": 900})
+    page = context.new_page()
+    page.base = live_server
+    try:
+        sign_in(page, PEOPLE["br_governor"][0], PASSWORD)
+        page.goto(page.base + "/summary/BR")
+        expect(page.get_by_role("table", name="Signatures")).to_contain_text("Confirmed for the board")
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= 360, "nothing off to the side"
+    finally:
+        context.close()

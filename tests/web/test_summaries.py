@@ -233,7 +233,7 @@ def test_changes_since_the_last_signed_review_are_listed_and_a_worse_row_is_an_e
     assert "Gone from the plan: Annual safeguarding audit completed with the link governor (BR-A001" in changes
     assert "Autumn term, 2026 to 2027" in record and "Confirmed for the board" in record
     assert "Chair of governors" in record and "Next review due: Spring term, 2026 to 2027" in record
-    assert f'href="/summary/BR.pdf?review={review_id}"' in client.get("/summary/BR").get_data(as_text=True)
+    assert f'href="http://localhost/summary/BR.pdf?review={review_id}"' in client.get("/summary/BR").get_data(as_text=True)
 
 
 def test_the_pack_of_a_signed_review_stays_the_same_when_the_plan_changes(synced_app, client):
@@ -307,3 +307,23 @@ def test_the_summary_uses_no_time_but_the_days_it_names(synced_app):
 
     assert uk_day(datetime(2026, 6, 30, 23, 30)) == date(2026, 7, 1)
     assert uk_day("2026-12-01T23:30:00") == date(2026, 12, 1)
+
+
+def test_the_summary_and_pack_are_as_at_the_uk_day_at_midnight_in_summer_time(client, monkeypatch):
+    # 23:30 UTC on 31 March 2027 is 00:30 on 1 April in the UK (BST): the Summer term has begun.
+    monkeypatch.setattr(reviews, "utcnow", lambda: datetime(2027, 3, 31, 23, 30))
+    login(client, "br_governor")
+    assert "Summer term, 2026 to 2027, as at 1 April 2027" in text_of(client.get("/summary/BR").get_data(as_text=True))
+    response = client.get("/summary/BR.pdf")
+    assert 'filename="board-pack-BR-2027-04-01.pdf"' in response.headers["Content-Disposition"]
+    assert "As at 1 April 2027" in re.sub(r"\s+", " ", pdf_text(response.data))
+
+
+def test_the_packs_link_to_the_signed_pack_leads_to_the_hub_not_a_file(synced_app, client):
+    review_id = confirm_review(synced_app, "BR")
+    login(client, "br_governor")
+    data = client.get("/summary/BR.pdf").data
+    links = [a.get_object()["/A"]["/URI"] for page in PdfReader(io.BytesIO(data)).pages
+             for a in page.get("/Annots") or [] if "/URI" in a.get_object().get("/A", {})]
+    assert set(links) == {f"http://localhost/summary/BR.pdf?review={review_id}"}
+    assert f"(http://localhost/summary/BR.pdf?review={review_id})" in "".join(pdf_text(data).split())
