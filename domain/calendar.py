@@ -10,7 +10,7 @@ import calendar as months
 import hashlib
 import secrets
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -21,7 +21,7 @@ from .contract import CALENDAR, RSVP
 from .dates import uk
 from .edits import add_row, edit_row
 from .event_cells import ALL_SCHOOLS, CONFIRMED, DECLINED, TYPES, clean_event_row, person_cell, school_list
-from .models import JOINT, CalendarEvent, EventReply, School, SheetProblem, User, Workbook
+from .models import JOINT, CalendarEvent, EventReply, RowChange, School, SheetProblem, User, Workbook, utcnow
 from .themes import theme_key
 
 LONDON = ZoneInfo("Europe/London")
@@ -377,6 +377,31 @@ def reminder(event, host_name, waiting):
     body = (f"You are invited to {event.type}{f' ({event.focus})' if event.focus else ''} on {when}, "
             f"hosted by {host_name}.\n\nPlease confirm or decline in the Partnership Hub, on the event's page.\n")
     return subject, body, [p.email for p in waiting]
+
+
+REMINDER_GAP = timedelta(hours=24)  # each reminder goes to everyone not answered: once a day at most
+
+
+def last_reminder(session, event):
+    """The latest reminder mailed for the event (a line of its history), or None."""
+    return session.scalar(select(RowChange).where(RowChange.table == CALENDAR.history_name,
+                                                  RowChange.row_id == event.id, RowChange.field == "reminder")
+                          .order_by(RowChange.at.desc(), RowChange.id.desc()).limit(1))
+
+
+def reminder_too_soon(session, event, now=None):
+    """When the next reminder may go (UK clocks), if one was mailed under REMINDER_GAP ago; else None."""
+    last = last_reminder(session, event)
+    if last is None or (now or utcnow()) - last.at >= REMINDER_GAP:
+        return None
+    return last.at.replace(tzinfo=timezone.utc).astimezone(LONDON) + REMINDER_GAP
+
+
+def record_reminder(session, event, who, sent):
+    """Remember a reminder mailed to ``sent`` people (the event's history keeps it)."""
+    session.add(RowChange(table=CALENDAR.history_name, row_id=event.id, field="reminder", old="",
+                          new=f"sent to {sent}", source="browser", who=who))
+    session.commit()
 
 
 # -- the private feed ---------------------------------------------------------------------------

@@ -237,6 +237,9 @@ def test_a_reminder_goes_by_mail_to_those_who_have_not_answered(synced_app, logi
         assert sent == ["head@wl.test.school", "staff@wl.test.school"]  # the governor is not asked to reply
         message = inbox.messages[0][1]
         assert message["Subject"].startswith("Please reply: Quality assurance visit: safeguarding on 13 Jan 2027")
+        again = host.post(f"/calendar/events/{event_id}/remind",  # a second press, or another manager's
+                          data={"csrf_token": csrf_token(host, f"/calendar/events/{event_id}")}, follow_redirects=True)
+        assert "less than a day ago" in again.get_data(as_text=True) and len(inbox.messages) == 2
     finally:
         controller.stop()
 

@@ -219,8 +219,12 @@ def remind(event_id):
     answers = cal.answers(db.session, event, schools)
     host = schools.host(event)
     subject, body, recipients = cal.reminder(event, host.name if host else event.host_school, answers.waiting)
+    next_at = cal.reminder_too_soon(db.session, event) if recipients and mail_configured() else None
     if not recipients:
         flash("Everyone invited has answered: no reminder to send.", "info")
+    elif next_at is not None:
+        flash(f"A reminder went out less than a day ago; the next can go from {next_at:%H:%M} on "
+              f"{long_date(next_at.date())}.", "info")
     elif not mail_configured():
         return render_template("calendar/reminder.html", event=event, subject=subject, body=body,
                                recipients=recipients)
@@ -233,6 +237,8 @@ def remind(event_id):
                 log.exception("reminder to %s failed", address)
                 failed.append(address)
         sent = len(recipients) - len(failed)
+        if sent:
+            cal.record_reminder(db.session, event, current_user.name or current_user.email, sent)
         flash(f"Reminder sent to {sent} {'person' if sent == 1 else 'people'}."
               + (f" It could not be sent to {', '.join(failed)}." if failed else ""), "info")
     return redirect(url_for("calendar.event", event_id=event.id, _anchor="answers"), 303)
