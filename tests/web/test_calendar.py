@@ -262,3 +262,13 @@ def test_the_new_event_page_warns_when_the_workbook_has_no_calendar_tab(login_as
     assert sync_now(synced_app, "test").ok
     html = login_as("admin").get("/calendar/new").get_data(as_text=True)
     assert "has no Calendar tab yet" in html
+
+
+def test_a_policy_cell_that_is_no_web_address_is_not_made_a_link(login_as, synced_app):
+    with synced_app.app_context():  # the Schools tab's cell is typed by people: words, or worse
+        school = db.session.scalar(select(School).where(School.code == "BR"))
+        school.safeguarding_policy, school.code_of_conduct = "javascript:alert(1)", "On the staff noticeboard"
+        db.session.commit()
+    html = login_as("wl_staff").get(f"/calendar/events/{_event(synced_app, 'J-E005')}").get_data(as_text=True)
+    assert "javascript:" not in html and 'href="On the staff' not in html
+    assert html.count("the Schools tab gives no web address") == 2
