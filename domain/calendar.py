@@ -197,8 +197,9 @@ def manages(user, event, schools):
 
 
 def replies_of(session, event):
-    """{e-mail: the RSVP row} of the event (the first row of a person counts)."""
-    rows = session.scalars(select(EventReply).where(EventReply.event_ref == event.sheet_id,
+    """{e-mail: the RSVP row} of the event (the first row of a person counts). Event cells are
+    kept in capitals (domain/event_cells.py): an ID typed in lower case is the same event."""
+    rows = session.scalars(select(EventReply).where(EventReply.event_ref == event.sheet_id.upper(),
                                                     EventReply.archived_at.is_(None)).order_by(EventReply.id))
     found = {}
     for row in rows:
@@ -301,7 +302,7 @@ def reply(session, event, user, answer, note=""):
         mine = replies_of(session, event).get(user.email.lower())
         changes = {"reply": answer, "note": note.strip(), "replied": _now_text()}
         if mine is None:
-            values = {"event_ref": event.sheet_id, "school": user.school.code if user.school else "",
+            values = {"event_ref": event.sheet_id.upper(), "school": user.school.code if user.school else "",
                       "person": person_cell(user.name, user.email.lower()), "email": user.email.lower(), **changes}
             mine, _ = add_row(session, event.workbook, RSVP, values, user.name or user.email, user.id,
                               summary=f"{answer}: {event.sheet_id}")
@@ -322,7 +323,7 @@ def invite_people(session, event, people, who, user_id=None):
             email = person.email.lower()
             if email in known or person.role not in REPLYING_ROLES:
                 continue
-            values = {"event_ref": event.sheet_id, "school": person.school.code if person.school else "",
+            values = {"event_ref": event.sheet_id.upper(), "school": person.school.code if person.school else "",
                       "person": person_cell(person.name, email), "email": email, "reply": "", "note": "",
                       "replied": ""}
             row, _ = add_row(session, event.workbook, RSVP, values, who, user_id, summary=f"Invited: {event.sheet_id}")
@@ -434,7 +435,7 @@ def events_for_person(session, user, schools=None):
     rows = session.scalars(_current(session).order_by(CalendarEvent.date, CalendarEvent.start_time)).all()
     if user.role == "admin":
         return rows
-    return [e for e in rows if e.sheet_id in mine or schools.involves(e, user.school)]
+    return [e for e in rows if e.sheet_id.upper() in mine or schools.involves(e, user.school)]
 
 
 def missing_tabs(session):
