@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from .access import can_add_events, can_manage_event, can_reply_to_events
@@ -369,6 +369,18 @@ class _Quiet:
 
     def problem(self, *args, **kwargs):
         pass
+
+
+def can_be_reminded(session, waiting):
+    """Those not answered who can sign in and reply: not a person who has left (deactivated)
+    nor an address typed in the RSVP tab with no account here."""
+    if not waiting:
+        return []
+    found = session.scalars(select(func.lower(User.email)).where(
+        func.lower(User.email).in_([p.email for p in waiting]), User.active.is_(True),
+        User.role.in_(REPLYING_ROLES)))
+    able = set(found)
+    return [p for p in waiting if p.email in able]
 
 
 def reminder(event, host_name, waiting):

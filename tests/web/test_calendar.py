@@ -272,3 +272,20 @@ def test_a_policy_cell_that_is_no_web_address_is_not_made_a_link(login_as, synce
     html = login_as("wl_staff").get(f"/calendar/events/{_event(synced_app, 'J-E005')}").get_data(as_text=True)
     assert "javascript:" not in html and 'href="On the staff' not in html
     assert html.count("the Schools tab gives no web address") == 2
+
+
+def test_a_reminder_goes_only_to_people_who_can_sign_in_and_reply(login_as, synced_app):
+    event_id = _event(synced_app, "J-E005")  # hosted by BR, WL invited
+    with synced_app.app_context():  # WL's staff member has left (deactivated); an address typed in the RSVP tab
+        left = db.session.scalar(select(User).where(User.email == "staff@wl.test.school"))
+        left.active = False
+        event = db.session.get(CalendarEvent, event_id)
+        for sheet_id, email in (("J-R090", "staff@wl.test.school"), ("J-R091", "someone@elsewhere.example")):
+            db.session.add(EventReply(workbook_id=event.workbook_id, sheet_id=sheet_id, sheet_row=0, event_ref="J-E005",
+                                      person=email, email=email, reply=""))
+        db.session.commit()
+    host = login_as("br_head")
+    text = host.post(f"/calendar/events/{event_id}/remind",
+                     data={"csrf_token": csrf_token(host, f"/calendar/events/{event_id}")}).get_data(as_text=True)
+    assert "head@wl.test.school" in text
+    assert "staff@wl.test.school" not in text and "someone@elsewhere.example" not in text

@@ -218,10 +218,12 @@ def remind(event_id):
     event, schools = _manager_event(event_id)  # CSRF: checked for every POST (webapp/extensions.py)
     answers = cal.answers(db.session, event, schools)
     host = schools.host(event)
-    subject, body, recipients = cal.reminder(event, host.name if host else event.host_school, answers.waiting)
+    waiting = cal.can_be_reminded(db.session, answers.waiting)
+    subject, body, recipients = cal.reminder(event, host.name if host else event.host_school, waiting)
     next_at = cal.reminder_too_soon(db.session, event) if recipients and mail_configured() else None
     if not recipients:
-        flash("Everyone invited has answered: no reminder to send.", "info")
+        flash("Those who have not answered have no account here to reply with: no reminder to send." if answers.waiting
+              else "Everyone invited has answered: no reminder to send.", "info")
     elif next_at is not None:
         flash(f"A reminder went out less than a day ago; the next can go from {next_at:%H:%M} on "
               f"{long_date(next_at.date())}.", "info")
