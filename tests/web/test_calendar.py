@@ -289,3 +289,20 @@ def test_a_reminder_goes_only_to_people_who_can_sign_in_and_reply(login_as, sync
                      data={"csrf_token": csrf_token(host, f"/calendar/events/{event_id}")}).get_data(as_text=True)
     assert "head@wl.test.school" in text
     assert "staff@wl.test.school" not in text and "someone@elsewhere.example" not in text
+
+
+def test_people_of_a_school_that_has_left_the_partnership_are_not_offered_to_invite(login_as, synced_app):
+    from domain.models import utcnow
+    with synced_app.app_context():
+        db.session.scalar(select(School).where(School.code == "WL")).archived_at = utcnow()
+        staff_id = db.session.scalar(select(User).where(User.email == "staff@wl.test.school")).id
+        head_id = db.session.scalar(select(User).where(User.email == "staff@br.test.school")).id
+        db.session.commit()
+    host = login_as("br_head")
+    event_id = _event(synced_app, "J-E005")
+    html = host.get(f"/calendar/events/{event_id}").get_data(as_text=True)
+    assert f'name="people" type="checkbox" value="{head_id}"' in html
+    assert f'value="{staff_id}"' not in html
+    response = host.post(f"/calendar/events/{event_id}/invite",
+                         data={"people": [str(staff_id)], "csrf_token": csrf_token(host, f"/calendar/events/{event_id}")})
+    assert response.status_code == 422

@@ -15,7 +15,7 @@ from domain import ics
 from domain.access import EVENT_MANAGER_REFUSAL, EVENTS_REFUSAL, why_not_reply
 from domain.edits import latest_for_rows
 from domain.event_cells import CONFIRMED, DECLINED, TYPES
-from domain.models import User
+from domain.models import School, User
 
 from ..extensions import db
 from ..forms import CLEANED_NOTE
@@ -139,7 +139,9 @@ def _invite_form(event, schools, formdata=None):
     form = InviteForm(formdata=formdata) if formdata is not None else InviteForm(formdata=None)
     invited, _ = schools.invited(event)
     form.schools.choices = [SelectChoice(s.code, s.name) for s in schools.all if s not in invited]
-    people = db.session.scalars(select(User).where(User.active.is_(True), User.role.in_(("admin", "head", "staff")))
+    people = db.session.scalars(select(User).outerjoin(School, User.school_id == School.id)
+                                .where(User.active.is_(True), User.role.in_(("admin", "head", "staff")),
+                                       School.archived_at.is_(None))  # nor a school that has left
                                 .order_by(User.name)).all()
     already = cal.replies_of(db.session, event)
     form.people.choices = [SelectChoice(str(p.id), f"{p.name or p.email} ({p.school.code if p.school else 'coordinator'})")  # noqa: E501
