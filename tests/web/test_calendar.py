@@ -188,6 +188,20 @@ def test_a_deactivated_persons_feed_stops(login_as, synced_app):
     assert synced_app.test_client().get(url.split("localhost", 1)[1]).status_code == 404
 
 
+def test_a_feed_address_dies_with_deactivation_and_is_not_back_on_reactivation(login_as, synced_app):
+    from domain.users import activate, deactivate
+    client = login_as("wl_staff")
+    page = client.post("/calendar/my-feed", data={"csrf_token": csrf_token(client, "/calendar/my-feed")})
+    path = re.search(r'readonly value="([^"]+)"', page.get_data(as_text=True)).group(1).split("localhost", 1)[1]
+    with synced_app.app_context():  # they left; months later they are back: the address they had may be anywhere
+        user = db.session.scalar(select(User).where(User.email == "staff@wl.test.school"))
+        deactivate(user)
+        db.session.commit()
+        activate(user)
+        db.session.commit()
+    assert synced_app.test_client().get(path).status_code == 404
+
+
 def test_schools_links_come_from_the_schools_tab(synced_app):
     with synced_app.app_context():
         schools = {s.code: s for s in db.session.scalars(select(School))}
