@@ -10,10 +10,10 @@ import calendar as months
 import hashlib
 import secrets
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from .access import can_add_events, can_manage_event, can_reply_to_events
@@ -21,7 +21,7 @@ from .contract import CALENDAR, RSVP
 from .dates import uk
 from .edits import add_row, edit_row
 from .event_cells import ALL_SCHOOLS, CONFIRMED, DECLINED, TYPES, clean_event_row, person_cell, school_list
-from .models import JOINT, CalendarEvent, EventReply, School, SheetProblem, User, Workbook
+from .models import JOINT, CalendarEvent, EventReply, RowChange, School, SheetProblem, User, Workbook, utcnow
 from .themes import theme_key
 
 LONDON = ZoneInfo("Europe/London")
@@ -197,8 +197,9 @@ def manages(user, event, schools):
 
 
 def replies_of(session, event):
-    """{e-mail: the RSVP row} of the event (the first row of a person counts)."""
-    rows = session.scalars(select(EventReply).where(EventReply.event_ref == event.sheet_id,
+    """{e-mail: the RSVP row} of the event (the first row of a person counts). Event cells are
+    kept in capitals (domain/event_cells.py): an ID typed in lower case is the same event."""
+    rows = session.scalars(select(EventReply).where(EventReply.event_ref == event.sheet_id.upper(),
                                                     EventReply.archived_at.is_(None)).order_by(EventReply.id))
     found = {}
     for row in rows:
@@ -301,7 +302,7 @@ def reply(session, event, user, answer, note=""):
         mine = replies_of(session, event).get(user.email.lower())
         changes = {"reply": answer, "note": note.strip(), "replied": _now_text()}
         if mine is None:
-            values = {"event_ref": event.sheet_id, "school": user.school.code if user.school else "",
+            values = {"event_ref": event.sheet_id.upper(), "school": user.school.code if user.school else "",
                       "person": person_cell(user.name, user.email.lower()), "email": user.email.lower(), **changes}
             mine, _ = add_row(session, event.workbook, RSVP, values, user.name or user.email, user.id,
                               summary=f"{answer}: {event.sheet_id}")
@@ -322,7 +323,7 @@ def invite_people(session, event, people, who, user_id=None):
             email = person.email.lower()
             if email in known or person.role not in REPLYING_ROLES:
                 continue
-            values = {"event_ref": event.sheet_id, "school": person.school.code if person.school else "",
+            values = {"event_ref": event.sheet_id.upper(), "school": person.school.code if person.school else "",
                       "person": person_cell(person.name, email), "email": email, "reply": "", "note": "",
                       "replied": ""}
             row, _ = add_row(session, event.workbook, RSVP, values, who, user_id, summary=f"Invited: {event.sheet_id}")
@@ -370,6 +371,18 @@ class _Quiet:
         pass
 
 
+def can_be_reminded(session, waiting):
+    """Those not answered who can sign in and reply: not a person who has left (deactivated)
+    nor an address typed in the RSVP tab with no account here."""
+    if not waiting:
+        return []
+    found = session.scalars(select(func.lower(User.email)).where(
+        func.lower(User.email).in_([p.email for p in waiting]), User.active.is_(True),
+        User.role.in_(REPLYING_ROLES)))
+    able = set(found)
+    return [p for p in waiting if p.email in able]
+
+
 def reminder(event, host_name, waiting):
     """(subject, body, recipients) of a reminder to those who have not answered."""
     when = uk(event.date) + (f", {event.time}" if event.time else "")
@@ -377,6 +390,31 @@ def reminder(event, host_name, waiting):
     body = (f"You are invited to {event.type}{f' ({event.focus})' if event.focus else ''} on {when}, "
             f"hosted by {host_name}.\n\nPlease confirm or decline in the Partnership Hub, on the event's page.\n")
     return subject, body, [p.email for p in waiting]
+
+
+REMINDER_GAP = timedelta(hours=24)  # each reminder goes to everyone not answered: once a day at most
+
+
+def last_reminder(session, event):
+    """The latest reminder mailed for the event (a line of its history), or None."""
+    return session.scalar(select(RowChange).where(RowChange.table == CALENDAR.history_name,
+                                                  RowChange.row_id == event.id, RowChange.field == "reminder")
+                          .order_by(RowChange.at.desc(), RowChange.id.desc()).limit(1))
+
+
+def reminder_too_soon(session, event, now=None):
+    """When the next reminder may go (UK clocks), if one was mailed under REMINDER_GAP ago; else None."""
+    last = last_reminder(session, event)
+    if last is None or (now or utcnow()) - last.at >= REMINDER_GAP:
+        return None
+    return last.at.replace(tzinfo=timezone.utc).astimezone(LONDON) + REMINDER_GAP
+
+
+def record_reminder(session, event, who, sent):
+    """Remember a reminder mailed to ``sent`` people (the event's history keeps it)."""
+    session.add(RowChange(table=CALENDAR.history_name, row_id=event.id, field="reminder", old="",
+                          new=f"sent to {sent}", source="browser", who=who))
+    session.commit()
 
 
 # -- the private feed ---------------------------------------------------------------------------
@@ -409,7 +447,7 @@ def events_for_person(session, user, schools=None):
     rows = session.scalars(_current(session).order_by(CalendarEvent.date, CalendarEvent.start_time)).all()
     if user.role == "admin":
         return rows
-    return [e for e in rows if e.sheet_id in mine or schools.involves(e, user.school)]
+    return [e for e in rows if e.sheet_id.upper() in mine or schools.involves(e, user.school)]
 
 
 def missing_tabs(session):

@@ -208,6 +208,6 @@ def clean_reply_row(values, raw, report, known_objectives):
     if values["reply"] not in ("", CONFIRMED, DECLINED):
         report.problem("reply", f"'{written}' is neither Confirmed nor Declined; it is shown as written.",
                        "Type Confirmed or Declined (or leave it blank: not answered yet).")
-    values["event_ref"] = " ".join(values.get("event_ref", "").split())
+    values["event_ref"] = " ".join(values.get("event_ref", "").split()).upper()  # j-e004 typed is J-E004
     values["email"] = email_in(values.get("person", ""))
     values["school"] = school_code(values.get("school", ""))

@@ -26,6 +26,8 @@ def _summary(event):
 
 def _description(event, link):
     lines = []
+    if event.start_time is None and (event.time or "").strip():
+        lines.append(f"Time: {event.time.strip()}")  # "AM", "after school": a whole-day event that still says when
     if event.lead:
         lines.append(f"Lead: {event.lead}")
     if event.invited_codes:

@@ -90,6 +90,7 @@ def set_password(user, password):
 def deactivate(user):
     """Stop a user signing in, and end their sessions now."""
     user.active = False
+    user.calendar_feed_hash = None  # their private calendar feed's address dies too, not only until reactivated
     _end_sessions(user)
 
 

@@ -195,12 +195,13 @@ def _drain_workbook(session, backend, workbook, entries):
         if table.id_column is None:
             _pause(entry, f"The '{table.title}' tab has no ID column any more, so rows cannot be found.")
             continue
+        if entry.kind == "edit" and (entry.tab, entry.sheet_id) in adding:
+            entry.paused = False
+            continue  # its row is being added in this very drain (maybe a new tab's first): the edit goes next
         if entry.kind == "edit" and not any(row.sheet_id for row in table.rows):
             _pause(entry, f"The '{table.title}' tab's ID column is empty, so rows cannot be found.")
             continue
         entry.paused = False
-        if entry.kind == "edit" and (entry.tab, entry.sheet_id) in adding:
-            continue  # its row is being added in this very drain: the edit goes at the next one, by ID
         if entry.kind == "edit":
             planned = _plan_edit(table, entry)
             if planned:

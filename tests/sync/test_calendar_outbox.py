@@ -190,3 +190,24 @@ def test_a_reply_changed_in_the_sheet_meanwhile_is_a_conflict_and_taking_the_she
     drained(session, backend)
     row = next(r for r in partnership.rows("RSVP") if r[0] == "J-R006")
     assert "Maybe" in row and "Running late" in row and "Declined" not in row
+
+
+def test_a_change_of_mind_on_a_new_rsvp_tab_waits_for_its_row_without_pausing_the_sheet(book, session):
+    if book.kind != "xlsx":
+        pytest.skip("the RSVP tab is emptied with openpyxl")
+    path = book.dir / "partnership.xlsx"
+    workbook = load_workbook(path)
+    workbook["RSVP"].delete_rows(2, workbook["RSVP"].max_row)  # a tab just made: its header and no rows
+    workbook.save(path)
+    book.sync()
+    user = person(session)
+    event = session.scalar(select(CalendarEvent).where(CalendarEvent.sheet_id == "J-E003"))
+    cal.reply(session, event, user, "Confirmed", "")
+    cal.reply(session, event, user, "Declined", "")
+    drain(session, book.backend)
+    edit = session.scalar(select(OutboxEntry).where(OutboxEntry.kind == "edit", OutboxEntry.tab == "RSVP"))
+    # Not "the ID column is empty, writes to this sheet wait", nor a backoff: its row has just landed.
+    assert not edit.paused and edit.attempts == 0 and "ID column" not in (edit.reason or "")
+    drained(session, book.backend)
+    header, *rows = book.tabs()["RSVP"]
+    assert [dict(zip(header, r))["Reply"] for r in rows] == ["Declined"]

@@ -86,3 +86,27 @@ def test_the_schools_tab_holds_the_visitors_links(session, sync, partnership):
     schools = {s.code: s for s in session.scalars(select(School))}
     assert schools["BR"].safeguarding_policy == "https://bank-road.example/safeguarding.pdf"
     assert schools["BR"].code_of_conduct == ""
+
+
+def test_a_reply_typed_with_the_events_id_in_lower_case_counts_for_that_event(session, sync, partnership):
+    from domain import calendar as cal
+    partnership.edit("Schools", _replace_tab("Calendar", [
+        CALENDAR_HEADER, [date(2026, 12, 3), "9:00-12:00", "Subject network", "Fractions", "BR", "BR, WL", "", "", ""],
+    ]))
+    sync()
+    partnership.edit("Schools", _replace_tab("RSVP", [
+        ["ID", "Event", "School", "Person", "Reply", "Note", "Replied"],
+        ["J-R050", "j-e001", "BR", "Ann Smith <ann@bank-road.example>", "yes", "", ""],
+    ]))
+    sync()
+    [event] = _events(session).values()
+    # Not counted, Ann's next click would add a second row of hers to the RSVP tab.
+    assert cal.replies_of(session, event)["ann@bank-road.example"].reply == "Confirmed"
+    assert [e.sheet_id for e in cal.events_for_person(session, _Person("ann@bank-road.example"))] == ["J-E001"]
+
+
+class _Person:
+    role, school = "staff", None
+
+    def __init__(self, email):
+        self.email = email

@@ -188,6 +188,20 @@ def test_a_deactivated_persons_feed_stops(login_as, synced_app):
     assert synced_app.test_client().get(url.split("localhost", 1)[1]).status_code == 404
 
 
+def test_a_feed_address_dies_with_deactivation_and_is_not_back_on_reactivation(login_as, synced_app):
+    from domain.users import activate, deactivate
+    client = login_as("wl_staff")
+    page = client.post("/calendar/my-feed", data={"csrf_token": csrf_token(client, "/calendar/my-feed")})
+    path = re.search(r'readonly value="([^"]+)"', page.get_data(as_text=True)).group(1).split("localhost", 1)[1]
+    with synced_app.app_context():  # they left; months later they are back: the address they had may be anywhere
+        user = db.session.scalar(select(User).where(User.email == "staff@wl.test.school"))
+        deactivate(user)
+        db.session.commit()
+        activate(user)
+        db.session.commit()
+    assert synced_app.test_client().get(path).status_code == 404
+
+
 def test_schools_links_come_from_the_schools_tab(synced_app):
     with synced_app.app_context():
         schools = {s.code: s for s in db.session.scalars(select(School))}
@@ -237,6 +251,9 @@ def test_a_reminder_goes_by_mail_to_those_who_have_not_answered(synced_app, logi
         assert sent == ["head@wl.test.school", "staff@wl.test.school"]  # the governor is not asked to reply
         message = inbox.messages[0][1]
         assert message["Subject"].startswith("Please reply: Quality assurance visit: safeguarding on 13 Jan 2027")
+        again = host.post(f"/calendar/events/{event_id}/remind",  # a second press, or another manager's
+                          data={"csrf_token": csrf_token(host, f"/calendar/events/{event_id}")}, follow_redirects=True)
+        assert "less than a day ago" in again.get_data(as_text=True) and len(inbox.messages) == 2
     finally:
         controller.stop()
 
@@ -259,3 +276,47 @@ def test_the_new_event_page_warns_when_the_workbook_has_no_calendar_tab(login_as
     assert sync_now(synced_app, "test").ok
     html = login_as("admin").get("/calendar/new").get_data(as_text=True)
     assert "has no Calendar tab yet" in html
+
+
+def test_a_policy_cell_that_is_no_web_address_is_not_made_a_link(login_as, synced_app):
+    with synced_app.app_context():  # the Schools tab's cell is typed by people: words, or worse
+        school = db.session.scalar(select(School).where(School.code == "BR"))
+        school.safeguarding_policy, school.code_of_conduct = "javascript:alert(1)", "On the staff noticeboard"
+        db.session.commit()
+    html = login_as("wl_staff").get(f"/calendar/events/{_event(synced_app, 'J-E005')}").get_data(as_text=True)
+    assert "javascript:" not in html and 'href="On the staff' not in html
+    assert html.count("the Schools tab gives no web address") == 2
+
+
+def test_a_reminder_goes_only_to_people_who_can_sign_in_and_reply(login_as, synced_app):
+    event_id = _event(synced_app, "J-E005")  # hosted by BR, WL invited
+    with synced_app.app_context():  # WL's staff member has left (deactivated); an address typed in the RSVP tab
+        left = db.session.scalar(select(User).where(User.email == "staff@wl.test.school"))
+        left.active = False
+        event = db.session.get(CalendarEvent, event_id)
+        for sheet_id, email in (("J-R090", "staff@wl.test.school"), ("J-R091", "someone@elsewhere.example")):
+            db.session.add(EventReply(workbook_id=event.workbook_id, sheet_id=sheet_id, sheet_row=0, event_ref="J-E005",
+                                      person=email, email=email, reply=""))
+        db.session.commit()
+    host = login_as("br_head")
+    text = host.post(f"/calendar/events/{event_id}/remind",
+                     data={"csrf_token": csrf_token(host, f"/calendar/events/{event_id}")}).get_data(as_text=True)
+    assert "head@wl.test.school" in text
+    assert "staff@wl.test.school" not in text and "someone@elsewhere.example" not in text
+
+
+def test_people_of_a_school_that_has_left_the_partnership_are_not_offered_to_invite(login_as, synced_app):
+    from domain.models import utcnow
+    with synced_app.app_context():
+        db.session.scalar(select(School).where(School.code == "WL")).archived_at = utcnow()
+        staff_id = db.session.scalar(select(User).where(User.email == "staff@wl.test.school")).id
+        head_id = db.session.scalar(select(User).where(User.email == "staff@br.test.school")).id
+        db.session.commit()
+    host = login_as("br_head")
+    event_id = _event(synced_app, "J-E005")
+    html = host.get(f"/calendar/events/{event_id}").get_data(as_text=True)
+    assert f'name="people" type="checkbox" value="{head_id}"' in html
+    assert f'value="{staff_id}"' not in html
+    response = host.post(f"/calendar/events/{event_id}/invite",
+                         data={"people": [str(staff_id)], "csrf_token": csrf_token(host, f"/calendar/events/{event_id}")})
+    assert response.status_code == 422

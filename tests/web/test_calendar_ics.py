@@ -71,3 +71,14 @@ def test_the_feed_holds_the_persons_schools_events_and_those_they_are_invited_to
     assert feed.headers["Cache-Control"] == "private, no-store"
     start = _vevents(feed.data)["j-e008@partnership-hub"].decoded("dtstart")
     assert start.utcoffset() == timedelta(hours=1)  # the feed's times are London's too
+
+
+def test_a_time_in_words_is_kept_in_the_whole_day_events_description(login_as, synced_app):
+    with synced_app.app_context():  # "AM", "after school": a whole-day event, but the phone must still say when
+        event = db.session.scalar(select(CalendarEvent).where(CalendarEvent.sheet_id == "J-E004"))
+        event.time = "After school"
+        db.session.commit()
+        event_id = event.id
+    [event] = _vevents(login_as("br_staff").get(f"/calendar/events/{event_id}.ics").data).values()
+    assert not isinstance(event.decoded("dtstart"), datetime)
+    assert str(event["description"]).startswith("Time: After school")

@@ -15,7 +15,7 @@ from domain import ics
 from domain.access import EVENT_MANAGER_REFUSAL, EVENTS_REFUSAL, why_not_reply
 from domain.edits import latest_for_rows
 from domain.event_cells import CONFIRMED, DECLINED, TYPES
-from domain.models import User
+from domain.models import School, User
 
 from ..extensions import db
 from ..forms import CLEANED_NOTE
@@ -139,7 +139,9 @@ def _invite_form(event, schools, formdata=None):
     form = InviteForm(formdata=formdata) if formdata is not None else InviteForm(formdata=None)
     invited, _ = schools.invited(event)
     form.schools.choices = [SelectChoice(s.code, s.name) for s in schools.all if s not in invited]
-    people = db.session.scalars(select(User).where(User.active.is_(True), User.role.in_(("admin", "head", "staff")))
+    people = db.session.scalars(select(User).outerjoin(School, User.school_id == School.id)
+                                .where(User.active.is_(True), User.role.in_(("admin", "head", "staff")),
+                                       School.archived_at.is_(None))  # nor a school that has left
                                 .order_by(User.name)).all()
     already = cal.replies_of(db.session, event)
     form.people.choices = [SelectChoice(str(p.id), f"{p.name or p.email} ({p.school.code if p.school else 'coordinator'})")  # noqa: E501
@@ -218,9 +220,15 @@ def remind(event_id):
     event, schools = _manager_event(event_id)  # CSRF: checked for every POST (webapp/extensions.py)
     answers = cal.answers(db.session, event, schools)
     host = schools.host(event)
-    subject, body, recipients = cal.reminder(event, host.name if host else event.host_school, answers.waiting)
+    waiting = cal.can_be_reminded(db.session, answers.waiting)
+    subject, body, recipients = cal.reminder(event, host.name if host else event.host_school, waiting)
+    next_at = cal.reminder_too_soon(db.session, event) if recipients and mail_configured() else None
     if not recipients:
-        flash("Everyone invited has answered: no reminder to send.", "info")
+        flash("Those who have not answered have no account here to reply with: no reminder to send." if answers.waiting
+              else "Everyone invited has answered: no reminder to send.", "info")
+    elif next_at is not None:
+        flash(f"A reminder went out less than a day ago; the next can go from {next_at:%H:%M} on "
+              f"{long_date(next_at.date())}.", "info")
     elif not mail_configured():
         return render_template("calendar/reminder.html", event=event, subject=subject, body=body,
                                recipients=recipients)
@@ -233,6 +241,8 @@ def remind(event_id):
                 log.exception("reminder to %s failed", address)
                 failed.append(address)
         sent = len(recipients) - len(failed)
+        if sent:
+            cal.record_reminder(db.session, event, current_user.name or current_user.email, sent)
         flash(f"Reminder sent to {sent} {'person' if sent == 1 else 'people'}."
               + (f" It could not be sent to {', '.join(failed)}." if failed else ""), "info")
     return redirect(url_for("calendar.event", event_id=event.id, _anchor="answers"), 303)
