@@ -64,8 +64,8 @@ def plant_payloads(folder):
     return planted
 
 
-@pytest.fixture
-def hub(app, workbook_dir):
+def payload_hub(app, workbook_dir):
+    """The app after a sync of the demo workbooks with payloads planted, a user per role."""
     assert plant_payloads(workbook_dir) > 40
     report = sync_now(app, "test")
     assert report.ok, [r.line() for r in report.results]
@@ -76,6 +76,11 @@ def hub(app, workbook_dir):
                                 password_hash=_HASH))
         db.session.commit()
     return app
+
+
+@pytest.fixture
+def hub(app, workbook_dir):
+    return payload_hub(app, workbook_dir)
 
 
 UNSAFE = (
