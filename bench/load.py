@@ -256,7 +256,8 @@ def main(argv=None):
             with engine.connect() as c:  # each save's entry, waiting for the sheet: none lost, none a clash
                 entries = c.execute(select(func.count()).select_from(OutboxEntry)).scalar()
             engine.dispose()
-            print(f"saves in the outbox: {entries} (1 by hand first, {results['save (POST)']['n']} by wrk)")
+            print(f"saves in the outbox: {entries} (1 by hand first, {results['save (POST)']['n']} counted by wrk, "
+                  f"the rest in flight when it stopped)")
 
             print(f"\nschool plan (/plans/S001), {n(STEP_REQUESTS)} requests a step, connections stepped:")
             print(f"{'connections':>11}{'p50 ms':>8}{'p95 ms':>8}{'p99 ms':>8}{'req/s':>8}")
@@ -270,7 +271,7 @@ def main(argv=None):
             load = os.getloadavg()
             print(f"p95 under 100 ms up to {held:.0f} requests/s" if held else "p95 over 100 ms at every step")
             print(f"load average at the end {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
-            print(f"wrk, e.g.: {r['command']}")
+            print("wrk, e.g.: " + re.sub(r"Cookie: \S+", "'Cookie: session=…'", r["command"]))
             return results
     finally:
         if server is not None:
