@@ -1,5 +1,5 @@
 """`make bench`: every benchmark, figures printed."""
-from . import edit_latency, freshness, memory, page_queries, sync_cost
+from . import edit_latency, freshness, load, memory, page_queries, sync_cost
 
 sync_cost.main([])
 print()
@@ -10,3 +10,5 @@ print()
 page_queries.main([])
 print()
 freshness.main([])
+print()
+load.main([])

@@ -1,0 +1,286 @@
+"""The hub under load: gunicorn (gunicorn.conf.py) on PostgreSQL, loaded with wrk.
+
+200 schools' data (bench.page_queries.build: 50 action rows, 300 impact-log rows
+and 10 priorities each) in a PostgreSQL database of its own on 127.0.0.1:5432
+(created, then dropped), served by `gunicorn -c gunicorn.conf.py wsgi:app` on a
+loopback port. Each page is asked for a bounded count of requests by wrk from
+Debian (`apt-get install -y wrk`), with the cookie of a session signed in once
+through the login form; the save is a POST with the session's CSRF token, each
+request a different action row (so every one is a real save, never a clash).
+Every figure is also given as a ratio to /healthz measured in the same run.
+
+The rate a school's plan holds under 100 ms p95: wrk is a closed loop (each
+connection sends its next request when the last is answered), so the load is
+stepped by connection count, and the rate is the highest throughput among the
+steps whose p95 stayed under 100 ms.
+
+    .venv/bin/python -m bench.load [--schools 200] [--scale 1.0]
+"""
+import argparse
+import json
+import os
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+import requests
+from sqlalchemy import create_engine, func, select, text
+
+from domain.models import ActionRow, OutboxEntry
+from webapp.extensions import db
+
+from .page_queries import PASSWORD, build
+
+ROOT = Path(__file__).resolve().parents[1]
+SERVER = os.environ.get("LOAD_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432")
+CONNECTIONS = 4  # gunicorn.conf.py: 2 workers x 2 threads on this 2-core machine
+PAGES = [  # (what, role, path, requests); the slow pages get fewer
+    ("school plan", "head", "/plans/S001", 200),
+    ("plan filtered", "staff", "/plans/S001?status=Behind", 200),
+    ("combined priorities", "head", "/priorities", 60),
+    ("governors' summary", "governor", "/summary/S001", 200),
+    ("board pack (PDF)", "governor", "/summary/S001.pdf", 12),
+    ("home: staff", "staff", "/", 200),
+    ("home: head", "head", "/", 60),
+    ("home: governor", "governor", "/", 200),
+    ("home: admin", "admin", "/", 100),
+]
+SAVES = 200
+STEPS = [1, 2, 4, 8, 16]  # connections for the school plan's rate
+STEP_REQUESTS = 150
+
+# Counts responses and stops the thread at LOAD_REQUESTS, then says so: wrk would
+# otherwise sleep out its -d before reporting, so bench.load then interrupts it
+# (SIGINT, which wrk takes as "report now"). Reports wrk's own latency histogram
+# (microseconds) as one JSON line.
+COUNTING = """
+local limit = tonumber(os.getenv("LOAD_REQUESTS"))
+local answered = 0
+response = function(status, headers, body)
+  answered = answered + 1
+  if answered == limit then
+    -- wrk itself would wait out its -d: it is told to end now, and says so
+    wrk.thread:stop()
+    io.write("STOPPED\\n")
+    io.flush()
+  end
+end
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format('LOAD {"requests": %d, "us": %d, "p50": %d, "p95": %d, "p99": %d, '
+    .. '"bad_status": %d, "socket_errors": %d}\\n', summary.requests, summary.duration,
+    latency:percentile(50), latency:percentile(95), latency:percentile(99),
+    e.status, e.connect + e.read + e.write + e.timeout))
+end
+"""
+
+
+def wrk_missing():
+    if shutil.which("wrk"):
+        return False
+    print("bench.load needs wrk from Debian: sudo apt-get install -y wrk (skipped)")
+    return True
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def sign_in(base, role):
+    """(Cookie header, CSRF token) of a session signed in through the login form. The
+    cookies are Secure (production settings), so they are sent by hand over loopback
+    HTTP. The home page after sign-in puts the session's CSRF token in the cookie."""
+    page = requests.get(f"{base}/login", timeout=30)
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page.text)[1]
+    answer = requests.post(f"{base}/login", data={"email": f"{role}@bench.school", "password": PASSWORD,
+                                                  "csrf_token": token},
+                           cookies=page.cookies.get_dict(), allow_redirects=False, timeout=30)
+    assert answer.status_code == 302, (role, answer.status_code, answer.text[:500])
+    cookies = answer.cookies.get_dict()
+    home = requests.get(f"{base}/", cookies=cookies, timeout=30)
+    cookies.update(home.cookies.get_dict())
+    found = re.search(r'"X-CSRFToken": "([^"]+)"', home.text) or re.search(r'name="csrf_token"[^>]*value="([^"]+)"',
+                                                                           home.text)
+    return "; ".join(f"{k}={v}" for k, v in cookies.items()), found[1]
+
+
+def wrk(folder, url, cookie, count, connections, script="counting.lua"):
+    """One bounded wrk run: {requests, us, p50, p95, p99 (us), bad_status, socket_errors}."""
+    command = ["wrk", "-t1", f"-c{connections}", "-d120s", "--timeout", "30s", "-s", str(folder / script), url]
+    if cookie:
+        command[1:1] = ["-H", f"Cookie: {cookie}"]
+    run = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=dict(os.environ, LOAD_REQUESTS=str(count)))
+    for line in run.stdout:
+        if line.startswith("STOPPED"):
+            run.send_signal(signal.SIGINT)
+            break
+    out = run.communicate(timeout=60)[0]
+    result = json.loads(out.split("LOAD ", 1)[1].splitlines()[0])
+    result["command"] = " ".join(command)
+    return result
+
+
+def save_script(folder, base, cookie, token, rows):
+    """A wrk script whose every request saves a different row's lead, as htmx sends it;
+    the first row is saved here first, proof that the body is one the app accepts."""
+    bodies, paths, targets = [], [], []
+    for n, (row_id, code, status, lead, due) in enumerate(rows):
+        fields = {"csrf_token": token, "status": status, "impact_to_date": "", "lead": f"Load test lead {n}",
+                  "due": due, "version": 1, "seen_status": status, "seen_impact_to_date": "", "seen_lead": lead,
+                  "seen_due": due}
+        bodies.append(urlencode(fields))
+        paths.append(f"/plans/{code}/rows/{row_id}")
+        targets.append(f"row-{row_id}")
+    # The first save by hand.
+    answer = requests.post(base + paths[0], data=bodies[0], timeout=30, headers={
+        "Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded", "HX-Request": "true",
+        "HX-Target": targets[0]})
+    assert answer.status_code == 200 and "Load test lead 0" in answer.text, (answer.status_code, answer.text[:500])
+    paths, bodies, targets = paths[1:], bodies[1:], targets[1:]
+    lua = "\n".join([
+        "local paths = " + lua_list(paths), "local bodies = " + lua_list(bodies),
+        "local targets = " + lua_list(targets), "local i = 0",
+        "request = function()",
+        "  i = i + 1",
+        # headers given to wrk.format replace wrk's own (-H), so the cookie goes here too
+        f'  return wrk.format("POST", paths[i], {{["Cookie"] = {json.dumps(cookie)},',
+        '    ["Content-Type"] = "application/x-www-form-urlencoded",',
+        '    ["HX-Request"] = "true", ["HX-Target"] = targets[i]}, bodies[i])',
+        "end",
+    ]) + COUNTING
+    (folder / "save.lua").write_text(lua)
+
+
+def lua_list(values):
+    return "{" + ",".join(json.dumps(v) for v in values) + "}"
+
+
+def start_gunicorn(folder, url):
+    port = free_port()
+    env = dict(os.environ, HUB_CONFIG="production", SECRET_KEY=secrets.token_hex(32), DATABASE_URL=url,
+               GUNICORN_BIND=f"127.0.0.1:{port}", SCHEDULER_ENABLED="0",
+               # The bench's workbooks are not on disk: a save's entry waits in the outbox
+               # (its drain is bench.edit_latency's), the save is the database transaction.
+               OUTBOX_DRAIN_ON_SAVE="0")
+    command = [str(Path(sys.executable).parent / "gunicorn"), "-c", "gunicorn.conf.py", "wsgi:app"]
+    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                              stderr=open(folder / "gunicorn.log", "w"))
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            if requests.get(f"{base}/healthz", timeout=5).status_code == 200:
+                return server, base
+        except requests.RequestException:  # not listening yet
+            pass
+        if server.poll() is not None or time.monotonic() > deadline:
+            server.kill()
+            raise RuntimeError((folder / "gunicorn.log").read_text())
+        time.sleep(0.3)
+
+
+def row(what, r, health=None):
+    ms = {k: r[k] / 1000 for k in ("p50", "p95", "p99")}
+    rate = r["requests"] / (r["us"] / 1e6)
+    ratio = f"{ms['p50'] / health['p50ms']:>6.1f} {ms['p95'] / health['p95ms']:>6.1f} {health['rate'] / rate:>6.1f}" \
+        if health else f"{'1.0':>6} {'1.0':>6} {'1.0':>6}"
+    bad = f"  ({r['bad_status']} bad status, {r['socket_errors']} socket errors)" \
+        if r["bad_status"] or r["socket_errors"] else ""
+    print(f"{what:<22}{r['requests']:>6}{ms['p50']:>8.1f}{ms['p95']:>8.1f}{ms['p99']:>8.1f}{rate:>8.1f}  {ratio}{bad}")
+    return dict(p50ms=ms["p50"], p95ms=ms["p95"], rate=rate, n=r["requests"])
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--schools", type=int, default=200)
+    parser.add_argument("--scale", type=float, default=1.0, help="multiply every request count")
+    args = parser.parse_args(argv)
+    if wrk_missing():
+        return None
+    n = lambda count: max(4, int(count * args.scale))  # noqa: E731
+    name = f"hub_load_{os.getpid()}"
+    admin = create_engine(f"{SERVER}/postgres", isolation_level="AUTOCOMMIT")
+    with admin.connect() as c:
+        c.execute(text(f'CREATE DATABASE "{name}"'))
+    url = f"{SERVER}/{name}"
+    server = None
+    try:
+        started = time.perf_counter()
+        app = build(url, args.schools)
+        with app.app_context():
+            rows = db.session.execute(  # rows of every school but the first, in turn, for the saves
+                select(ActionRow.id, ActionRow.sheet_id, ActionRow.status, ActionRow.lead, ActionRow.due)
+                .order_by(ActionRow.sheet_id)).all()
+            db.engine.dispose()
+        rows = [(r.id, r.sheet_id.split("-")[0], r.status, r.lead, r.due) for r in rows
+                if not r.sheet_id.startswith("S001-")]
+        print(f"{args.schools} schools written to PostgreSQL in {time.perf_counter() - started:.1f} s")
+        with tempfile.TemporaryDirectory() as tmp:
+            folder = Path(tmp)
+            (folder / "counting.lua").write_text(COUNTING)
+            server, base = start_gunicorn(folder, url)
+            sessions = {role: sign_in(base, role) for role in ("admin", "head", "staff", "governor")}
+            cookies = {role: cookie for role, (cookie, _) in sessions.items()}
+            for what, role, path, _ in PAGES:  # warm each worker, and every page answers 200
+                for _ in range(4):
+                    answer = requests.get(base + path, headers={"Cookie": cookies[role]}, timeout=60)
+                    assert answer.status_code == 200, (what, answer.status_code)
+            saves = n(SAVES)
+            save_script(folder, base, *sessions["admin"],
+                        rows[:saves + CONNECTIONS + 1])
+
+            load = os.getloadavg()
+            print(f"gunicorn -c gunicorn.conf.py (2 workers x 2 threads), wrk -t1 -c{CONNECTIONS}; "
+                  f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} on {os.cpu_count()} cores")
+            print(f"{'request':<22}{'n':>6}{'p50 ms':>8}{'p95 ms':>8}{'p99 ms':>8}{'req/s':>8}  "
+                  f"{'x healthz: p50 p95 time/req':>27}")
+            health = row("/healthz", wrk(folder, f"{base}/healthz", None, n(1000), CONNECTIONS))
+            results = {}
+            for what, role, path, count in PAGES:
+                results[what] = row(what, wrk(folder, base + path, cookies[role], n(count), CONNECTIONS), health)
+            results["save (POST)"] = row("save (POST)", wrk(folder, f"{base}/", cookies["admin"], saves,
+                                                            CONNECTIONS, "save.lua"), health)
+            again = row("/healthz again", wrk(folder, f"{base}/healthz", None, n(1000), CONNECTIONS))
+            del again
+            engine = create_engine(url)
+            with engine.connect() as c:  # each save's entry, waiting for the sheet: none lost, none a clash
+                entries = c.execute(select(func.count()).select_from(OutboxEntry)).scalar()
+            engine.dispose()
+            print(f"saves in the outbox: {entries} (1 by hand first, {results['save (POST)']['n']} counted by wrk, "
+                  f"the rest in flight when it stopped)")
+
+            print(f"\nschool plan (/plans/S001), {n(STEP_REQUESTS)} requests a step, connections stepped:")
+            print(f"{'connections':>11}{'p50 ms':>8}{'p95 ms':>8}{'p99 ms':>8}{'req/s':>8}")
+            held = None
+            for c in STEPS:
+                r = wrk(folder, f"{base}/plans/S001", cookies["head"], n(STEP_REQUESTS), c)
+                rate = r["requests"] / (r["us"] / 1e6)
+                print(f"{c:>11}{r['p50'] / 1000:>8.1f}{r['p95'] / 1000:>8.1f}{r['p99'] / 1000:>8.1f}{rate:>8.1f}")
+                if r["p95"] < 100_000:
+                    held = max(held or 0, rate)
+            load = os.getloadavg()
+            print(f"p95 under 100 ms up to {held:.0f} requests/s" if held else "p95 over 100 ms at every step")
+            print(f"load average at the end {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
+            print("wrk, e.g.: " + re.sub(r"Cookie: \S+", "'Cookie: session=…'", r["command"]))
+            return results
+    finally:
+        if server is not None:
+            server.terminate()
+            server.wait(timeout=30)
+        with admin.connect() as c:
+            c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+if __name__ == "__main__":
+    main()
