@@ -1,10 +1,10 @@
-"""The plan and row a URL names, or the error page that says why not (shared by blueprints)."""
+"""The plan, row and priority a URL names, or the error page that says why not (shared by blueprints)."""
 from flask import abort
 from flask_login import current_user
 
 from domain import plans
-from domain.access import can_edit_plan, can_view_plan, why_not_edit
-from domain.models import ActionRow
+from domain.access import can_edit_plan, can_view_plan, can_view_priority, why_not_edit
+from domain.models import ActionRow, SipPriority
 
 from .extensions import db
 
@@ -29,3 +29,14 @@ def row_or_abort(plan, row_id, archived=False):
     if row.archived_at is not None and not archived:
         abort(404)
     return row
+
+
+def priority_or_404(priority_id):
+    """(priority, its school), if this person may see it. Not found, rather than "not
+    shared": a priority nobody else may see is not counted either."""
+    priority = db.session.get(SipPriority, priority_id)
+    school = priority.workbook.school if priority else None
+    if (priority is None or school is None or priority.archived_at is not None or school.archived_at is not None
+            or not can_view_priority(current_user, priority, school.code)):
+        abort(404)
+    return priority, school

@@ -15,6 +15,8 @@ from .base import CellWrite, ValuesRefused, WorkbookBusy, WorkbookSnapshot, Work
 from .limits import CellBudget
 from .xlsx_cells import read_tab
 
+UNCHECKED = object()  # _open_for_writing: no version to compare (a new tab is not a cell edit)
+
 
 class XlsxBackend:
     """Reads and writes ``.xlsx`` files in ``folder``; a ref is a file name."""
@@ -142,23 +144,7 @@ class XlsxBackend:
         if not writes:
             return
         path = self.path(snapshot.ref)
-        if any(lock.exists() for lock in self.lock_files(path)):
-            raise WorkbookBusy(
-                f"The workbook '{path.name}' is open in another program, so the app did not write to it.",
-                "Close the workbook; the app writes when it next syncs.",
-            )
-        try:
-            if self._version(path) != snapshot.version:
-                raise WorkbookBusy(
-                    f"The workbook '{path.name}' changed while it was being read.",
-                    "Nothing to do: the app reads it again at the next sync.",
-                )
-            book = load_workbook(path)
-        except FileNotFoundError:
-            raise WorkbookUnavailable(f"The workbook file '{path.name}' has gone.", "Put the file back.")
-        except PermissionError:
-            raise WorkbookBusy(f"The workbook '{path.name}' cannot be written: it is open elsewhere.",
-                               "Close it in other programs.")
+        book = self._open_for_writing(path, snapshot.version)
         for write in writes:
             cell = book[write.tab].cell(row=write.row, column=write.column)
             try:
@@ -175,6 +161,27 @@ class XlsxBackend:
                 cell.data_type = "s"  # a typed '=' or '+' stays text, never becomes a formula
         self._save(book, path)
         snapshot.version = self._version(path)
+
+    def _open_for_writing(self, path, version=UNCHECKED):
+        """The workbook loaded to be written, unless it is open in another program, gone,
+        or (given the ``version`` it was read at) changed since."""
+        if any(lock.exists() for lock in self.lock_files(path)):
+            raise WorkbookBusy(
+                f"The workbook '{path.name}' is open in another program, so the app did not write to it.",
+                "Close the workbook; the app writes when it next syncs.",
+            )
+        try:
+            if version is not UNCHECKED and self._version(path) != version:
+                raise WorkbookBusy(
+                    f"The workbook '{path.name}' changed while it was being read.",
+                    "Nothing to do: the app reads it again at the next sync.",
+                )
+            return load_workbook(path)
+        except FileNotFoundError:
+            raise WorkbookUnavailable(f"The workbook file '{path.name}' has gone.", "Put the file back.")
+        except PermissionError:
+            raise WorkbookBusy(f"The workbook '{path.name}' cannot be written: it is open elsewhere.",
+                               "Close it in other programs.")
 
     def _save(self, book, path):
         # Write beside the file and swap it in, so a crash never leaves half a workbook.
@@ -195,16 +202,7 @@ class XlsxBackend:
         Excel opens no workbook with a tab title over 31 characters, so a longer title
         is shortened (xlsx_title)."""
         path = self.path(ref)
-        if any(lock.exists() for lock in self.lock_files(path)):
-            raise WorkbookBusy(f"The workbook '{path.name}' is open in another program, so the app did not "
-                               "write to it.", "Close the workbook; the app writes when it next syncs.")
-        try:
-            book = load_workbook(path)
-        except FileNotFoundError:
-            raise WorkbookUnavailable(f"The workbook file '{path.name}' has gone.", "Put the file back.")
-        except PermissionError:
-            raise WorkbookBusy(f"The workbook '{path.name}' cannot be written: it is open elsewhere.",
-                               "Close it in other programs.")
+        book = self._open_for_writing(path)
         name = xlsx_title(title)
         existing = next((s for s in book.worksheets if s.title.lower() == name.lower()), None)
         if existing is not None:

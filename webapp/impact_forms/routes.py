@@ -10,12 +10,12 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from domain import impact_forms as rules
-from domain.access import can_view_priority
-from domain.models import CalendarEvent, ImpactForm, SipPriority
+from domain.models import CalendarEvent, ImpactForm
 from domain.themes import theme_key
 
 from ..extensions import db
 from ..hx import fragment, page, wants_fragment
+from ..lookups import priority_or_404
 from ..syncing import request_drain
 from .forms import ImpactFormFields
 
@@ -229,11 +229,7 @@ def directory():
 @bp.get("/priorities/<int:priority_id>/who-could-help")
 def who_could_help(priority_id):
     """Partner schools that showed strength in this priority's theme on confirmed forms."""
-    priority = db.session.get(SipPriority, priority_id)
-    school = priority.workbook.school if priority else None
-    if (priority is None or school is None or priority.archived_at is not None or school.archived_at is not None
-            or not can_view_priority(current_user, priority, school.code)):
-        abort(404)
+    priority, school = priority_or_404(priority_id)
     helpers = rules.who_could_help(db.session, priority)
     theme = priority.theme or priority.priority
     context = dict(priority=priority, school=school, helpers=helpers, theme=theme, theme_key=theme_key(theme))

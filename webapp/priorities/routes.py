@@ -5,13 +5,13 @@ from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
 
 from domain import exports, plans, priorities
-from domain.access import can_answer_themes, can_view_plan, can_view_priority
-from domain.models import SipPriority
+from domain.access import can_answer_themes, can_view_plan
 from domain.status import STATUSES
 
 from ..downloads import FORMATS, download
 from ..extensions import db
 from ..hx import fragment, page, wants_fragment
+from ..lookups import priority_or_404
 from ..syncing import request_drain
 
 bp = Blueprint("priorities", __name__)
@@ -110,12 +110,7 @@ def school(code):
 @bp.get("/priorities/<int:priority_id>/who-else")
 def who_else(priority_id):
     """The partner schools that share this priority's theme, with their lead and status."""
-    priority = db.session.get(SipPriority, priority_id)
-    school = priority.workbook.school if priority else None
-    # Not found, rather than "not shared": a priority nobody else may see is not counted either.
-    if (priority is None or school is None or priority.archived_at is not None or school.archived_at is not None
-            or not can_view_priority(current_user, priority, school.code)):
-        abort(404)
+    priority, school = priority_or_404(priority_id)
     context = dict(priority=priority, school=school, partners=priorities.who_else(db.session, priority))
     if wants_fragment(f"who-else-{priority.id}"):
         return fragment(render_template("priorities/_who_else.html", **context))
