@@ -112,6 +112,11 @@ def app(tmp_path, workbook_dir, database_url):
 @pytest.fixture
 def synced_app(app):
     """The app after one sync of the demo workbooks, with a user per role and school."""
+    return sync_with_people(app)
+
+
+def sync_with_people(app):
+    """One sync of the workbooks as they stand, then a user per role and school (PEOPLE)."""
     report = sync_now(app, "test")
     assert report.ok, [r.line() for r in report.results]
     with app.app_context():
@@ -121,6 +126,17 @@ def synced_app(app):
                                 password_hash=_HASH))
         db.session.commit()
     return app
+
+
+def form_fields(html):
+    """The form's fields as a browser would send them (inputs, selected options, textareas)."""
+    fields = dict(re.findall(r'<input[^>]*name="(\w+)"[^>]*value="([^"]*)"', html))
+    for name, body in re.findall(r'<select[^>]*name="(\w+)"[^>]*>(.*?)</select>', html, re.S):
+        chosen = re.search(r'<option selected value="([^"]*)"|<option value="([^"]*)" selected', body)
+        fields[name] = next(g for g in chosen.groups() if g is not None) if chosen else ""
+    for name, body in re.findall(r'<textarea[^>]*name="(\w+)"[^>]*>(.*?)</textarea>', html, re.S):
+        fields[name] = body.strip()
+    return fields
 
 
 @pytest.fixture

@@ -11,20 +11,9 @@ from domain.models import CalendarEvent
 from webapp.extensions import db
 
 from ..conftest import PASSWORD, PEOPLE
-from .conftest import settled, sign_in
+from .conftest import new_page, settled, sign_in
 
 pytestmark = pytest.mark.browser
-
-
-def new_page(browser, base):
-    context = browser.new_context(viewport={"width": 1100, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    page.errors = []
-    page.on("console", lambda message: message.type == "error" and page.errors.append(message.text))
-    page.on("pageerror", lambda error: page.errors.append(str(error)))
-    page.base = base
-    return page
 
 
 def test_host_and_visitor_complete_and_confirm_an_impact_form_in_two_browsers(page, browser, synced_app):

@@ -28,7 +28,7 @@ from webapp import create_app
 from webapp.extensions import db
 from webapp.syncing import drain_now, sync_now
 
-from ..conftest import _HASH, PASSWORD, PEOPLE
+from ..conftest import _HASH, PASSWORD, PEOPLE, form_fields
 
 ROOT = Path(__file__).resolve().parents[2]
 BR = "demo-bank-road-0000000000"
@@ -118,16 +118,6 @@ def sign_in(base, who):
                           allow_redirects=False)
     assert answer.status_code == 302, answer.text
     return session
-
-
-def form_fields(html):
-    fields = dict(re.findall(r'<input[^>]*name="(\w+)"[^>]*value="([^"]*)"', html))
-    for name, body in re.findall(r'<select[^>]*name="(\w+)"[^>]*>(.*?)</select>', html, re.S):
-        chosen = re.search(r'<option selected value="([^"]*)"|<option value="([^"]*)" selected', body)
-        fields[name] = next(g for g in chosen.groups() if g is not None) if chosen else ""
-    for name, body in re.findall(r'<textarea[^>]*name="(\w+)"[^>]*>(.*?)</textarea>', html, re.S):
-        fields[name] = body.strip()
-    return fields
 
 
 def save(session, base, code, row_id, **changes):

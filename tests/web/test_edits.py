@@ -10,23 +10,12 @@ from domain.models import ActionRow, ImpactEntry, OutboxEntry, RowChange, Workbo
 from webapp.extensions import db
 from webapp.syncing import sync_now
 
-from ..conftest import csrf_token, login
+from ..conftest import csrf_token, form_fields, login
 
 
 def row_id(app, sheet_id):
     with app.app_context():
         return db.session.scalar(select(ActionRow.id).where(ActionRow.sheet_id == sheet_id))
-
-
-def form_fields(html):
-    """The form's fields as a browser would send them (inputs, selected options, textareas)."""
-    fields = dict(re.findall(r'<input[^>]*name="(\w+)"[^>]*value="([^"]*)"', html))
-    for name, body in re.findall(r'<select[^>]*name="(\w+)"[^>]*>(.*?)</select>', html, re.S):
-        chosen = re.search(r'<option selected value="([^"]*)"|<option value="([^"]*)" selected', body)
-        fields[name] = next(g for g in chosen.groups() if g is not None) if chosen else ""
-    for name, body in re.findall(r'<textarea[^>]*name="(\w+)"[^>]*>(.*?)</textarea>', html, re.S):
-        fields[name] = body.strip()
-    return fields
 
 
 def open_form(client, code, rid):

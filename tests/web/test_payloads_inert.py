@@ -7,13 +7,8 @@ import re
 
 import openpyxl
 import pytest
-from sqlalchemy import select
 
-from domain.models import School, User
-from webapp.extensions import db
-from webapp.syncing import sync_now
-
-from ..conftest import _HASH, PEOPLE, login
+from ..conftest import login, sync_with_people
 from .test_governors_read_only import crawl
 
 SCRIPT = "<script>alert(1)</script>"
@@ -67,15 +62,7 @@ def plant_payloads(folder):
 def payload_hub(app, workbook_dir):
     """The app after a sync of the demo workbooks with payloads planted, a user per role."""
     assert plant_payloads(workbook_dir) > 40
-    report = sync_now(app, "test")
-    assert report.ok, [r.line() for r in report.results]
-    with app.app_context():
-        schools = {s.code: s for s in db.session.scalars(select(School))}
-        for email, role, code in PEOPLE.values():
-            db.session.add(User(email=email, role=role, school=schools.get(code), name=email.split("@")[0],
-                                password_hash=_HASH))
-        db.session.commit()
-    return app
+    return sync_with_people(app)
 
 
 @pytest.fixture
