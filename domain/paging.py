@@ -14,6 +14,16 @@ class Page:
         return max(1, -(-self.total // self.per_page))
 
     @property
+    def start(self):
+        """The place of this page's first item in the whole list, counted from 1."""
+        return min(self.total, (self.number - 1) * self.per_page + 1)
+
+    @property
+    def end(self):
+        """The place of its last item."""
+        return min(self.total, self.number * self.per_page)
+
+    @property
     def has_newer(self):
         return self.number > 1
 

@@ -11,9 +11,12 @@ from sqlalchemy import func, select
 
 from .contract import THEMES
 from .models import JOINT, ActionRow, ImpactEntry, OutboxEntry, School, SipPriority, Theme, ThemeAnswer, Workbook
+from .paging import Page, clamp
 from .themes import Suggestion, ThemeList, main_words, pair_key, split_names, suggestions, theme_key
 
 LATEST_EVIDENCE = 3  # impact-log entries shown under each theme
+PER_PAGE = 50  # priorities a page of the combined view shows: 200 schools share about 1,600
+NO_STATUS = "No status"
 
 
 @dataclass
@@ -30,6 +33,25 @@ class ThemeGroup:
     def schools(self):
         seen = OrderedDict((school.code, school) for _, school in self.priorities)
         return list(seen.values())
+
+    def by_status(self, statuses):
+        """How many of the group's priorities have each status, in the order given,
+        then "No status" and any other text the sheets hold: [(status, count)]."""
+        counts = {}
+        for priority, _ in self.priorities:
+            counts[priority.status or NO_STATUS] = counts.get(priority.status or NO_STATUS, 0) + 1
+        order = [s for s in statuses if s in counts] + sorted(s for s in counts if s not in statuses)
+        return [(s, counts[s]) for s in order]
+
+
+@dataclass
+class GroupPart:
+    """The part of a theme group one page shows: a theme may run over several pages."""
+
+    group: ThemeGroup
+    priorities: list  # [(SipPriority, School)]
+    first: bool  # the group starts on this page
+    last: bool  # and ends on it
 
 
 def theme_list(session):
@@ -62,11 +84,9 @@ def group_theme(themes, priority):
     return themes.theme_for(priority.theme or priority.priority)
 
 
-def combined(session, theme=None, status=None, school=None, details=True):
+def combined(session, theme=None, status=None, school=None):
     """The shared priorities grouped by theme (in order of the theme's name), filtered
-    by theme key, status and school code: (the groups shown, every group). With
-    ``details``, each group shown carries the latest impact-log evidence that bears on
-    it and the joint plan rows that name it."""
+    by theme key, status and school code: (the groups shown, every group)."""
     themes = theme_list(session)
     groups = {}
     for priority, owner in _current_priorities(session):
@@ -82,33 +102,60 @@ def combined(session, theme=None, status=None, school=None, details=True):
                             if (not status or p.status == status) and (not school or s.code == school)]
         if group.priorities:
             shown.append(group)
-    if details:
-        _attach_evidence(session, themes, shown)
-        _attach_joint_rows(session, themes, shown)
     return shown, every
+
+
+def page_of(session, groups, number=1, per_page=PER_PAGE):
+    """Page ``number`` of the groups' priorities, in order: a Page of GroupParts. Each
+    theme that starts on the page carries the latest impact-log evidence that bears on
+    it and the joint plan rows that name it (read for that page's themes only)."""
+    flat = [(group, pair) for group in groups for pair in group.priorities]
+    number = clamp(number, len(flat), per_page)
+    start = (number - 1) * per_page
+    parts = []
+    for group, pair in flat[start:start + per_page]:
+        if not parts or parts[-1].group is not group:
+            first = group.priorities[0] is pair
+            parts.append(GroupPart(group, [], first=first, last=False))
+        parts[-1].priorities.append(pair)
+    for part in parts:
+        part.last = part.group.priorities[-1] is part.priorities[-1]
+    starting = [part.group for part in parts if part.first]
+    if starting:
+        themes = theme_list(session)
+        _attach_evidence(session, themes, starting)
+        _attach_joint_rows(session, themes, starting)
+    return Page(parts, len(flat), number, per_page)
 
 
 def _attach_evidence(session, themes, groups):
     """Impact-log entries of a group's schools whose Action (an action row's ID, or an
-    area) falls under the group's theme: one query for the action rows, one for the
-    entries that name them (not every entry of every school)."""
+    area) falls under the group's theme: one query for the areas, one for the action
+    rows in those under a theme, one for the entries that name them (not every entry of
+    every school)."""
     workbook_ids = {p.workbook_id for g in groups for p, _ in g.priorities}
     if not workbook_ids:
         return
     by_key = {g.key: g for g in groups}
+    # Only the rows whose area falls under a theme shown: the few distinct areas are
+    # matched first, so thousands of rows in areas like Safeguarding are never read.
+    areas = session.scalars(select(ActionRow.area).distinct()
+                            .where(ActionRow.workbook_id.in_(workbook_ids), ActionRow.archived_at.is_(None))).all()
+    wanted = [area for area in areas if area and theme_key(themes.theme_for(area)) in by_key]
     rows = session.execute(
         select(ActionRow.workbook_id, ActionRow.sheet_id, ActionRow.area)
-        .where(ActionRow.workbook_id.in_(workbook_ids), ActionRow.archived_at.is_(None))
-    ).all()
+        .where(ActionRow.workbook_id.in_(workbook_ids), ActionRow.archived_at.is_(None),
+               ActionRow.area.in_(wanted))
+    ).all() if wanted else []
     under = {}  # (workbook id, an Action cell's text) -> the group's key
     for workbook_id, sheet_id, area in rows:
         key = theme_key(themes.theme_for(area)) if area else ""
         if key in by_key:
             under[(workbook_id, sheet_id)] = under[(workbook_id, area)] = key
     names = {text for _, text in under} | {p.theme for g in groups for p, _ in g.priorities if p.theme}
+    keys = {name: theme_key(themes.theme_for(name)) for name in names}
     for workbook_id in workbook_ids:
-        for name in names:
-            key = theme_key(themes.theme_for(name))
+        for name, key in keys.items():
             if key in by_key:
                 under.setdefault((workbook_id, name), key)
     if not under:
@@ -181,7 +228,7 @@ def open_suggestions(session, every=None):
     """"Same theme?" questions over the shared priorities' themes and the coordinator's
     list, leaving out pairs anyone has answered; the first MAX_QUESTIONS of them."""
     if every is None:
-        every = combined(session, details=False)[1]
+        every = combined(session)[1]
     listed = [t.name for t in session.scalars(select(Theme).where(Theme.archived_at.is_(None)).order_by(Theme.id))]
     names = list(OrderedDict.fromkeys(listed + [g.theme for g in every]))
     answered = {(a, b) for a, b in session.execute(select(ThemeAnswer.name_key, ThemeAnswer.theme_key))}
@@ -230,13 +277,14 @@ def unanswered(suggestion_list, name, theme):
     return next((s for s in suggestion_list if pair_key(s.name, s.theme) == pair), None)
 
 
-__all__ = ["Suggestion", "ThemeGroup", "answer", "combined", "open_suggestions", "school_priorities", "who_else"]
+__all__ = ["GroupPart", "Suggestion", "ThemeGroup", "answer", "combined", "open_suggestions", "page_of",
+           "school_priorities", "who_else"]
 
 
 def partners_of_school(session, school):
     """A school's shared priorities, each with the partner schools' under its theme:
     [(SipPriority, [(SipPriority, School)])], from one grouping of every theme."""
-    _, every = combined(session, details=False)
+    _, every = combined(session)
     found = []
     for group in every:
         own = [p for p, s in group.priorities if s.id == school.id]

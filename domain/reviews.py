@@ -188,7 +188,7 @@ def _priority_dicts(session, plan):
     "theme" is the grouped theme's name (domain/priorities.py); the Theme cell as the
     school wrote it is kept under "theme_cell"."""
     themes = theme_list(session)
-    _, groups = combined(session, details=False)
+    _, groups = combined(session)
     schools_by_theme = {g.key: g.schools for g in groups}
     query = (select(SipPriority, School).join(Workbook, Workbook.id == SipPriority.workbook_id)
              .join(School, School.id == Workbook.school_id)

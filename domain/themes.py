@@ -13,6 +13,7 @@ Plain functions of text: no database, no Flask.
 """
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -39,6 +40,8 @@ def _words(text):
     return [_plural(w) for w in _WORD.findall(text)]
 
 
+# Pure functions of a cell's text, asked for the same few themes thousands of times a page.
+@lru_cache(maxsize=8192)
 def theme_key(text):
     """What two theme texts are compared by: 'Emotional Health & Well-being',
     'emotional health and wellbeing' and 'Emotional health and well being' have one
@@ -46,6 +49,7 @@ def theme_key(text):
     return "".join(_words(text))[:KEY_LENGTH]
 
 
+@lru_cache(maxsize=8192)
 def main_words(text):
     """The words that carry a theme, without a bracketed qualifier or small words:
     'Writing (KS1)' -> {'writing'}."""

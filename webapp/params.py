@@ -28,13 +28,14 @@ def page_number(name="page"):
     return request.args.get(name, 1, type=lambda text: bounded_int(text, 1, 100_000))
 
 
-def pager(page, endpoint, **args):
+def pager(page, endpoint, labels=("← Newer", "Older →"), **args):
     """What macros/_pager.html draws: the page, and the links to the pages either side
-    (the same URL with its filters, ``page`` left out on the first)."""
+    (the same URL with its filters, ``page`` left out on the first), with their words
+    (newest first for logs; Previous and Next for a list in another order)."""
     from flask import url_for
 
     def link(number):
         return url_for(endpoint, **args, page=number if number > 1 else None)
 
     return dict(page=page, newer=link(page.number - 1) if page.has_newer else None,
-                older=link(page.number + 1) if page.has_older else None)
+                older=link(page.number + 1) if page.has_older else None, labels=labels)

@@ -70,3 +70,26 @@ def test_who_else_is_working_on_a_priority_opens_under_it(page):
     assert "Middle leadership" in partners.inner_text()
     assert page.url == page.base + "/plans/BR/priorities"  # opened in place
     assert page.errors == []
+
+
+def test_the_next_page_comes_in_place_and_the_keyboard_lands_on_it(page, synced_app, workbook_dir):
+    from ..web.test_priorities import add_reading_priorities
+
+    add_reading_priorities(synced_app, workbook_dir, 60)  # 68 shared: two pages
+    sign_in(page, PEOPLE["br_head"][0], PASSWORD)
+    page.goto(page.base + "/priorities")
+    expect(page.locator("#priority-groups article.priority")).to_have_count(50)
+    following = page.get_by_role("link", name="Next →")
+    following.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/priorities?page=2")
+    settled(page)
+    expect(page.locator("#priority-groups article.priority")).to_have_count(18)
+    expect(page.locator("#result-count")).to_contain_text("Showing 51 to 68.")
+    # The keyboard is at the top of the new page, not lost at the foot of the old one.
+    expect(page.locator("#priority-groups h2").first).to_be_focused()
+    expect(page.locator("#priority-groups h2").first).to_be_in_viewport()
+    page.go_back()
+    page.wait_for_url(page.base + "/priorities")
+    expect(page.locator("#priority-groups article.priority")).to_have_count(50)
+    assert page.errors == []

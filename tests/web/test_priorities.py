@@ -161,3 +161,56 @@ def test_a_yes_leaves_the_page_grouped_anew_without_a_reload(client):
     html = response.get_data(as_text=True)
     assert 'id="priority-groups" class="priority-groups" hx-swap-oob="true"' in html
     assert len(groups(html)["Emotional health and wellbeing"]) == 2 and "EHWB" not in groups(html)
+
+
+def add_reading_priorities(app, workbook_dir, count):
+    """``count`` more shared priorities, all On track under Reading, at William Lilley."""
+    path = workbook_dir / "william-lilley.xlsx"
+    book = load_workbook(path)
+    for n in range(count):
+        book["SIP priorities"].append([f"WL-S{100 + n}", f"Reading target {n:02d}", "Reading", "", "", "On track", "Yes"])
+    book.save(path)
+    assert sync_now(app, "test").ok
+
+
+def cards(html):
+    return re.findall(r'<article class="priority" id="priority-(\d+)"', html)
+
+
+def test_a_long_list_of_shared_priorities_comes_a_page_at_a_time_each_once(synced_app, client, workbook_dir):
+    add_reading_priorities(synced_app, workbook_dir, 60)  # 68 shared in all: two pages of 50
+    login(client, "br_head")
+    first = client.get("/priorities").get_data(as_text=True)
+    assert "68 shared priorities in" in first and "Showing 1 to 50." in first
+    assert len(cards(first)) == 50 and 'href="/priorities?page=2" rel="next"' in first
+    second = client.get("/priorities?page=2").get_data(as_text=True)
+    assert "Showing 51 to 68." in second and len(cards(second)) == 18
+    assert 'href="/priorities" rel="prev"' in second
+    with synced_app.app_context():
+        shared = db.session.scalars(select(SipPriority.id).where(SipPriority.share.is_(True))).all()
+    assert sorted(cards(first) + cards(second)) == sorted(str(i) for i in shared)  # each exactly once
+    # Reading runs over the page break: page 1 says so, page 2 carries it on under the same theme.
+    assert "Reading continues on the next page." in first
+    assert "Reading (continued)" in groups(second)
+    # Both pages show every theme at a glance, with how many schools and how each is going.
+    for html in (first, second):
+        glance = re.search(r'<table class="at-a-glance">.*?</table>', html, re.S).group(0)
+        row = re.search(r'<tr>\s*<th scope="row"><a href="/priorities\?theme=reading">Reading</a></th>(.*?)</tr>',
+                        glance, re.S).group(1)
+        assert "<td>1</td>" in row and "On track: 60" in row
+        assert "Middle leaders" in glance
+
+
+def test_a_page_keeps_its_filters_and_a_page_past_the_end_shows_the_last(synced_app, client, workbook_dir):
+    add_reading_priorities(synced_app, workbook_dir, 60)
+    login(client, "br_staff")
+    reading = client.get("/priorities?theme=reading").get_data(as_text=True)
+    assert 'href="/priorities?theme=reading&amp;page=2"' in reading and len(cards(reading)) == 50
+    response = client.get("/priorities?theme=reading&page=2", headers={"HX-Request": "true",
+                                                                         "HX-Target": "priority-groups"})
+    assert response.headers["HX-Push-Url"] == "/priorities?theme=reading&page=2"
+    assert len(cards(response.get_data(as_text=True))) == 10
+    assert len(cards(client.get("/priorities?theme=reading&page=9").get_data(as_text=True))) == 10
+    assert len(cards(client.get("/priorities?page=nonsense").get_data(as_text=True))) == 50
+    export = client.get("/priorities/export/csv?theme=reading").get_data(as_text=True)
+    assert export.count("Reading target") == 60  # the download is every match, not one page

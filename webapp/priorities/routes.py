@@ -12,6 +12,7 @@ from ..downloads import FORMATS, download
 from ..extensions import db
 from ..hx import fragment, page, wants_fragment
 from ..lookups import priority_or_404
+from ..params import page_number, pager
 from ..syncing import request_drain
 
 bp = Blueprint("priorities", __name__)
@@ -33,23 +34,34 @@ def _suggestions_context(every=None):
     return dict(suggestions=priorities.open_suggestions(db.session, every))
 
 
+def _groups_context(filters, number=1):
+    """What _groups.html draws: the page of priorities under ``filters``, the themes at a
+    glance, and the count; and every theme (for the filter and the questions)."""
+    groups, every = priorities.combined(db.session, **{k: v or None for k, v in filters.items()})
+    shown = priorities.page_of(db.session, groups, number)
+    return dict(groups=groups, shown=shown, filters=filters, statuses=STATUSES, count=shown.total,
+                pager=pager(shown, "priorities.combined", **{k: v for k, v in filters.items() if v},
+                            labels=("← Previous", "Next →"))), every
+
+
 @bp.get("/priorities")
 def combined():
-    """Every shared priority, grouped by theme; filtered with htmx or a plain form."""
+    """Every shared priority, grouped by theme, a page at a time; filtered with htmx or a plain form."""
     filters = _filters()
-    groups, every = priorities.combined(db.session, **{k: v or None for k, v in filters.items()})
-    context = dict(groups=groups, filters=filters, count=sum(len(g.priorities) for g in groups))
+    context, every = _groups_context(filters, page_number())
     if wants_fragment("priority-groups"):
-        canonical = url_for("priorities.combined", **{k: v for k, v in filters.items() if v})
+        number = context["shown"].number
+        canonical = url_for("priorities.combined", **{k: v for k, v in filters.items() if v},
+                            page=number if number > 1 else None)
         return fragment(render_template("priorities/_groups.html", count_oob=True, **context), push_url=canonical)
-    context.update(themes=every, statuses=STATUSES, schools=plans.schools(db.session), **_suggestions_context(every))
+    context.update(themes=every, schools=plans.schools(db.session), **_suggestions_context(every))
     return page(render_template("priorities/combined.html", **context))
 
 
 @bp.get(f"/priorities/export/<{FORMATS}:fmt>")
 def combined_export(fmt):
     """The shared priorities the combined page shows under the same filters: never an unshared one."""
-    groups, _ = priorities.combined(db.session, details=False, **{k: v or None for k, v in _filters().items()})
+    groups, _ = priorities.combined(db.session, **{k: v or None for k, v in _filters().items()})
     triples = [(p, s, group.theme) for group in groups for p, s in group.priorities]
     return download(exports.priority_records(triples), exports.PRIORITY_NAMES, fmt, "shared-priorities",
                     "Shared priorities")
@@ -79,11 +91,10 @@ def same_theme():
     if wants_fragment("theme-suggestions"):
         # The groups change with a Yes: they come along, under the filters the page has (hx-include).
         filters = {k: request.form.get(k, "").strip() for k in ("theme", "status", "school")}
-        groups, every = priorities.combined(db.session, **{k: v or None for k, v in filters.items()})
+        context, every = _groups_context(filters)  # a Yes may merge themes: back to the first page
         html = render_template("priorities/_suggestions.html", message=message, focus=True,
                                **_suggestions_context(every))
-        html += render_template("priorities/_groups.html", groups=groups, filters=filters, groups_oob=True,
-                                count_oob=True, count=sum(len(g.priorities) for g in groups))
+        html += render_template("priorities/_groups.html", groups_oob=True, count_oob=True, **context)
         return fragment(html)
     flash(message, "info")
     return redirect(url_for("priorities.combined"), 303)

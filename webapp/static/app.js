@@ -23,6 +23,19 @@ document.addEventListener("htmx:afterSwap", (event) => {
   if (opener) opener.focus();
 });
 
+// A page link (macros/_pager.html) swaps only its list: the keyboard and the view go to
+// the new page's first heading, as they would to the top after a whole page load,
+// instead of staying at the foot of a list that is no longer there.
+document.addEventListener("htmx:afterSettle", (event) => {
+  const link = event.detail.requestConfig && event.detail.requestConfig.elt;
+  if (!link || !link.hasAttribute || !link.hasAttribute("data-page-link")) return;
+  const list = document.querySelector(link.getAttribute("hx-target"));
+  const heading = list && list.querySelector("h2, h3");
+  if (!heading) return;
+  heading.setAttribute("tabindex", "-1");
+  heading.focus();
+});
+
 // Links that act as buttons (role="button": Show details, Edit, History...) stay links so
 // they work without scripts; a button also answers Space, which on a link scrolls the
 // page. As a button does, Space is taken on the way down and acts on the way up.
