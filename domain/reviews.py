@@ -189,7 +189,8 @@ def _priority_dicts(session, plan):
     school wrote it is kept under "theme_cell"."""
     themes = theme_list(session)
     _, groups = combined(session)
-    schools_by_theme = {g.key: g.schools for g in groups}
+    # Plain (id, name) pairs: the joint plan asks each of 1,600 priorities for ~200 partners.
+    schools_by_theme = {g.key: [(s.id, s.name) for s in g.schools] for g in groups}
     query = (select(SipPriority, School).join(Workbook, Workbook.id == SipPriority.workbook_id)
              .join(School, School.id == Workbook.school_id)
              .where(SipPriority.archived_at.is_(None), SipPriority.share.is_(True), School.archived_at.is_(None))
@@ -199,7 +200,8 @@ def _priority_dicts(session, plan):
     found = []
     for priority, school in session.execute(query).all():
         theme = group_theme(themes, priority)
-        partners = [s.name for s in schools_by_theme.get(theme_key(theme), []) if s.id != school.id]
+        school_id = school.id
+        partners = [name for sid, name in schools_by_theme.get(theme_key(theme), ()) if sid != school_id]
         values = {attr: _plain(getattr(priority, attr, "")) for attr in PRIORITY_ATTRS}
         values["theme_cell"] = values.pop("theme")
         found.append({**values, "school_code": school.code, "school_name": school.name, "theme": theme,
