@@ -2,16 +2,20 @@
 for each role that can open it, at a desktop and a phone width; and one journey by
 keyboard alone: sign in, filter a plan, edit a row, answer an invitation, sign a review."""
 import re
+from datetime import date
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from domain.models import ActionRow, CalendarEvent, ImpactForm, Review, School, Workbook
+from domain.models import ActionRow, CalendarEvent, ImpactForm, Review, School, SipPriority, SyncRun, User, Workbook
+from webapp.auth.links import password_link
 from webapp.extensions import db
+from webapp.syncing import sync_now
 
-from ..conftest import PASSWORD, PEOPLE, csrf_token, login
+from ..conftest import PASSWORD, PEOPLE, csrf_token, form_fields, login
 from .conftest import settled, sign_in
 
 pytestmark = pytest.mark.browser
@@ -35,27 +39,66 @@ def pages(ids):
         ("joint plan", "/plans/joint", ADMIN),
         ("school plan", "/plans/BR", EVERYONE),
         ("filtered plan", "/plans/BR?area=EHWB", EVERYONE),
+        ("sheet problems", "/plans/BR/problems", EVERYONE),
         ("row", f"/plans/BR/rows/{ids['row']}", EVERYONE),
         ("row edit form", f"/plans/BR/rows/{ids['row']}/edit", EDITORS),
-        ("row history", f"/plans/BR/rows/{ids['row']}/history", ADMIN),
+        ("row history", f"/plans/BR/rows/{ids['row']}/history", EVERYONE),
+        ("evidence form of a row", f"/plans/BR/rows/{ids['row']}/evidence", EDITORS),
         ("impact log", "/plans/BR/impact", EVERYONE),
         ("priorities combined", "/priorities", EVERYONE),
         ("priorities of a school", "/plans/BR/priorities", EVERYONE),
+        ("who else has a priority", f"/priorities/{ids['priority']}/who-else", EVERYONE),
+        ("who could help with a priority", f"/priorities/{ids['priority']}/who-could-help", EVERYONE),
         ("people", "/people", ADMIN),
+        ("a person", f"/people/{ids['person']}", ADMIN),
+        ("changes to people", "/people/changes", ADMIN),
         ("invite a person", "/people/invite", ADMIN),
         ("schools", "/schools/", ADMIN),
         ("sync history", "/sync/", ADMIN),
+        ("a sync run", f"/sync/runs/{ids['run']}", ADMIN),
         ("summary", "/summary/BR", EVERYONE),
-        ("reviews of a plan", "/plans/BR/reviews", ADMIN),
+        ("reviews of a plan", "/plans/BR/reviews", EVERYONE),
         ("review", f"/reviews/{ids['review']}", EVERYONE),
+        ("review compared with today", f"/reviews/{ids['review']}/compare", EVERYONE),
         ("calendar list", "/calendar", EVERYONE),
         ("calendar month", "/calendar/month/2026-12", EVERYONE),
         ("event", f"/calendar/events/{ids['event']}", EVERYONE),
+        ("new event form", "/calendar/new", {"admin", "br_head"}),
+        ("my calendar feed", "/calendar/my-feed", EVERYONE),
         ("impact forms", "/impact-forms", ADMIN),
         ("impact form", f"/impact-forms/{ids['form']}", EVERYONE),
+        ("start an event's impact form", f"/impact-forms/event/{ids['event']}", EVERYONE),
         ("strengths", "/strengths", EVERYONE),
         ("not found", "/no-such-page", EVERYONE),
     ]
+
+
+def signed_out_pages(ids):
+    """The pages someone not signed in opens, with the answer each gives."""
+    return [
+        ("sign-in", "/login", 200),
+        ("forgot password", "/forgot-password", 200),
+        ("choose a password", ids["password_link"], 200),
+        ("a link refused", "/password/no-such-token", 404),
+    ]
+
+
+# GET endpoints that are no page of their own, so not scanned; each with why. A new page
+# is scanned (added to pages() or signed_out_pages()), not listed here.
+NOT_PAGES = {
+    "static": "files",
+    "health.healthz": "JSON for the monitor",
+    "calendar.event_ics": "an .ics download",
+    "calendar.feed": "an .ics feed",
+    "summaries.pack": "a PDF",
+    "plans.plan_export": "a CSV or XLSX download",
+    "plans.problems_export": "a CSV or XLSX download",
+    "impact.log_export": "a CSV or XLSX download",
+    "priorities.school_export": "a CSV or XLSX download",
+    "priorities.combined_export": "a CSV or XLSX download",
+    "edits.sync_state": "a fragment polled under a row while its edit waits",
+    "syncs.status": "the Sync now panel, a fragment polled while a sync runs",
+}
 
 
 def start_axe(page):
@@ -92,23 +135,69 @@ def a_context(browser, base):
 
 
 @pytest.fixture
-def ids(synced_app):
-    """A review and an impact form started (through the app, as people do), and the ids."""
+def ids(synced_app, workbook_dir):
+    """A review, an impact form and a change to a person made (through the app, as people
+    do), the plan's sheet changed since the review, a password link, and the ids."""
     head = synced_app.test_client()
     login(head, "br_head")
     assert head.post("/plans/BR/reviews", data={"csrf_token": csrf_token(head, "/plans/BR/reviews")}).status_code == 303
+    _change_the_plan_after_its_review(synced_app, workbook_dir)
     with synced_app.app_context():
         past_visit = db.session.scalar(select(CalendarEvent.id).where(CalendarEvent.sheet_id == "J-E002"))
         invitation = db.session.scalar(select(CalendarEvent.id).where(CalendarEvent.sheet_id == "J-E003"))
         row = db.session.scalar(select(ActionRow.id).join(Workbook).join(School)
                                 .where(School.code == "BR", ActionRow.sheet_id == "BR-A003"))
+        priority = db.session.scalar(select(SipPriority.id).join(Workbook).where(Workbook.code == "BR")
+                                     .order_by(SipPriority.id))
+        staff = db.session.scalar(select(User).where(User.email == PEOPLE["br_staff"][0]))
+        with synced_app.test_request_context():
+            link = password_link(staff).removeprefix("http://localhost")
+        person, run = staff.id, db.session.scalar(select(SyncRun.id))
     host = synced_app.test_client()
     login(host, "wl_head")
     start = f"/impact-forms/event/{past_visit}"
     assert host.post(start, data={"csrf_token": csrf_token(host, start)}).status_code == 303
+    admin = synced_app.test_client()  # a change, so that the person's page and the changes list show one
+    login(admin, "admin")
+    fields = form_fields(admin.get(f"/people/{person}").get_data(as_text=True))
+    del fields["chair"]  # a checkbox, unticked: a browser does not send it
+    assert admin.post(f"/people/{person}", data={**fields, "role": "head"}).status_code == 303
+    assert admin.post(f"/people/{person}", data={**fields, "role": "staff"}).status_code == 303
     with synced_app.app_context():
         return {"row": row, "event": invitation, "review": db.session.scalar(select(Review.id)),
-                "form": db.session.scalar(select(ImpactForm.id))}
+                "form": db.session.scalar(select(ImpactForm.id)), "priority": priority, "person": person,
+                "run": run, "password_link": link}
+
+
+def _change_the_plan_after_its_review(app, workbook_dir):
+    """BR's sheet edited and synced, so that the review's comparison shows each kind of change."""
+    path = workbook_dir / "bank-road.xlsx"
+    book = load_workbook(path)
+    sheet = book["Action plan"]
+    columns = {cell.value: cell.column for cell in sheet[1]}
+    rows = {sheet.cell(r, 1).value: r for r in range(2, sheet.max_row + 1)}
+    for column, value in (("Status", "Behind"), ("Impact to date", "Fewer pupils on track"), ("Due", date(2027, 3, 31))):
+        sheet.cell(rows["BR-A002"], columns[column]).value = value
+    sheet.cell(rows["BR-A006"], 1).value = "BR-A099"  # one row gone since, one added
+    sheet.cell(rows["BR-A005"], 1).value = "BR-A002"  # a duplicate ID: a problem on the problems page
+    book.save(path)
+    assert sync_now(app, "test").ok
+
+
+def test_every_html_page_is_scanned_or_listed_as_no_page(app):
+    """A new page without a scan fails here: each GET endpoint is one a scanned path
+    reaches, or in NOT_PAGES with why."""
+    urls = app.url_map.bind("localhost")
+    some_ids = {"row": 1, "event": 1, "review": 1, "form": 1, "priority": 1, "person": 1, "run": 1,
+                "password_link": "/password/a-token"}
+    paths = [path for name, path, _ in pages(some_ids) if name != "not found"]
+    paths += [path for _, path, _ in signed_out_pages(some_ids)]
+    scanned = {urls.match(path.partition("?")[0], method="GET")[0] for path in paths}
+    gets = {rule.endpoint for rule in app.url_map.iter_rules() if "GET" in rule.methods}
+    unscanned = sorted(gets - scanned - set(NOT_PAGES))
+    assert not unscanned, f"scan these in pages(), or say in NOT_PAGES why not: {', '.join(unscanned)}"
+    assert not set(NOT_PAGES) - gets, f"NOT_PAGES names endpoints that are gone: {set(NOT_PAGES) - gets}"
+    assert not set(NOT_PAGES) & scanned, f"NOT_PAGES names endpoints that are scanned: {set(NOT_PAGES) & scanned}"
 
 
 def test_no_serious_or_critical_violations_on_any_page_a_role_opens(browser, live_server, ids):
@@ -143,7 +232,7 @@ def test_no_serious_or_critical_violations_signed_out_or_refused(browser, live_s
     found = []
     for width in WIDTHS:
         page.set_viewport_size({"width": width, "height": 900})
-        for name, path, status in [("sign-in", "/login", 200), ("forgot password", "/forgot-password", 200)]:
+        for name, path, status in signed_out_pages(ids):
             assert page.goto(page.base + path).status == status
             found += [f"{name} at {width}px: {v}" for v in axe_findings(page)]
     sign_in(page, PEOPLE["br_governor"][0], PASSWORD)
