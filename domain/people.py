@@ -56,8 +56,38 @@ def _check_chair(role, chair):
         raise UserError("Only a governor can be chair of governors.")
 
 
+def _take_chair(session, by, person, school):
+    """``person`` becomes the chair of ``school``'s governors. A school has one chair (who
+    confirms its termly reviews), so whoever chaired it before no longer does, and their
+    audit entry says so. Returns those previous chairs.
+
+    The school's governors are locked first (PostgreSQL), so two coordinators naming two
+    chairs at the same moment go one after the other and the second unseats the first."""
+    session.scalars(select(User.id).where(User.school_id == school.id, User.role == "governor")
+                    .with_for_update()).all()
+    previous = session.scalars(select(User).where(User.school_id == school.id, User.chair.is_(True),
+                                                  User.id != person.id)
+                               .order_by(User.name).execution_options(populate_existing=True)).all()
+    for old in previous:
+        old.chair = False
+        record(session, by, old, f"No longer chair of governors: {who(person)} is now chair at {school.name}")
+    return previous
+
+
+def _no_longer_chair(previous, school):
+    """What the coordinator is told of the previous chairs, in words."""
+    return [f"{old.name} is no longer chair of governors at {school.name}" for old in previous]
+
+
+def _in_place_of(previous):
+    """", in place of Ann Other": the new chair's audit entry names whom they replace."""
+    return f", in place of {' and '.join(who(old) for old in previous)}" if previous else ""
+
+
 def invite(session, by, email, name, role, school_code=None, chair=False):
-    """A new person who will choose their password through a link; UserError if they cannot be added."""
+    """A new person who will choose their password through a link; UserError if they cannot be added.
+
+    Returns (the person, what else changed, in words: the school's previous chair when they chair it)."""
     email, school = checked_new_user(session, email, role, school_code)
     _check_chair(role, chair)
     name = (name or "").strip() or email.split("@")[0]
@@ -66,8 +96,10 @@ def invite(session, by, email, name, role, school_code=None, chair=False):
     session.add(user)
     session.flush()
     where = f" at {school.name}" if school else ""
-    record(session, by, user, f"Invited as {ROLE_NAMES[role]}{where}{' (chair of governors)' if chair else ''}")
-    return user
+    previous = _take_chair(session, by, user, school) if chair else []
+    record(session, by, user, f"Invited as {ROLE_NAMES[role]}{where}{' (chair of governors)' if chair else ''}"
+           + _in_place_of(previous))
+    return user, _no_longer_chair(previous, school)
 
 
 def active_admins(session):
@@ -111,12 +143,18 @@ def change(session, by, person, role, school_code=None, chair=False):
         said.append(f"Role: {ROLE_NAMES[person.role]} → {ROLE_NAMES[role]}")
     if school != person.school:
         said.append(f"School: {person.school.name if person.school else 'none'} → {school.name if school else 'none'}")
-    if bool(chair) != bool(person.chair):
-        said.append("Now chair of governors" if chair else "No longer chair of governors")
+    # A chair moved to another school chairs that one as a new chair would: its own
+    # chair steps down, and both audit entries say so.
+    takes_chair = bool(chair) and (not person.chair or school != person.school)
+    if takes_chair:
+        said.append(f"Now chair of governors{f' at {school.name}' if school != person.school else ''}")
+    elif person.chair and not chair:
+        said.append("No longer chair of governors")
+    previous = _take_chair(session, by, person, school) if takes_chair else []
     person.role, person.school, person.chair = role, school, bool(chair)
     if said:
-        record(session, by, person, "; ".join(said))
-    return said
+        record(session, by, person, "; ".join(said) + _in_place_of(previous))
+    return said + _no_longer_chair(previous, school)
 
 
 def deactivate_person(session, by, person):

@@ -65,7 +65,7 @@ def test_deactivating_deletes_every_session_row_of_theirs_and_records_who_did_it
 
 def test_a_password_link_works_until_a_password_is_chosen_with_it(session):
     ann = admin(session, "ann")
-    person = people.invite(session, ann, "Kim@Test.School", "Kim", "staff", "br")
+    person, _ = people.invite(session, ann, "Kim@Test.School", "Kim", "staff", "br")
     payload = people.link_payload(person)
     assert people.user_for_link(session, payload) is person
     people.choose_password(session, person, "long enough password")

@@ -468,3 +468,27 @@ def test_a_dated_tab_the_sheet_refused_can_be_discarded_and_the_review_stays_con
         assert db.session.get(OutboxEntry, result.entry_id).state == "dropped"
     assert snapshot_bytes(hub, review_id)[2] == "confirmed"
     assert "None: every browser edit is in the sheets." in text(login_client(hub, "admin").get("/schools/"))
+
+
+def test_a_review_waiting_on_the_old_chair_is_confirmed_by_the_new_chair(hub):
+    review_id, head = start(hub)
+    assert post(head, f"/reviews/{review_id}/sign", page=f"/reviews/{review_id}").status_code == 303
+    old_chair = as_user(hub, "br_chair")
+    assert "Still to confirm: Chair BR" in text(old_chair.get(f"/reviews/{review_id}"))
+    with hub.app_context():
+        governor = db.session.scalar(select(User.id).where(User.email == "governor@br.test.school"))
+    admin = login_client(hub, "admin")
+    response = post(admin, f"/people/{governor}", {"role": "governor", "school": "BR", "chair": "y"},
+                    page=f"/people/{governor}")
+    assert response.status_code == 303
+    assert "Chair BR is no longer chair of governors" in text(admin.get(response.headers["Location"]))
+
+    page = text(old_chair.get(f"/reviews/{review_id}"))
+    assert "I confirm this review" not in page and "Still to confirm: governor" in page
+    refused = post(old_chair, f"/reviews/{review_id}/sign", page=f"/reviews/{review_id}")
+    assert refused.status_code == 403 and "only the chair of governors confirms" in text(refused)
+    new_chair = login_client(hub, "br_governor")
+    assert "I confirm this review" in text(new_chair.get(f"/reviews/{review_id}"))
+    assert post(new_chair, f"/reviews/{review_id}/sign", page=f"/reviews/{review_id}").status_code == 303
+    assert snapshot_bytes(hub, review_id)[2] == "confirmed"
+    assert "Signed by governor (Chair of governors" in text(new_chair.get(f"/reviews/{review_id}"))
