@@ -184,9 +184,20 @@ def reactivate_person(session, by, person):
 
 def link_payload(user):
     """What a password link carries: the person, the version that setting a password
-    moves on, and a fingerprint of what else a link must not outlive (their password and
-    their role): a link sent to a member of staff does not open a coordinator's account."""
-    return {"id": user.id, "v": user.session_version, "f": _fingerprint(user)}
+    moves on, the number of their newest link, and a fingerprint of what else a link must
+    not outlive (their password and their role): a link sent to a member of staff does not
+    open a coordinator's account."""
+    return {"id": user.id, "v": user.session_version, "l": user.link_version, "f": _fingerprint(user)}
+
+
+def new_link_payload(session, user):
+    """The payload of a link about to be sent: the person's links before it stop working
+    (the old e-mail is no use once a newer one is on its way). One UPDATE, so two links sent
+    at the same moment get two numbers."""
+    session.execute(update(User).where(User.id == user.id).values(link_version=User.link_version + 1)
+                    .execution_options(synchronize_session=False))
+    session.refresh(user, ["link_version"])
+    return link_payload(user)
 
 
 def _fingerprint(user):
@@ -198,12 +209,19 @@ class LinkUsed(UserError):
     """A password link whose password has been chosen already (or whose person is deactivated)."""
 
 
+class LinkReplaced(LinkUsed):
+    """A password link sent before the person's newest one."""
+
+
 def user_for_link(session, payload):
-    """The person a (verified) link's payload names; LinkUsed if it has done its work."""
+    """The person a (verified) link's payload names; LinkUsed if it has done its work,
+    LinkReplaced if a newer link has been sent since."""
     user = session.get(User, payload.get("id")) if isinstance(payload, dict) else None
     if (user is None or not user.active or user.session_version != payload.get("v")
             or payload.get("f") != _fingerprint(user)):
         raise LinkUsed("This link has been used already, or a newer password has been set since it was sent.")
+    if payload.get("l", 0) != user.link_version:  # links from before the number count as 0
+        raise LinkReplaced("A newer link was sent since this one: use the newest.")
     return user
 
 

@@ -353,3 +353,31 @@ def test_a_chair_moved_to_another_school_or_role_does_not_stay_chair_wrongly(syn
     assert refused.status_code == 422 and chairs_at(synced_app, "WL") == ["governor@wl.test.school"]
     post(client, f"/people/{wl}", {"role": "staff", "school": "WL"})
     assert chairs_at(synced_app, "WL") == []
+
+
+def test_a_newer_link_cancels_the_older_one_and_still_works_only_once(synced_app, login_as):
+    client = login_as("admin")
+    first = shown_link(invite(client))  # link A: the invitation
+    person = user_id(synced_app, "new@br.test.school")
+    second = shown_link(post(client, f"/people/{person}/password-link", {}))  # link B, sent later
+    newcomer = synced_app.test_client()
+    refused = newcomer.get(first.replace("http://localhost", ""))
+    assert refused.status_code == 410
+    page = html.unescape(refused.get_data(as_text=True))
+    assert "A newer link was sent" in page and "use the link in the newest message" in page
+    assert choose(newcomer, first).status_code == 410  # nor can a password be chosen with it
+    assert login(synced_app.test_client(), "new@br.test.school", NEW_PASSWORD).status_code == 422
+    assert choose(newcomer, second).status_code == 302  # B works
+    assert login(synced_app.test_client(), "new@br.test.school", NEW_PASSWORD).status_code == 302
+    again = synced_app.test_client().get(second.replace("http://localhost", ""))
+    assert again.status_code == 410 and "This link has been used already" in again.get_data(as_text=True)
+
+
+
+def test_asking_for_a_link_with_no_mail_server_cancels_no_link(synced_app, login_as):
+    link = shown_link(post(login_as("admin"), f"/people/{user_id(synced_app, 'staff@br.test.school')}/password-link",
+                           {}))
+    stranger = synced_app.test_client()  # anyone may type an address in: no link is made, none cancelled
+    stranger.post("/forgot-password", data={"email": "staff@br.test.school",
+                                            "csrf_token": csrf_token(stranger, "/forgot-password")})
+    assert choose(synced_app.test_client(), link).status_code == 302
