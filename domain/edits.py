@@ -262,14 +262,15 @@ def take_sheet(session, entry, who):
 def discard(session, entry, who):
     """Give up an edit that cannot land (its row left the sheet, the sheet refuses its
     text, its sheet is paused). It stays in the row's history."""
-    table, row_id = _history_of(entry)
     if entry.kind == "review_tab":  # a confirmed review's dated tab: the review itself keeps the record
-        pass
+        pass  # (and its tab, a review's title, is no table with a history)
     elif entry.kind == "edit":
+        table, row_id = _history_of(entry)
         for attr, field in entry.fields.items():
             _record(session, table, row_id, attr, field["new"], field["seen"], "conflict",
                     f"{who} discarded the browser's edit")
     else:
+        table, row_id = _history_of(entry)
         _record(session, table, row_id, "", "added in the browser", "discarded", "conflict",
                 f"{who} discarded it before it reached the sheet")
     entry.state, entry.reason, entry.done_at = "dropped", f"Discarded by {who}.", utcnow()

@@ -359,6 +359,8 @@ class User(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     # Part of the session's user id: bumping it ends every session of this user.
     session_version: Mapped[int] = mapped_column(Integer, default=1)
+    # Moved on by every password link sent: only the newest link works (domain/people.py).
+    link_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     # A governor who chairs their school's governing body (issue 15 gives chairs more).
     chair: Mapped[bool] = mapped_column(Boolean, default=False)

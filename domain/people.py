@@ -56,8 +56,38 @@ def _check_chair(role, chair):
         raise UserError("Only a governor can be chair of governors.")
 
 
+def _take_chair(session, by, person, school):
+    """``person`` becomes the chair of ``school``'s governors. A school has one chair (who
+    confirms its termly reviews), so whoever chaired it before no longer does, and their
+    audit entry says so. Returns those previous chairs.
+
+    The school's governors are locked first (PostgreSQL), so two coordinators naming two
+    chairs at the same moment go one after the other and the second unseats the first."""
+    session.scalars(select(User.id).where(User.school_id == school.id, User.role == "governor")
+                    .with_for_update()).all()
+    previous = session.scalars(select(User).where(User.school_id == school.id, User.chair.is_(True),
+                                                  User.id != person.id)
+                               .order_by(User.name).execution_options(populate_existing=True)).all()
+    for old in previous:
+        old.chair = False
+        record(session, by, old, f"No longer chair of governors: {who(person)} is now chair at {school.name}")
+    return previous
+
+
+def _no_longer_chair(previous, school):
+    """What the coordinator is told of the previous chairs, in words."""
+    return [f"{old.name} is no longer chair of governors at {school.name}" for old in previous]
+
+
+def _in_place_of(previous):
+    """", in place of Ann Other": the new chair's audit entry names whom they replace."""
+    return f", in place of {' and '.join(who(old) for old in previous)}" if previous else ""
+
+
 def invite(session, by, email, name, role, school_code=None, chair=False):
-    """A new person who will choose their password through a link; UserError if they cannot be added."""
+    """A new person who will choose their password through a link; UserError if they cannot be added.
+
+    Returns (the person, what else changed, in words: the school's previous chair when they chair it)."""
     email, school = checked_new_user(session, email, role, school_code)
     _check_chair(role, chair)
     name = (name or "").strip() or email.split("@")[0]
@@ -66,8 +96,10 @@ def invite(session, by, email, name, role, school_code=None, chair=False):
     session.add(user)
     session.flush()
     where = f" at {school.name}" if school else ""
-    record(session, by, user, f"Invited as {ROLE_NAMES[role]}{where}{' (chair of governors)' if chair else ''}")
-    return user
+    previous = _take_chair(session, by, user, school) if chair else []
+    record(session, by, user, f"Invited as {ROLE_NAMES[role]}{where}{' (chair of governors)' if chair else ''}"
+           + _in_place_of(previous))
+    return user, _no_longer_chair(previous, school)
 
 
 def active_admins(session):
@@ -111,12 +143,18 @@ def change(session, by, person, role, school_code=None, chair=False):
         said.append(f"Role: {ROLE_NAMES[person.role]} → {ROLE_NAMES[role]}")
     if school != person.school:
         said.append(f"School: {person.school.name if person.school else 'none'} → {school.name if school else 'none'}")
-    if bool(chair) != bool(person.chair):
-        said.append("Now chair of governors" if chair else "No longer chair of governors")
+    # A chair moved to another school chairs that one as a new chair would: its own
+    # chair steps down, and both audit entries say so.
+    takes_chair = bool(chair) and (not person.chair or school != person.school)
+    if takes_chair:
+        said.append(f"Now chair of governors{f' at {school.name}' if school != person.school else ''}")
+    elif person.chair and not chair:
+        said.append("No longer chair of governors")
+    previous = _take_chair(session, by, person, school) if takes_chair else []
     person.role, person.school, person.chair = role, school, bool(chair)
     if said:
-        record(session, by, person, "; ".join(said))
-    return said
+        record(session, by, person, "; ".join(said) + _in_place_of(previous))
+    return said + _no_longer_chair(previous, school)
 
 
 def deactivate_person(session, by, person):
@@ -146,9 +184,20 @@ def reactivate_person(session, by, person):
 
 def link_payload(user):
     """What a password link carries: the person, the version that setting a password
-    moves on, and a fingerprint of what else a link must not outlive (their password and
-    their role): a link sent to a member of staff does not open a coordinator's account."""
-    return {"id": user.id, "v": user.session_version, "f": _fingerprint(user)}
+    moves on, the number of their newest link, and a fingerprint of what else a link must
+    not outlive (their password and their role): a link sent to a member of staff does not
+    open a coordinator's account."""
+    return {"id": user.id, "v": user.session_version, "l": user.link_version, "f": _fingerprint(user)}
+
+
+def new_link_payload(session, user):
+    """The payload of a link about to be sent: the person's links before it stop working
+    (the old e-mail is no use once a newer one is on its way). One UPDATE, so two links sent
+    at the same moment get two numbers."""
+    session.execute(update(User).where(User.id == user.id).values(link_version=User.link_version + 1)
+                    .execution_options(synchronize_session=False))
+    session.refresh(user, ["link_version"])
+    return link_payload(user)
 
 
 def _fingerprint(user):
@@ -160,12 +209,19 @@ class LinkUsed(UserError):
     """A password link whose password has been chosen already (or whose person is deactivated)."""
 
 
+class LinkReplaced(LinkUsed):
+    """A password link sent before the person's newest one."""
+
+
 def user_for_link(session, payload):
-    """The person a (verified) link's payload names; LinkUsed if it has done its work."""
+    """The person a (verified) link's payload names; LinkUsed if it has done its work,
+    LinkReplaced if a newer link has been sent since."""
     user = session.get(User, payload.get("id")) if isinstance(payload, dict) else None
     if (user is None or not user.active or user.session_version != payload.get("v")
             or payload.get("f") != _fingerprint(user)):
         raise LinkUsed("This link has been used already, or a newer password has been set since it was sent.")
+    if payload.get("l", 0) != user.link_version:  # links from before the number count as 0
+        raise LinkReplaced("A newer link was sent since this one: use the newest.")
     return user
 
 

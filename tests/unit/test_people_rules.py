@@ -65,13 +65,26 @@ def test_deactivating_deletes_every_session_row_of_theirs_and_records_who_did_it
 
 def test_a_password_link_works_until_a_password_is_chosen_with_it(session):
     ann = admin(session, "ann")
-    person = people.invite(session, ann, "Kim@Test.School", "Kim", "staff", "br")
+    person, _ = people.invite(session, ann, "Kim@Test.School", "Kim", "staff", "br")
     payload = people.link_payload(person)
     assert people.user_for_link(session, payload) is person
     people.choose_password(session, person, "long enough password")
     with pytest.raises(people.LinkUsed):
         people.user_for_link(session, payload)
 
+
+
+def test_a_newer_link_replaces_older_ones_and_a_link_from_before_the_numbering_works_until_then(session):
+    ann = admin(session, "ann")
+    person, _ = people.invite(session, ann, "kim@test.school", "Kim", "staff", "br")
+    from_before = {k: v for k, v in people.link_payload(person).items() if k != "l"}  # sent before this rule
+    assert people.user_for_link(session, from_before) is person
+    first = people.new_link_payload(session, person)
+    second = people.new_link_payload(session, person)
+    for old in (from_before, first):
+        with pytest.raises(people.LinkReplaced):
+            people.user_for_link(session, old)
+    assert people.user_for_link(session, second) is person
 
 def test_audit_entries_older_than_two_years_are_pruned_when_one_is_written(session):
     ann, bob = admin(session, "ann"), admin(session, "bob")

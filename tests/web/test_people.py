@@ -289,3 +289,95 @@ def test_an_invitation_to_two_addresses_at_once_is_refused(login_as):
             "email": email, "name": "Two", "role": "staff", "school": "BR",
             "csrf_token": csrf_token(client, "/people/invite")})
         assert response.status_code == 422 and "not an e-mail address" in response.get_data(as_text=True)
+
+
+def chairs_at(app, code):
+    with app.app_context():
+        return sorted(u.email for u in db.session.scalars(select(User).where(User.chair.is_(True)))
+                      if u.school and u.school.code == code)
+
+
+def audit_of(app, email):
+    with app.app_context():
+        return [c.what for c in db.session.scalars(select(PersonChange).where(PersonChange.person.contains(email))
+                                                   .order_by(PersonChange.id))]
+
+
+def test_making_a_governor_chair_unseats_the_schools_previous_chair_and_says_so(synced_app, login_as):
+    client = login_as("admin")
+    governor, staff = user_id(synced_app, "governor@br.test.school"), user_id(synced_app, "staff@br.test.school")
+    assert post(client, f"/people/{governor}", {"role": "governor", "school": "BR", "chair": "y"}).status_code == 303
+    assert chairs_at(synced_app, "BR") == ["governor@br.test.school"]
+    response = post(client, f"/people/{staff}", {"role": "governor", "school": "BR", "chair": "y"},
+                    follow_redirects=True)
+    page = html.unescape(response.get_data(as_text=True))
+    assert "Now chair of governors; governor is no longer chair of governors at Bank Road" in page
+    assert chairs_at(synced_app, "BR") == ["staff@br.test.school"]
+    assert audit_of(synced_app, "governor@br.test.school")[-1] == \
+        "No longer chair of governors: staff <staff@br.test.school> is now chair at Bank Road Infant and Nursery School"
+    assert audit_of(synced_app, "staff@br.test.school")[-1].endswith(
+        "Now chair of governors, in place of governor <governor@br.test.school>")
+    old_page = html.unescape(client.get(f"/people/{governor}").get_data(as_text=True))
+    assert "No longer chair of governors: staff <staff@br.test.school> is now chair" in old_page
+
+
+def test_inviting_a_chair_unseats_the_previous_chair_and_the_link_page_says_so(synced_app, login_as):
+    client = login_as("admin")
+    governor = user_id(synced_app, "governor@br.test.school")
+    post(client, f"/people/{governor}", {"role": "governor", "school": "BR", "chair": "y"})
+    response = invite(client, email="newchair@br.test.school", name="Nia Newchair", role="governor", chair=True)
+    page = html.unescape(response.get_data(as_text=True))
+    assert "Nia Newchair is invited." in page and "governor is no longer chair of governors at Bank Road" in page
+    assert chairs_at(synced_app, "BR") == ["newchair@br.test.school"]
+    assert "in place of governor <governor@br.test.school>" in audit_of(synced_app, "newchair@br.test.school")[0]
+
+
+def test_a_chair_moved_to_another_school_or_role_does_not_stay_chair_wrongly(synced_app, login_as):
+    client = login_as("admin")
+    br, wl = user_id(synced_app, "governor@br.test.school"), user_id(synced_app, "governor@wl.test.school")
+    post(client, f"/people/{br}", {"role": "governor", "school": "BR", "chair": "y"})
+    post(client, f"/people/{wl}", {"role": "governor", "school": "WL", "chair": "y"})
+    # Moved with the box still ticked: chair of the new school, whose own chair steps down.
+    page = html.unescape(post(client, f"/people/{br}", {"role": "governor", "school": "WL", "chair": "y"},
+                              follow_redirects=True).get_data(as_text=True))
+    assert "Now chair of governors at William Lilley" in page and "governor is no longer chair of governors at William Lilley" in page
+    assert chairs_at(synced_app, "WL") == ["governor@br.test.school"] and chairs_at(synced_app, "BR") == []
+    # Moved back unticked: chair nowhere.
+    page = html.unescape(post(client, f"/people/{br}", {"role": "governor", "school": "BR"},
+                              follow_redirects=True).get_data(as_text=True))
+    assert "No longer chair of governors" in page
+    assert chairs_at(synced_app, "WL") == chairs_at(synced_app, "BR") == []
+    # A chair given another role cannot keep the chair.
+    post(client, f"/people/{wl}", {"role": "governor", "school": "WL", "chair": "y"})
+    refused = post(client, f"/people/{wl}", {"role": "staff", "school": "WL", "chair": "y"})
+    assert refused.status_code == 422 and chairs_at(synced_app, "WL") == ["governor@wl.test.school"]
+    post(client, f"/people/{wl}", {"role": "staff", "school": "WL"})
+    assert chairs_at(synced_app, "WL") == []
+
+
+def test_a_newer_link_cancels_the_older_one_and_still_works_only_once(synced_app, login_as):
+    client = login_as("admin")
+    first = shown_link(invite(client))  # link A: the invitation
+    person = user_id(synced_app, "new@br.test.school")
+    second = shown_link(post(client, f"/people/{person}/password-link", {}))  # link B, sent later
+    newcomer = synced_app.test_client()
+    refused = newcomer.get(first.replace("http://localhost", ""))
+    assert refused.status_code == 410
+    page = html.unescape(refused.get_data(as_text=True))
+    assert "A newer link was sent" in page and "use the link in the newest message" in page
+    assert choose(newcomer, first).status_code == 410  # nor can a password be chosen with it
+    assert login(synced_app.test_client(), "new@br.test.school", NEW_PASSWORD).status_code == 422
+    assert choose(newcomer, second).status_code == 302  # B works
+    assert login(synced_app.test_client(), "new@br.test.school", NEW_PASSWORD).status_code == 302
+    again = synced_app.test_client().get(second.replace("http://localhost", ""))
+    assert again.status_code == 410 and "This link has been used already" in again.get_data(as_text=True)
+
+
+
+def test_asking_for_a_link_with_no_mail_server_cancels_no_link(synced_app, login_as):
+    link = shown_link(post(login_as("admin"), f"/people/{user_id(synced_app, 'staff@br.test.school')}/password-link",
+                           {}))
+    stranger = synced_app.test_client()  # anyone may type an address in: no link is made, none cancelled
+    stranger.post("/forgot-password", data={"email": "staff@br.test.school",
+                                            "csrf_token": csrf_token(stranger, "/forgot-password")})
+    assert choose(synced_app.test_client(), link).status_code == 302

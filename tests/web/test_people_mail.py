@@ -84,3 +84,19 @@ def test_when_the_mail_server_is_down_the_coordinator_is_shown_the_link_and_told
         "csrf_token": csrf_token(client, "/people/invite")}).get_data(as_text=True)
     assert "could not be sent. Pass this link on to them yourself." in page
     assert 'id="password-link"' in page
+
+
+def test_a_link_the_person_asks_for_cancels_the_one_a_coordinator_sent(synced_app, inbox, login_as):
+    client = login_as("admin")
+    client.post("/people/invite", data={"email": "kim@wl.test.school", "name": "Kim Keen", "role": "staff",
+                                        "school": "WL", "csrf_token": csrf_token(client, "/people/invite")})
+    kim = synced_app.test_client()
+    kim.post("/forgot-password", data={"email": "kim@wl.test.school", "csrf_token": csrf_token(kim, "/forgot-password")})
+    [(_, invitation), (_, asked)] = inbox.messages
+    refused = kim.get(link_in(invitation))
+    assert refused.status_code == 410 and "A newer link was sent" in refused.get_data(as_text=True)
+    path = link_in(asked)
+    response = kim.post(path, data={"password": NEW_PASSWORD, "again": NEW_PASSWORD,
+                                    "csrf_token": csrf_token(kim, path)})
+    assert response.status_code == 302 and login(synced_app.test_client(), "kim@wl.test.school",
+                                                 NEW_PASSWORD).status_code == 302

@@ -400,3 +400,95 @@ def test_a_confirmed_review_links_to_its_board_pack_as_signed(hub):
     assert link, "no link to the pack as signed"
     pack = governor.get(html.unescape(link.group(1)))
     assert pack.status_code == 200 and pack.mimetype == "application/pdf"
+
+
+def test_a_dated_tab_the_sheet_refused_is_retried_from_the_schools_page_once_the_sheet_is_put_right(
+        hub, workbook_dir):
+    from openpyxl import load_workbook
+
+    from domain.models import OutboxEntry
+    from sync.backends.workbook import xlsx_title
+    from webapp.syncing import drain_now
+
+    hub.config["OUTBOX_DRAIN_ON_SAVE"] = False  # the drains below are this test's own
+    review_id = confirm(hub)
+    _, title, _ = snapshot_bytes(hub, review_id)
+    path = workbook_dir / "bank-road.xlsx"
+    book = load_workbook(path)
+    book.create_sheet(xlsx_title(title))["A1"] = "Someone's notes"
+    book.save(path)
+    [result] = drain_now(hub)
+    assert result.state == "failed" and "holding other cells" in result.reason
+
+    admin = login_client(hub, "admin")
+    page = text(admin.get("/schools/"))
+    assert "a review's dated tab" in page and "the sheet refused it" in page and "Try again" in page
+    entry_id = result.entry_id
+    assert f"/outbox/{entry_id}/retry" in page
+
+    book = load_workbook(path)  # the school renames its notes' tab
+    book[xlsx_title(title)].title = "Notes"
+    book.save(path)
+    response = post(admin, f"/outbox/{entry_id}/retry", {"next": "/schools/#edits-waiting"}, page="/schools/")
+    assert response.status_code == 303 and response.headers["Location"].startswith("/schools")
+    assert "Done: your choice is saved." in text(admin.get(response.headers["Location"]))
+
+    [result] = drain_now(hub)
+    assert result.state == "done"
+    with hub.app_context():
+        assert db.session.get(OutboxEntry, entry_id).state == "done"
+    book = load_workbook(path, read_only=True)
+    try:
+        assert [c.value for c in next(book[xlsx_title(title)].iter_rows(max_row=1))][:2] == ["ID", "Area"]
+        assert next(book["Notes"].iter_rows(max_row=1))[0].value == "Someone's notes"
+    finally:
+        book.close()
+    assert "None: every browser edit is in the sheets." in text(admin.get("/schools/"))
+
+
+def test_a_dated_tab_the_sheet_refused_can_be_discarded_and_the_review_stays_confirmed(hub, workbook_dir):
+    from openpyxl import load_workbook
+
+    from domain.models import OutboxEntry
+    from sync.backends.workbook import xlsx_title
+    from webapp.syncing import drain_now
+
+    hub.config["OUTBOX_DRAIN_ON_SAVE"] = False
+    review_id = confirm(hub)
+    _, title, _ = snapshot_bytes(hub, review_id)
+    path = workbook_dir / "bank-road.xlsx"
+    book = load_workbook(path)
+    book.create_sheet(xlsx_title(title))["A1"] = "Someone's notes"
+    book.save(path)
+    [result] = drain_now(hub)
+    head = login_client(hub, "br_head")
+    response = post(head, f"/outbox/{result.entry_id}/discard", page="/schools/")  # no page to go back to
+    assert response.status_code == 303 and response.headers["Location"] == f"/reviews/{review_id}"
+    with hub.app_context():
+        assert db.session.get(OutboxEntry, result.entry_id).state == "dropped"
+    assert snapshot_bytes(hub, review_id)[2] == "confirmed"
+    assert "None: every browser edit is in the sheets." in text(login_client(hub, "admin").get("/schools/"))
+
+
+def test_a_review_waiting_on_the_old_chair_is_confirmed_by_the_new_chair(hub):
+    review_id, head = start(hub)
+    assert post(head, f"/reviews/{review_id}/sign", page=f"/reviews/{review_id}").status_code == 303
+    old_chair = as_user(hub, "br_chair")
+    assert "Still to confirm: Chair BR" in text(old_chair.get(f"/reviews/{review_id}"))
+    with hub.app_context():
+        governor = db.session.scalar(select(User.id).where(User.email == "governor@br.test.school"))
+    admin = login_client(hub, "admin")
+    response = post(admin, f"/people/{governor}", {"role": "governor", "school": "BR", "chair": "y"},
+                    page=f"/people/{governor}")
+    assert response.status_code == 303
+    assert "Chair BR is no longer chair of governors" in text(admin.get(response.headers["Location"]))
+
+    page = text(old_chair.get(f"/reviews/{review_id}"))
+    assert "I confirm this review" not in page and "Still to confirm: governor" in page
+    refused = post(old_chair, f"/reviews/{review_id}/sign", page=f"/reviews/{review_id}")
+    assert refused.status_code == 403 and "only the chair of governors confirms" in text(refused)
+    new_chair = login_client(hub, "br_governor")
+    assert "I confirm this review" in text(new_chair.get(f"/reviews/{review_id}"))
+    assert post(new_chair, f"/reviews/{review_id}/sign", page=f"/reviews/{review_id}").status_code == 303
+    assert snapshot_bytes(hub, review_id)[2] == "confirmed"
+    assert "Signed by governor (Chair of governors" in text(new_chair.get(f"/reviews/{review_id}"))

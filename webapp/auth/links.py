@@ -1,12 +1,12 @@
-"""Password links: the person and their session_version, signed with SECRET_KEY
-(itsdangerous, as Flask's own session is), good for INVITE_HOURS and one password."""
+"""Password links: the person, their session_version and their newest link's number,
+signed with SECRET_KEY (itsdangerous, as Flask's own session is), good for INVITE_HOURS,
+one password, and until a newer link is sent."""
 import smtplib
 
 from flask import current_app, render_template, url_for
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from domain import people
-from domain.people import link_payload
 
 from ..extensions import db
 from ..mail import mail_configured, send
@@ -27,8 +27,9 @@ def _serializer():
 
 
 def password_link(user):
-    """The address, in full, at which ``user`` chooses a password."""
-    return url_for("auth.choose_password", token=_serializer().dumps(link_payload(user)), _external=True)
+    """The address, in full, at which ``user`` chooses a password; their older links stop working."""
+    payload = people.new_link_payload(db.session, user)
+    return url_for("auth.choose_password", token=_serializer().dumps(payload), _external=True)
 
 
 def read_link(token):
@@ -44,8 +45,12 @@ def read_link(token):
 def send_password_link(user, by, asked=False, invited=False):
     """E-mail ``user`` a password link; returns the link if there is no mail to send it by
     (or sending failed), for a coordinator to pass on. Recorded in the audit list."""
-    link = password_link(user)
     what = "Asked for a password link" if asked else ("Sent an invitation" if invited else "Sent a password link")
+    if asked and not mail_configured():  # nobody to show it to: the coordinators see the request in the audit list
+        # No link made, so none is cancelled: anyone may type an address into "forgot your password?".
+        people.record(db.session, by, user, f"{what} (no mail server: a coordinator can send one)")
+        return None
+    link = password_link(user)
     if mail_configured():
         subject = "You are invited to Partnership Hub" if invited else "Choose a new Partnership Hub password"
         try:
@@ -56,9 +61,6 @@ def send_password_link(user, by, asked=False, invited=False):
             people.record(db.session, by, user, f"{what}; the e-mail could not be sent")
             return link
         people.record(db.session, by, user, f"{what} by e-mail")
-        return None
-    if asked:  # nobody to show it to: the coordinators see the request in the audit list
-        people.record(db.session, by, user, f"{what} (no mail server: a coordinator can send one)")
         return None
     people.record(db.session, by, user, f"{what} (shown to pass on)")
     return link

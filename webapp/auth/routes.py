@@ -71,6 +71,9 @@ LINK_REFUSALS = {
     "invalid": ("This link is not valid",
                 "It may have been cut short or mistyped: copy the whole link from the message. "
                 "Or ask for a new one below."),
+    "replaced": ("A newer link was sent",
+                 "This link was replaced by a newer one sent to you since: use the link in the newest message, "
+                 "or ask for a new one below."),
     "used": ("This link has been used already",
              "A password has been chosen with it, or set since it was sent. Sign in with that password, "
              "or ask for a new link below."),
@@ -93,6 +96,8 @@ def choose_password(token):
         return _link_refused("expired")
     except LinkInvalid:
         return _link_refused("invalid")
+    except people.LinkReplaced:
+        return _link_refused("replaced")
     except people.LinkUsed:
         return _link_refused("used")
     form = ChoosePasswordForm()

@@ -10,6 +10,7 @@ from wtforms import SelectChoice
 from domain import edits, plans
 from domain.access import can_edit_plan, can_resolve, why_not_edit
 from domain.models import ActionRow, OutboxEntry
+from domain.reviews import TAB_KIND
 from domain.status import STATUSES
 
 from ..extensions import db
@@ -145,6 +146,8 @@ def resolve(entry_id, choice):
         return redirect(back, 303)
     if entry.kind == "alias":
         return redirect(url_for("priorities.combined"), 303)
+    if entry.kind == TAB_KIND:  # a confirmed review's dated tab
+        return redirect(url_for("reviews.show", review_id=entry.row_id), 303)
     if entry.tab in ("Calendar", "RSVP"):  # issue 17: an event, or a reply to one
         return redirect(url_for("calendar.index"), 303)
     if entry.kind != "edit":

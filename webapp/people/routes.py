@@ -60,26 +60,29 @@ def invite():
     form = InviteForm().with_schools(plans.schools(db.session))
     if form.validate_on_submit():
         try:
-            person = people.invite(db.session, current_user, form.email.data, form.name.data, form.role.data,
-                                   form.school.data or None, form.chair.data)
+            person, also = people.invite(db.session, current_user, form.email.data, form.name.data,
+                                         form.role.data, form.school.data or None, form.chair.data)
         except UserError as error:
             db.session.rollback()
             form.form_errors.append(str(error))
         else:
             link = send_password_link(person, current_user, invited=True)
             db.session.commit()
-            return _link_sent(person, link, f"{person.name} is invited.")
+            return _link_sent(person, link, f"{person.name} is invited.", also)
     status = 422 if form.is_submitted() else 200
     return render_template("people/invite.html", form=form, mail=mail_configured()), status
 
 
-def _link_sent(person, link, done):
-    """After an invitation or a new link: by e-mail, a message; otherwise the link, shown this once."""
+def _link_sent(person, link, done, also=()):
+    """After an invitation or a new link: by e-mail, a message; otherwise the link, shown this once.
+    ``also``: what else changed, in words (the school's previous chair of governors)."""
+    also = " ".join(f"{line}." for line in also)
     if link is None:
-        flash(f"{done} A link to choose a password is on its way to {person.email}.", "info")
+        flash(f"{done} A link to choose a password is on its way to {person.email}. {also}".strip(), "info")
         return redirect(url_for("people.person", person_id=person.id), 303)
     # Not a redirect: the link is in this page only, never in a URL or the browser's history.
-    return render_template("people/link.html", person=person, link=link, done=done, mail=mail_configured())
+    return render_template("people/link.html", person=person, link=link, done=done, also=also,
+                           mail=mail_configured())
 
 
 @bp.get("/<int:person_id>")
