@@ -137,10 +137,10 @@ def change(session, by, person, role, school_code=None, chair=False):
             raise UserError(f"{person.name} is the last active partnership coordinator; "
                             "make someone else a coordinator first.")
     said = []
+    if role != person.role:  # said first: taking the coordinator role away updates person.role
+        said.append(f"Role: {ROLE_NAMES[person.role]} → {ROLE_NAMES[role]}")
     if role != person.role and person.role == "admin" and person.active:
         _take_away_coordinator(session, person, {"role": role})
-    if role != person.role:
-        said.append(f"Role: {ROLE_NAMES[person.role]} → {ROLE_NAMES[role]}")
     if school != person.school:
         said.append(f"School: {person.school.name if person.school else 'none'} → {school.name if school else 'none'}")
     # A chair moved to another school chairs that one as a new chair would: its own

@@ -219,6 +219,18 @@ def test_a_coordinator_cannot_deactivate_or_demote_themselves_or_the_last_coordi
         assert db.session.get(User, me).active and db.session.get(User, me).role == "admin"
 
 
+def test_a_coordinator_made_a_head_teacher_has_the_role_change_in_the_audit_list(synced_app, login_as):
+    with synced_app.app_context():
+        second = User(email="second@test.school", name="Second Coordinator", role="admin", password_hash="!")
+        db.session.add(second)
+        db.session.commit()
+        second = second.id
+    client = login_as("admin")
+    assert post(client, f"/people/{second}", {"role": "head", "school": "BR"}).status_code == 303
+    changes = html.unescape(client.get("/people/changes").get_data(as_text=True))
+    assert "Second Coordinator <second@test.school>: Role: partnership coordinator → head teacher" in changes
+
+
 def test_a_new_password_link_leaves_the_old_password_working_until_the_new_one_is_set(synced_app, login_as):
     client = login_as("admin")
     head = user_id(synced_app, "head@br.test.school")
