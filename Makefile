@@ -97,7 +97,9 @@ $(VENDOR)/pico.min.css: node_modules/.package-lock.json
 browser:
 	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
-bench: setup
+# The load run (bench/load.py) drives the app with wrk from Debian, installed when missing.
+bench: setup pdf-libs
+	@command -v wrk >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
 	$(BIN)/python -m bench
 
 clean:

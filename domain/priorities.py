@@ -65,8 +65,13 @@ def theme_list(session):
 
 
 def _current_priorities(session, shared_only=True, school_id=None):
+    return session.execute(_current_query((SipPriority, School), shared_only, school_id)).all()
+
+
+def _current_query(columns, shared_only=True, school_id=None):
+    """The current priorities of current schools, in the order pages list them."""
     query = (
-        select(SipPriority, School)
+        select(*columns)
         .join(Workbook, Workbook.id == SipPriority.workbook_id)
         .join(School, School.id == Workbook.school_id)
         .where(SipPriority.archived_at.is_(None), School.archived_at.is_(None))
@@ -76,7 +81,7 @@ def _current_priorities(session, shared_only=True, school_id=None):
         query = query.where(SipPriority.share.is_(True))
     if school_id is not None:
         query = query.where(School.id == school_id)
-    return session.execute(query).all()
+    return query
 
 
 def group_theme(themes, priority):
@@ -281,16 +286,27 @@ __all__ = ["GroupPart", "Suggestion", "ThemeGroup", "answer", "combined", "open_
            "school_priorities", "who_else"]
 
 
-def partners_of_school(session, school):
-    """A school's shared priorities, each with the partner schools' under its theme:
-    [(SipPriority, [(SipPriority, School)])], from one grouping of every theme."""
-    _, every = combined(session)
-    found = []
-    for group in every:
-        own = [p for p, s in group.priorities if s.id == school.id]
-        others = [(p, s) for p, s in group.priorities if s.id != school.id]
-        found += [(p, others) for p in own]
-    return sorted(found, key=lambda pair: (pair[0].sheet_row, pair[0].id))
+def partners_of_school(session, school, named=6):
+    """A school's shared priorities, each with the first ``named`` partner schools'
+    priorities under its theme and how many there are in all:
+    [(SipPriority, [(SipPriority, School)], count)]. The grouping reads only the
+    columns it needs; whole rows are loaded for what is shown (at 200 schools, a few
+    dozen of 1,600)."""
+    themes = theme_list(session)
+    light = session.execute(_current_query((SipPriority.id, SipPriority.theme, SipPriority.priority,
+                                            School.id))).all()
+    key_of = {pid: theme_key(themes.theme_for(theme or text)) for pid, theme, text, _ in light}
+    own = [pid for pid, _, _, school_id in light if school_id == school.id]
+    others = {key_of[pid]: [] for pid in own}
+    for pid, _, _, school_id in light:
+        if school_id != school.id and key_of[pid] in others:
+            others[key_of[pid]].append(pid)
+    shown = set(own) | {pid for pids in others.values() for pid in pids[:named]}
+    loaded = {p.id: (p, s) for p, s in session.execute(
+        _current_query((SipPriority, School)).where(SipPriority.id.in_(shown))).all()} if shown else {}
+    found = [(loaded[pid][0], [loaded[o] for o in others[key_of[pid]][:named]], len(others[key_of[pid]]))
+             for pid in own]
+    return sorted(found, key=lambda item: (item[0].sheet_row, item[0].id))
 
 
 def every_priority(session):
