@@ -54,7 +54,7 @@ PAGES = [  # (what, role, path, requests); the slow pages get fewer
     ("home: admin", "admin", "/", 100),
 ]
 SAVES = 200
-STEPS = [1, 2, 4, 8, 16]  # connections for the school plan's rate
+STEPS = [1, 2, 3, 4, 5, 6, 8, 12, 16]  # connections for the school plan's rate: finer where p95 crosses 100 ms
 STEP_REQUESTS = 150
 
 # Counts responses and stops the thread at LOAD_REQUESTS, then says so: wrk would
