@@ -61,10 +61,11 @@ def _take_chair(session, by, person, school):
     confirms its termly reviews), so whoever chaired it before no longer does, and their
     audit entry says so. Returns those previous chairs.
 
-    The school's governors are locked first (PostgreSQL), so two coordinators naming two
-    chairs at the same moment go one after the other and the second unseats the first."""
-    session.scalars(select(User.id).where(User.school_id == school.id, User.role == "governor")
-                    .with_for_update()).all()
+    The school's row is locked first (PostgreSQL), so two coordinators naming two chairs
+    at the same moment go one after the other and the second unseats the first."""
+    # The school's row, which always exists: locking only its governors would lock nothing
+    # when it has none yet, and two first chairs named at once would both stand.
+    session.scalars(select(School.id).where(School.id == school.id).with_for_update()).all()
     previous = session.scalars(select(User).where(User.school_id == school.id, User.chair.is_(True),
                                                   User.id != person.id)
                                .order_by(User.name).execution_options(populate_existing=True)).all()
@@ -198,6 +199,14 @@ def new_link_payload(session, user):
                     .execution_options(synchronize_session=False))
     session.refresh(user, ["link_version"])
     return link_payload(user)
+
+
+def withdraw_link(session, user, payload):
+    """Take back a link that reached nobody (its e-mail failed): the link before it works
+    again, unless a newer one was made meanwhile (then the number stays where it is)."""
+    session.execute(update(User).where(User.id == user.id, User.link_version == payload["l"])
+                    .values(link_version=User.link_version - 1).execution_options(synchronize_session=False))
+    session.refresh(user, ["link_version"])
 
 
 def _fingerprint(user):

@@ -152,6 +152,7 @@ def ids(synced_app, workbook_dir):
         staff = db.session.scalar(select(User).where(User.email == PEOPLE["br_staff"][0]))
         with synced_app.test_request_context():
             link = password_link(staff).removeprefix("http://localhost")
+        db.session.commit()  # the link's number: uncommitted, the link would count as replaced
         person, run = staff.id, db.session.scalar(select(SyncRun.id))
     host = synced_app.test_client()
     login(host, "wl_head")

@@ -100,3 +100,20 @@ def test_a_link_the_person_asks_for_cancels_the_one_a_coordinator_sent(synced_ap
                                     "csrf_token": csrf_token(kim, path)})
     assert response.status_code == 302 and login(synced_app.test_client(), "kim@wl.test.school",
                                                  NEW_PASSWORD).status_code == 302
+
+
+def test_a_link_asked_for_while_the_mail_server_is_down_leaves_the_coordinators_link_working(
+        synced_app, inbox, login_as):
+    synced_app.config["MAIL_PORT"] = 1  # nothing listens there
+    client = login_as("admin")
+    page = client.post("/people/invite", data={
+        "email": "kim@wl.test.school", "name": "Kim Keen", "role": "staff", "school": "WL",
+        "csrf_token": csrf_token(client, "/people/invite")}).get_data(as_text=True)
+    passed_on = re.search(r"http://localhost(/password/[^\s\"<]+)", page).group(1)  # shown to pass on
+    kim = synced_app.test_client()
+    kim.post("/forgot-password", data={"email": "kim@wl.test.school", "csrf_token": csrf_token(kim, "/forgot-password")})
+    # That e-mail reached nobody: the link the coordinator passed on still works.
+    response = kim.post(passed_on, data={"password": NEW_PASSWORD, "again": NEW_PASSWORD,
+                                         "csrf_token": csrf_token(kim, passed_on)})
+    assert response.status_code == 302
+    assert login(synced_app.test_client(), "kim@wl.test.school", NEW_PASSWORD).status_code == 302

@@ -27,8 +27,12 @@ def _serializer():
 
 
 def password_link(user):
-    """The address, in full, at which ``user`` chooses a password; their older links stop working."""
-    payload = people.new_link_payload(db.session, user)
+    """The address, in full, at which ``user`` chooses a password; their older links stop
+    working once the caller commits (the link carries a number the database must hold)."""
+    return _link_for(people.new_link_payload(db.session, user))
+
+
+def _link_for(payload):
     return url_for("auth.choose_password", token=_serializer().dumps(payload), _external=True)
 
 
@@ -50,7 +54,8 @@ def send_password_link(user, by, asked=False, invited=False):
         # No link made, so none is cancelled: anyone may type an address into "forgot your password?".
         people.record(db.session, by, user, f"{what} (no mail server: a coordinator can send one)")
         return None
-    link = password_link(user)
+    payload = people.new_link_payload(db.session, user)
+    link = _link_for(payload)
     if mail_configured():
         subject = "You are invited to Partnership Hub" if invited else "Choose a new Partnership Hub password"
         try:
@@ -59,6 +64,9 @@ def send_password_link(user, by, asked=False, invited=False):
         except (OSError, smtplib.SMTPException) as error:
             current_app.logger.warning("Password link for user %s not sent: %s", user.id, error)
             people.record(db.session, by, user, f"{what}; the e-mail could not be sent")
+            if asked:  # shown to nobody: the link a coordinator passed on must keep working
+                people.withdraw_link(db.session, user, payload)
+                return None
             return link
         people.record(db.session, by, user, f"{what} by e-mail")
         return None
