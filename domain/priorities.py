@@ -35,8 +35,8 @@ class ThemeGroup:
         return list(seen.values())
 
     def by_status(self, statuses):
-        """How many of the group's priorities have each status, in the order given,
-        then "No status" and any other text the sheets hold: [(status, count)]."""
+        """How many of the group's priorities have each status, in the order given, then
+        any other text the sheets hold and "No status", in alphabetical order: [(status, count)]."""
         counts = {}
         for priority, _ in self.priorities:
             counts[priority.status or NO_STATUS] = counts.get(priority.status or NO_STATUS, 0) + 1

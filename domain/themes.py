@@ -13,7 +13,7 @@ Plain functions of text: no database, no Flask.
 """
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, wraps
 
 from rapidfuzz import fuzz
 
@@ -40,8 +40,23 @@ def _words(text):
     return [_plural(w) for w in _WORD.findall(text)]
 
 
-# Pure functions of a cell's text, asked for the same few themes thousands of times a page.
-@lru_cache(maxsize=8192)
+# theme_key and main_words are pure functions of a cell's text, asked for the same few
+# themes thousands of times a page: cached, but only for texts of a theme's length, so
+# that pasted paragraphs (a cell holds up to 50,000 characters) never fill a worker's memory.
+CACHED_LENGTH = 300
+
+
+def _cached_when_short(function):
+    cached = lru_cache(maxsize=8192)(function)
+
+    @wraps(function)
+    def lookup(text):
+        return cached(text) if text is None or len(text) <= CACHED_LENGTH else function(text)
+
+    return lookup
+
+
+@_cached_when_short
 def theme_key(text):
     """What two theme texts are compared by: 'Emotional Health & Well-being',
     'emotional health and wellbeing' and 'Emotional health and well being' have one
@@ -49,7 +64,7 @@ def theme_key(text):
     return "".join(_words(text))[:KEY_LENGTH]
 
 
-@lru_cache(maxsize=8192)
+@_cached_when_short
 def main_words(text):
     """The words that carry a theme, without a bracketed qualifier or small words:
     'Writing (KS1)' -> {'writing'}."""

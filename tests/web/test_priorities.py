@@ -214,3 +214,17 @@ def test_a_page_keeps_its_filters_and_a_page_past_the_end_shows_the_last(synced_
     assert len(cards(client.get("/priorities?page=nonsense").get_data(as_text=True))) == 50
     export = client.get("/priorities/export/csv?theme=reading").get_data(as_text=True)
     assert export.count("Reading target") == 60  # the download is every match, not one page
+
+
+def test_answering_same_theme_on_a_later_page_keeps_that_page_and_its_address(synced_app, client, workbook_dir):
+    add_reading_priorities(synced_app, workbook_dir, 60)
+    login(client, "br_head")
+    second = client.get("/priorities?page=2").get_data(as_text=True)
+    assert '<input type="hidden" id="priority-page" name="page" value="2">' in second
+    response = client.post("/priorities/same-theme", data={
+        "csrf_token": csrf_token(client, "/priorities"), "name": "writing (KS1)", "same_as": "Writing",
+        "answer": "no", "theme": "", "status": "", "school": "", "page": "2"},  # as hx-include sends them
+        headers={"HX-Request": "true", "HX-Target": "theme-suggestions"})
+    html = response.get_data(as_text=True)
+    assert response.headers["HX-Replace-Url"] == "/priorities?page=2"
+    assert cards(html) == cards(second) and "Showing 51 to 68." in html

@@ -12,7 +12,7 @@ from ..downloads import FORMATS, download
 from ..extensions import db
 from ..hx import fragment, page, wants_fragment
 from ..lookups import priority_or_404
-from ..params import page_number, pager
+from ..params import bounded_int, page_number, pager
 from ..syncing import request_drain
 
 bp = Blueprint("priorities", __name__)
@@ -44,16 +44,20 @@ def _groups_context(filters, number=1):
                             labels=("← Previous", "Next →"))), every
 
 
+def _address(filters, number):
+    """The combined page's own address for these filters and page (the first page has none)."""
+    return url_for("priorities.combined", **{k: v for k, v in filters.items() if v},
+                   page=number if number > 1 else None)
+
+
 @bp.get("/priorities")
 def combined():
     """Every shared priority, grouped by theme, a page at a time; filtered with htmx or a plain form."""
     filters = _filters()
     context, every = _groups_context(filters, page_number())
     if wants_fragment("priority-groups"):
-        number = context["shown"].number
-        canonical = url_for("priorities.combined", **{k: v for k, v in filters.items() if v},
-                            page=number if number > 1 else None)
-        return fragment(render_template("priorities/_groups.html", count_oob=True, **context), push_url=canonical)
+        return fragment(render_template("priorities/_groups.html", count_oob=True, **context),
+                        push_url=_address(filters, context["shown"].number))
     context.update(themes=every, schools=plans.schools(db.session), **_suggestions_context(every))
     return page(render_template("priorities/combined.html", **context))
 
@@ -91,11 +95,12 @@ def same_theme():
     if wants_fragment("theme-suggestions"):
         # The groups change with a Yes: they come along, under the filters the page has (hx-include).
         filters = {k: request.form.get(k, "").strip() for k in ("theme", "status", "school")}
-        context, every = _groups_context(filters)  # a Yes may merge themes: back to the first page
+        number = request.form.get("page", 1, type=lambda text: bounded_int(text, 1, 100_000))
+        context, every = _groups_context(filters, number)  # the same page, or the last if a Yes shortened the list
         html = render_template("priorities/_suggestions.html", message=message, focus=True,
                                **_suggestions_context(every))
         html += render_template("priorities/_groups.html", groups_oob=True, count_oob=True, **context)
-        return fragment(html)
+        return fragment(html, replace_url=_address(filters, context["shown"].number))
     flash(message, "info")
     return redirect(url_for("priorities.combined"), 303)
 
