@@ -192,7 +192,9 @@ def test_a_long_list_of_shared_priorities_comes_a_page_at_a_time_each_once(synce
     # Reading runs over the page break: page 1 says so, page 2 carries it on under the same theme.
     assert "Reading continues on the next page." in first
     assert "Reading (continued)" in groups(second)
-    # Both pages show every theme at a glance, with how many schools and how each is going.
+    # Both pages have every theme at a glance, with how many schools and how each is going:
+    # open on the first page, folded on the second so that its list comes first.
+    assert '<details class="at-a-glance-box" open>' in first and '<details class="at-a-glance-box">' in second
     for html in (first, second):
         glance = re.search(r'<table class="at-a-glance">.*?</table>', html, re.S).group(0)
         row = re.search(r'<tr>\s*<th scope="row"><a href="/priorities\?theme=reading">Reading</a></th>(.*?)</tr>',
