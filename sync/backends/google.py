@@ -14,9 +14,9 @@
   keeps it as the text it is and never runs a typed '=' as a formula. Sheets
   shows a date in the form it was typed in, so a date is sent as the
   spreadsheet's locale writes it (25/04/2027 in en_GB, 04/25/2027 in en_US; ISO
-  where the locale's form is not known here). The locale is asked for once (one
-  spreadsheets.get, fields=properties.locale) when a write first holds a date,
-  and remembered (Workbook.locale) with the tab titles.
+  where the locale's form is not known here). The locale is asked for (one
+  spreadsheets.get, fields=properties.locale) when a write holds a date, and
+  remembered for a day (Workbook.locale; sync/remembered.py).
 - Every call has a timeout, is paced under the per-minute quota, and transient
   failures (429, 408, 5xx, Drive's usageLimits 403, connection errors) are
   retried with exponential backoff and jitter, bounded in count and in time.

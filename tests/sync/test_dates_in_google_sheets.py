@@ -1,7 +1,7 @@
 """Dates the hub writes to a Google sheet show in the sheet's own form (its locale's),
 land as date values, are read back as the same dates, and cost one read of the
-locale per spreadsheet, ever."""
-from datetime import date
+locale per spreadsheet a day at most, and none while nothing is written."""
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -91,6 +91,28 @@ def test_the_locale_is_asked_for_once_and_remembered(session, backend, gsync, em
     [result] = drain(session, backend)
     assert result.state == "done" and locale_reads(emulator) == 0
     assert cells_of(emulator, "Action plan", "BR-A002", "FORMATTED_VALUE")["Due"] == "26/04/2027"
+
+
+def test_a_locale_a_day_old_is_asked_for_again_so_a_changed_one_is_followed(session, backend, gsync, emulator):
+    gsync()
+    edit_due_and_log_an_entry(session, "25/04/2027")
+    drain(session, backend)
+    workbook = session.scalar(select(Workbook).where(Workbook.code == "BR"))
+    assert workbook.locale == "en_GB"
+    # A day later the coordinator has switched the sheet to en_US (File > Settings).
+    workbook.locale_read_at -= timedelta(days=1, minutes=1)
+    session.commit()
+    emulator.store.spreadsheets[BR].locale = "en_US"
+    gsync()
+    emulator.reset_counts()
+    row = actions(session, "BR")["BR-A002"]
+    edit_action_row(session, row, "Jo Teacher", {"due": "05/04/2027"}, editable_values(row), row.version)
+    session.commit()
+    [result] = drain(session, backend)
+    assert result.state == "done" and locale_reads(emulator) == 1  # asked again, once
+    assert workbook.locale == "en_US"
+    assert cells_of(emulator, "Action plan", "BR-A002", "FORMATTED_VALUE")["Due"] == "04/05/2027"  # 5 April, US form
+    assert cells_of(emulator, "Action plan", "BR-A002", "UNFORMATTED_VALUE")["Due"] == serial(date(2027, 4, 5))
 
 
 def test_a_locale_that_came_with_the_tab_titles_costs_no_read_of_its_own(session, backend, gsync, emulator):
