@@ -87,6 +87,10 @@ class Workbook(Base):
     # an unchanged workbook is not read again.
     version: Mapped[str | None] = mapped_column(String(100))
     layout: Mapped[dict | None] = mapped_column(JSON)  # tab titles and grid sizes, for Google
+    # The spreadsheet's locale (Google): dates are written in its form. Asked for when a
+    # write holds a date and the one known is more than a day old; None until then.
+    locale: Mapped[str | None] = mapped_column(String(20))
+    locale_read_at: Mapped[datetime | None] = mapped_column(DateTime)  # trusted for a day (sync/remembered.py)
     last_read_at: Mapped[datetime | None] = mapped_column(DateTime)
     last_success_at: Mapped[datetime | None] = mapped_column(DateTime)
     last_error: Mapped[str | None] = mapped_column(Text)

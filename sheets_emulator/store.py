@@ -118,7 +118,9 @@ class Cell:
     # None, or the result an uploaded .xlsx had stored
     formula: str | None = None
     is_date: bool = False  # a number with a date format, shown as the locale writes dates
-    iso: bool = False  # a date typed as 2027-04-25: Google keeps that yyyy-mm-dd format
+    # A typed date's form, which Google keeps as the cell's format: the order of its parts
+    # ('ymd', 'dmy', 'mdy'), each part's width as typed, and the separator.
+    typed: tuple | None = None
 
 
 _SERIAL_EPOCH = date(1899, 12, 30)
@@ -127,27 +129,29 @@ _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)$")
 
 
-def date_cell(day, iso=False):
+def date_cell(day, typed=None):
     """A date as Sheets stores it: days since 30/12/1899, formatted as a date."""
-    return Cell((day - _SERIAL_EPOCH).days, is_date=True, iso=iso)
+    return Cell((day - _SERIAL_EPOCH).days, is_date=True, typed=typed)
 
 
 def user_entered(text, locale="en_GB"):
     """A typed value as a sheet of that locale keeps it: formulas, forced text ('...),
     dates (day first in en_GB, month first in en_US; yyyy-mm-dd in both), numbers and
-    booleans are recognised; anything else stays text."""
+    booleans are recognised; anything else stays text. A date keeps the form it was
+    typed in (04/25/2027 is shown so, 4/25/2027 so), as Google keeps it."""
     if text.startswith("="):
         return Cell(None, formula=text)
     if text.startswith("'"):
         return Cell(text[1:])
-    slash = (2, 0, 1) if locale == "en_US" else (2, 1, 0)
-    for pattern, order in ((_SLASH_DATE, slash), (_ISO_DATE, (0, 1, 2))):
+    slash = "mdy" if locale == "en_US" else "dmy"
+    for pattern, order, separator in ((_SLASH_DATE, slash, "/"), (_ISO_DATE, "ymd", "-")):
         if match := pattern.match(text):
-            parts = [int(g) for g in match.groups()]
+            parts = dict(zip(order, match.groups()))
             try:
-                return date_cell(date(parts[order[0]], parts[order[1]], parts[order[2]]), iso=pattern is _ISO_DATE)
+                day = date(int(parts["y"]), int(parts["m"]), int(parts["d"]))
             except ValueError:
                 return Cell(text)  # 31/02/2027 stays text, as in Sheets
+            return date_cell(day, (order, tuple(len(g) for g in match.groups()), separator))
     if _NUMBER.match(text):
         number = float(text)
         return Cell(int(number) if number.is_integer() and "." not in text else number)
@@ -183,8 +187,10 @@ def _computed(calculator, sheet, row, col, cell):
 
 def _format_date(cell, locale):
     day = from_serial(cell.value)
-    if cell.iso:
-        return day.isoformat()
+    if cell.typed:
+        order, widths, separator = cell.typed
+        value = {"y": day.year, "m": day.month, "d": day.day}
+        return separator.join(f"{value[part]:0{width}d}" for part, width in zip(order, widths))
     if locale == "en_US":
         return f"{day.month}/{day.day}/{day.year}"
     return day.strftime("%d/%m/%Y")

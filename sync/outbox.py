@@ -37,6 +37,7 @@ from . import lock
 from .backends import CellWrite
 from .errors import ValuesRefused, WorkbookBusy, WorkbookUnavailable
 from .parse import TableUnreadable, find_tab, parse_table
+from .remembered import recall, remember
 
 log = logging.getLogger(__name__)
 # The outbox and the sync both write into workbooks: one lock keeps them apart, so
@@ -157,6 +158,7 @@ def _drain_workbook(session, backend, workbook, entries):
         version = backend.current_version(workbook.ref)
         snapshot = backend.read(workbook.ref, workbook.layout, WorkbookKind("outbox", tuple(Use(t) for t in tables)))
         snapshot.version = version
+        recall(workbook, snapshot)
     except WorkbookUnavailable as error:
         _retry_later(entries, error.explain())
         return
@@ -232,6 +234,7 @@ def _drain_workbook(session, backend, workbook, entries):
                 added = session.get(table_named(entry.tab).model, entry.row_id) if entry.row_id else None
                 if added is not None and first is not True:
                     added.sheet_row = first + offset
+    remember(workbook, snapshot, tabs=False)  # the locale a date's write asked for, so as not to ask again
 
 
 def _add_review_tabs(backend, workbook, entries):

@@ -12,6 +12,7 @@ from domain.models import JOINT, OutboxEntry, RowChange, School, Workbook, utcno
 
 from .errors import WorkbookUnavailable
 from .parse import Problem
+from .remembered import forget
 
 
 @dataclass
@@ -257,4 +258,5 @@ def _set_workbook(school, ref, canonical):
         school.workbook = Workbook(code=school.code, ref=ref, identity=canonical)
     elif school.workbook.ref != ref or school.workbook.identity != canonical:
         workbook = school.workbook
-        workbook.ref, workbook.identity, workbook.version, workbook.layout = ref, canonical, None, None
+        workbook.ref, workbook.identity = ref, canonical
+        forget(workbook)

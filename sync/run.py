@@ -26,6 +26,7 @@ from .backends import CellWrite
 from .errors import ValuesRefused, WorkbookBusy, WorkbookError, WorkbookFailed, WorkbookUnavailable
 from .parse import Problem, TableUnreadable, find_tab, parse_table
 from .reconcile import link_school_workbooks, pending_edits, reconcile_keyed, reconcile_table, repeated_keys
+from .remembered import forget, recall, remember
 from .unread import unread_problems
 
 log = logging.getLogger(__name__)
@@ -221,7 +222,8 @@ def _workbook(session, backend, code, ref):
         workbook = Workbook(code=code, ref=ref)
         session.add(workbook)
     if workbook.ref != ref:
-        workbook.ref, workbook.version, workbook.layout = ref, None, None
+        workbook.ref = ref
+        forget(workbook)
     workbook.identity = identity_or_blank(backend, ref)
     session.commit()
     return workbook
@@ -249,13 +251,14 @@ def _sync_one(session, backend, workbook, kind, versions, full):
             version = backend.current_version(workbook.ref)
         snapshot = backend.read(workbook.ref, workbook.layout, kind)
         snapshot.version = snapshot.version or version
+        recall(workbook, snapshot)
         problems = _sync_tables(session, backend, workbook, kind, snapshot, result)
         _replace_problems(session, workbook, problems)
         result.problems = len(problems)
         workbook.last_read_at = workbook.last_success_at = utcnow()
         workbook.last_error = None
         workbook.version = snapshot.version  # None: read it next time
-        workbook.layout = snapshot.layout
+        remember(workbook, snapshot)
         session.flush()
         # A person's choice in a conflict asks for the sheet to be read afresh; one made
         # while this sync read it must outlive this run.

@@ -48,6 +48,9 @@ class WorkbookSnapshot:
     tabs: dict  # tab title -> list of rows, each a list of cell values (or UNREAD)
     version: str | None = None  # changes whenever the workbook does
     layout: dict | None = None  # what a backend remembers of the tabs between reads
+    # The spreadsheet's locale (Google), which a date is written in; None until known.
+    # Remembered between syncs as Workbook.locale.
+    locale: str | None = None
 
 
 @dataclass(frozen=True)

@@ -10,9 +10,13 @@
   .xlsx backend's reads are: a workbook past them fails on its own.
 - Writing: one values:batchUpdate per workbook, after a Drive check that nobody
   changed the workbook since it was read. USER_ENTERED, so that a date lands as
-  a date value (sent as 2027-04-25, which no locale reads month-first), with
-  every text sent behind a quote prefix (\'), so that Sheets keeps it as the
-  text it is and never runs a typed '=' as a formula.
+  a date value, with every text sent behind a quote prefix (\'), so that Sheets
+  keeps it as the text it is and never runs a typed '=' as a formula. Sheets
+  shows a date in the form it was typed in, so a date is sent as the
+  spreadsheet's locale writes it (25/04/2027 in en_GB, 04/25/2027 in en_US; ISO
+  where the locale's form is not known here). The locale is asked for (one
+  spreadsheets.get, fields=properties.locale) when a write holds a date, and
+  remembered for a day (Workbook.locale; sync/remembered.py).
 - Every call has a timeout, is paced under the per-minute quota, and transient
   failures (429, 408, 5xx, Drive's usageLimits 403, connection errors) are
   retried with exponential backoff and jitter, bounded in count and in time.
@@ -120,11 +124,27 @@ def spreadsheet_url(ref):
         return None
 
 
-def user_entered(value):
-    """A value as a person would type it so that Sheets keeps exactly it: a date as an
-    ISO date (a date value in every locale), text behind a quote prefix (always text)."""
+# Locales whose sheets read and show dates as dd/mm/yyyy, and those as mm/dd/yyyy. Any
+# other locale is sent ISO dates: a date value in every locale, shown as yyyy-mm-dd.
+DAY_FIRST = frozenset({"en_GB", "en_IE", "en_AU", "en_NZ", "fr_FR"})
+MONTH_FIRST = frozenset({"en_US"})
+
+
+def date_text(day, locale):
+    """A date as a person in a sheet of ``locale`` types it, so that Sheets stores the
+    date and shows it in the form the sheet's own dates have."""
+    if locale in DAY_FIRST:
+        return day.strftime("%d/%m/%Y")
+    if locale in MONTH_FIRST:
+        return day.strftime("%m/%d/%Y")
+    return day.isoformat()
+
+
+def user_entered(value, locale=None):
+    """A value as a person would type it so that Sheets keeps exactly it: a date in the
+    locale's form (date_text), text behind a quote prefix (always text)."""
     if isinstance(value, date):
-        return value.isoformat()
+        return date_text(value, locale)
     text = "" if value is None else str(value)
     return "'" + text if text else ""
 
@@ -341,6 +361,19 @@ class GoogleBackend:
         }
         return layout, meta.get("properties", {})
 
+    def locale(self, ref):
+        """The spreadsheet's locale ('en_GB'): one read, asking for nothing else."""
+        answer = self._call("sheets.read", ref, self.http.fetch_sheet_metadata, spreadsheet_key(ref),
+                            params={"fields": "properties.locale"})
+        return answer.get("properties", {}).get("locale", "")
+
+    def _know_locale(self, snapshot, values):
+        """The snapshot's locale, asked for only when a value to write is a date and it is
+        not known yet (remembered, or learnt from a metadata read)."""
+        if snapshot.locale is None and any(isinstance(v, date) for v in values):
+            snapshot.locale = self.locale(snapshot.ref)
+        return snapshot.locale
+
     def read(self, ref, layout=None, wanted=None):
         """Every wanted tab in one values:batchGet.
 
@@ -361,9 +394,11 @@ class GoogleBackend:
             except WorkbookUnavailable as error:
                 if "Unable to parse range" not in error.message:
                     raise
-        layout, _ = self.metadata(ref)  # the tabs' real titles
+        layout, properties = self.metadata(ref)  # the tabs' real titles
         titles = [t for t in layout if wanted is None or wanted(t)]
-        return self._read_tabs(ref, key, titles, layout)
+        snapshot = self._read_tabs(ref, key, titles, layout)
+        snapshot.locale = properties.get("locale", "")  # came with them: no call of its own later
+        return snapshot
 
     def _read_tabs(self, ref, key, titles, layout):
         tabs, layout = {}, dict(layout or {})
@@ -390,10 +425,11 @@ class GoogleBackend:
             raise WorkbookBusy("The spreadsheet changed while the app was reading it, so nothing was written.",
                                "Nothing to do: the app writes at the next sync.")
         self._grow_grids(snapshot, key, writes)
+        locale = self._know_locale(snapshot, [w.value for w in writes])
         body = {
             "valueInputOption": "USER_ENTERED",  # with user_entered(): dates as dates, text as text
-            "data": [{"range": f"{quote_title(w.tab)}!{a1(w.row, w.column)}", "values": [[user_entered(w.value)]]}
-                     for w in writes],
+            "data": [{"range": f"{quote_title(w.tab)}!{a1(w.row, w.column)}",
+                      "values": [[user_entered(w.value, locale)]]} for w in writes],
         }
         self._refusable(self._call, "sheets.write", snapshot.ref, self.http.values_batch_update, key, body)
         snapshot.version = None  # our own write moved modifiedTime: read it once more next time
@@ -422,11 +458,12 @@ class GoogleBackend:
         the header's first filled cell: from a blank one (a margin column) Google finds
         no table and inserts the row right there, above the header."""
         first = _first_header_column(snapshot.tabs.get(tab) or [], header_row, rows)
+        locale = self._know_locale(snapshot, [v for row in rows for v in row[first:]])
         answer = self._refusable(
             self._call, "sheets.write", snapshot.ref, self.http.values_append, spreadsheet_key(snapshot.ref),
             f"{quote_title(tab)}!{a1(header_row, first + 1)}",
             {"valueInputOption": "USER_ENTERED", "insertDataOption": "INSERT_ROWS"},
-            {"values": [[user_entered(v) for v in row[first:]] for row in rows], "majorDimension": "ROWS"},
+            {"values": [[user_entered(v, locale) for v in row[first:]] for row in rows], "majorDimension": "ROWS"},
             retry=False,
         )
         snapshot.version = None
@@ -447,8 +484,9 @@ class GoogleBackend:
                 if not size or needed <= size:
                     continue
                 if info.get("sheetId") is None:  # known only from a metadata read
-                    layout, _ = self.metadata(snapshot.ref)
+                    layout, properties = self.metadata(snapshot.ref)
                     info["sheetId"] = layout[tab]["sheetId"]
+                    snapshot.locale = properties.get("locale", "")  # the write's dates need no read of it
                 requests_.append({"appendDimension": {"sheetId": info["sheetId"], "dimension": dimension,
                                                       "length": needed - size}})
                 info["columns" if dimension == "COLUMNS" else "rows"] = needed

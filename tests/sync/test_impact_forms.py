@@ -203,8 +203,8 @@ def test_a_final_form_lands_in_the_stand_in_through_gspread_and_nothing_else_cha
     assert sorted(r.state for r in results) == ["done", "done"]
     after = {tab: emulator.store.rows(BR, tab) for tab in before}
     assert after["SIP priorities"] == before["SIP priorities"]
-    # Google shows a date typed 2026-11-24 in that yyyy-mm-dd form (the cassettes show it).
-    landed = [EXPECTED_LOG[0], "2026-11-24", *EXPECTED_LOG[2:]]
+    # Google shows a date in the form it was typed in: the en_GB sheet's own, 24/11/2026.
+    landed = [EXPECTED_LOG[0], "24/11/2026", *EXPECTED_LOG[2:]]
     assert after["Impact log"][:-1] == before["Impact log"] and after["Impact log"][-1] == landed
     header = after["Action plan"][0]
     impact, updated = header.index("Impact to date"), header.index("Last updated")

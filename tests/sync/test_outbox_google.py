@@ -42,8 +42,9 @@ def test_edits_to_one_workbook_go_in_one_batched_write(session, backend, synced,
     emulator.reset_counts()
     results = drain(session, backend)
     assert [r.state for r in results] == ["done", "done"]
-    # A Drive check of the version, one batched read, one batched write.
-    assert dict(emulator.calls) == {"drive": 2, "sheets.read": 1, "sheets.write": 1}
+    # A Drive check of the version, one batched read, one batched write; and, this workbook's
+    # first write of a date (Last updated), one read of its locale, which is remembered.
+    assert dict(emulator.calls) == {"drive": 2, "sheets.read": 2, "sheets.write": 1}
     assert status_in_sheet(emulator, "BR-A001") == "Behind" and status_in_sheet(emulator, "BR-A002") == "Complete"
 
 
@@ -96,9 +97,8 @@ def test_a_new_row_beyond_the_grid_grows_it(session, backend, synced, emulator):
     session.commit()
     [result] = drain(session, backend)
     assert result.state == "done" and sheet.rows == 6
-    # The date was typed as 2026-11-21: Google keeps that yyyy-mm-dd format for the cell, as
-    # the cassette WorksheetTest.test_get_all_values_date_time_render_options shows.
-    assert emulator.store.rows(BR, "Impact log")[5][:2] == ["BR-I005", "2026-11-21"]
+    # The date is typed as the sheet's locale (en_GB) writes it, the form Google then shows.
+    assert emulator.store.rows(BR, "Impact log")[5][:2] == ["BR-I005", "21/11/2026"]
 
 
 def test_after_the_write_a_sync_reads_the_workbook_once_and_changes_nothing(session, backend, synced, emulator, gsync):
@@ -190,6 +190,6 @@ def test_a_new_row_lands_below_a_table_whose_header_starts_in_column_b(session, 
     assert result.state == "done"
     rows = emulator.store.rows(BR, "Impact log")
     assert rows[0][:2] == ["", "ID"]  # the header stays first
-    assert rows[-1][1:3] == ["BR-I005", "2026-11-21"] and rows[-1][0] == ""
+    assert rows[-1][1:3] == ["BR-I005", "21/11/2026"] and rows[-1][0] == ""
     assert "Margin network" in rows[-1]
     assert len(rows) == 6
