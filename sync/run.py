@@ -17,6 +17,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
+from domain import reviews
 from domain.contract import OBJECTIVES, PARTNERSHIP, SCHOOL, SCHOOLS
 from domain.ids import format_id, id_prefix, next_number
 from domain.models import JOINT, Objective, SheetProblem, SyncRun, Workbook, utcnow
@@ -328,10 +329,13 @@ def _sync_tables(session, backend, workbook, kind, snapshot, result):
     problems += id_problems
     for table in parsed.values():
         if not table.table.has_ids:  # keyed by a natural key: a school's Code, an objective's Ref
-            result.add(reconcile_keyed(session, table))
+            counts = reconcile_keyed(session, table)
+            result.add(counts)
             problems += repeated_keys(table)
             if table.table is SCHOOLS:
                 problems += link_school_workbooks(session, table, workbook.identity, backend.identity)
+                if counts.archived:  # a joint review waiting only on schools that left moves on
+                    reviews.settle_after_leaving(session)
     pending = pending_edits(session, workbook)
     for table in id_tables:
         if table.table in ready:
