@@ -18,7 +18,7 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from domain import reviews
-from domain.contract import OBJECTIVES, PARTNERSHIP, SCHOOL, SCHOOLS
+from domain.contract import CALENDAR, OBJECTIVES, PARTNERSHIP, SCHOOL, SCHOOLS
 from domain.ids import format_id, id_prefix, next_number
 from domain.models import JOINT, Objective, SheetProblem, SyncRun, Workbook, utcnow
 
@@ -26,7 +26,14 @@ from . import lock
 from .backends import CellWrite
 from .errors import ValuesRefused, WorkbookBusy, WorkbookError, WorkbookFailed, WorkbookUnavailable
 from .parse import Problem, TableUnreadable, find_tab, parse_table
-from .reconcile import link_school_workbooks, pending_edits, reconcile_keyed, reconcile_table, repeated_keys
+from .reconcile import (
+    link_school_workbooks,
+    pending_edits,
+    reconcile_keyed,
+    reconcile_table,
+    repeated_keys,
+    resolve_hosts,
+)
 from .unread import unread_problems
 
 log = logging.getLogger(__name__)
@@ -336,6 +343,8 @@ def _sync_tables(session, backend, workbook, kind, snapshot, result):
                 problems += link_school_workbooks(session, table, workbook.identity, backend.identity)
                 if counts.archived:  # a joint review waiting only on schools that left moves on
                     reviews.settle_after_leaving(session)
+    if CALENDAR in parsed:  # after the Schools tab is stored: a host is one of today's schools
+        problems += resolve_hosts(session, parsed[CALENDAR])
     pending = pending_edits(session, workbook)
     for table in id_tables:
         if table.table in ready:
