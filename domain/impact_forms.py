@@ -31,7 +31,6 @@ from .models import (
     ImpactForm,
     ImpactFormConfirmation,
     School,
-    Workbook,
     utcnow,
 )
 from .priorities import group_theme, theme_list
@@ -64,7 +63,9 @@ def event_kind(event):
 
 
 def host_code(event):
-    """The host school's code as the calendar read it ("" if none)."""
+    """The host school's code as the calendar read it ("" if none). The sync resolves the
+    Host school cell to one member school's code, by code or by name (sync/reconcile.py
+    resolve_hosts); a cell naming no school is kept as written, and is a sheet problem."""
     return (getattr(event, "host_code", "") or "").strip().upper()
 
 
@@ -321,21 +322,33 @@ def save(session, form, who, changes, seen_version=None, allowed_rows=None):
     return True
 
 
-def missing(form, event):
+def missing(session, form, event):
     """What the form still needs before anyone can confirm it (words, in order)."""
     needs = []
     if not form.strengths:
         needs.append("at least one strength")
     if not (form.summary or "").strip():
         needs.append("a summary of what happened")
-    if host_workbook_missing(event):
+    if not host_code(event):
         needs.append("a host school (the event's Host school cell)")
+    elif host_problem(session, event):
+        needs.append("a host school the partnership knows (the event's Host school cell)")
     return needs
 
 
-def host_workbook_missing(event):
-    """No host school named: nowhere to append the form."""
-    return not host_code(event)
+def host_problem(session, event):
+    """Why the form has no host school's impact log to go to, in words for the page; None
+    if it has one (or no host is named yet: ``missing`` asks for one)."""
+    if not host_code(event):
+        return None
+    if _host_school(session, event) is None:
+        return (f"The event's Host school cell says ‘{event.host_school or host_code(event)}’, which is neither "
+                "the code nor the name of a school in the partnership's Schools tab, so this form has no impact "
+                "log to go to. A partnership coordinator puts the school's code (or its name) in the Calendar tab.")
+    if _host_workbook(session, event) is None:
+        return (f"The host school ({host_code(event)}) has no workbook in the Schools tab, so this form has "
+                "no impact log to go to.")
+    return None
 
 
 def confirm(session, form, event, user, who):
@@ -347,11 +360,12 @@ def confirm(session, form, event, user, who):
     side = side_of(user, event)
     if side is None:
         raise NotAllowed(why_not_confirm(user, event))
-    needs = missing(form, event)
+    needs = missing(session, form, event)
     if needs:
         raise NotAllowed("Before it is confirmed the form needs " + ", ".join(needs) + ".")
-    if _host_workbook(session, event) is None:
-        raise NotAllowed(f"The host school ({host_code(event)}) has no workbook to write the impact log to.")
+    problem = host_problem(session, event)
+    if problem:
+        raise NotAllowed(problem)
     mine = next((c for c in form.confirmations if c.side == side), None)
     if mine is None:
         mine = ImpactFormConfirmation(side=side)
@@ -420,12 +434,17 @@ def host_plan_rows(session, event):
                            .order_by(ActionRow.sheet_row, ActionRow.id)).all()
 
 
-def _host_workbook(session, event):
+def _host_school(session, event):
+    """The member school the (resolved) Host school cell names, or None."""
     code = host_code(event)
     if not code:
         return None
-    return session.scalar(select(Workbook).join(School, School.id == Workbook.school_id)
-                          .where(School.code == code, School.archived_at.is_(None)))
+    return session.scalar(select(School).where(School.code == code, School.archived_at.is_(None)))
+
+
+def _host_workbook(session, event):
+    school = _host_school(session, event)
+    return school.workbook if school is not None else None
 
 
 def _finish(session, form, event, who, user_id):

@@ -6,7 +6,9 @@ snapshots the plan as it stands. Step one: the plan's school's head signs (for t
 plan, a head of every member school). Step two: the school's chair of governors confirms
 (for the joint plan, a chair of every member school). A school's place in a step is
 filled by any one of its heads (or chairs): a school with two head accounts needs one
-signature, not two. The snapshot is written once, at the start, and never changed.
+signature, not two. A school that leaves the partnership (archived by the sync) during
+the joint plan's review is no longer waited for; a signature it gave stays in the record.
+The snapshot is written once, at the start, and never changed.
 
 Terms are the hub's one reckoning (domain/attention.py TERMS): Autumn September to
 December, Spring January to March, Summer April to August. (The Due column's "Summer
@@ -315,10 +317,16 @@ class Place:
     school: School
     candidates: list  # active users who may sign it (its heads, or its chairs)
     signature: ReviewSignature | None = None
+    left_on: date | None = None  # the UK day the school left the partnership, during or after the review
 
     @property
     def signed(self):
         return self.signature is not None
+
+    @property
+    def waiting(self):
+        """Still to be signed: a school that left the partnership is no longer waited for."""
+        return self.signature is None and self.left_on is None
 
 
 @dataclass
@@ -332,7 +340,7 @@ class Signers:
         return self.heads if step == HEAD else self.chairs
 
     def waiting(self, step):
-        return [p for p in self.step(step) if not p.signed]
+        return [p for p in self.step(step) if p.waiting]
 
 
 def member_schools(session, review):
@@ -343,6 +351,18 @@ def member_schools(session, review):
     return [school] if school is not None else []
 
 
+def left_schools(session, review):
+    """The joint plan's schools that left the partnership (archived, gone from the Schools
+    tab) since its review started, or after signing it: each keeps its place in the
+    record, no longer waited for. A school's own plan has none (its school is the plan)."""
+    if review.plan_code != JOINT:
+        return []
+    signed = select(ReviewSignature.school_code).where(ReviewSignature.review_id == review.id)
+    return list(session.scalars(select(School).where(School.archived_at.is_not(None),
+                                                     (School.archived_at >= review.started_at)
+                                                     | School.code.in_(signed)).order_by(School.name)))
+
+
 def _may_sign_as(user, step, school):
     if not user.active or user.school_id != school.id:
         return False
@@ -351,8 +371,12 @@ def _may_sign_as(user, step, school):
 
 def signers_needed(session, review):
     """Who must sign at each step: for every school concerned, its heads (step one) and
-    its chairs of governors (step two), with the signature that filled each place."""
-    schools = member_schools(session, review)
+    its chairs of governors (step two), with the signature that filled each place. The
+    joint plan's schools that left the partnership keep their places (and any signature)
+    but are no longer waited for."""
+    gone = left_schools(session, review)
+    left = {s.id: uk_day(s.archived_at) for s in gone}
+    schools = sorted(member_schools(session, review) + gone, key=lambda s: (s.name, s.id))
     ids = [s.id for s in schools]
     users = list(session.scalars(select(User).where(User.school_id.in_(ids), User.active.is_(True),
                                                     User.role.in_(("head", "governor"))).order_by(User.name))) \
@@ -362,7 +386,8 @@ def signers_needed(session, review):
 
     def places(step):
         return [Place(step, school, [u for u in users if _may_sign_as(u, step, school)],
-                      next((s for s in signatures if s.step == step and s.school_code == school.code), None))
+                      next((s for s in signatures if s.step == step and s.school_code == school.code), None),
+                      left.get(school.id))
                 for school in schools]
 
     return Signers(places(HEAD), places(CHAIR))
@@ -445,7 +470,7 @@ def _refusal(session, review, user, signers=None):
     step = step_of(review)
     wanted = HEAD if user.role == "head" else CHAIR
     place = next((p for p in signers.step(wanted) if p.school.id == user.school_id), None)
-    if place is None and user.school is not None and user.school.archived_at is not None:
+    if (place is None or place.left_on) and user.school is not None and user.school.archived_at is not None:
         return NotAllowed, ARCHIVED
     if place is None:
         return NotAllowed, ("This review is of another school's plan: you sign your own school's reviews "
@@ -507,15 +532,44 @@ def sign(session, review, user, comment=""):
         raise AlreadySigned("You have signed this review already.") from None
     place.signature = signature
     if not signers.waiting(step):
-        now = utcnow()
-        if step == HEAD:
-            review.state, review.heads_signed_at = "heads_signed", now
-        else:
-            review.state, review.confirmed_at = "confirmed", now
-            review.tab_title = tab_title(review)
-            session.add(tab_entry(review))
+        _move_on(session, review, step)
     session.flush()
     return signature
+
+
+def _move_on(session, review, step):
+    """The step is full: the chairs' turn, or the review is confirmed (and its dated tab goes out)."""
+    now = utcnow()
+    if step == HEAD:
+        review.state, review.heads_signed_at = "heads_signed", now
+    else:
+        review.state, review.confirmed_at = "confirmed", now
+        review.tab_title = tab_title(review)
+        session.add(tab_entry(review))
+
+
+def settle(session, review):
+    """Move the review on if the only places its step still waited for were of schools
+    that have since left the partnership (so no one is left to sign them). A step no one
+    signed at all waits still: a review is never confirmed by nobody. True if it moved."""
+    _lock(session, review)  # a head signing at the same moment goes before or after, not alongside
+    step = step_of(review)
+    if step is None:
+        return False
+    signers = signers_needed(session, review)
+    if signers.waiting(step) or not any(p.signed for p in signers.step(step)):
+        return False
+    _move_on(session, review, step)
+    session.flush()
+    return True
+
+
+def settle_after_leaving(session):
+    """After schools left the partnership: each joint review under way that waited only
+    for them moves on. Returns the reviews that moved."""
+    open_reviews = session.scalars(select(Review).where(Review.plan_code == JOINT, Review.state != "confirmed")
+                                   .options(defer(Review.snapshot))).all()
+    return [r for r in open_reviews if settle(session, r)]
 
 
 # --- The dated tab in the plan's workbook ------------------------------------------------

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from domain.calendar import Schools
+from domain.event_cells import school_code
 from domain.models import JOINT, OutboxEntry, RowChange, School, Workbook, utcnow
 
 from .errors import WorkbookUnavailable
@@ -260,3 +262,27 @@ def _set_workbook(school, ref, canonical):
         workbook = school.workbook
         workbook.ref, workbook.identity = ref, canonical
         forget(workbook)
+
+
+def resolve_hosts(session, calendar):
+    """Each event's Host school cell as one member school's code, before anything reads
+    it: by code, else by the school's name as the Schools tab gives it (case, spacing and
+    punctuation set aside, as domain/calendar.py Schools finds one). A cell that names no
+    member school is kept as written and is the row's problem. Returns problems."""
+    schools = Schools(session)  # the Schools tab as this run stored it
+    problems = []
+    for row in calendar.rows:
+        written = " ".join(str(row.values.get("host_school") or "").split())
+        if not row.valid or not written or "host_school" in row.unread:
+            continue
+        school = schools.find(school_code(written))
+        if school is not None:
+            row.values["host_code"] = school.code
+            continue
+        problems.append(Problem(
+            calendar.title, row.number, calendar.column_label("host_school"),
+            f"Host school '{written}' is not a school of the partnership: neither a code nor a name in the "
+            "Schools tab, so the event's impact form has no school's impact log to go to.",
+            "Write the host school's code (as in the Schools tab's Code column) or its name as the Schools "
+            "tab gives it."))
+    return problems

@@ -17,7 +17,8 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
-from domain.contract import OBJECTIVES, PARTNERSHIP, SCHOOL, SCHOOLS
+from domain import reviews
+from domain.contract import CALENDAR, OBJECTIVES, PARTNERSHIP, SCHOOL, SCHOOLS
 from domain.ids import format_id, id_prefix, next_number
 from domain.models import JOINT, Objective, SheetProblem, SyncRun, Workbook, utcnow
 
@@ -25,7 +26,14 @@ from . import lock
 from .backends import CellWrite
 from .errors import ValuesRefused, WorkbookBusy, WorkbookError, WorkbookFailed, WorkbookUnavailable
 from .parse import Problem, TableUnreadable, find_tab, parse_table
-from .reconcile import link_school_workbooks, pending_edits, reconcile_keyed, reconcile_table, repeated_keys
+from .reconcile import (
+    link_school_workbooks,
+    pending_edits,
+    reconcile_keyed,
+    reconcile_table,
+    repeated_keys,
+    resolve_hosts,
+)
 from .remembered import forget, recall, remember
 from .unread import unread_problems
 
@@ -331,10 +339,15 @@ def _sync_tables(session, backend, workbook, kind, snapshot, result):
     problems += id_problems
     for table in parsed.values():
         if not table.table.has_ids:  # keyed by a natural key: a school's Code, an objective's Ref
-            result.add(reconcile_keyed(session, table))
+            counts = reconcile_keyed(session, table)
+            result.add(counts)
             problems += repeated_keys(table)
             if table.table is SCHOOLS:
                 problems += link_school_workbooks(session, table, workbook.identity, backend.identity)
+                if counts.archived:  # a joint review waiting only on schools that left moves on
+                    reviews.settle_after_leaving(session)
+    if CALENDAR in parsed:  # after the Schools tab is stored: a host is one of today's schools
+        problems += resolve_hosts(session, parsed[CALENDAR])
     pending = pending_edits(session, workbook)
     for table in id_tables:
         if table.table in ready:

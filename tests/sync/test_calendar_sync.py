@@ -110,3 +110,24 @@ class _Person:
 
     def __init__(self, email):
         self.email = email
+
+
+def test_a_host_school_cell_is_resolved_to_its_school_and_one_no_school_answers_to_is_a_problem(
+        session, sync, partnership):
+    partnership.edit("Schools", _replace_tab("Calendar", [
+        CALENDAR_HEADER,
+        [date(2026, 12, 3), "", "Subject network", "Writing", "William  Lilley Infant and Nursery school", "BR",
+         "", "", ""],
+        [date(2026, 12, 4), "", "Subject network", "Maths", "wl", "BR", "", "", ""],
+        [date(2026, 12, 5), "", "Subject network", "Phonics", "Bank Rd Juniors", "WL", "", "", ""],
+    ]))
+    sync()
+    hosts = {e.focus: e.host_code for e in _events(session).values()}
+    assert hosts == {"Writing": "WL", "Maths": "WL", "Phonics": "Bank Rd Juniors"}  # unknown: kept as written
+    [problem] = [p for p in session.scalars(select(SheetProblem).where(SheetProblem.tab == "Calendar"))
+                 if "Host school" in p.column]
+    assert (problem.row, problem.column) == (4, "E (Host school)")
+    assert "'Bank Rd Juniors' is not a school of the partnership" in problem.message
+    sync()  # read again: the same, not another problem
+    assert len([p for p in session.scalars(select(SheetProblem).where(SheetProblem.tab == "Calendar"))
+                if "Host school" in p.column]) == 1

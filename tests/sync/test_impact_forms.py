@@ -262,3 +262,38 @@ def test_a_refused_confirmation_keeps_what_was_written(session, sync, people):
                      rules.Changes("", ["Calm site"], [], [], ""), form.version, confirming=True)
     session.expire_all()
     assert session.get(type(form), form.id).strengths == ["Calm site"] and form.confirmations == []
+
+
+@pytest.mark.parametrize("host", ["BR", "Bank Road Infant and Nursery School", "  bank road infant AND nursery school.",
+                                  "Bank Road Infant & Nursery School"])
+def test_a_host_given_by_name_gets_its_form_confirmed_as_one_given_by_code(session, sync, partnership, people, host):
+    from sqlalchemy import select
+
+    from domain.models import CalendarEvent
+
+    from .test_calendar_sync import CALENDAR_HEADER, _replace_tab
+
+    partnership.edit("Schools", _replace_tab("Calendar", [
+        CALENDAR_HEADER,
+        [date(2026, 11, 24), "9:00-12:00", "QA visit - safeguarding", "Safeguarding", host, "WL", "", "", ""],
+    ]))
+    sync()
+    event = session.scalar(select(CalendarEvent).where(CalendarEvent.archived_at.is_(None)))
+    assert rules.host_code(event) == "BR" and rules.host_problem(session, event) is None
+    form = rules.start(session, event, "Jo Teacher")
+    fill(session, form)
+    assert rules.confirm(session, form, event, people["br_staff"], "Jo Teacher") == rules.AWAITING
+    assert rules.confirm(session, form, event, people["wl_head"], "Sally Beardsley") == rules.FINAL
+    assert session.get(ImpactEntry, form.impact_entry_id).workbook.code == "BR"
+
+
+def test_a_host_no_school_answers_to_is_said_on_confirming_not_a_missing_workbook(session, sync, people):
+    sync()
+    event = make_event(session, host_school="Bank Rd Juniors", host_code="Bank Rd Juniors")
+    form = rules.start(session, event, "Jo Teacher")
+    fill(session, form)
+    assert "‘Bank Rd Juniors’, which is neither the code nor the name" in rules.host_problem(session, event)
+    with pytest.raises(rules.NotAllowed, match="a host school the partnership knows"):
+        rules.confirm(session, form, event, people["wl_head"], "Sally Beardsley")
+    assert form.state == rules.DRAFT and session.query(ImpactEntry).filter_by(
+        summary="Safeguarding QA visit by WL.").count() == 0

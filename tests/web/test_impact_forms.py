@@ -2,6 +2,7 @@
 note, the two confirmations, the directory, "Who could help?" and who may do what."""
 import re
 from datetime import date
+from html import unescape
 
 import pytest
 from sqlalchemy import select
@@ -191,3 +192,24 @@ def test_the_list_offers_past_events_this_person_completes(synced_app):
     assert "Budgets and staffing" not in to_do  # on 9 December: not yet
     governor = signed_in(synced_app, "br_governor").get("/impact-forms").get_data(as_text=True)
     assert "No event is waiting for an impact form from you." in governor
+
+
+def test_an_unknown_host_school_is_said_where_the_form_is_shown_and_on_confirming(synced_app):
+    with synced_app.app_context():
+        joint = db.session.scalar(select(Workbook).where(Workbook.code == "joint"))
+        event = CalendarEvent(workbook_id=joint.id, sheet_id="PS-E902", date=date(2026, 11, 24),
+                              type="Quality assurance visit: safeguarding", category="visit", focus="Safeguarding",
+                              host_school="Bank Rd Juniors", host_code="Bank Rd Juniors", invited_schools="WL",
+                              invited_codes=["WL"], lead="Carole Clemens")  # as the sync keeps a host it cannot find
+        db.session.add(event)
+        db.session.commit()
+        event_id = event.id
+    said = "The event's Host school cell says ‘Bank Rd Juniors’, which is neither the code nor the name of a school"
+    visitor = signed_in(synced_app, "wl_head")
+    assert said in unescape(visitor.get(f"/impact-forms/event/{event_id}").get_data(as_text=True))
+    form_id = start(visitor, event_id)
+    page = unescape(visitor.get(f"/impact-forms/{form_id}").get_data(as_text=True))
+    assert said in page and "a host school the partnership knows (the event" in page
+    answer = unescape(post(visitor, form_id, op="confirm", strengths="Calm site").get_data(as_text=True))
+    assert "a host school the partnership knows" in answer and "has no workbook" not in answer
+    assert form_row(synced_app, form_id)[0] == "draft"

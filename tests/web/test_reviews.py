@@ -492,3 +492,110 @@ def test_a_review_waiting_on_the_old_chair_is_confirmed_by_the_new_chair(hub):
     assert post(new_chair, f"/reviews/{review_id}/sign", page=f"/reviews/{review_id}").status_code == 303
     assert snapshot_bytes(hub, review_id)[2] == "confirmed"
     assert "Signed by governor (Chair of governors" in text(new_chair.get(f"/reviews/{review_id}"))
+
+
+BROOK_LANE = ["BL", "Brook Lane Primary School", "brook-lane.xlsx", "Primary", "Ann Brook", "Ben Lane"]
+
+
+def join_brook_lane(app, workbook_dir):
+    """A third member school (its workbook an empty plan), synced, with a head and a chair."""
+    from openpyxl import Workbook as Book
+    from openpyxl import load_workbook
+
+    from sync.demo_data import SCHOOL_ACTION_HEADER
+    from webapp.syncing import sync_now
+
+    book = Book()
+    book.active.title = "Action plan"
+    book.active.append(SCHOOL_ACTION_HEADER)
+    book.save(workbook_dir / "brook-lane.xlsx")
+    path = workbook_dir / "partnership.xlsx"
+    partnership = load_workbook(path)
+    partnership["Schools"].append(BROOK_LANE)
+    partnership.save(path)
+    assert sync_now(app, "test").ok
+    with app.app_context():
+        school = db.session.scalar(select(School).where(School.code == "BL"))
+        db.session.add_all([User(email="head@bl.test.school", role="head", school=school, name="Head BL",
+                                 password_hash=_HASH),
+                            User(email="chair@bl.test.school", role="governor", chair=True, school=school,
+                                 name="Chair BL", password_hash=_HASH)])
+        db.session.commit()
+
+
+def brook_lane_leaves(app, workbook_dir):
+    """Brook Lane's row is taken out of the Schools tab and the sync archives the school."""
+    from openpyxl import load_workbook
+
+    from webapp.syncing import sync_now
+
+    path = workbook_dir / "partnership.xlsx"
+    partnership = load_workbook(path)
+    schools = partnership["Schools"]
+    schools.delete_rows(next(r for r in range(1, schools.max_row + 1) if schools.cell(r, 1).value == "BL"))
+    partnership.save(path)
+    assert sync_now(app, "test").ok
+    with app.app_context():
+        left = db.session.scalar(select(School).where(School.code == "BL")).archived_at
+        assert left is not None
+        return reviews.uk_day(left)
+
+
+def sign_as(app, who, review_id):
+    client = app.test_client()
+    assert login(client, who).status_code == 302
+    return post(client, f"/reviews/{review_id}/sign", page=f"/reviews/{review_id}")
+
+
+def test_a_school_that_leaves_mid_review_is_no_longer_waited_for_and_the_page_says_so(hub, workbook_dir):
+    from domain.dates import uk
+
+    join_brook_lane(hub, workbook_dir)
+    review_id, admin = start(hub, "joint", "admin")
+    assert "Still to sign: Head BL" in text(admin.get(f"/reviews/{review_id}"))
+    before = snapshot_bytes(hub, review_id)
+    left_on = brook_lane_leaves(hub, workbook_dir)
+
+    page = text(admin.get(f"/reviews/{review_id}"))
+    assert (f"Brook Lane Primary School left the partnership on {uk(left_on)}: its signature is no longer needed."
+            in page)
+    assert "Still to sign: Head BL" not in page
+    head = login_client(hub, "br_head")
+    assert post(head, f"/reviews/{review_id}/sign", page=f"/reviews/{review_id}").status_code == 303
+    assert snapshot_bytes(hub, review_id)[2] == "open"
+    assert "You signed this review. 1 more head teacher to sign." in text(head.get(f"/reviews/{review_id}"))
+    assert sign_as(hub, "head@wl.test.school", review_id).status_code == 303
+    assert snapshot_bytes(hub, review_id)[2] == "heads_signed"  # the chairs' step, not waiting for Brook Lane
+    refused = sign_as(hub, "head@bl.test.school", review_id)
+    assert refused.status_code == 403 and "archived" in text(refused)
+    assert snapshot_bytes(hub, review_id)[0] == before[0]  # the snapshot is as it was taken
+
+
+def test_a_review_waiting_only_on_a_school_that_leaves_moves_on_at_the_sync(hub, workbook_dir):
+    join_brook_lane(hub, workbook_dir)
+    review_id, admin = start(hub, "joint", "admin")
+    before = snapshot_bytes(hub, review_id)
+    for head in ("head@br.test.school", "head@wl.test.school"):
+        assert sign_as(hub, head, review_id).status_code == 303
+    assert snapshot_bytes(hub, review_id)[2] == "open"  # Brook Lane's head has not signed
+    brook_lane_leaves(hub, workbook_dir)
+    assert snapshot_bytes(hub, review_id)[2] == "heads_signed"
+    assert "waiting for the chairs of governors to confirm" in text(admin.get(f"/reviews/{review_id}"))
+    assert snapshot_bytes(hub, review_id)[0] == before[0]
+
+
+def test_a_signature_given_before_the_school_left_stays_in_the_record(hub, workbook_dir):
+    join_brook_lane(hub, workbook_dir)
+    review_id, admin = start(hub, "joint", "admin")
+    assert sign_as(hub, "head@bl.test.school", review_id).status_code == 303
+    brook_lane_leaves(hub, workbook_dir)
+    page = text(admin.get(f"/reviews/{review_id}"))
+    assert "Signed by Head BL (Head teacher, Brook Lane Primary School)" in page
+    assert "Brook Lane Primary School has since left the partnership" in page
+    for who in ("head@br.test.school", "head@wl.test.school", "chair@br.test.school", "chair@wl.test.school"):
+        assert sign_as(hub, who, review_id).status_code == 303
+    assert snapshot_bytes(hub, review_id)[2] == "confirmed"
+    with hub.app_context():
+        cells = db.session.get(Review, review_id)
+        assert ["Head BL", "Head teacher, Brook Lane Primary School", "BL"] in [row[:3] for row in
+                                                                              reviews.tab_cells(cells)]

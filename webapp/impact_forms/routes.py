@@ -62,7 +62,8 @@ def _context(form, fields=None, message=None, problem=None, values=None):
         ratio=rules.ratio(strengths, areas), may_write=may_write, message=message, problem=problem,
         side=rules.side_of(current_user, event), sides=rules.sides_needed(event),
         confirmed={c.side: c for c in form.confirmations}, side_names=rules.SIDE_NAMES,
-        state_name=rules.STATE_NAMES[form.state], missing=rules.missing(form, event),
+        state_name=rules.STATE_NAMES[form.state], missing=rules.missing(db.session, form, event),
+        host_problem=rules.host_problem(db.session, event),
         matching=[r for r, score in offered if score], others=[r for r, score in offered if not score],
         chosen=chosen, linked=[r for r, _ in offered if r.id in set(form.action_row_ids or [])],
         why_not=rules.why_not_complete(current_user, event), why_not_confirm=rules.why_not_confirm(current_user, event),
@@ -119,7 +120,8 @@ def for_event(event_id):
         abort(403, description=rules.why_not_complete(current_user, event))
     return render_template("impact_forms/start.html", event=event, kind=rules.event_kind(event),
                            may_write=rules.can_complete(current_user, event), not_yet=rules.why_not_yet(event),
-                           why_not=rules.why_not_complete(current_user, event))
+                           why_not=rules.why_not_complete(current_user, event),
+                           host_problem=rules.host_problem(db.session, event))
 
 
 @bp.post("/impact-forms/event/<int:event_id>")
