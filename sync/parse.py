@@ -48,6 +48,7 @@ class ParsedTable:
     width: int  # number of columns in use, for appending an ID column
     rows: list
     problems: list
+    headers: dict = field(default_factory=dict)  # model attribute -> its header as the sheet writes it
 
     @property
     def id_column(self):
@@ -122,7 +123,8 @@ def parse_table(table, title, grid, known_objectives=None):
         for col, value in enumerate(header)
         if col not in known_cols and cell_text(value)
     }
-    parsed = ParsedTable(table, title, header_index + 1, columns, width, [], [])
+    parsed = ParsedTable(table, title, header_index + 1, columns, width, [], [],
+                         {attr: cell_text(header[col]) for attr, col in columns.items() if col < len(header)})
     missing = [c for c in table.required if c.attr not in columns]
     for column in missing:
         parsed.problems.append(

@@ -264,12 +264,18 @@ def _set_workbook(school, ref, canonical):
         forget(workbook)
 
 
+PLACE_HEADERS = {"venue", "where", "location"}  # domain/contract.py: the Host school column's other names
+
+
 def resolve_hosts(session, calendar):
     """Each event's Host school cell as one member school's code, before anything reads
     it: by code, else by the school's name as the Schools tab gives it (case, spacing and
     punctuation set aside, as domain/calendar.py Schools finds one). A cell that names no
     member school is kept as written and is the row's problem. Returns problems."""
     schools = Schools(session)  # the Schools tab as this run stored it
+    # Under a Venue, Where or Location header a cell may well be a place ("Village hall"):
+    # no school, and nothing wrong. Under Host school, Host or Hosted by it must be one.
+    a_place = calendar.headers.get("host_school", "").strip().lower() in PLACE_HEADERS
     problems = []
     for row in calendar.rows:
         written = " ".join(str(row.values.get("host_school") or "").split())
@@ -278,6 +284,8 @@ def resolve_hosts(session, calendar):
         school = schools.find(school_code(written))
         if school is not None:
             row.values["host_code"] = school.code
+            continue
+        if a_place:
             continue
         problems.append(Problem(
             calendar.title, row.number, calendar.column_label("host_school"),

@@ -131,3 +131,17 @@ def test_a_host_school_cell_is_resolved_to_its_school_and_one_no_school_answers_
     sync()  # read again: the same, not another problem
     assert len([p for p in session.scalars(select(SheetProblem).where(SheetProblem.tab == "Calendar"))
                 if "Host school" in p.column]) == 1
+
+
+def test_a_place_under_a_venue_header_is_no_problem_and_a_school_there_is_still_its_host(session, sync, partnership):
+    header = ["Venue" if h == "Host school" else h for h in CALENDAR_HEADER]
+    partnership.edit("Schools", _replace_tab("Calendar", [
+        header,
+        [date(2026, 12, 3), "", "Subject network", "Writing", "Village hall", "BR", "", "", ""],
+        [date(2026, 12, 4), "", "Subject network", "Maths", "William Lilley Infant and Nursery School", "BR",
+         "", "", ""],
+    ]))
+    sync()
+    hosts = {e.focus: e.host_code for e in _events(session).values()}
+    assert hosts == {"Writing": "Village hall", "Maths": "WL"}
+    assert [p.message for p in session.scalars(select(SheetProblem).where(SheetProblem.tab == "Calendar"))] == []
