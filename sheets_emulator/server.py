@@ -242,6 +242,8 @@ class Emulator:
                 sheet.rows = row - 1 + len(rows)
             answer = book.set_values(f"{quote_title(sheet.title)}!{column_letters(column)}{row}", rows,
                                      request.args.get("valueInputOption"))
+            if request.args.get("includeValuesInResponse") in ("true", "True", "1"):
+                answer["updatedData"] = _updated_data(book, answer["updatedRange"], request.args)
             answer = {"spreadsheetId": key, "updates": answer}
             if table is not None:  # Google leaves tableRange out when it found no table
                 answer["tableRange"] = a1_range(sheet, *table)
@@ -274,6 +276,9 @@ class Emulator:
                                                                                item.get("majorDimension")), option)
                     responses.append(response)
                     written |= cells
+                if body.get("includeValuesInResponse"):  # the cells as written, read as the request asks
+                    for response in responses:
+                        response["updatedData"] = _updated_data(book, response["updatedRange"], body)
             except ApiError:
                 for sheet in book.sheets:
                     sheet.cells = snapshot[id(sheet)]
@@ -423,6 +428,13 @@ class Emulator:
             self.inject(Fault(**request.get_json(force=True)))
             return Response("{}", mimetype="application/json")
         raise ApiError(404, "NOT_FOUND", "No such control endpoint.")
+
+
+def _updated_data(book, a1, options):
+    """A write's updatedData (includeValuesInResponse): the range written, read back with
+    the request's responseValueRenderOption (FORMATTED_VALUE by default, as Google's)."""
+    return book.get_values(a1, options.get("responseValueRenderOption", "FORMATTED_VALUE"), "ROWS",
+                           options.get("responseDateTimeRenderOption", "SERIAL_NUMBER"))
 
 
 def _drive_time(text):

@@ -16,12 +16,15 @@
   spreadsheet's locale writes it (25/04/2027 in en_GB, 04/25/2027 in en_US; ISO
   where the locale's form is not known here). The locale is asked for (one
   spreadsheets.get, fields=properties.locale) when a write holds a date, and
-  remembered for a day (Workbook.locale; sync/remembered.py).
+  remembered for a day (Workbook.locale; sync/remembered.py). The write answers
+  with the cells as written, so a date a switched locale read otherwise is
+  caught and written again as an ISO date.
 - Every call has a timeout, is paced under the per-minute quota, and transient
   failures (429, 408, 5xx, Drive's usageLimits 403, connection errors) are
   retried with exponential backoff and jitter, bounded in count and in time.
 """
 import json
+import logging
 import re
 import threading
 import time
@@ -38,6 +41,8 @@ from tenacity import Retrying, retry_if_exception, stop_after_attempt, stop_befo
 
 from .base import ValuesRefused, WorkbookBusy, WorkbookSnapshot, WorkbookUnavailable, same_grid, tab_taken
 from .limits import CellBudget
+
+log = logging.getLogger(__name__)
 
 SCOPES = ["https://www.googleapis.com/auth/spreadsheets", "https://www.googleapis.com/auth/drive.readonly"]
 EMULATOR_EMAIL = "partnership-hub@stand-in.iam.gserviceaccount.com"
@@ -138,6 +143,17 @@ def date_text(day, locale):
     if locale in MONTH_FIRST:
         return day.strftime("%m/%d/%Y")
     return day.isoformat()
+
+
+# Asked of a write that holds a date: the cells as written, as serial numbers, so that a
+# date the sheet's locale read otherwise is caught at no extra call (_check_dates).
+WRITTEN_BACK = {"includeValuesInResponse": True, "responseValueRenderOption": "UNFORMATTED_VALUE",
+                "responseDateTimeRenderOption": "SERIAL_NUMBER"}
+
+
+def serial_of(day):
+    """A date as Sheets holds it: days since 30 Dec 1899."""
+    return (day - date(1899, 12, 30)).days
 
 
 def user_entered(value, locale=None):
@@ -431,8 +447,35 @@ class GoogleBackend:
             "data": [{"range": f"{quote_title(w.tab)}!{a1(w.row, w.column)}",
                       "values": [[user_entered(w.value, locale)]]} for w in writes],
         }
-        self._refusable(self._call, "sheets.write", snapshot.ref, self.http.values_batch_update, key, body)
+        dated = any(isinstance(w.value, date) for w in writes)
+        if dated:
+            body.update(WRITTEN_BACK)
+        answer = self._refusable(self._call, "sheets.write", snapshot.ref, self.http.values_batch_update, key, body)
         snapshot.version = None  # our own write moved modifiedTime: read it once more next time
+        if dated:
+            self._check_dates(snapshot, key, [
+                (w.tab, w.row, w.column, w.value, (response["updatedData"].get("values") or [[]])[0])
+                for w, response in zip(writes, answer.get("responses", [])) if "updatedData" in response])
+
+    def _check_dates(self, snapshot, key, cells):
+        """Every date written holds the day meant, or is written again as an ISO date.
+
+        A date is typed in the form of the locale the hub last read (for a day), so a
+        sheet whose locale a person switched since would take 05/04 for 4 May. The write
+        answered with the cells as written (WRITTEN_BACK, no extra call): any date cell
+        that is not the day meant is rewritten as an ISO date, a date value in every
+        locale, and the locale is asked for again. cells: [(tab, row, column, value, [got])]."""
+        wrong = [(tab, row, column, value) for tab, row, column, value, got in cells
+                 if isinstance(value, date) and (got[:1] or [None])[0] != serial_of(value)]
+        if not wrong:
+            return
+        log.warning("%s: %d date(s) written in the form of locale %r were not read as meant; writing them as "
+                    "ISO dates and asking the locale again", snapshot.ref, len(wrong), snapshot.locale)
+        self._call("sheets.write", snapshot.ref, self.http.values_batch_update, key, {
+            "valueInputOption": "USER_ENTERED",
+            "data": [{"range": f"{quote_title(tab)}!{a1(row, column)}", "values": [[value.isoformat()]]}
+                     for tab, row, column, value in wrong]})
+        snapshot.locale = self.locale(snapshot.ref)
 
     @staticmethod
     def _refusable(call, *args, **kwargs):
@@ -459,16 +502,25 @@ class GoogleBackend:
         no table and inserts the row right there, above the header."""
         first = _first_header_column(snapshot.tabs.get(tab) or [], header_row, rows)
         locale = self._know_locale(snapshot, [v for row in rows for v in row[first:]])
+        dated = any(isinstance(v, date) for row in rows for v in row[first:])
         answer = self._refusable(
             self._call, "sheets.write", snapshot.ref, self.http.values_append, spreadsheet_key(snapshot.ref),
             f"{quote_title(tab)}!{a1(header_row, first + 1)}",
-            {"valueInputOption": "USER_ENTERED", "insertDataOption": "INSERT_ROWS"},
+            {"valueInputOption": "USER_ENTERED", "insertDataOption": "INSERT_ROWS",
+             **({**WRITTEN_BACK, "includeValuesInResponse": "true"} if dated else {})},  # a query string's true
             {"values": [[user_entered(v, locale) for v in row[first:]] for row in rows], "majorDimension": "ROWS"},
             retry=False,
         )
         snapshot.version = None
-        match = re.search(r"!\$?[A-Z]+\$?(\d+)", answer.get("updates", {}).get("updatedRange", ""))
-        return int(match.group(1)) if match else 0
+        updates = answer.get("updates", {})
+        match = re.search(r"!\$?[A-Z]+\$?(\d+)", updates.get("updatedRange", ""))
+        start = int(match.group(1)) if match else 0
+        if dated and start and "updatedData" in updates:
+            got = updates["updatedData"].get("values") or []
+            self._check_dates(snapshot, spreadsheet_key(snapshot.ref), [
+                (tab, start + i, first + 1 + j, value, got[i][j:j + 1] if i < len(got) else [])
+                for i, row in enumerate(rows) for j, value in enumerate(row[first:])])
+        return start
 
     def _grow_grids(self, snapshot, key, writes):
         """Add columns or rows first when writes land beyond a tab's grid (an ID column, a new row)."""

@@ -169,3 +169,29 @@ def test_the_stand_in_reads_a_typed_date_as_the_locale_does_and_keeps_its_form(t
 def test_the_stand_in_keeps_a_day_first_date_as_text_in_en_us():
     cell = user_entered("25/04/2027", "en_US")  # no 25th month: Sheets keeps the text
     assert not cell.is_date and cell.value == "25/04/2027"
+
+
+def test_a_locale_switched_within_the_day_never_moves_a_date(session, backend, gsync, emulator):
+    """The hub still trusts en_GB when the coordinator switches the sheet to en_US: its
+    05/04/2027 would be 4 May there. The write's answer shows it, and the cell is written
+    again as an ISO date (5 April in every locale); an appended impact entry alike."""
+    gsync()
+    edit_due_and_log_an_entry(session, "25/04/2027")
+    drain(session, backend)
+    emulator.store.spreadsheets[BR].locale = "en_US"  # within the day the hub trusts en_GB
+    emulator.store.spreadsheets[BR].touch()
+    gsync()
+    row = actions(session, "BR")["BR-A002"]
+    edit_action_row(session, row, "Jo Teacher", {"due": "05/04/2027"}, editable_values(row), row.version)
+    workbook = session.scalar(select(Workbook).where(Workbook.code == "BR"))
+    add_impact_entry(session, workbook, "Jo Teacher", {"date": date(2026, 12, 3), "summary": "Maths network"})
+    session.commit()
+    results = drain(session, backend)
+    assert {r.state for r in results} == {"done"}
+    assert cells_of(emulator, "Action plan", "BR-A002", "UNFORMATTED_VALUE")["Due"] == serial(date(2027, 4, 5))
+    entry = session.scalar(select(ImpactEntry).where(ImpactEntry.summary == "Maths network"))
+    assert cells_of(emulator, "Impact log", entry.sheet_id, "UNFORMATTED_VALUE")["Date"] == serial(date(2026, 12, 3))
+    assert workbook.locale == "en_US"  # asked again: the next date goes in its form
+    gsync()
+    session.expire_all()
+    assert actions(session, "BR")["BR-A002"].due_by == date(2027, 4, 5)
