@@ -481,8 +481,12 @@ def _refusal(session, review, user, signers=None):
                             f"{waiting} head teacher{'s are' if waiting != 1 else ' is'} still to sign.")
     if wanted == HEAD and step == CHAIR:
         mine = any(p.signature and p.signature.user_id == user.id for p in signers.heads)
-        return (AlreadySigned, "You have signed this review already.") if mine else \
-            (NotAllowed, "Every head teacher's place is signed already; the chairs of governors confirm it now.")
+        if mine:
+            return AlreadySigned, "You have signed this review already."
+        if not place.signed:  # the school left the partnership while the heads signed, and came back
+            return NotAllowed, ("The head teachers' step closed while your school was out of the partnership; "
+                                "the chairs of governors confirm the review now.")
+        return NotAllowed, "Every head teacher's place is signed already; the chairs of governors confirm it now."
     if place.signed:
         if place.signature.user_id == user.id:
             return AlreadySigned, "You have signed this review already."

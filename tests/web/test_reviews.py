@@ -599,3 +599,23 @@ def test_a_signature_given_before_the_school_left_stays_in_the_record(hub, workb
         cells = db.session.get(Review, review_id)
         assert ["Head BL", "Head teacher, Brook Lane Primary School", "BL"] in [row[:3] for row in
                                                                               reviews.tab_cells(cells)]
+
+
+def test_a_school_back_after_the_heads_step_closed_is_told_so_not_that_its_place_is_signed(hub, workbook_dir):
+    from openpyxl import load_workbook
+
+    from webapp.syncing import sync_now
+
+    join_brook_lane(hub, workbook_dir)
+    review_id, _ = start(hub, "joint", "admin")
+    for head in ("head@br.test.school", "head@wl.test.school"):
+        assert sign_as(hub, head, review_id).status_code == 303
+    brook_lane_leaves(hub, workbook_dir)  # the heads' step closes without Brook Lane
+    path = workbook_dir / "partnership.xlsx"
+    partnership = load_workbook(path)
+    partnership["Schools"].append(BROOK_LANE)  # and Brook Lane comes back
+    partnership.save(path)
+    assert sync_now(hub, "test").ok
+    answer = text(sign_as(hub, "head@bl.test.school", review_id))
+    assert "The head teachers' step closed while your school was out of the partnership" in answer
+    assert "Every head teacher's place is signed already" not in answer
