@@ -8,6 +8,7 @@ people may also be invited one by one, as a row of the RSVP tab with no reply ye
 """
 import calendar as months
 import hashlib
+import re
 import secrets
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
@@ -22,7 +23,6 @@ from .dates import uk
 from .edits import add_row, edit_row
 from .event_cells import ALL_SCHOOLS, CONFIRMED, DECLINED, TYPES, clean_event_row, person_cell, school_list
 from .models import JOINT, CalendarEvent, EventReply, RowChange, School, SheetProblem, User, Workbook, utcnow
-from .themes import theme_key
 
 LONDON = ZoneInfo("Europe/London")
 REPLYING_ROLES = frozenset({"admin", "head", "staff"})
@@ -78,21 +78,42 @@ def term_named(key):
 
 # -- schools an event names ---------------------------------------------------------------
 
+def school_key(text):
+    """What a school's name is compared by: case, spacing, punctuation and '&' for 'and'
+    set aside, and nothing more. Not theme_key: 'Oak Primary' and 'Oaks Primary' are
+    two schools, so plurals count."""
+    words = re.findall(r"[^\W_]+", str(text or "").casefold().replace("&", " and "))
+    return "".join(words)
+
+
 class Schools:
-    """The member schools, found by code or by name as a Calendar cell gives them."""
+    """The member schools, found by code or by name as a Calendar cell gives them.
+
+    ``all`` is the current schools (listed, invitable). A host is found among the schools
+    that have left the partnership too (archived): a past event keeps its host. A text
+    that could be two schools (one's code and another's name, or two schools' names) is
+    none of them: ``matches`` says which, for a message."""
 
     def __init__(self, session):
-        self.all = session.scalars(select(School).where(School.archived_at.is_(None)).order_by(School.name)).all()
-        self._by = {}
-        for school in self.all:
-            self._by[school.code.upper()] = school
-            self._by[theme_key(school.name)] = school
+        everyone = session.scalars(select(School).order_by(School.name)).all()
+        self.all = [s for s in everyone if s.archived_at is None]
+        self._current, self._ever = _index(self.all), _index(everyone)
 
-    def find(self, text):
-        return self._by.get(str(text or "").upper()) or self._by.get(theme_key(text))
+    def matches(self, text, left=False):
+        """Every school the text could be (by code, by name), current ones unless ``left``."""
+        codes, names = self._ever if left else self._current
+        key = school_key(text)
+        found = [codes.get(str(text or "").strip().upper())] + (names.get(key, []) if key else [])
+        return list({s.id: s for s in found if s is not None}.values())
+
+    def find(self, text, left=False):
+        """The one school the text is, or None (no school, or more than one)."""
+        found = self.matches(text, left)
+        return found[0] if len(found) == 1 else None
 
     def host(self, event):
-        return self.find(event.host_code or event.host_school)
+        """The event's host school, current or left (``archived_at`` says which)."""
+        return self.find(event.host_code or event.host_school, left=True)
 
     def invited(self, event):
         """(schools, names no school answers to)."""
@@ -112,6 +133,14 @@ class Schools:
         if school is None:
             return False
         return self.host(event) is school or school in self.invited(event)[0]
+
+
+def _index(schools):
+    """({code: school}, {name key: [schools]}): a name key of two schools is ambiguous."""
+    names = {}
+    for school in schools:
+        names.setdefault(school_key(school.name), []).append(school)
+    return {s.code.upper(): s for s in schools}, names
 
 
 # -- lists and the month ---------------------------------------------------------------------
@@ -192,8 +221,9 @@ def host_schools_for(user, schools):
 
 def manages(user, event, schools):
     """May the person see who is coming, remind and invite? The host school's head and
-    coordinators (domain/access.py)."""
-    return can_manage_event(user, schools.host(event))
+    coordinators (domain/access.py). A host that has left the partnership: coordinators only."""
+    host = schools.host(event)
+    return can_manage_event(user, host if host is not None and host.archived_at is None else None)
 
 
 def replies_of(session, event):

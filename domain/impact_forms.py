@@ -21,6 +21,7 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from .access import IMPACT_FORM_GOVERNOR_REFUSAL, can_write_impact_forms, heads_school, writes_any_impact_form
+from .calendar import Schools
 from .calendar import today as calendar_today
 from .dates import uk
 from .edits import add_impact_entry, edit_action_row, editable_values
@@ -331,7 +332,7 @@ def missing(session, form, event):
         needs.append("a summary of what happened")
     if not host_code(event):
         needs.append("a host school (the event's Host school cell)")
-    elif host_problem(session, event):
+    elif host_problem(session, event) and not _host_left(session, event):  # a host that left: host_problem says so
         needs.append("a host school the partnership knows (the event's Host school cell)")
     return needs
 
@@ -340,12 +341,22 @@ def host_problem(session, event):
     """Why the form has no host school's impact log to go to, in words for the page; None
     if it has one (or no host is named yet: ``missing`` asks for one)."""
     if not host_code(event):
+        could_be = Schools(session).matches(event.host_school, left=True) if event.host_school else []
+        if len(could_be) > 1:  # the sync resolved it to no school rather than guess (sync/reconcile.py)
+            return (f"The event's Host school cell says ‘{event.host_school}’, which could be "
+                    + " or ".join(f"{s.name} ({s.code})" for s in could_be)
+                    + ", so this form has no impact log to go to. A partnership coordinator writes the school's "
+                    "code in the Calendar tab.")
         return None
-    if _host_school(session, event) is None:
+    school = _host_school(session, event, left=True)
+    if school is None:
         return (f"The event's Host school cell says ‘{event.host_school or host_code(event)}’, which is neither "
                 "the code nor the name of a school in the partnership's Schools tab, so this form has no impact "
                 "log to go to. A partnership coordinator puts the school's code (or its name) in the Calendar tab.")
-    if _host_workbook(session, event) is None:
+    if school.archived_at is not None:
+        return (f"The host school, {school.name} ({school.code}), has left the partnership, so this form has no "
+                "impact log to go to.")
+    if school.workbook is None:
         return (f"The host school ({host_code(event)}) has no workbook in the Schools tab, so this form has "
                 "no impact log to go to.")
     return None
@@ -434,12 +445,19 @@ def host_plan_rows(session, event):
                            .order_by(ActionRow.sheet_row, ActionRow.id)).all()
 
 
-def _host_school(session, event):
-    """The member school the (resolved) Host school cell names, or None."""
+def _host_school(session, event, left=False):
+    """The member school the (resolved) Host school cell names, or None; a school that
+    has left the partnership only if ``left`` (its impact log takes no more forms)."""
     code = host_code(event)
     if not code:
         return None
-    return session.scalar(select(School).where(School.code == code, School.archived_at.is_(None)))
+    query = select(School).where(School.code == code)
+    return session.scalar(query if left else query.where(School.archived_at.is_(None)))
+
+
+def _host_left(session, event):
+    school = _host_school(session, event, left=True)
+    return school is not None and school.archived_at is not None
 
 
 def _host_workbook(session, event):

@@ -270,8 +270,10 @@ PLACE_HEADERS = {"venue", "where", "location"}  # domain/contract.py: the Host s
 def resolve_hosts(session, calendar):
     """Each event's Host school cell as one member school's code, before anything reads
     it: by code, else by the school's name as the Schools tab gives it (case, spacing and
-    punctuation set aside, as domain/calendar.py Schools finds one). A cell that names no
-    member school is kept as written and is the row's problem. Returns problems."""
+    punctuation set aside, as domain/calendar.py Schools finds one). A school that has
+    left the partnership is still the host of its events. A cell that names no member
+    school is kept as written and is the row's problem; so is one that could be two
+    schools, with no code (nothing may go to the wrong school's impact log). Returns problems."""
     schools = Schools(session)  # the Schools tab as this run stored it
     # Under a Venue, Where or Location header a cell may well be a place ("Village hall"):
     # no school, and nothing wrong. Under Host school, Host or Hosted by it must be one.
@@ -281,14 +283,22 @@ def resolve_hosts(session, calendar):
         written = " ".join(str(row.values.get("host_school") or "").split())
         if not row.valid or not written or "host_school" in row.unread:
             continue
-        school = schools.find(school_code(written))
-        if school is not None:
-            row.values["host_code"] = school.code
+        found = schools.matches(school_code(written), left=True)
+        if len(found) == 1:
+            row.values["host_code"] = found[0].code
+            continue
+        column = calendar.column_label("host_school")
+        if found:
+            row.values["host_code"] = ""  # not the code's school by default
+            could_be = " or ".join(f"{s.name} ({s.code})" for s in found)
+            problems.append(Problem(calendar.title, row.number, column,
+                                    f"Host school '{written}' could be {could_be}: write the code.",
+                                    "Write the host school's code (as in the Schools tab's Code column)."))
             continue
         if a_place:
             continue
         problems.append(Problem(
-            calendar.title, row.number, calendar.column_label("host_school"),
+            calendar.title, row.number, column,
             f"Host school '{written}' is not a school of the partnership: neither a code nor a name in the "
             "Schools tab, so the event's impact form has no school's impact log to go to.",
             "Write the host school's code (as in the Schools tab's Code column) or its name as the Schools "

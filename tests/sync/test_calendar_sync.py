@@ -145,3 +145,71 @@ def test_a_place_under_a_venue_header_is_no_problem_and_a_school_there_is_still_
     hosts = {e.focus: e.host_code for e in _events(session).values()}
     assert hosts == {"Writing": "Village hall", "Maths": "WL"}
     assert [p.message for p in session.scalars(select(SheetProblem).where(SheetProblem.tab == "Calendar"))] == []
+
+
+def _calendar_problems(session):
+    return {p.row: p.message for p in session.scalars(select(SheetProblem).where(SheetProblem.tab == "Calendar"))
+            if "Host school" in p.column}
+
+
+def test_two_schools_whose_names_are_a_plural_apart_are_two_hosts(session, sync, partnership):
+    partnership.edit("Schools", lambda sheet: setattr(sheet.cell(3, 2), "value", "Bank Road Infant and Nursery Schools"))
+    partnership.edit("Schools", _replace_tab("Calendar", [
+        CALENDAR_HEADER,
+        [date(2026, 12, 3), "", "Subject network", "Writing", "Bank Road Infant and Nursery School", "WL", "", "", ""],
+        [date(2026, 12, 4), "", "Subject network", "Maths", "bank road infant & nursery schools", "BR", "", "", ""],
+    ]))
+    sync()
+    assert {e.focus: e.host_code for e in _events(session).values()} == {"Writing": "BR", "Maths": "WL"}
+    assert _calendar_problems(session) == {}
+
+
+def _add_schools(*rows):
+    def change(sheet):
+        for code, name in rows:
+            sheet.append([code, name])  # no workbook: a problem of the Schools tab, not the Calendar's
+    return change
+
+
+def test_a_cell_that_could_be_two_schools_is_a_problem_and_no_schools_host(session, sync, partnership):
+    from domain.calendar import Schools
+    partnership.edit("Schools", _add_schools(("ASH", "Ashgrove Primary"), ("AS2", "Ash"), ("OAK", "Oak Primary"),
+                                             ("OK2", "Oak Primary.")))
+    partnership.edit("Schools", _replace_tab("Calendar", [
+        CALENDAR_HEADER,
+        [date(2026, 12, 3), "", "Subject network", "Writing", "Ash", "Ash, WL", "", "", ""],  # ASH's code, AS2's name
+        [date(2026, 12, 4), "", "Subject network", "Maths", "AS2", "BR", "", "", ""],
+        [date(2026, 12, 5), "", "Subject network", "Phonics", "Ashgrove primary", "BR", "", "", ""],
+        [date(2026, 12, 7), "", "Subject network", "Science", "Oak Primary", "BR", "", "", ""],  # two schools' names
+    ]))
+    sync()
+    events = {e.focus: e for e in _events(session).values()}
+    assert {f: e.host_code for f, e in events.items()} == {"Writing": "", "Maths": "AS2", "Phonics": "ASH",
+                                                           "Science": ""}
+    assert _calendar_problems(session) == {
+        2: "Host school 'Ash' could be Ashgrove Primary (ASH) or Ash (AS2): write the code.",
+        5: "Host school 'Oak Primary' could be Oak Primary (OAK) or Oak Primary. (OK2): write the code."}
+    schools = Schools(session)
+    assert schools.find("Ash") is None and schools.host(events["Writing"]) is None  # no guess
+    assert [s.code for s in schools.invited(events["Writing"])[0]] == ["WL"]  # Ash: as a name no school answers to
+
+
+def test_a_past_event_hosted_by_a_school_that_left_keeps_its_host_and_is_no_problem(session, sync, partnership):
+    from domain.calendar import Schools
+    partnership.edit("Schools", _replace_tab("Calendar", [
+        CALENDAR_HEADER,
+        [date(2026, 10, 3), "", "Subject network", "Writing", "WL", "WL, BR", "", "", ""],
+        [date(2026, 10, 4), "", "Subject network", "Maths", "William Lilley Infant and Nursery School", "BR",
+         "", "", ""],
+    ]))
+    sync()
+    partnership.edit("Schools", lambda s: s.delete_rows(3))  # William Lilley leaves the partnership
+    sync()
+    events = {e.focus: e for e in _events(session).values()}
+    assert {f: e.host_code for f, e in events.items()} == {"Writing": "WL", "Maths": "WL"}
+    assert _calendar_problems(session) == {}
+    schools = Schools(session)
+    assert schools.host(events["Maths"]).code == "WL" and schools.host(events["Maths"]).archived_at is not None
+    # Still not a current school: not listed, not invited, not found by the calendar's school filter.
+    assert [s.code for s in schools.all] == ["BR"] and schools.find("WL") is None
+    assert [s.code for s in schools.invited(events["Writing"])[0]] == ["BR"]

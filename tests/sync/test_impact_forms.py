@@ -297,3 +297,66 @@ def test_a_host_no_school_answers_to_is_said_on_confirming_not_a_missing_workboo
         rules.confirm(session, form, event, people["wl_head"], "Sally Beardsley")
     assert form.state == rules.DRAFT and session.query(ImpactEntry).filter_by(
         summary="Safeguarding QA visit by WL.").count() == 0
+
+
+def test_a_host_named_one_plural_apart_from_another_school_gets_its_own_impact_log(session, sync, partnership,
+                                                                                    people):
+    from sqlalchemy import select
+
+    from domain.models import CalendarEvent
+
+    from .test_calendar_sync import CALENDAR_HEADER, _replace_tab
+
+    partnership.edit("Schools", lambda sheet: setattr(sheet.cell(3, 2), "value", "Bank Road Infant and Nursery Schools"))
+    partnership.edit("Schools", _replace_tab("Calendar", [
+        CALENDAR_HEADER,
+        [date(2026, 11, 24), "9:00-12:00", "QA visit - safeguarding", "Safeguarding",
+         "Bank Road Infant and Nursery School", "WL", "", "", ""],
+    ]))
+    sync()
+    event = session.scalar(select(CalendarEvent).where(CalendarEvent.archived_at.is_(None)))
+    form = rules.start(session, event, "Jo Teacher")
+    fill(session, form)
+    assert rules.confirm(session, form, event, people["br_staff"], "Jo Teacher") == rules.AWAITING
+    assert rules.confirm(session, form, event, people["wl_head"], "Sally Beardsley") == rules.FINAL
+    assert session.get(ImpactEntry, form.impact_entry_id).workbook.code == "BR"
+
+
+def test_a_form_whose_host_has_left_the_partnership_says_so_and_is_not_confirmed(session, sync, partnership, people):
+    sync()
+    event = make_event(session, host_school="William Lilley Infant and Nursery School", host_code="WL",
+                       invited_schools="BR", invited_codes=["BR"])
+    form = rules.start(session, event, "Jo Teacher")
+    fill(session, form)
+    session.commit()
+    partnership.edit("Schools", lambda s: s.delete_rows(3))
+    sync()
+    session.expire_all()
+    assert rules.host_problem(session, event) == ("The host school, William Lilley Infant and Nursery School (WL), "
+                                                  "has left the partnership, so this form has no impact log to go to.")
+    with pytest.raises(rules.NotAllowed, match="has left the partnership"):
+        rules.confirm(session, form, event, people["br_staff"], "Jo Teacher")
+    assert form.state == rules.DRAFT
+
+
+def test_a_host_cell_that_could_be_two_schools_sends_the_form_to_neither(session, sync, partnership, people):
+    from sqlalchemy import select
+
+    from domain.models import CalendarEvent
+
+    from .test_calendar_sync import CALENDAR_HEADER, _replace_tab
+
+    partnership.edit("Schools", lambda sheet: setattr(sheet.cell(3, 2), "value", "BR"))  # WL named as BR's code
+    partnership.edit("Schools", _replace_tab("Calendar", [
+        CALENDAR_HEADER,
+        [date(2026, 11, 24), "9:00-12:00", "QA visit - safeguarding", "Safeguarding", "br", "WL", "", "", ""],
+    ]))
+    sync()
+    event = session.scalar(select(CalendarEvent).where(CalendarEvent.archived_at.is_(None)))
+    assert "could be Bank Road Infant and Nursery School (BR) or BR (WL)" in rules.host_problem(session, event)
+    form = rules.start(session, event, "Jo Teacher")
+    fill(session, form)
+    with pytest.raises(rules.NotAllowed):  # Bank Road is not the host by default
+        rules.confirm(session, form, event, people["br_staff"], "Jo Teacher")
+    assert form.confirmations == [] and session.query(ImpactEntry).filter_by(
+        summary="Safeguarding QA visit by WL.").count() == 0

@@ -26,3 +26,11 @@ def test_who_may_add_manage_and_reply():
     assert not can_manage_event(_user("head", 2), host) and not can_manage_event(_user("staff", 1), host)
     assert not can_manage_event(_user("head", 1), None)
     assert can_reply_to_events(_user("staff", 1)) and not can_reply_to_events(_user("governor", 1))
+
+
+def test_a_schools_name_is_compared_without_case_spacing_or_punctuation_but_with_its_plurals():
+    from domain.calendar import school_key
+    assert school_key("St Mary & St John's C of E") == school_key("st. mary and st johns  c of e")
+    assert school_key("Ash Grove Primary") == school_key("Ashgrove primary")
+    assert school_key("Oak Primary School") != school_key("Oaks Primary School")
+    assert school_key("Highfields Academy") != school_key("Highfield Academy")

@@ -322,3 +322,16 @@ def test_people_of_a_school_that_has_left_the_partnership_are_not_offered_to_inv
     response = host.post(f"/calendar/events/{event_id}/invite",
                          data={"people": [str(staff_id)], "csrf_token": csrf_token(host, f"/calendar/events/{event_id}")})
     assert response.status_code == 422
+
+
+def test_an_event_hosted_by_a_school_that_has_left_says_so(login_as, synced_app):
+    from domain.models import utcnow
+    with synced_app.app_context():
+        db.session.scalar(select(School).where(School.code == "WL")).archived_at = utcnow()
+        db.session.commit()
+    client = login_as("br_staff")
+    html = client.get(f"/calendar/events/{_event(synced_app, 'J-E002')}").get_data(as_text=True)
+    assert "William Lilley Infant and Nursery School (has left the partnership)" in html
+    assert "not a school of the partnership" not in html
+    listed = client.get("/calendar?term=autumn-2026").get_data(as_text=True)
+    assert "hosted by William Lilley Infant and Nursery School (has left the partnership)" in listed
