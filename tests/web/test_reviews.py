@@ -402,15 +402,15 @@ def test_a_confirmed_review_links_to_its_board_pack_as_signed(hub):
     assert pack.status_code == 200 and pack.mimetype == "application/pdf"
 
 
-def test_a_dated_tab_the_sheet_refused_is_retried_from_the_schools_page_once_the_sheet_is_put_right(
-        hub, workbook_dir):
+def refused_review_tab(hub, workbook_dir):
+    """A confirmed review whose dated tab the sheet refused: a tab of that name holds
+    someone's notes. (review id, the tab's title in the .xlsx, the workbook's path, the drain's result)."""
     from openpyxl import load_workbook
 
-    from domain.models import OutboxEntry
     from sync.backends.workbook import xlsx_title
     from webapp.syncing import drain_now
 
-    hub.config["OUTBOX_DRAIN_ON_SAVE"] = False  # the drains below are this test's own
+    hub.config["OUTBOX_DRAIN_ON_SAVE"] = False  # the drains are the test's own
     review_id = confirm(hub)
     _, title, _ = snapshot_bytes(hub, review_id)
     path = workbook_dir / "bank-road.xlsx"
@@ -419,6 +419,17 @@ def test_a_dated_tab_the_sheet_refused_is_retried_from_the_schools_page_once_the
     book.save(path)
     [result] = drain_now(hub)
     assert result.state == "failed" and "holding other cells" in result.reason
+    return review_id, xlsx_title(title), path, result
+
+
+def test_a_dated_tab_the_sheet_refused_is_retried_from_the_schools_page_once_the_sheet_is_put_right(
+        hub, workbook_dir):
+    from openpyxl import load_workbook
+
+    from domain.models import OutboxEntry
+    from webapp.syncing import drain_now
+
+    review_id, tab, path, result = refused_review_tab(hub, workbook_dir)
 
     admin = login_client(hub, "admin")
     page = text(admin.get("/schools/"))
@@ -427,7 +438,7 @@ def test_a_dated_tab_the_sheet_refused_is_retried_from_the_schools_page_once_the
     assert f"/outbox/{entry_id}/retry" in page
 
     book = load_workbook(path)  # the school renames its notes' tab
-    book[xlsx_title(title)].title = "Notes"
+    book[tab].title = "Notes"
     book.save(path)
     response = post(admin, f"/outbox/{entry_id}/retry", {"next": "/schools/#edits-waiting"}, page="/schools/")
     assert response.status_code == 303 and response.headers["Location"].startswith("/schools")
@@ -439,7 +450,7 @@ def test_a_dated_tab_the_sheet_refused_is_retried_from_the_schools_page_once_the
         assert db.session.get(OutboxEntry, entry_id).state == "done"
     book = load_workbook(path, read_only=True)
     try:
-        assert [c.value for c in next(book[xlsx_title(title)].iter_rows(max_row=1))][:2] == ["ID", "Area"]
+        assert [c.value for c in next(book[tab].iter_rows(max_row=1))][:2] == ["ID", "Area"]
         assert next(book["Notes"].iter_rows(max_row=1))[0].value == "Someone's notes"
     finally:
         book.close()
@@ -447,20 +458,9 @@ def test_a_dated_tab_the_sheet_refused_is_retried_from_the_schools_page_once_the
 
 
 def test_a_dated_tab_the_sheet_refused_can_be_discarded_and_the_review_stays_confirmed(hub, workbook_dir):
-    from openpyxl import load_workbook
-
     from domain.models import OutboxEntry
-    from sync.backends.workbook import xlsx_title
-    from webapp.syncing import drain_now
 
-    hub.config["OUTBOX_DRAIN_ON_SAVE"] = False
-    review_id = confirm(hub)
-    _, title, _ = snapshot_bytes(hub, review_id)
-    path = workbook_dir / "bank-road.xlsx"
-    book = load_workbook(path)
-    book.create_sheet(xlsx_title(title))["A1"] = "Someone's notes"
-    book.save(path)
-    [result] = drain_now(hub)
+    review_id, _, _, result = refused_review_tab(hub, workbook_dir)
     head = login_client(hub, "br_head")
     response = post(head, f"/outbox/{result.entry_id}/discard", page="/schools/")  # no page to go back to
     assert response.status_code == 303 and response.headers["Location"] == f"/reviews/{review_id}"
