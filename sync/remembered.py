@@ -29,8 +29,8 @@ def remember(workbook, snapshot, tabs=True, now=None):
     """Keep what the snapshot learnt. ``tabs=False`` for a read of some tabs only (the
     outbox's), whose layout would make the next full read look its tabs up again."""
     now = now or utcnow()
-    if snapshot.locale is not None and (snapshot.locale != workbook.locale or not _locale_fresh(workbook, now)):
-        workbook.locale, workbook.locale_read_at = snapshot.locale, now  # read by this snapshot
+    if snapshot.locale is not None and snapshot.locale_read:  # read by this snapshot: its day starts now
+        workbook.locale, workbook.locale_read_at = snapshot.locale, now
     if tabs:
         workbook.layout = snapshot.layout
 

@@ -51,6 +51,7 @@ class WorkbookSnapshot:
     # The spreadsheet's locale (Google), which a date is written in; None until known.
     # Remembered between syncs as Workbook.locale.
     locale: str | None = None
+    locale_read: bool = False  # the locale came from this snapshot's own calls (not remembered)
 
 
 @dataclass(frozen=True)

@@ -387,7 +387,7 @@ class GoogleBackend:
         """The snapshot's locale, asked for only when a value to write is a date and it is
         not known yet (remembered, or learnt from a metadata read)."""
         if snapshot.locale is None and any(isinstance(v, date) for v in values):
-            snapshot.locale = self.locale(snapshot.ref)
+            snapshot.locale, snapshot.locale_read = self.locale(snapshot.ref), True
         return snapshot.locale
 
     def read(self, ref, layout=None, wanted=None):
@@ -413,7 +413,7 @@ class GoogleBackend:
         layout, properties = self.metadata(ref)  # the tabs' real titles
         titles = [t for t in layout if wanted is None or wanted(t)]
         snapshot = self._read_tabs(ref, key, titles, layout)
-        snapshot.locale = properties.get("locale", "")  # came with them: no call of its own later
+        snapshot.locale, snapshot.locale_read = properties.get("locale", ""), True  # no call of its own later
         return snapshot
 
     def _read_tabs(self, ref, key, titles, layout):
@@ -475,7 +475,7 @@ class GoogleBackend:
             "valueInputOption": "USER_ENTERED",
             "data": [{"range": f"{quote_title(tab)}!{a1(row, column)}", "values": [[value.isoformat()]]}
                      for tab, row, column, value in wrong]})
-        snapshot.locale = self.locale(snapshot.ref)
+        snapshot.locale, snapshot.locale_read = self.locale(snapshot.ref), True
 
     @staticmethod
     def _refusable(call, *args, **kwargs):
@@ -538,7 +538,7 @@ class GoogleBackend:
                 if info.get("sheetId") is None:  # known only from a metadata read
                     layout, properties = self.metadata(snapshot.ref)
                     info["sheetId"] = layout[tab]["sheetId"]
-                    snapshot.locale = properties.get("locale", "")  # the write's dates need no read of it
+                    snapshot.locale, snapshot.locale_read = properties.get("locale", ""), True  # free with it
                 requests_.append({"appendDimension": {"sheetId": info["sheetId"], "dimension": dimension,
                                                       "length": needed - size}})
                 info["columns" if dimension == "COLUMNS" else "rows"] = needed

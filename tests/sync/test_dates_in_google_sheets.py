@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from domain.edits import add_impact_entry, edit_action_row, editable_values
-from domain.models import ImpactEntry, Workbook
+from domain.models import ImpactEntry, Workbook, utcnow
 from sheets_emulator.store import user_entered
 from sync.backends.google import make_client
 from sync.outbox import drain
@@ -127,6 +127,21 @@ def test_a_locale_that_came_with_the_tab_titles_costs_no_read_of_its_own(session
     assert {r.state for r in drain(session, backend)} == {"done"}
     assert locale_reads(emulator) == 0
     assert cells_of(emulator, "Action plan", "BR-A001", "FORMATTED_VALUE")["Due"] == "25/04/2027"
+
+
+def test_a_locale_that_came_free_starts_its_day_again(session, backend, gsync, emulator):
+    gsync()
+    edit_due_and_log_an_entry(session, "25/04/2027")
+    drain(session, backend)
+    workbook = session.scalar(select(Workbook).where(Workbook.code == "BR"))
+    workbook.locale_read_at -= timedelta(hours=23)  # an hour of its day left
+    session.commit()
+    book = emulator.store.spreadsheets[BR]
+    book.sheets = [s for s in book.sheets if s.title != "SIP priorities"]  # so the sync looks the titles up
+    book.touch()
+    gsync()  # the titles' read brings the locale: it is as fresh as if it had been asked for
+    session.expire_all()
+    assert utcnow() - session.get(Workbook, workbook.id).locale_read_at < timedelta(minutes=5)
 
 
 def test_a_write_without_a_date_does_not_ask_for_the_locale(backend, emulator):
