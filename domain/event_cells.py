@@ -146,6 +146,28 @@ def school_code(text):
     return text.upper() if _CODE_LIKE.fullmatch(text) and len(text) <= 8 else text
 
 
+_HARD_SPLIT = re.compile(r"\s*(?:,|;|/|\n)\s*")  # never inside a school's name
+
+
+def school_parts(text):
+    """The schools a cell lists, each as written, in groups split at commas, semicolons,
+    slashes and lines; each group as [the whole, its parts at '&', 'and' or '+']:
+    'BR & WL, Bank Road Infant and Nursery School' -> [['BR & WL', 'BR', 'WL'],
+    ['Bank Road Infant and Nursery School', 'Bank Road Infant', 'Nursery School']]. A name
+    with 'and' in it is a whole; a list joined with 'and' is its parts (the caller knows
+    which, from the schools). [['*']] for 'All schools'."""
+    text = " ".join(str(text or "").replace("\n", ", ").split(" "))
+    if text.strip().lower() in _ALL:
+        return [[ALL_SCHOOLS]]
+    groups = []
+    for group in _HARD_SPLIT.split(text):
+        whole = " ".join(group.split())
+        if whole:
+            parts = [" ".join(p.split()) for p in _SPLIT.split(whole) if p.strip()]
+            groups.append([whole] + (parts if len(parts) > 1 else []))
+    return groups
+
+
 def school_list(text):
     """['BR', 'CH'] from 'BR, CH'; ['*'] for 'All schools'; names kept as written."""
     text = " ".join(str(text or "").replace("\n", ", ").split(" "))

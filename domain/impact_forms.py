@@ -76,8 +76,10 @@ ALL_SCHOOLS = "*"  # the calendar's invited_codes for "all schools"
 def invited_codes(event):
     """The invited (visiting) schools' codes, the host left out; ["*"] for all schools."""
     host = host_code(event)
-    return [c.strip().upper() for c in dict.fromkeys(getattr(event, "invited_codes", None) or [])
-            if c.strip() and c.strip().upper() != host]
+    # The sync resolved each to its school's code; a text that could be two schools is kept
+    # as written, not in capitals, so that it is no school's code (sync/reconcile.py).
+    return [c.strip() for c in dict.fromkeys(getattr(event, "invited_codes", None) or [])
+            if c.strip() and c.strip() != host]
 
 
 def is_invited(code, event):

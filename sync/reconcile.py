@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from domain.calendar import Schools
-from domain.event_cells import school_code
+from domain.event_cells import ALL_SCHOOLS, school_code, school_parts
 from domain.models import JOINT, OutboxEntry, RowChange, School, Workbook, utcnow
 
 from .errors import WorkbookUnavailable
@@ -264,24 +264,62 @@ def _set_workbook(school, ref, canonical):
         forget(workbook)
 
 
+def _resolve_invited(schools, calendar, row):
+    """The Invited schools cell as member schools' codes, as the host's is: a name becomes
+    its school's code ("Bank Road Infant and Nursery School" whole, "BR and WL" as two); a
+    text that could be two schools stays as written (not in capitals, so no school's code:
+    nobody counts as invited by it) and is the row's problem. Names no school answers to
+    stay as written, as before (the event's page lists them)."""
+    if "invited_schools" in row.unread:
+        return []
+    resolved, problems = [], []
+    for whole, *parts in school_parts(row.values.get("invited_schools")):
+        if whole == ALL_SCHOOLS:
+            resolved.append(ALL_SCHOOLS)
+            continue
+        if schools.matches(school_code(whole), left=True) or not parts:
+            parts = [whole]  # a school's name with "and" in it, or one school
+        for written in parts:
+            found = schools.matches(school_code(written), left=True)
+            if len(found) == 1:
+                code = found[0].code
+            elif found:
+                code = written
+                could_be = " or ".join(f"{s.name} ({s.code})" for s in found)
+                problems.append(Problem(
+                    calendar.title, row.number, calendar.column_label("invited_schools"),
+                    f"Invited school '{written}' could be {could_be}: write the code.",
+                    "Write each invited school's code (as in the Schools tab's Code column)."))
+            else:
+                code = school_code(written)
+            if code not in resolved:
+                resolved.append(code)
+    row.values["invited_codes"] = resolved
+    return problems
+
+
 PLACE_HEADERS = {"venue", "where", "location"}  # domain/contract.py: the Host school column's other names
 
 
 def resolve_hosts(session, calendar):
-    """Each event's Host school cell as one member school's code, before anything reads
-    it: by code, else by the school's name as the Schools tab gives it (case, spacing and
-    punctuation set aside, as domain/calendar.py Schools finds one). A school that has
-    left the partnership is still the host of its events. A cell that names no member
-    school is kept as written and is the row's problem; so is one that could be two
-    schools, with no code (nothing may go to the wrong school's impact log). Returns problems."""
+    """Each event's Host school cell as one member school's code, and its Invited schools
+    as theirs (_resolve_invited), before anything reads them: by code, else by the
+    school's name as the Schools tab gives it (case, spacing and punctuation set aside,
+    as domain/calendar.py Schools finds one). A school that has left the partnership is
+    still the host of its events. A cell that names no member school is kept as written
+    and is the row's problem; so is one that could be two schools, with no code (nothing
+    may go to the wrong school's impact log). Returns problems."""
     schools = Schools(session)  # the Schools tab as this run stored it
     # Under a Venue, Where or Location header a cell may well be a place ("Village hall"):
     # no school, and nothing wrong. Under Host school, Host or Hosted by it must be one.
     a_place = calendar.headers.get("host_school", "").strip().lower() in PLACE_HEADERS
     problems = []
     for row in calendar.rows:
+        if not row.valid:
+            continue
+        problems += _resolve_invited(schools, calendar, row)
         written = " ".join(str(row.values.get("host_school") or "").split())
-        if not row.valid or not written or "host_school" in row.unread:
+        if not written or "host_school" in row.unread:
             continue
         found = schools.matches(school_code(written), left=True)
         if len(found) == 1:

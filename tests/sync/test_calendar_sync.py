@@ -213,3 +213,24 @@ def test_a_past_event_hosted_by_a_school_that_left_keeps_its_host_and_is_no_prob
     # Still not a current school: not listed, not invited, not found by the calendar's school filter.
     assert [s.code for s in schools.all] == ["BR"] and schools.find("WL") is None
     assert [s.code for s in schools.invited(events["Writing"])[0]] == ["BR"]
+
+
+def test_invited_schools_are_resolved_as_the_host_is_and_an_ambiguous_one_invites_nobody(session, sync, partnership):
+    from domain.impact_forms import is_invited
+
+    partnership.edit("Schools", _add_schools(("ASH", "Ashgrove Primary"), ("AS2", "Ash")))
+    partnership.edit("Schools", _replace_tab("Calendar", [
+        CALENDAR_HEADER,
+        [date(2026, 12, 3), "", "Subject network", "Writing", "BR",
+         "Ash, William Lilley Infant and Nursery School", "", "", ""],
+        [date(2026, 12, 4), "", "Subject network", "Maths", "AS2", "BR and WL", "", "", ""],
+    ]))
+    sync()
+    events = {e.focus: e for e in _events(session).values()}
+    event = events["Writing"]
+    assert event.invited_codes == ["Ash", "WL"]  # WL by its name, "and" and all; "Ash" as written, no code
+    assert events["Maths"].invited_codes == ["BR", "WL"]  # a list joined with "and"
+    assert is_invited("WL", event) and not is_invited("ASH", event) and not is_invited("AS2", event)
+    [problem] = [p for p in session.scalars(select(SheetProblem).where(SheetProblem.tab == "Calendar"))
+                 if "Invited" in p.column]
+    assert problem.message == "Invited school 'Ash' could be Ashgrove Primary (ASH) or Ash (AS2): write the code."
