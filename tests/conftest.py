@@ -7,7 +7,7 @@ from concurrent import futures
 from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import create_engine, event, select, text
 from werkzeug.serving import make_server
 
 from config import TestConfig
@@ -230,3 +230,25 @@ def database_url(request, tmp_path):
     url, engine = request.getfixturevalue("_pg_database")
     yield url
     _empty(engine)
+
+
+class Statements:
+    """The SQL a request runs, to count what it reads."""
+
+    def __init__(self, app):
+        self.app, self.sql = app, []
+
+    def __enter__(self):
+        with self.app.app_context():
+            self.engine = db.engine
+        event.listen(self.engine, "before_cursor_execute", self._record)
+        return self
+
+    def _record(self, conn, cursor, statement, *args):
+        self.sql.append(statement)
+
+    def __exit__(self, *exc):
+        event.remove(self.engine, "before_cursor_execute", self._record)
+
+    def reading(self, table):
+        return [s for s in self.sql if s.lstrip().upper().startswith("SELECT") and re.search(rf"\bFROM {table}\b", s)]

@@ -2,12 +2,12 @@
 import re
 from datetime import date, timedelta
 
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from domain.models import ImpactEntry, OutboxEntry, SyncRun, Workbook
 from webapp.extensions import db
 
-from ..conftest import login
+from ..conftest import Statements, login
 
 
 def add_runs(app, count):
@@ -25,28 +25,6 @@ def add_entries(app, count, activity="CPD"):
             db.session.add(ImpactEntry(workbook_id=workbook.id, sheet_id=f"BR-T{n:03}", date=date(2026, 1, 1) + timedelta(days=n),
                                        activity=activity, summary=f"Entry number {n}", action="BR-A003" if n % 2 else ""))
         db.session.commit()
-
-
-class Statements:
-    """The SQL a request runs, to count what it reads."""
-
-    def __init__(self, app):
-        self.app, self.sql = app, []
-
-    def __enter__(self):
-        with self.app.app_context():
-            self.engine = db.engine
-        event.listen(self.engine, "before_cursor_execute", self._record)
-        return self
-
-    def _record(self, conn, cursor, statement, *args):
-        self.sql.append(statement)
-
-    def __exit__(self, *exc):
-        event.remove(self.engine, "before_cursor_execute", self._record)
-
-    def reading(self, table):
-        return [s for s in self.sql if s.lstrip().upper().startswith("SELECT") and re.search(rf"\bFROM {table}\b", s)]
 
 
 def test_the_sync_history_shows_twenty_runs_a_page_with_older_and_newer_links(synced_app, client):

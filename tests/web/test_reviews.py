@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from domain import reviews
 from domain.models import ActionRow, Review, School, User, Workbook
-from tests.conftest import _HASH, PASSWORD, csrf_token, login
+from tests.conftest import _HASH, PASSWORD, Statements, csrf_token, login
 from webapp.extensions import db
 
 CHAIRS = {"br_chair": ("chair@br.test.school", "BR"), "wl_chair": ("chair@wl.test.school", "WL")}
@@ -332,23 +332,13 @@ def test_a_head_of_an_archived_school_is_told_so_not_that_the_joint_plan_is_anot
 def test_the_home_the_plan_and_its_reviews_list_load_no_snapshot(hub):
     # A snapshot holds every row of the plan; a plan gathers three a year, and these pages
     # are opened all day: they read the reviews' states, never the rows as signed.
-    from sqlalchemy import event
     confirm(hub)
     head = login_client(hub, "br_head")
-    seen = []
-    with hub.app_context():
-        engine = db.engine
-
-        def record(conn, cursor, statement, parameters, context, executemany):
-            seen.append(statement)
-        event.listen(engine, "before_cursor_execute", record)
-        try:
-            for path in ("/", "/plans/BR", "/plans/BR/reviews"):
-                assert head.get(path).status_code == 200
-        finally:
-            event.remove(engine, "before_cursor_execute", record)
-    assert any("FROM review" in s for s in seen)
-    assert not [s for s in seen if "review.snapshot" in s]
+    with Statements(hub) as seen:
+        for path in ("/", "/plans/BR", "/plans/BR/reviews"):
+            assert head.get(path).status_code == 200
+    assert any("FROM review" in s for s in seen.sql)
+    assert not [s for s in seen.sql if "review.snapshot" in s]
 
 
 def test_a_comment_too_long_sent_with_htmx_puts_the_focus_on_the_comment_and_its_error(hub):
@@ -372,24 +362,14 @@ def test_a_governor_who_is_not_chair_is_not_told_they_confirm_reviews(hub):
 
 
 def test_the_reviews_export_reads_the_signatures_in_one_query_not_one_a_review(hub):
-    from sqlalchemy import event
     for code, who in (("BR", "br_head"), ("WL", "wl_head"), ("joint", "admin")):
         review_id, _ = start(hub, code, who)
         head = login_client(hub, "br_head" if code != "WL" else "wl_head")
         assert post(head, f"/reviews/{review_id}/sign", page=f"/reviews/{review_id}").status_code == 303
-    seen = []
-    with hub.app_context():
-        engine = db.engine
-
-        def record(conn, cursor, statement, parameters, context, executemany):
-            seen.append(statement)
-        event.listen(engine, "before_cursor_execute", record)
-        try:
-            result = hub.test_cli_runner().invoke(args=["export", "reviews", "--format", "json"])
-        finally:
-            event.remove(engine, "before_cursor_execute", record)
+    with Statements(hub) as seen:
+        result = hub.test_cli_runner().invoke(args=["export", "reviews", "--format", "json"])
     assert result.exit_code == 0 and len(json.loads(result.output)) == 3
-    assert sum(1 for s in seen if "FROM review_signature" in s) == 1
+    assert sum(1 for s in seen.sql if "FROM review_signature" in s) == 1
 
 
 def test_a_confirmed_review_links_to_its_board_pack_as_signed(hub):
