@@ -92,7 +92,10 @@ def group_theme(themes, priority):
 def combined(session, theme=None, status=None, school=None):
     """The shared priorities grouped by theme (in order of the theme's name), filtered
     by theme key, status and school code: (the groups shown, every group)."""
-    themes = theme_list(session)
+    return _combined(session, theme_list(session), theme, status, school)
+
+
+def _combined(session, themes, theme=None, status=None, school=None):
     groups = {}
     for priority, owner in _current_priorities(session):
         name = group_theme(themes, priority)
@@ -110,7 +113,15 @@ def combined(session, theme=None, status=None, school=None):
     return shown, every
 
 
-def page_of(session, groups, number=1, per_page=PER_PAGE):
+def combined_page(session, number=1, per_page=PER_PAGE, **filters):
+    """combined() a page at a time: (page ``number`` of the groups shown, the groups shown,
+    every group), from one reading of the Themes tab."""
+    themes = theme_list(session)
+    shown, every = _combined(session, themes, **filters)
+    return _page_of(session, themes, shown, number, per_page), shown, every
+
+
+def _page_of(session, themes, groups, number, per_page):
     """Page ``number`` of the groups' priorities, in order: a Page of GroupParts. Each
     theme that starts on the page carries the latest impact-log evidence that bears on
     it and the joint plan rows that name it (read for that page's themes only)."""
@@ -127,7 +138,6 @@ def page_of(session, groups, number=1, per_page=PER_PAGE):
         part.last = part.group.priorities[-1] is part.priorities[-1]
     starting = [part.group for part in parts if part.first]
     if starting:
-        themes = theme_list(session)
         _attach_evidence(session, themes, starting)
         _attach_joint_rows(session, themes, starting)
     return Page(parts, len(flat), number, per_page)
@@ -282,7 +292,7 @@ def unanswered(suggestion_list, name, theme):
     return next((s for s in suggestion_list if pair_key(s.name, s.theme) == pair), None)
 
 
-__all__ = ["GroupPart", "Suggestion", "ThemeGroup", "answer", "combined", "open_suggestions", "page_of",
+__all__ = ["GroupPart", "Suggestion", "ThemeGroup", "answer", "combined", "combined_page", "open_suggestions",
            "school_priorities", "who_else"]
 
 

@@ -37,8 +37,7 @@ def _suggestions_context(every=None):
 def _groups_context(filters, number=1):
     """What _groups.html draws: the page of priorities under ``filters``, the themes at a
     glance, and the count; and every theme (for the filter and the questions)."""
-    groups, every = priorities.combined(db.session, **{k: v or None for k, v in filters.items()})
-    shown = priorities.page_of(db.session, groups, number)
+    shown, groups, every = priorities.combined_page(db.session, number, **{k: v or None for k, v in filters.items()})
     return dict(groups=groups, shown=shown, filters=filters, statuses=STATUSES, count=shown.total,
                 pager=pager(shown, "priorities.combined", **{k: v for k, v in filters.items() if v},
                             labels=("← Previous", "Next →"))), every
