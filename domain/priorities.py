@@ -85,7 +85,8 @@ def _current_query(columns, shared_only=True, school_id=None):
 
 
 def group_theme(themes, priority):
-    """The theme a priority is grouped under: its Theme cell, else its Priority text."""
+    """The theme a priority is grouped under: its Theme cell, else its Priority text
+    (``priority``: a SipPriority, or a row of those two columns)."""
     return themes.theme_for(priority.theme or priority.priority)
 
 
@@ -304,13 +305,13 @@ def partners_of_school(session, school, named=6):
     dozen of 1,600)."""
     themes = theme_list(session)
     light = session.execute(_current_query((SipPriority.id, SipPriority.theme, SipPriority.priority,
-                                            School.id))).all()
-    key_of = {pid: theme_key(themes.theme_for(theme or text)) for pid, theme, text, _ in light}
-    own = [pid for pid, _, _, school_id in light if school_id == school.id]
+                                            School.id.label("school_id")))).all()
+    key_of = {row.id: theme_key(group_theme(themes, row)) for row in light}
+    own = [row.id for row in light if row.school_id == school.id]
     others = {key_of[pid]: [] for pid in own}
-    for pid, _, _, school_id in light:
-        if school_id != school.id and key_of[pid] in others:
-            others[key_of[pid]].append(pid)
+    for row in light:
+        if row.school_id != school.id and key_of[row.id] in others:
+            others[key_of[row.id]].append(row.id)
     shown = set(own) | {pid for pids in others.values() for pid in pids[:named]}
     loaded = {p.id: (p, s) for p, s in session.execute(
         _current_query((SipPriority, School)).where(SipPriority.id.in_(shown))).all()} if shown else {}
