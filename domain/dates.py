@@ -38,6 +38,11 @@ def from_serial(serial):
     return _SERIAL_EPOCH + timedelta(days=int(float(serial)))
 
 
+def to_serial(day):
+    """A date as a spreadsheet holds it: its serial, days since 30/12/1899."""
+    return (day - _SERIAL_EPOCH).days
+
+
 def parse_date(value):
     """A date from a cell, or None if the text is not a single calendar date.
 

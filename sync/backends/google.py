@@ -39,6 +39,8 @@ from gspread.urls import DRIVE_FILES_API_V3_URL
 from gspread.utils import extract_id_from_url
 from tenacity import Retrying, retry_if_exception, stop_after_attempt, stop_before_delay, wait_exponential, wait_random
 
+from domain.dates import to_serial
+
 from .base import ValuesRefused, WorkbookBusy, WorkbookSnapshot, WorkbookUnavailable, same_grid, tab_taken
 from .limits import CellBudget
 
@@ -151,9 +153,9 @@ WRITTEN_BACK = {"includeValuesInResponse": True, "responseValueRenderOption": "U
                 "responseDateTimeRenderOption": "SERIAL_NUMBER"}
 
 
-def serial_of(day):
-    """A date as Sheets holds it: days since 30 Dec 1899."""
-    return (day - date(1899, 12, 30)).days
+def _learnt(snapshot, locale):
+    """The snapshot's own calls told it the locale (sync/remembered.py starts its day)."""
+    snapshot.locale, snapshot.locale_read = locale, True
 
 
 def user_entered(value, locale=None):
@@ -387,7 +389,7 @@ class GoogleBackend:
         """The snapshot's locale, asked for only when a value to write is a date and it is
         not known yet (remembered, or learnt from a metadata read)."""
         if snapshot.locale is None and any(isinstance(v, date) for v in values):
-            snapshot.locale, snapshot.locale_read = self.locale(snapshot.ref), True
+            _learnt(snapshot, self.locale(snapshot.ref))
         return snapshot.locale
 
     def read(self, ref, layout=None, wanted=None):
@@ -413,7 +415,7 @@ class GoogleBackend:
         layout, properties = self.metadata(ref)  # the tabs' real titles
         titles = [t for t in layout if wanted is None or wanted(t)]
         snapshot = self._read_tabs(ref, key, titles, layout)
-        snapshot.locale, snapshot.locale_read = properties.get("locale", ""), True  # no call of its own later
+        _learnt(snapshot, properties.get("locale", ""))  # no call of its own later
         return snapshot
 
     def _read_tabs(self, ref, key, titles, layout):
@@ -466,7 +468,7 @@ class GoogleBackend:
         that is not the day meant is rewritten as an ISO date, a date value in every
         locale, and the locale is asked for again. cells: [(tab, row, column, value, [got])]."""
         wrong = [(tab, row, column, value) for tab, row, column, value, got in cells
-                 if isinstance(value, date) and (got[:1] or [None])[0] != serial_of(value)]
+                 if isinstance(value, date) and (got[:1] or [None])[0] != to_serial(value)]
         if not wrong:
             return
         log.warning("%s: %d date(s) written in the form of locale %r were not read as meant; writing them as "
@@ -475,7 +477,7 @@ class GoogleBackend:
             "valueInputOption": "USER_ENTERED",
             "data": [{"range": f"{quote_title(tab)}!{a1(row, column)}", "values": [[value.isoformat()]]}
                      for tab, row, column, value in wrong]})
-        snapshot.locale, snapshot.locale_read = self.locale(snapshot.ref), True
+        _learnt(snapshot, self.locale(snapshot.ref))
 
     @staticmethod
     def _refusable(call, *args, **kwargs):
@@ -538,7 +540,7 @@ class GoogleBackend:
                 if info.get("sheetId") is None:  # known only from a metadata read
                     layout, properties = self.metadata(snapshot.ref)
                     info["sheetId"] = layout[tab]["sheetId"]
-                    snapshot.locale, snapshot.locale_read = properties.get("locale", ""), True  # free with it
+                    _learnt(snapshot, properties.get("locale", ""))  # free with it
                 requests_.append({"appendDimension": {"sheetId": info["sheetId"], "dimension": dimension,
                                                       "length": needed - size}})
                 info["columns" if dimension == "COLUMNS" else "rows"] = needed
