@@ -264,6 +264,13 @@ def _set_workbook(school, ref, canonical):
         forget(workbook)
 
 
+def _could_be(calendar, row, attr, cell, found, fix):
+    """The row's problem for a cell that could be several schools: it names them all."""
+    could_be = " or ".join(f"{s.name} ({s.code})" for s in found)
+    return Problem(calendar.title, row.number, calendar.column_label(attr),
+                   f"{cell} could be {could_be}: write the code.", fix)
+
+
 def _resolve_invited(schools, calendar, row):
     """The Invited schools cell as member schools' codes, as the host's is: a name becomes
     its school's code ("Bank Road Infant and Nursery School" whole, "BR and WL" as two); a
@@ -285,11 +292,8 @@ def _resolve_invited(schools, calendar, row):
                 code = found[0].code
             elif found:
                 code = written
-                could_be = " or ".join(f"{s.name} ({s.code})" for s in found)
-                problems.append(Problem(
-                    calendar.title, row.number, calendar.column_label("invited_schools"),
-                    f"Invited school '{written}' could be {could_be}: write the code.",
-                    "Write each invited school's code (as in the Schools tab's Code column)."))
+                problems.append(_could_be(calendar, row, "invited_schools", f"Invited school '{written}'", found,
+                                          "Write each invited school's code (as in the Schools tab's Code column)."))
             else:
                 code = school_code(written)
             if code not in resolved:
@@ -328,10 +332,8 @@ def resolve_hosts(session, calendar):
         column = calendar.column_label("host_school")
         if found:
             row.values["host_code"] = ""  # not the code's school by default
-            could_be = " or ".join(f"{s.name} ({s.code})" for s in found)
-            problems.append(Problem(calendar.title, row.number, column,
-                                    f"Host school '{written}' could be {could_be}: write the code.",
-                                    "Write the host school's code (as in the Schools tab's Code column)."))
+            problems.append(_could_be(calendar, row, "host_school", f"Host school '{written}'", found,
+                                      "Write the host school's code (as in the Schools tab's Code column)."))
             continue
         if a_place:
             continue
