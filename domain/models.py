@@ -25,6 +25,7 @@ from sqlalchemy import (
     Text,
     Time,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship
 
@@ -374,6 +375,11 @@ class User(Base):
     calendar_feed_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
 
     school: Mapped[School | None] = relationship()
+
+    # One chair of governors a school, held by the database as well as by
+    # domain/people._take_chair: a race or a hand-made row cannot seat two.
+    __table_args__ = (Index("uq_user_one_chair_per_school", "school_id", unique=True,
+                            sqlite_where=text("chair"), postgresql_where=text("chair")),)
 
     # What Flask-Login asks of a user object, written out so this module needs no Flask.
     is_authenticated = True

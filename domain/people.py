@@ -72,6 +72,9 @@ def _take_chair(session, by, person, school):
     for old in previous:
         old.chair = False
         record(session, by, old, f"No longer chair of governors: {who(person)} is now chair at {school.name}")
+    # Unseated before the new chair is seated: the unique index on the school's chair
+    # would refuse a flush that wrote the new chair's row first.
+    session.flush()
     return previous
 
 
@@ -92,12 +95,13 @@ def invite(session, by, email, name, role, school_code=None, chair=False):
     email, school = checked_new_user(session, email, role, school_code)
     _check_chair(role, chair)
     name = (name or "").strip() or email.split("@")[0]
-    user = User(email=email, name=name, role=role, school=school, chair=bool(chair),
+    user = User(email=email, name=name, role=role, school=school, chair=False,
                 password_hash=UNUSABLE_PASSWORD)
     session.add(user)
     session.flush()
     where = f" at {school.name}" if school else ""
     previous = _take_chair(session, by, user, school) if chair else []
+    user.chair = bool(chair)  # seated once the previous chair is not (see _take_chair)
     record(session, by, user, f"Invited as {ROLE_NAMES[role]}{where}{' (chair of governors)' if chair else ''}"
            + _in_place_of(previous))
     return user, _no_longer_chair(previous, school)

@@ -3,13 +3,16 @@ import csv
 import io
 import json
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, func, inspect, select
+from sqlalchemy import create_engine, func, inspect, select, text
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from config import TestConfig
-from domain.models import ActionRow, Base, User
+from domain.models import ActionRow, Base, School, User
 from webapp import create_app
 from webapp.extensions import db
 
@@ -168,6 +171,34 @@ def test_migrations_create_exactly_the_tables_the_models_describe(tmp_path):
         diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
         assert diff == []
         assert "action_row" in inspect(connection).get_table_names()
+    engine.dispose()
+
+
+def test_the_upgrade_leaves_a_school_named_two_chairs_before_with_one_and_says_so(tmp_path):
+    """Before 0.6.1 a school could be given a second chair beside the first; the upgrade
+    keeps the active chair added last, tells the audit list, and the database then refuses
+    a second chair however it is written."""
+    url = f"sqlite:///{tmp_path / 'migrated.sqlite'}"
+    app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=url)
+    with app.app_context():
+        upgrade(revision="3f1c9a7e5b20")  # the revision before one chair a school
+    engine = create_engine(url)
+    with Session(engine) as session:  # the models' columns are all there at that revision
+        school = School(code="BR", name="Bank Road")
+        session.add(school)
+        for id_, name, active in ((1, "Old Chair", True), (2, "Newer Chair", True), (3, "Left Chair", False)):
+            session.add(User(id=id_, email=f"g{id_}@br.t.school", name=name, role="governor", school=school,
+                             password_hash="!", active=active, chair=True))
+        session.commit()
+    with app.app_context():
+        upgrade()
+    with engine.begin() as connection:
+        assert connection.execute(text("SELECT name FROM \"user\" WHERE chair")).scalars().all() == ["Newer Chair"]
+        said = connection.execute(text("SELECT person, what FROM person_change ORDER BY person")).all()
+        assert said == [(p, "No longer chair of governors: Newer Chair <g2@br.t.school> is chair at Bank Road")
+                        for p in ("Left Chair <g3@br.t.school>", "Old Chair <g1@br.t.school>")]
+    with pytest.raises(IntegrityError), engine.begin() as connection:
+        connection.execute(text("UPDATE \"user\" SET chair = 1 WHERE id = 1"))
     engine.dispose()
 
 
