@@ -440,10 +440,31 @@ def reminder_too_soon(session, event, now=None):
     return last.at.replace(tzinfo=timezone.utc).astimezone(LONDON) + REMINDER_GAP
 
 
-def record_reminder(session, event, who, sent):
-    """Remember a reminder mailed to ``sent`` people (the event's history keeps it)."""
-    session.add(RowChange(table=CALENDAR.history_name, row_id=event.id, field="reminder", old="",
-                          new=f"sent to {sent}", source="browser", who=who))
+def claim_reminder(session, event, who, count, now=None):
+    """Today's reminder for the event, claimed before any mail goes: (the claim, None), or
+    (None, when the next may go) if one went under REMINDER_GAP ago. The caller commits.
+
+    The event's row is locked first (PostgreSQL), so two managers pressing Remind at the
+    same moment go one after the other, and the second finds the first's claim instead of
+    mailing everyone again."""
+    session.scalars(select(CalendarEvent.id).where(CalendarEvent.id == event.id).with_for_update()).all()
+    next_at = reminder_too_soon(session, event, now)
+    if next_at is not None:
+        return None, next_at
+    claim = RowChange(table=CALENDAR.history_name, row_id=event.id, field="reminder", old="",
+                      new=f"sending to {count}", source="browser", who=who)
+    session.add(claim)
+    session.flush()
+    return claim, None
+
+
+def settle_reminder(session, claim, sent):
+    """What the claimed reminder came to: the event's history keeps "sent to N"; a reminder
+    that reached nobody (the mail server refused them all) is no reminder and leaves no line."""
+    if sent:
+        claim.new = f"sent to {sent}"
+    else:
+        session.delete(claim)
     session.commit()
 
 

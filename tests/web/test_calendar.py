@@ -6,7 +6,7 @@ from aiosmtpd.controller import Controller
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from domain.models import CalendarEvent, EventReply, OutboxEntry, School, User
+from domain.models import CalendarEvent, EventReply, OutboxEntry, RowChange, School, User
 from webapp.extensions import db
 from webapp.syncing import sync_now
 
@@ -256,6 +256,22 @@ def test_a_reminder_goes_by_mail_to_those_who_have_not_answered(synced_app, logi
         assert "less than a day ago" in again.get_data(as_text=True) and len(inbox.messages) == 2
     finally:
         controller.stop()
+
+
+def test_a_reminder_the_mail_server_refused_to_everyone_can_be_sent_again_at_once(synced_app, login_as):
+    with socket.socket() as probe:  # a port nothing listens on: every send is refused
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    synced_app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_FROM="hub@test.school")
+    event_id = _event(synced_app, "J-E005")
+    host = login_as("br_head")
+    for _ in range(2):  # the first reached nobody, so the second is not "less than a day" after it
+        page = host.post(f"/calendar/events/{event_id}/remind", follow_redirects=True,
+                         data={"csrf_token": csrf_token(host, f"/calendar/events/{event_id}")}).get_data(as_text=True)
+        assert "Reminder sent to 0 people. It could not be sent to" in page and "staff@wl.test.school" in page
+        assert "less than a day ago" not in page
+    with synced_app.app_context():
+        assert not db.session.scalars(select(RowChange).where(RowChange.field == "reminder")).all()
 
 
 def test_a_reply_on_its_way_is_listed_on_the_persons_home_with_a_link_to_the_calendar(login_as, synced_app):

@@ -222,7 +222,11 @@ def remind(event_id):
     host = schools.host(event)
     waiting = cal.can_be_reminded(db.session, answers.waiting)
     subject, body, recipients = cal.reminder(event, host.name if host else event.host_school, waiting)
-    next_at = cal.reminder_too_soon(db.session, event) if recipients and mail_configured() else None
+    claim = next_at = None
+    if recipients and mail_configured():
+        claim, next_at = cal.claim_reminder(db.session, event, current_user.name or current_user.email,
+                                            len(recipients))
+        db.session.commit()  # claimed before the first mail goes: a second press finds it
     if not recipients:
         flash("Those who have not answered have no account here to reply with: no reminder to send." if answers.waiting
               else "Everyone invited has answered: no reminder to send.", "info")
@@ -241,8 +245,7 @@ def remind(event_id):
                 log.exception("reminder to %s failed", address)
                 failed.append(address)
         sent = len(recipients) - len(failed)
-        if sent:
-            cal.record_reminder(db.session, event, current_user.name or current_user.email, sent)
+        cal.settle_reminder(db.session, claim, sent)
         flash(f"Reminder sent to {sent} {'person' if sent == 1 else 'people'}."
               + (f" It could not be sent to {', '.join(failed)}." if failed else ""), "info")
     return redirect(url_for("calendar.event", event_id=event.id, _anchor="answers"), 303)
