@@ -2,7 +2,9 @@
 person's private feed. Times are Europe/London (the file carries the zone, so a
 phone in another zone shows them right, either side of the clocks changing); an
 event with no time is a whole-day event. An event's UID is stable (its sheet ID),
-so a calendar that subscribes updates the event rather than adding a copy."""
+so a calendar that subscribes updates the event rather than adding a copy; its
+SEQUENCE and LAST-MODIFIED move on whenever the row changes, so a calendar that
+imported an earlier file takes a later one as the newer revision."""
 from datetime import datetime, timedelta, timezone
 
 from icalendar import Calendar, Event
@@ -13,6 +15,9 @@ from .event_cells import ALL_SCHOOLS
 PRODID = "-//Partnership Hub//Calendar//EN"
 UID_DOMAIN = "partnership-hub"
 DEFAULT_LENGTH = timedelta(hours=1)  # a start with no end: an hour, as calendars assume
+# SEQUENCE counts seconds from here to the row's last change: it only grows with each
+# revision, as RFC 5545 asks, needs no counter kept, and fits 32 bits until 2094.
+SEQUENCE_FROM = datetime(2026, 1, 1)
 
 
 def uid(event):
@@ -44,6 +49,9 @@ def vevent(event, host_name="", link=""):
     item = Event()
     item.add("uid", uid(event))
     item.add("dtstamp", datetime.now(timezone.utc).replace(microsecond=0))
+    if event.changed_at:
+        item.add("last-modified", event.changed_at.replace(microsecond=0, tzinfo=timezone.utc))
+        item.add("sequence", max(0, int((event.changed_at - SEQUENCE_FROM).total_seconds())))
     item.add("summary", _summary(event))
     if event.start_time is None:
         item.add("dtstart", event.date)  # a whole-day event: DTSTART;VALUE=DATE

@@ -3,11 +3,13 @@ import re
 from datetime import date, datetime, timedelta, timezone
 
 from icalendar import Calendar
+from openpyxl import load_workbook
 from sqlalchemy import select
 
 from domain import calendar as cal
 from domain.models import CalendarEvent, User
 from webapp.extensions import db
+from webapp.syncing import sync_now
 
 from ..conftest import csrf_token
 
@@ -49,6 +51,28 @@ def test_an_event_with_no_time_is_a_whole_day_and_uids_are_stable(login_as, sync
     event = first["j-e004@partnership-hub"]
     assert event.decoded("dtstart") == date(2026, 12, 9) and not isinstance(event.decoded("dtstart"), datetime)
     assert event.decoded("dtend") == date(2026, 12, 10)
+
+
+def test_an_event_changed_in_the_sheet_comes_with_a_higher_sequence(login_as, synced_app, workbook_dir):
+    event_id = _event(synced_app, "J-E003")
+    with synced_app.app_context():  # read from the sheet yesterday
+        event = db.session.get(CalendarEvent, event_id)
+        event.changed_at = event.changed_at - timedelta(days=1)
+        db.session.commit()
+    client = login_as("br_staff")
+    [before] = _vevents(client.get(f"/calendar/events/{event_id}.ics").data).values()
+    book = load_workbook(workbook_dir / "partnership.xlsx")
+    tab = book["Calendar"]
+    headers = [cell.value for cell in tab[1]]
+    for row in tab.iter_rows(min_row=2):
+        if row[headers.index("ID")].value == "J-E003":
+            row[headers.index("Time")].value = "13:00-15:00"  # moved to the afternoon
+    book.save(workbook_dir / "partnership.xlsx")
+    assert sync_now(synced_app, "test").ok
+    [after] = _vevents(client.get(f"/calendar/events/{event_id}.ics").data).values()
+    assert after.decoded("dtstart").hour == 13
+    assert int(after["sequence"]) > int(before["sequence"]) >= 0
+    assert after.decoded("last-modified") > before.decoded("last-modified")
 
 
 def test_the_feed_holds_the_persons_schools_events_and_those_they_are_invited_to(login_as, synced_app):
