@@ -11,6 +11,7 @@ from datetime import date
 
 from sqlalchemy import func, select
 
+from . import dates
 from .models import JOINT, ActionRow, OutboxEntry, School, SheetProblem, Workbook
 from .status import AT_RISK, BEHIND, COMPLETE, STATUSES
 
@@ -23,7 +24,7 @@ TERMS = (("Autumn", 9, 12), ("Spring", 1, 3), ("Summer", 4, 8))
 
 def is_overdue(row, today=None):
     """Has the last day this row's Due covers passed, with the row not Complete?"""
-    today = today or date.today()
+    today = today or dates.uk_today()
     return row.due_by is not None and row.due_by < today and row.status != COMPLETE
 
 
@@ -52,7 +53,7 @@ class Attention:
 
 def needs_attention(session, workbook, today=None):
     """What needs attention in one plan's workbook (a school's, or the joint one)."""
-    today = today or date.today()
+    today = today or dates.uk_today()
     found = Attention()
     if workbook is None:
         return found
@@ -108,7 +109,7 @@ def entries_by_workbook(session, states=OutboxEntry.PENDING):
 def partnership_overview(session, today=None):
     """Every school (and the joint plan, first) with its progress, overdue rows, sheet
     problems and edits waiting: six grouped queries, not six per school."""
-    today = today or date.today()
+    today = today or dates.uk_today()
     workbooks = session.execute(
         select(Workbook, School).outerjoin(School, School.id == Workbook.school_id)
         .where((Workbook.code == JOINT) | School.archived_at.is_(None))
@@ -145,7 +146,7 @@ def term_of(day):
 def due_this_term_and_next(session, workbook, today=None):
     """A plan's rows, not Complete, whose Due falls in this term or the next (or has
     passed): what a member of staff is working towards. [(row, overdue)]"""
-    today = today or date.today()
+    today = today or dates.uk_today()
     _, _, this_end = term_of(today)
     _, _, next_end = term_of(date.fromordinal(this_end.toordinal() + 1))
     if workbook is None:

@@ -12,26 +12,19 @@ import re
 import secrets
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from .access import can_add_events, can_manage_event, can_reply_to_events
 from .contract import CALENDAR, RSVP
-from .dates import uk
+from .dates import UK_TIME, uk
 from .edits import add_row, edit_row
 from .event_cells import ALL_SCHOOLS, CONFIRMED, DECLINED, TYPES, clean_event_row, person_cell, school_list
 from .models import JOINT, CalendarEvent, EventReply, RowChange, School, SheetProblem, User, Workbook, utcnow
 
-LONDON = ZoneInfo("Europe/London")
 REPLYING_ROLES = frozenset({"admin", "head", "staff"})
 CANCELLED = "Cancelled"
-
-
-def today():
-    """Today on UK clocks (the server may keep UTC: after 11 pm in summer it is tomorrow here)."""
-    return datetime.now(LONDON).date()
 
 
 # -- terms ------------------------------------------------------------------------------
@@ -307,7 +300,7 @@ def joint_workbook(session):
 
 
 def _now_text():
-    return datetime.now(LONDON).strftime("%d/%m/%Y %H:%M")
+    return datetime.now(UK_TIME).strftime("%d/%m/%Y %H:%M")
 
 
 def _commit(session, work):
@@ -437,7 +430,7 @@ def reminder_too_soon(session, event, now=None):
     last = last_reminder(session, event)
     if last is None or (now or utcnow()) - last.at >= REMINDER_GAP:
         return None
-    return last.at.replace(tzinfo=timezone.utc).astimezone(LONDON) + REMINDER_GAP
+    return last.at.replace(tzinfo=timezone.utc).astimezone(UK_TIME) + REMINDER_GAP
 
 
 def claim_reminder(session, event, who, count, now=None):

@@ -1,8 +1,12 @@
 """Dates as people type them in UK school spreadsheets."""
 import calendar
 import re
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 from typing import NamedTuple
+from zoneinfo import ZoneInfo
+
+# Schools keep UK clocks; the server may keep UTC, an hour behind them in summer.
+UK_TIME = ZoneInfo("Europe/London")
 
 # Spreadsheet serial 0 is 30 Dec 1899 in both Google Sheets and Excel (since 1 Mar 1900).
 _SERIAL_EPOCH = date(1899, 12, 30)
@@ -31,6 +35,22 @@ _PLAUSIBLE_SERIALS = range(18264, 91313)
 
 def _serial_date(serial):
     return from_serial(serial) if int(float(serial)) in _PLAUSIBLE_SERIALS else None
+
+
+def uk_day(moment):
+    """The UK day of a stored UTC time (naive), an aware time, or an ISO text of one."""
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(UK_TIME).date()
+
+
+def uk_today():
+    """Today on UK clocks: the day every "today" in the hub means (overdue, this term, "as
+    at", Last updated), not the server's, which after 11 pm in summer is still yesterday.
+    Callers ask for it as ``dates.uk_today()``, so that the tests can hold the day still."""
+    return uk_day(datetime.now(timezone.utc))
 
 
 def from_serial(serial):

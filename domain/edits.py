@@ -12,6 +12,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
+from . import dates
 from .contract import ACTION_PLAN, IMPACT_LOG, table_named
 from .dates import due_ends, parse_date
 from .ids import format_id, id_prefix, next_number
@@ -89,7 +90,7 @@ def edit_action_row(session, row, who, changes, seen, seen_version, user_id=None
     for attr, new in changed.items():
         _record(session, "action_row", row.id, attr, current[attr], new, "browser", who)
         _set_cell(row, attr, new)
-    row.last_updated = date.today().strftime("%d/%m/%Y")
+    row.last_updated = dates.uk_today().strftime("%d/%m/%Y")
     row.changed_at = utcnow()  # the version moves with the UPDATE
     entry = OutboxEntry(
         workbook_id=row.workbook_id, kind="edit", tab=ACTION_PLAN.tab, sheet_id=row.sheet_id, row_id=row.id,

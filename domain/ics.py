@@ -9,7 +9,7 @@ from datetime import datetime, timedelta, timezone
 
 from icalendar import Calendar, Event
 
-from .calendar import LONDON
+from .dates import UK_TIME
 from .event_cells import ALL_SCHOOLS
 
 PRODID = "-//Partnership Hub//Calendar//EN"
@@ -57,8 +57,8 @@ def vevent(event, host_name="", link=""):
         item.add("dtstart", event.date)  # a whole-day event: DTSTART;VALUE=DATE
         item.add("dtend", event.date + timedelta(days=1))
     else:
-        start = datetime.combine(event.date, event.start_time, tzinfo=LONDON)
-        end = datetime.combine(event.date, event.end_time, tzinfo=LONDON) if event.end_time else start + DEFAULT_LENGTH
+        start = datetime.combine(event.date, event.start_time, tzinfo=UK_TIME)
+        end = datetime.combine(event.date, event.end_time, tzinfo=UK_TIME) if event.end_time else start + DEFAULT_LENGTH
         item.add("dtstart", start)
         item.add("dtend", end)
     if host_name:

@@ -20,9 +20,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
+from . import dates
 from .access import IMPACT_FORM_GOVERNOR_REFUSAL, can_write_impact_forms, heads_school, writes_any_impact_form
 from .calendar import Schools
-from .calendar import today as calendar_today
 from .dates import uk
 from .edits import add_impact_entry, edit_action_row, editable_values
 from .models import (
@@ -254,7 +254,7 @@ def why_not_yet(event, today=None):
     a cancelled event has none), or None."""
     if (event.status or "") == CANCELLED:
         return "This event is cancelled: it has no impact form."
-    today = today or calendar_today()
+    today = today or dates.uk_today()
     if event.date is not None and event.date > today:
         return f"The impact form is completed after the event, from {uk(event.date)}."
     return None

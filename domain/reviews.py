@@ -18,16 +18,17 @@ signed in the summer holiday.)
 """
 from dataclasses import dataclass, field
 from datetime import date, timezone
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import event, inspect, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import defer, selectinload
 
+from . import dates
 from .access import can_view_plan
 from .attention import TERMS as TERM_MONTHS
 from .attention import term_of
 from .contract import ACTION_PLAN, SIP_PRIORITIES
+from .dates import uk_day
 from .models import (
     JOINT,
     ActionRow,
@@ -47,7 +48,6 @@ from .themes import theme_key
 TERMS = tuple(name for name, _, _ in TERM_MONTHS)  # ("Autumn", "Spring", "Summer")
 STATE_NAMES = {"open": "open", "heads_signed": "heads signed", "confirmed": "confirmed"}
 HEAD, CHAIR = "head", "chair"
-UK_TIME = ZoneInfo("Europe/London")
 TAB_KIND = "review_tab"  # the outbox entry that adds a confirmed review's dated tab
 TAB_PREFIX = "Review "  # every review tab's title starts so; the sync reads none of them
 COMMENT_MAX = 2000
@@ -106,12 +106,6 @@ def term_label(term, school_year):
 def short_label(term, school_year):
     """"Autumn 2026-27"."""
     return f"{term} {school_year}-{(school_year + 1) % 100:02d}"
-
-
-def uk_today():
-    """Today on UK clocks: the server's own clock may run on UTC, an hour behind in summer,
-    when 1 September (a new school year) and 1 April (the Summer term) begin."""
-    return uk_day(utcnow())
 
 
 def term_now(today):
@@ -425,7 +419,7 @@ def start(session, plan, user, today=None, term=None, school_year=None):
     if plan.workbook is None:
         raise NoPlanWorkbook(f"{plan.title} has no workbook yet: there is nothing to review.")
     if term is None or school_year is None:
-        term, school_year = term_now(today or uk_today())
+        term, school_year = term_now(today or dates.uk_today())
     if term not in TERMS:
         raise ValueError(f"unknown term {term!r}")
     label = term_label(term, school_year)
@@ -579,11 +573,6 @@ def settle_after_leaving(session):
 # --- The dated tab in the plan's workbook ------------------------------------------------
 
 
-def uk_day(moment):
-    """The day a UTC time falls on in the UK."""
-    return moment.replace(tzinfo=timezone.utc).astimezone(UK_TIME).date()
-
-
 def tab_title(review):
     """"Review Autumn 2026-27 (signed 01-12-2026)": the confirmed review's tab."""
     signed = uk_day(review.confirmed_at or utcnow())
@@ -646,7 +635,7 @@ class ReviewStanding:
 
 def standing(session, plan_code, today=None):
     """The plan's last confirmed review, the next one due, and one under way."""
-    today = today or uk_today()
+    today = today or dates.uk_today()
     code = _plan_code(plan_code)
     every = reviews_of(session, code)
     last = next((r for r in every if r.state == "confirmed"), None)
@@ -674,7 +663,7 @@ def signed_on(review):
 
 def standings(session, plan_codes, today=None):
     """{plan code: ReviewStanding} of several plans, from one query of their reviews."""
-    today = today or uk_today()
+    today = today or dates.uk_today()
     codes = [_plan_code(c) for c in plan_codes]
     found = {code: [] for code in codes}
     for review in session.scalars(select(Review).where(Review.plan_code.in_(codes)).options(defer(Review.snapshot))):

@@ -12,35 +12,24 @@ changed since the last signed review, the shared priorities, the review record.
 """
 from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
-from zoneinfo import ZoneInfo
+from datetime import date
 
 from sqlalchemy import select
 
-from . import impact_forms, reviews
+from . import dates, impact_forms, reviews
 from .charts import progress_chart
-from .dates import due_ends, parse_date
+from .dates import due_ends, parse_date, uk_day
 from .models import ImpactEntry, Review
 from .plans import NO_STATUS, OTHER_AREA, OTHER_STATUS, status_key
 from .status import AT_RISK, BEHIND, COMPLETE, NOT_STARTED, ON_TRACK
 
 # Statuses in the order governors read them: what is wrong first.
 ORDER = (BEHIND, AT_RISK, ON_TRACK, NOT_STARTED, COMPLETE, NO_STATUS, OTHER_STATUS)
-UK_TIME = ZoneInfo("Europe/London")
 
 
 def long_date(day):
     """A date as people in UK schools write it: 1 December 2026."""
     return f"{day.day} {day:%B %Y}" if day else ""
-
-
-def uk_day(moment):
-    """The UK day of a stored UTC time (naive) or an ISO text of one."""
-    if isinstance(moment, str):
-        moment = datetime.fromisoformat(moment)
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(UK_TIME).date()
 
 
 def due_words(due):
@@ -222,7 +211,7 @@ def evidence_after(session, plan, day):
 
 def live(session, plan, today=None):
     """Today's summary of a plan: a snapshot taken now, against the last signed review."""
-    today = today or reviews.uk_today()  # the UK day, not the server's: "as at" and overdue are the reader's
+    today = today or dates.uk_today()  # the UK day, not the server's: "as at" and overdue are the reader's
     snapshot = reviews.take_snapshot(session, plan)
     since = record_of(reviews.last_confirmed(session, plan.code))
     return build(plan.code, plan.title if plan.is_joint else plan.school.name, snapshot["rows"],

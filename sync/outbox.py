@@ -21,11 +21,12 @@ row's history keeps every change.
 import logging
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import selectinload
 
+from domain import dates
 from domain.contract import Use, WorkbookKind, table_named
 from domain.dates import parse_date
 from domain.edits import same, sheet_text
@@ -345,7 +346,7 @@ def _plan_edit(table, entry):
         if not same(attr, now_in_sheet[attr], field["new"])
     ]
     if "last_updated" in table.columns:
-        writes.append(CellWrite(table.title, row.number, table.columns["last_updated"] + 1, date.today()))
+        writes.append(CellWrite(table.title, row.number, table.columns["last_updated"] + 1, dates.uk_today()))
     for attr, field in entry.fields.items():
         row.values[attr] = field["new"]  # the row as it will be: a later edit of it compares with this
     return writes

@@ -5,12 +5,14 @@ import threading
 import uuid
 from concurrent import futures
 from contextlib import contextmanager
+from datetime import date
 
 import pytest
 from sqlalchemy import create_engine, event, select, text
 from werkzeug.serving import make_server
 
 from config import TestConfig
+from domain import dates
 from domain.models import Base, School, User
 from domain.passwords import hash_password
 from sheets_emulator import Emulator, EmulatorServer, Store
@@ -49,6 +51,22 @@ def serving(app):
 
 
 POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432"
+
+# The demo partnership's dates are fixed (its calendar runs from December 2026 into 2027,
+# its actions are due by term), so the suite's UK day is fixed too: run next spring, the
+# autumn's events would otherwise be past and its actions overdue, and every test that
+# reads them would fail for the calendar's sake, not the code's. A test that needs
+# another day patches domain.dates.uk_today itself; servers in other processes (gunicorn,
+# the scheduler) keep the real day, and their tests assert no date that depends on it.
+SUITE_DAY = date(2026, 12, 2)
+REAL_UK_TODAY = dates.uk_today  # for the one test of the real clock
+
+
+@pytest.fixture(autouse=True, scope="session")
+def suite_day():
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(dates, "uk_today", lambda: SUITE_DAY)
+        yield SUITE_DAY
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import func, select
 
-from domain import edits, exports, people, plans, priorities, reviews
+from domain import dates, edits, exports, people, plans, priorities, reviews
 from domain.contract import KINDS
 from domain.models import ROLES, OutboxEntry, User
 from domain.people import deactivate_person
@@ -331,7 +331,7 @@ def _demo_review():
         return
     if not chair.chair:
         people.change(db.session, "the demo", chair, chair.role, "BR", chair=True)
-    term, year = reviews.previous_term(*reviews.term_now(date.today()))
+    term, year = reviews.previous_term(*reviews.term_now(dates.uk_today()))
     review = reviews.start(db.session, plan, head, term=term, school_year=year)
     reviews.sign(db.session, review, head, "Reviewed with the senior leaders; writing needs the spring focus.")
     reviews.sign(db.session, review, chair, "Agreed at the joint committee.")

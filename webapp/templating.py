@@ -1,7 +1,6 @@
 """Small helpers templates use to show sheet text plainly (all output stays escaped)."""
 import re
 from datetime import date, datetime, timezone
-from zoneinfo import ZoneInfo
 
 from flask_login import current_user
 
@@ -16,7 +15,7 @@ from domain.access import (
 )
 from domain.access import can_resolve as resolve_rule
 from domain.attention import is_overdue
-from domain.dates import uk
+from domain.dates import UK_TIME, uk
 from domain.edits import EDITABLE
 from domain.people import ROLE_NAMES
 from domain.status import chip
@@ -36,7 +35,6 @@ def bullets(text):
 
 
 # Times are stored in UTC; people read them on UK clocks (GMT or BST, as the day has it).
-UK_TIME = ZoneInfo("Europe/London")
 
 
 def uk_date(value):

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
+from domain import dates
 from domain.edits import add_impact_entry, edit_action_row, editable_values
 from domain.models import ImpactEntry, Workbook, utcnow
 from sheets_emulator.store import user_entered
@@ -63,7 +64,7 @@ def test_a_written_date_shows_in_the_sheets_own_form_and_is_that_date(session, b
     shown = cells_of(emulator, "Action plan", "BR-A001", "FORMATTED_VALUE")
     stored = cells_of(emulator, "Action plan", "BR-A001", "UNFORMATTED_VALUE")
     assert shown["Due"] == due_shown and stored["Due"] == serial(DUE)
-    assert stored["Last updated"] == serial(date.today())
+    assert stored["Last updated"] == serial(dates.uk_today())
     shown = cells_of(emulator, "Impact log", "BR-I005", "FORMATTED_VALUE")
     stored = cells_of(emulator, "Impact log", "BR-I005", "UNFORMATTED_VALUE")
     assert shown["Date"] == held_shown and stored["Date"] == serial(HELD)

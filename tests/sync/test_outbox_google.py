@@ -4,6 +4,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
+from domain import dates
 from domain.edits import add_impact_entry, edit_action_row, editable_values
 from domain.models import ImpactEntry, Workbook
 from sheets_emulator import Fault
@@ -159,7 +160,7 @@ def test_dates_the_hub_writes_land_as_date_values_and_text_as_text(session, back
     row = next(r for (r, c), cell in sheet.cells.items() if c == header["ID"] and cell.value == "BR-A001")
     due, updated = sheet.cells[(row, header["Due"])], sheet.cells[(row, header["Last updated"])]
     assert due.is_date and due.value == (date(2027, 4, 25) - date(1899, 12, 30)).days  # a date value, not text
-    assert updated.is_date and updated.value == (date.today() - date(1899, 12, 30)).days
+    assert updated.is_date and updated.value == (dates.uk_today() - date(1899, 12, 30)).days
     lead, impact = sheet.cells[(row, header["Lead"])], sheet.cells[(row, header["Impact to date"])]
     assert lead.formula is None and lead.value == "=1+1"  # typed text stays text
     assert impact.value == "'quoted"

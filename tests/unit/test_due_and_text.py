@@ -1,10 +1,12 @@
 """What schools write in Due, and text cleaned to what a sheet cell can hold."""
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 
-from domain.dates import Due, parse_due
+from domain.dates import UK_TIME, Due, parse_due, uk_day
 from domain.text import clean_text, needs_cleaning
+
+from ..conftest import REAL_UK_TODAY
 
 
 @pytest.mark.parametrize("text, due", [
@@ -50,3 +52,14 @@ def test_a_vertical_tab_from_word_becomes_a_line_break():
 def test_clean_text_keeps_ordinary_text_and_none():
     assert clean_text("Tab\tnewline\n“quotes” £5") == "Tab\tnewline\n“quotes” £5"
     assert clean_text(None) is None
+
+
+def test_today_is_the_uk_day_not_the_servers():
+    """23:30 UTC on 31 March 2027 is 00:30 on 1 April in the UK (BST): the Summer term's
+    first day, though a server on UTC still says 31 March. The suite's own day is fixed
+    (tests/conftest.py), so the real clock is asked for here once."""
+    assert uk_day(datetime(2027, 3, 31, 23, 30)) == date(2027, 4, 1)
+    assert uk_day(datetime(2027, 1, 31, 23, 30)) == date(2027, 1, 31)  # GMT in winter: the same day
+    before = datetime.now(UK_TIME).date()
+    today = REAL_UK_TODAY()
+    assert today in {before, datetime.now(UK_TIME).date()}  # the same day, unless midnight fell between

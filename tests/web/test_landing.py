@@ -1,9 +1,10 @@
 """Each role lands where its work is: staff their school's due rows and own edits, heads
 what needs attention, governors a short read-only page, coordinators every school."""
-from datetime import date, timedelta
+from datetime import timedelta
 
 from sqlalchemy import select
 
+from domain import dates
 from domain.edits import edit_action_row, editable_values
 from domain.models import ActionRow, User
 from webapp.extensions import db
@@ -30,8 +31,8 @@ def uk(day):
 
 
 def test_staff_land_on_their_schools_rows_due_soon_and_their_own_edits(synced_app, client):
-    soon = set_row(synced_app, "BR-A002", due=uk(date.today() + timedelta(days=20)), status="On track")
-    set_row(synced_app, "BR-A001", due=uk(date.today() + timedelta(days=20)), status="Complete")
+    soon = set_row(synced_app, "BR-A002", due=uk(dates.uk_today() + timedelta(days=20)), status="On track")
+    set_row(synced_app, "BR-A001", due=uk(dates.uk_today() + timedelta(days=20)), status="Complete")
     login(client, "br_staff")
     with synced_app.app_context():  # an edit of theirs that waits for a choice
         row = db.session.scalar(select(ActionRow).where(ActionRow.sheet_id == "BR-A003"))
@@ -47,7 +48,7 @@ def test_staff_land_on_their_schools_rows_due_soon_and_their_own_edits(synced_ap
 
 
 def test_heads_see_what_needs_attention_with_counts_and_links(synced_app, client):
-    overdue = set_row(synced_app, "BR-A002", due=uk(date.today() - timedelta(days=3)), status="On track")
+    overdue = set_row(synced_app, "BR-A002", due=uk(dates.uk_today() - timedelta(days=3)), status="On track")
     login(client, "br_head")
     html = client.get("/").get_data(as_text=True)
     assert "Needs attention" in html and "/plans/BR?overdue=1" in html
@@ -87,7 +88,7 @@ def test_governors_land_on_a_short_read_only_page(client):
 
 
 def test_admins_land_on_every_school_in_one_table(synced_app, client):
-    set_row(synced_app, "WL-A002", due=uk(date.today() - timedelta(days=3)), status="Behind")
+    set_row(synced_app, "WL-A002", due=uk(dates.uk_today() - timedelta(days=3)), status="Behind")
     login(client, "admin")
     html = client.get("/").get_data(as_text=True)
     table = html.split('<table class="overview stacked">')[1].split("</table>")[0]

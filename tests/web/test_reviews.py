@@ -7,7 +7,7 @@ import re
 import pytest
 from sqlalchemy import select
 
-from domain import reviews
+from domain import dates, reviews
 from domain.models import ActionRow, Review, School, User, Workbook
 from tests.conftest import _HASH, PASSWORD, Statements, csrf_token, login
 from webapp.extensions import db
@@ -288,8 +288,6 @@ def test_cli_chairs_and_the_reviews_export(hub):
 
 
 def test_the_demo_has_one_confirmed_review_of_last_term_and_this_terms_is_due(synced_app):
-    from datetime import date
-
     runner = synced_app.test_cli_runner()
     result = runner.invoke(args=["demo", "init"])
     assert result.exit_code == 0 and "Demo review: Bank Road" in result.output, result.output
@@ -297,15 +295,15 @@ def test_the_demo_has_one_confirmed_review_of_last_term_and_this_terms_is_due(sy
     client = synced_app.test_client()
     assert login(client, "head@bankroad.demo.school", "partnership-demo").status_code == 302
     home = text(client.get("/"))
-    last = reviews.term_label(*reviews.previous_term(*reviews.term_now(date.today())))
+    last = reviews.term_label(*reviews.previous_term(*reviews.term_now(dates.uk_today())))
     assert f">{last}</a>, confirmed" in home
-    assert f"Next review due: <strong>{reviews.term_label(*reviews.term_now(date.today()))}</strong>" in home
+    assert f"Next review due: <strong>{reviews.term_label(*reviews.term_now(dates.uk_today()))}</strong>" in home
 
 
 def test_the_term_is_the_uk_days_at_midnight_in_summer_time(hub, monkeypatch):
     # 23:30 UTC on 31 March 2027 is 00:30 on 1 April in the UK (BST): the Summer term has begun.
     from datetime import datetime
-    monkeypatch.setattr(reviews, "utcnow", lambda: datetime(2027, 3, 31, 23, 30))
+    monkeypatch.setattr(dates, "uk_today", lambda: dates.uk_day(datetime(2027, 3, 31, 23, 30)))
     head = login_client(hub, "br_head")
     assert "Start the review of the Summer term, 2026 to 2027" in text(head.get("/plans/BR/reviews"))
     review_id, _ = start(hub)

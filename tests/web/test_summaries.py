@@ -12,7 +12,7 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from domain import reviews
+from domain import dates, reviews
 from domain.models import ActionRow, ImpactEntry, School, User, Workbook, utcnow
 from domain.plans import find_plan, status_key
 from webapp.extensions import db
@@ -74,7 +74,7 @@ def test_a_governors_summary_opens_with_the_exceptions_behind_first(client):
     assert "BR-A001" not in exceptions and "BR-A002" not in exceptions  # complete; on track and not due
     assert "No signed review yet" in page[positions[2]:positions[3]]
     assert "No signed review yet" in page[positions[4]:]
-    assert f"as at {date.today().day} {date.today():%B %Y}" in page
+    assert f"as at {dates.uk_today().day} {dates.uk_today():%B %Y}" in page
 
 
 def _svg_bars(html):
@@ -188,11 +188,11 @@ def test_the_board_pack_pdf_is_titled_dated_and_opens_with_the_exceptions(client
     response = client.get("/summary/BR.pdf")
     assert response.mimetype == "application/pdf" and "attachment" in response.headers["Content-Disposition"]
     reader = PdfReader(io.BytesIO(response.data))
-    term = reviews.term_label(*reviews.term_now(date.today()))  # "Autumn term, 2026 to 2027" on 1 December 2026
+    term = reviews.term_label(*reviews.term_now(dates.uk_today()))  # "Autumn term, 2026 to 2027" on 1 December 2026
     assert reader.metadata.title == f"Bank Road Infant and Nursery School: board pack, {term}"
     text = re.sub(r"\s+", " ", pdf_text(response.data))
     assert text.startswith(f"Bank Road Infant and Nursery School: board pack, {term}")
-    assert f"As at {date.today().day} {date.today():%B %Y}" in text
+    assert f"As at {dates.uk_today().day} {dates.uk_today():%B %Y}" in text
     positions = [text.index(heading) for heading in SECTIONS]
     assert positions == sorted(positions)
     first_page = reader.pages[0].extract_text()
@@ -216,7 +216,7 @@ def test_changes_since_the_last_signed_review_are_listed_and_a_worse_row_is_an_e
         row = db.session.scalar(select(ActionRow).where(ActionRow.sheet_id == "BR-A001"))
         row.archived_at = utcnow()
         workbook = db.session.scalar(select(Workbook).where(Workbook.code == "BR"))
-        db.session.add(ImpactEntry(workbook_id=workbook.id, sheet_id="BR-I099", date=date.today() + timedelta(days=1),
+        db.session.add(ImpactEntry(workbook_id=workbook.id, sheet_id="BR-I099", date=dates.uk_today() + timedelta(days=1),
                                    action="BR-A002", activity="Moderation", summary="Writing moderation with WL again."))
         db.session.add(ImpactEntry(workbook_id=workbook.id, sheet_id="BR-I098", date=date(2026, 1, 5),
                                    action="BR-A002", activity="Moderation", summary="An old entry, before the review."))
@@ -311,7 +311,7 @@ def test_the_summary_uses_no_time_but_the_days_it_names(synced_app):
 
 def test_the_summary_and_pack_are_as_at_the_uk_day_at_midnight_in_summer_time(client, monkeypatch):
     # 23:30 UTC on 31 March 2027 is 00:30 on 1 April in the UK (BST): the Summer term has begun.
-    monkeypatch.setattr(reviews, "utcnow", lambda: datetime(2027, 3, 31, 23, 30))
+    monkeypatch.setattr(dates, "uk_today", lambda: dates.uk_day(datetime(2027, 3, 31, 23, 30)))
     login(client, "br_governor")
     assert "Summer term, 2026 to 2027, as at 1 April 2027" in text_of(client.get("/summary/BR").get_data(as_text=True))
     response = client.get("/summary/BR.pdf")

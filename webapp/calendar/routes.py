@@ -11,7 +11,7 @@ from sqlalchemy import select
 from wtforms import SelectChoice
 
 from domain import calendar as cal
-from domain import ics
+from domain import dates, ics
 from domain.access import EVENT_MANAGER_REFUSAL, EVENTS_REFUSAL, why_not_reply
 from domain.edits import latest_for_rows
 from domain.event_cells import CONFIRMED, DECLINED, TYPES
@@ -63,7 +63,7 @@ def _common(schools, filters):
 def index():
     """This term and next (or a term chosen), filtered by type and school."""
     schools, filters = cal.Schools(db.session), _filters()
-    today = cal.today()
+    today = dates.uk_today()
     chosen = cal.term_named(request.args.get("term", ""))
     terms = [chosen] if chosen else [cal.term_of(today), cal.next_term(cal.term_of(today))]
     sections = [(term, cal.events_between(db.session, term.start, term.end, filters, schools)) for term in terms]
@@ -81,7 +81,7 @@ def index():
 @bp.get("/month")
 def month(year=None, month=None):
     """A month's grid (Monday first), filtered the same way; on a phone, a list of days."""
-    today = cal.today()
+    today = dates.uk_today()
     year, month = year or today.year, month or today.month
     if not (2000 <= year <= 2100 and 1 <= month <= 12):
         abort(404)

@@ -1,9 +1,10 @@
 """The impact log's forms: adding evidence, and the filters of the log."""
-from datetime import date, timedelta
+from datetime import timedelta
 
 from wtforms import Form, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Optional, ValidationError
 
+from domain import dates
 from domain.dates import parse_date
 
 from ..forms import TEXT_FILTERS, CleanForm, max_chars
@@ -15,7 +16,7 @@ def not_far_ahead(form, field):
     day = parse_date(field.data)
     if day is None:
         raise ValidationError("Give the date as day/month/year, e.g. 20/11/2026.")
-    if day > date.today() + timedelta(days=366):
+    if day > dates.uk_today() + timedelta(days=366):
         raise ValidationError("That date is more than a year ahead: check the year.")
 
 

@@ -4,7 +4,7 @@ snapshot once taken."""
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from domain import plans, reviews
+from domain import dates, plans, reviews
 from domain.access import can_view_plan
 from domain.models import Review
 
@@ -41,7 +41,7 @@ def _plan_of(review):
 def index(code):
     """A plan's reviews, the latest term first, and a button to start this term's."""
     plan = plan_or_abort(code, workbook=False)
-    today = reviews.uk_today()
+    today = dates.uk_today()
     term, year = reviews.term_now(today)
     return render_template("reviews/index.html", plan=plan, reviews=reviews.reviews_of(db.session, plan.code),
                            standing=reviews.standing(db.session, plan.code, today), term=term, year=year,
@@ -64,7 +64,7 @@ def start(code):
     except reviews.AlreadyStarted as error:
         db.session.rollback()
         flash(str(error), "info")
-        term, year = reviews.term_now(reviews.uk_today())
+        term, year = reviews.term_now(dates.uk_today())
         existing = reviews.for_term(db.session, plan.code, term, year)
         return redirect(url_for("reviews.show", review_id=existing.id) if existing
                         else url_for("reviews.index", code=plan.code), 303)

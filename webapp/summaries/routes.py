@@ -9,7 +9,7 @@ from flask import Blueprint, Response, abort, render_template
 from flask_login import login_required
 from werkzeug.routing import BaseConverter
 
-from domain import reviews, summaries
+from domain import dates, summaries
 from domain.dates import parse_date
 
 from ..extensions import db
@@ -47,7 +47,7 @@ def _summary(code):
     plan = plan_or_abort(code, workbook=False)
     review_id = id_arg("review")
     if review_id is None:
-        return plan, summaries.live(db.session, plan, reviews.uk_today())
+        return plan, summaries.live(db.session, plan, dates.uk_today())
     review = summaries.confirmed_review(db.session, review_id, plan.code)
     if review is None:
         abort(404, description="There is no confirmed review with that number for this plan.")
