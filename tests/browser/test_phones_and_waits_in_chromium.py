@@ -66,19 +66,20 @@ def test_both_versions_of_a_conflict_show_on_a_phone(phone, synced_app):
 
 
 def test_available_again_counts_down_and_the_button_comes_back(page, synced_app):
+    sign_in(page, PEOPLE["br_head"][0], PASSWORD)  # first: signing in takes seconds on a loaded machine
     with synced_app.app_context():
         started = db.session.scalar(select(SyncRun.started_at).order_by(SyncRun.started_at.desc()).limit(1))
-    # Make the once-a-minute rule end about five seconds from now.
-    synced_app.config["SYNC_NOW_MIN_SECONDS"] = int((utcnow() - started).total_seconds()) + 5
-    sign_in(page, PEOPLE["br_head"][0], PASSWORD)
+    # Make the once-a-minute rule end about eight seconds from now, then show the home again.
+    synced_app.config["SYNC_NOW_MIN_SECONDS"] = int((utcnow() - started).total_seconds()) + 8
+    page.reload()
     panel = page.locator("#sync-now")
     button = panel.get_by_role("button", name="Sync now")
     expect(button).to_be_disabled()
     note = panel.locator("#sync-wait")
-    expect(note).to_have_text(__import__("re").compile(r"Available again in [1-5] seconds?\."))
+    expect(note).to_have_text(__import__("re").compile(r"Available again in [1-8] seconds?\."))
     first = note.inner_text()
     page.wait_for_timeout(1500)
     assert note.inner_text() != first  # it counts down while it is read
-    expect(note).to_have_text("Available now.", timeout=10_000)
+    expect(note).to_have_text("Available now.", timeout=15_000)
     expect(button).to_be_enabled()
     assert page.errors == []

@@ -1,7 +1,7 @@
 """The sheets check button and a download from a filtered page, in a real browser."""
 import csv
 import io
-import time
+import threading
 
 import pytest
 from playwright.sync_api import expect
@@ -16,9 +16,10 @@ def test_the_sheets_check_button_shows_progress_then_each_workbook_in_place(page
     import webapp.schools.routes as routes
 
     real_check = routes.check_partnership
+    looked = threading.Event()
 
-    def slow_check(*args):  # as a real spreadsheet service is: long enough to see the progress
-        time.sleep(1)
+    def slow_check(*args):  # as a real spreadsheet service is: it answers once the progress was seen
+        looked.wait(10)
         return real_check(*args)
 
     monkeypatch.setattr(routes, "check_partnership", slow_check)
@@ -32,6 +33,7 @@ def test_the_sheets_check_button_shows_progress_then_each_workbook_in_place(page
     page.keyboard.press("Enter")
     expect(page.locator("#check-progress")).to_be_visible()
     expect(page.get_by_role("button", name="Check the sheets")).to_be_disabled()  # one check at a time
+    looked.set()
     result = page.locator("#sheets-check")
     expect(result.get_by_role("heading", name="1 of 3 workbooks need attention")).to_be_visible()
     settled(page)

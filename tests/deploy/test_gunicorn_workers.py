@@ -243,8 +243,13 @@ def test_four_workers_one_sync_per_interval_and_every_edit_written_once(hub, emu
         assert sheet_value(emulator, spreadsheet_key(ref), sheet_id, field) == value  # in the sheet, none lost
         assert written[value] == 1, (value, written[value])  # and written exactly once
 
-    saves = Counter(match[1] for match in re.finditer(r"^<(\d+)> POST /plans/\w+/rows/\d+ 200$",
-                                                     access_log.read_text(), re.M))
+    def saves_logged():  # gunicorn writes a request's line after its answer has gone
+        return Counter(match[1] for match in re.finditer(r"^<(\d+)> POST /plans/\w+/rows/\d+ 200$",
+                                                         access_log.read_text(), re.M))
+
+    deadline = time.monotonic() + 10
+    while sum((saves := saves_logged()).values()) < len(expected) and time.monotonic() < deadline:
+        time.sleep(0.1)
     assert sum(saves.values()) == len(expected), access_log.read_text()[-600:]
     assert len(saves) == WORKERS, saves  # every worker saved some
 

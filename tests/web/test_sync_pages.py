@@ -1,5 +1,6 @@
 """Heads' "Sync now" and admins' sync history."""
 import re
+from datetime import timedelta
 
 from openpyxl import load_workbook
 from sqlalchemy import select
@@ -37,7 +38,7 @@ def test_sync_now_shows_it_is_running_then_the_result(synced_app, client, workbo
     login(client, "br_head")
     with synced_app.app_context():  # the demo sync ran a moment ago: let it be a while back
         for run in db.session.scalars(select(SyncRun)):
-            run.started_at = run.started_at.replace(year=2025)
+            run.started_at -= timedelta(days=400)
         db.session.commit()
     response = press_sync_now(client)
     html = response.get_data(as_text=True)
@@ -69,10 +70,9 @@ def test_a_press_in_another_worker_a_moment_before_starts_no_second_sync(synced_
     login(client, "br_head")
     with synced_app.app_context():
         for run in db.session.scalars(select(SyncRun)):
-            run.started_at = run.started_at.replace(year=2025)
+            run.started_at -= timedelta(days=400)
         db.session.commit()
         # Another worker's press took the button's lease, its run not yet recorded.
-        from datetime import timedelta
         assert lock.acquire(db.session, "worker-2", lease=timedelta(seconds=60), lock_id=SYNC_NOW_LOCK)
     response = press_sync_now(client)
     assert response.status_code == 429 and "You can ask again in" in response.get_data(as_text=True)

@@ -50,9 +50,11 @@ def test_a_sheet_edit_shows_within_the_next_look_and_quiet_looks_cost_drive_call
         assert scheduler.get_job("watch").trigger.interval.total_seconds() == 1
         emulator.reset_counts()
         before = sync_runs(app)
-        time.sleep(3.5)  # three looks or so, with nothing changed
+        deadline = time.monotonic() + 15  # three looks, with nothing changed (a loaded machine runs late)
+        while emulator.calls.get("drive", 0) < 3 and time.monotonic() < deadline:
+            time.sleep(0.05)
         quiet = dict(emulator.calls)
-        assert quiet.get("sheets.read", 0) == 0 and 2 <= quiet["drive"] <= 5, quiet
+        assert quiet.get("sheets.read", 0) == 0 and 3 <= quiet.get("drive", 0) <= 4, quiet  # a Drive call a look
         assert sync_runs(app) == before  # a look that found nothing leaves no history
 
         emulator.store.edit(BR, "Action plan", 2, 10, "Red")  # a person sets BR-A001 to Red
@@ -60,7 +62,7 @@ def test_a_sheet_edit_shows_within_the_next_look_and_quiet_looks_cost_drive_call
         while status_of(app, "BR-A001") != "Behind" and time.monotonic() - edited < 10:
             time.sleep(0.1)
         assert status_of(app, "BR-A001") == "Behind"
-        assert time.monotonic() - edited < 3  # within the next look (1 s) and its sync
+        assert time.monotonic() - edited < 8  # by the next look (1 s) and its sync, not the hourly sync
         assert sync_runs(app) == before + 1
         with app.app_context():
             assert db.session.scalar(select(Workbook.version).where(Workbook.code == "BR")) is not None
