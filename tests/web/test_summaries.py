@@ -216,7 +216,7 @@ def test_changes_since_the_last_signed_review_are_listed_and_a_worse_row_is_an_e
         row = db.session.scalar(select(ActionRow).where(ActionRow.sheet_id == "BR-A001"))
         row.archived_at = utcnow()
         workbook = db.session.scalar(select(Workbook).where(Workbook.code == "BR"))
-        db.session.add(ImpactEntry(workbook_id=workbook.id, sheet_id="BR-I099", date=dates.uk_today() + timedelta(days=1),
+        db.session.add(ImpactEntry(workbook_id=workbook.id, sheet_id="BR-I099", date=dates.uk_day(utcnow()) + timedelta(days=1),
                                    action="BR-A002", activity="Moderation", summary="Writing moderation with WL again."))
         db.session.add(ImpactEntry(workbook_id=workbook.id, sheet_id="BR-I098", date=date(2026, 1, 5),
                                    action="BR-A002", activity="Moderation", summary="An old entry, before the review."))
