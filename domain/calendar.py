@@ -21,7 +21,7 @@ from .contract import CALENDAR, RSVP
 from .dates import UK_TIME, uk
 from .edits import add_row, edit_row
 from .event_cells import ALL_SCHOOLS, CONFIRMED, DECLINED, TYPES, clean_event_row, person_cell, school_list
-from .models import JOINT, CalendarEvent, EventReply, RowChange, School, SheetProblem, User, Workbook, utcnow
+from .models import JOINT, CalendarEvent, EventReply, RowChange, School, SheetProblem, User, Workbook, lock_row, utcnow
 
 REPLYING_ROLES = frozenset({"admin", "head", "staff"})
 CANCELLED = "Cancelled"
@@ -409,7 +409,8 @@ def can_be_reminded(session, waiting):
 def reminder(event, host_name, waiting):
     """(subject, body, recipients) of a reminder to those who have not answered."""
     when = uk(event.date) + (f", {event.time}" if event.time else "")
-    subject = f"Please reply: {event.type} on {when}"
+    # A mail header is one line; a sheet's cell may hold several ("09:00" above "arrive 08:45").
+    subject = " ".join(f"Please reply: {event.type} on {when}".split())
     body = (f"You are invited to {event.type}{f' ({event.focus})' if event.focus else ''} on {when}, "
             f"hosted by {host_name}.\n\nPlease confirm or decline in the Partnership Hub, on the event's page.\n")
     return subject, body, [p.email for p in waiting]
@@ -437,10 +438,10 @@ def claim_reminder(session, event, who, count, now=None):
     """Today's reminder for the event, claimed before any mail goes: (the claim, None), or
     (None, when the next may go) if one went under REMINDER_GAP ago. The caller commits.
 
-    The event's row is locked first (PostgreSQL), so two managers pressing Remind at the
+    The event's row is locked first, so two managers pressing Remind at the
     same moment go one after the other, and the second finds the first's claim instead of
     mailing everyone again."""
-    session.scalars(select(CalendarEvent.id).where(CalendarEvent.id == event.id).with_for_update()).all()
+    lock_row(session, CalendarEvent, event.id)
     next_at = reminder_too_soon(session, event, now)
     if next_at is not None:
         return None, next_at

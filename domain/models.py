@@ -26,6 +26,7 @@ from sqlalchemy import (
     Time,
     UniqueConstraint,
     text,
+    update,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship
 
@@ -42,6 +43,16 @@ NAMING = {
 def utcnow() -> datetime:
     """Timestamps are stored in UTC, naive, the same way on every database."""
     return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def lock_row(session, model, row_id):
+    """Hold one row of ``model`` until the transaction ends, so that two callers doing the
+    same thing go one after the other and the second's checks see what the first committed.
+
+    An UPDATE that changes nothing: a row lock on PostgreSQL, and on SQLite, which ignores
+    SELECT ... FOR UPDATE, the database's write lock."""
+    table = model.__table__
+    session.execute(update(table).where(table.c.id == row_id).values(id=table.c.id))
 
 
 class Base(DeclarativeBase):

@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, or_, select, update
 
-from .models import ROLES, PersonChange, School, User, utcnow
+from .models import ROLES, PersonChange, School, User, lock_row, utcnow
 from .paging import Page, clamp
 from .users import UserError, activate, checked_new_user, deactivate, school_for_role, set_password
 
@@ -31,8 +31,9 @@ def who(user):
 
 def record(session, by, person, what):
     """One audit entry; entries past the retention period go at the same time."""
-    session.add(PersonChange(at=utcnow(), by=by if isinstance(by, str) else who(by), person_id=person.id,
-                             person=who(person), what=what))
+    # A name (200) and an address (254) may be longer than the columns (300) together.
+    session.add(PersonChange(at=utcnow(), by=(by if isinstance(by, str) else who(by))[:300], person_id=person.id,
+                             person=who(person)[:300], what=what))
     session.execute(PersonChange.__table__.delete().where(PersonChange.at < utcnow() - KEEP_CHANGES))
 
 
@@ -61,11 +62,11 @@ def _take_chair(session, by, person, school):
     confirms its termly reviews), so whoever chaired it before no longer does, and their
     audit entry says so. Returns those previous chairs.
 
-    The school's row is locked first (PostgreSQL), so two coordinators naming two chairs
+    The school's row is locked first, so two coordinators naming two chairs
     at the same moment go one after the other and the second unseats the first."""
     # The school's row, which always exists: locking only its governors would lock nothing
     # when it has none yet, and two first chairs named at once would both stand.
-    session.scalars(select(School.id).where(School.id == school.id).with_for_update()).all()
+    lock_row(session, School, school.id)
     previous = session.scalars(select(User).where(User.school_id == school.id, User.chair.is_(True),
                                                   User.id != person.id)
                                .order_by(User.name).execution_options(populate_existing=True)).all()

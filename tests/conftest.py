@@ -1,13 +1,16 @@
 """Fixtures shared by every kind of test: an app on its own database and workbooks."""
 import os
 import re
+import socket
 import threading
 import uuid
 from concurrent import futures
 from contextlib import contextmanager
 from datetime import date
+from email import message_from_bytes, policy
 
 import pytest
+from aiosmtpd.controller import Controller
 from sqlalchemy import create_engine, event, select, text
 from werkzeug.serving import make_server
 
@@ -35,6 +38,30 @@ PEOPLE = {
     "wl_staff": ("staff@wl.test.school", "staff", "WL"),
     "wl_governor": ("governor@wl.test.school", "governor", "WL"),
 }
+
+
+class Inbox:
+    """A real SMTP server's (aiosmtpd on loopback) handler: every message that arrives, parsed."""
+
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append((envelope.rcpt_tos, message_from_bytes(envelope.content, policy=policy.default)))
+        return "250 OK"
+
+
+@pytest.fixture
+def inbox(synced_app):
+    with socket.socket() as probe:  # a free port on loopback
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    synced_app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_FROM="hub@test.school")
+    yield inbox
+    controller.stop()
 
 
 @contextmanager

@@ -25,8 +25,8 @@ branch_labels = None
 depends_on = None
 
 
-def _who(name, email):
-    return f"{name} <{email}>" if name else email
+def _who(name, email):  # as domain/people.record writes them, cut to person_change's 300
+    return (f"{name} <{email}>" if name else email)[:300]
 
 
 def upgrade():

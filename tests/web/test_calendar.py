@@ -2,7 +2,6 @@
 import re
 import socket
 
-from aiosmtpd.controller import Controller
 from openpyxl import load_workbook
 from sqlalchemy import select
 
@@ -11,7 +10,6 @@ from webapp.extensions import db
 from webapp.syncing import sync_now
 
 from ..conftest import csrf_token
-from .test_people_mail import Inbox  # the real SMTP server on loopback that the people tests use
 
 
 def _event(app, sheet_id):
@@ -232,30 +230,30 @@ def test_the_host_invites_a_person_who_then_may_reply(login_as, synced_app):
                                           "csrf_token": csrf_token(staff, "/calendar")}).status_code == 403
 
 
-def test_a_reminder_goes_by_mail_to_those_who_have_not_answered(synced_app, login_as):
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        synced_app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_FROM="hub@test.school")
-        event_id = _event(synced_app, "J-E005")  # hosted by BR, WL invited
-        host = login_as("br_head")
-        response = host.post(f"/calendar/events/{event_id}/remind",
-                             data={"csrf_token": csrf_token(host, f"/calendar/events/{event_id}")},
-                             follow_redirects=True)
-        assert "Reminder sent to 2 people." in response.get_data(as_text=True)
-        sent = sorted(to[0] for to, _ in inbox.messages)
-        assert sent == ["head@wl.test.school", "staff@wl.test.school"]  # the governor is not asked to reply
-        message = inbox.messages[0][1]
-        assert message["Subject"].startswith("Please reply: Quality assurance visit: safeguarding on 13 Jan 2027")
-        again = host.post(f"/calendar/events/{event_id}/remind",  # a second press, or another manager's
-                          data={"csrf_token": csrf_token(host, f"/calendar/events/{event_id}")}, follow_redirects=True)
-        assert "less than a day ago" in again.get_data(as_text=True) and len(inbox.messages) == 2
-    finally:
-        controller.stop()
+def remind(client, event_id):
+    return client.post(f"/calendar/events/{event_id}/remind", follow_redirects=True,
+                       data={"csrf_token": csrf_token(client, f"/calendar/events/{event_id}")}).get_data(as_text=True)
+
+
+def test_a_reminder_goes_by_mail_to_those_who_have_not_answered(synced_app, login_as, inbox):
+    event_id = _event(synced_app, "J-E005")  # hosted by BR, WL invited
+    host = login_as("br_head")
+    assert "Reminder sent to 2 people." in remind(host, event_id)
+    sent = sorted(to[0] for to, _ in inbox.messages)
+    assert sent == ["head@wl.test.school", "staff@wl.test.school"]  # the governor is not asked to reply
+    message = inbox.messages[0][1]
+    assert message["Subject"].startswith("Please reply: Quality assurance visit: safeguarding on 13 Jan 2027")
+    again = remind(host, event_id)  # a second press, or another manager's
+    assert "less than a day ago" in again and len(inbox.messages) == 2
+
+
+def test_a_reminder_for_a_time_cell_of_two_lines_has_its_subject_on_one(synced_app, login_as, inbox):
+    event_id = _event(synced_app, "J-E005")
+    with synced_app.app_context():  # as a person types it in the sheet: a line break, then a note
+        db.session.get(CalendarEvent, event_id).time = "09:00-12:00\narrive 08:45"
+        db.session.commit()
+    assert "Reminder sent to 2 people." in remind(login_as("br_head"), event_id)
+    assert inbox.messages[0][1]["Subject"].endswith("13 Jan 2027, 09:00-12:00 arrive 08:45")
 
 
 def test_a_reminder_the_mail_server_refused_to_everyone_can_be_sent_again_at_once(synced_app, login_as):
@@ -266,8 +264,7 @@ def test_a_reminder_the_mail_server_refused_to_everyone_can_be_sent_again_at_onc
     event_id = _event(synced_app, "J-E005")
     host = login_as("br_head")
     for _ in range(2):  # the first reached nobody, so the second is not "less than a day" after it
-        page = host.post(f"/calendar/events/{event_id}/remind", follow_redirects=True,
-                         data={"csrf_token": csrf_token(host, f"/calendar/events/{event_id}")}).get_data(as_text=True)
+        page = remind(host, event_id)
         assert "Reminder sent to 0 people. It could not be sent to" in page and "staff@wl.test.school" in page
         assert "less than a day ago" not in page
     with synced_app.app_context():

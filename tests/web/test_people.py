@@ -395,3 +395,17 @@ def test_asking_for_a_link_with_no_mail_server_cancels_no_link(synced_app, login
     stranger.post("/forgot-password", data={"email": "staff@br.test.school",
                                             "csrf_token": csrf_token(stranger, "/forgot-password")})
     assert choose(synced_app.test_client(), link).status_code == 302
+
+
+def test_a_person_with_the_longest_name_and_address_gets_their_audit_entry(synced_app):
+    """A name of 200 characters and an address of 254 are more than the audit list's 300
+    together: the entry is cut, not refused (PostgreSQL refuses a longer value)."""
+    from domain import people
+
+    name, email = "N" * 200, "a" * 64 + "@" + ".".join(["b" * 62, "b" * 62, "b" * 60]) + ".uk"
+    with synced_app.app_context():
+        assert len(email) == 254
+        people.invite(db.session, "the command line", email, name, "staff", "BR")
+        db.session.commit()
+        entry = db.session.scalars(select(PersonChange).order_by(PersonChange.id.desc())).first()
+        assert entry.person.startswith(name + " <aaaa") and len(entry.person) == 300

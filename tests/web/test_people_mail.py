@@ -1,38 +1,9 @@
 """Password links by e-mail, through a real SMTP server on loopback (aiosmtpd), never a mock."""
 import re
-import socket
-from email import message_from_bytes, policy
-
-import pytest
-from aiosmtpd.controller import Controller
 
 from ..conftest import PEOPLE, csrf_token, login
 
 NEW_PASSWORD = "a fresh long password"
-
-
-class Inbox:
-    """aiosmtpd's handler: every message that arrives, parsed."""
-
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append((envelope.rcpt_tos, message_from_bytes(envelope.content, policy=policy.default)))
-        return "250 OK"
-
-
-@pytest.fixture
-def inbox(synced_app):
-    with socket.socket() as probe:  # a free port on loopback
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    synced_app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_FROM="hub@test.school")
-    yield inbox
-    controller.stop()
 
 
 def link_in(message):

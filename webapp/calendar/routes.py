@@ -237,15 +237,17 @@ def remind(event_id):
         return render_template("calendar/reminder.html", event=event, subject=subject, body=body,
                                recipients=recipients)
     else:
-        failed = []
-        for address in recipients:
-            try:
-                send(address, subject, body)
-            except (OSError, smtplib.SMTPException):
-                log.exception("reminder to %s failed", address)
-                failed.append(address)
-        sent = len(recipients) - len(failed)
-        cal.settle_reminder(db.session, claim, sent)
+        failed, sent = [], 0
+        try:
+            for address in recipients:
+                try:
+                    send(address, subject, body)
+                    sent += 1
+                except (OSError, smtplib.SMTPException):
+                    log.exception("reminder to %s failed", address)
+                    failed.append(address)
+        finally:  # whatever stops the sending, the claim says whom it reached (none: no claim)
+            cal.settle_reminder(db.session, claim, sent)
         flash(f"Reminder sent to {sent} {'person' if sent == 1 else 'people'}."
               + (f" It could not be sent to {', '.join(failed)}." if failed else ""), "info")
     return redirect(url_for("calendar.event", event_id=event.id, _anchor="answers"), 303)

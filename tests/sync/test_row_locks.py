@@ -1,5 +1,6 @@
-"""Two people doing one thing at the same moment, on PostgreSQL: the second waits for the
-first's lock on a row, then sees what the first did instead of doing it again."""
+"""Two people doing one thing at the same moment, on SQLite (the embedded default, which
+ignores FOR UPDATE) and on PostgreSQL: the second waits for the first's lock on a row, then
+sees what the first did instead of doing it again."""
 import threading
 from datetime import date
 
@@ -12,9 +13,10 @@ from domain import people
 from domain.models import Base, CalendarEvent, RowChange, School, User, Workbook
 
 
-@pytest.fixture
-def engine(pg_url):
-    engine = create_engine(pg_url)
+@pytest.fixture(params=["sqlite", "postgresql"])
+def engine(request, tmp_path):
+    url = f"sqlite:///{tmp_path / 'locks.sqlite'}" if request.param == "sqlite" else request.getfixturevalue("pg_url")
+    engine = create_engine(url)
     Base.metadata.create_all(engine)
     yield engine
     engine.dispose()
