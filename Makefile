@@ -49,7 +49,7 @@ test: setup browser lint
 # while shared, 1 Dec 2026; as long on PostgreSQL as on SQLite), far past the three
 # minutes a second run may add; this subset (188 tests) took 4 min 27 s wall on the
 # same loaded machine and 1 min 53 s of CPU, so about 2 to 3 minutes on a quiet one
-# (197 tests by 2 Dec: 2 min 50 s, the machine shared with one reviewer).
+# (198 tests by 2 Dec: 2 min 16 s on a fresh clone).
 # It is where the two databases differ: the sync storing every kind of row (string lengths and types
 # are enforced on PostgreSQL only), the outbox and saving (row versions, conditional
 # UPDATEs, the lock), people and sessions (row locks, sign-in counts), IDs past the
