@@ -11,14 +11,14 @@ import hashlib
 import re
 import secrets
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from .access import can_add_events, can_manage_event, can_reply_to_events
 from .contract import CALENDAR, RSVP
-from .dates import UK_TIME, uk
+from .dates import UK_TIME, uk, uk_time
 from .edits import add_row, edit_row
 from .event_cells import ALL_SCHOOLS, CONFIRMED, DECLINED, TYPES, clean_event_row, person_cell, school_list
 from .models import JOINT, CalendarEvent, EventReply, RowChange, School, SheetProblem, User, Workbook, lock_row, utcnow
@@ -431,7 +431,7 @@ def reminder_too_soon(session, event, now=None):
     last = last_reminder(session, event)
     if last is None or (now or utcnow()) - last.at >= REMINDER_GAP:
         return None
-    return last.at.replace(tzinfo=timezone.utc).astimezone(UK_TIME) + REMINDER_GAP
+    return uk_time(last.at) + REMINDER_GAP
 
 
 def claim_reminder(session, event, who, count, now=None):

@@ -37,13 +37,18 @@ def _serial_date(serial):
     return from_serial(serial) if int(float(serial)) in _PLAUSIBLE_SERIALS else None
 
 
-def uk_day(moment):
-    """The UK day of a stored UTC time (naive), an aware time, or an ISO text of one."""
+def uk_time(moment):
+    """A stored UTC time (naive), an aware time, or an ISO text of one, on UK clocks."""
     if isinstance(moment, str):
         moment = datetime.fromisoformat(moment)
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(UK_TIME).date()
+    return moment.astimezone(UK_TIME)
+
+
+def uk_day(moment):
+    """The UK day of a stored UTC time (naive), an aware time, or an ISO text of one."""
+    return uk_time(moment).date()
 
 
 def uk_today():

@@ -1,6 +1,6 @@
 """Small helpers templates use to show sheet text plainly (all output stays escaped)."""
 import re
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 
 from flask_login import current_user
 
@@ -15,7 +15,7 @@ from domain.access import (
 )
 from domain.access import can_resolve as resolve_rule
 from domain.attention import is_overdue
-from domain.dates import UK_TIME, uk
+from domain.dates import uk, uk_time
 from domain.edits import EDITABLE
 from domain.people import ROLE_NAMES
 from domain.status import chip
@@ -34,12 +34,10 @@ def bullets(text):
     return items
 
 
-# Times are stored in UTC; people read them on UK clocks (GMT or BST, as the day has it).
-
-
 def uk_date(value):
+    """A date, or a stored UTC time on UK clocks (GMT or BST, as the day has it), as people read it."""
     if isinstance(value, datetime):
-        local = value.replace(tzinfo=timezone.utc).astimezone(UK_TIME)
+        local = uk_time(value)
         return f"{uk(local.date())}, {local:%H:%M}"
     if isinstance(value, date):
         return uk(value)
