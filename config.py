@@ -8,6 +8,7 @@ or ``test``.
 """
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 BASE_DIR = Path(__file__).resolve().parent
 INSTANCE_DIR = BASE_DIR / "instance"
@@ -27,10 +28,36 @@ def _int(name, default):
     return int(value) if value not in (None, "") else default
 
 
+def _names(name, default=()):
+    """A comma-separated list from the environment ("a.example, b.example")."""
+    value = os.environ.get(name)
+    if value is None:
+        return list(default)
+    return [part.strip().lower() for part in value.split(",") if part.strip()]
+
+
+def hub_address_problem(url):
+    """Why ``url`` cannot be the hub's public address, or None. It is a scheme and a
+    host (and a port), nothing more: every link that leaves a page starts with it."""
+    parts = urlsplit(url or "")
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return "must be a web address such as https://hub.example.org"
+    if parts.username or parts.password or parts.query or parts.fragment or parts.path not in ("", "/"):
+        return "must be the hub's address alone, such as https://hub.example.org (no path, query or login)"
+    return None
+
+
 class Config:
     """Settings shared by every configuration."""
 
     SECRET_KEY = os.environ.get("SECRET_KEY") or DEV_SECRET_KEY
+    # The hub's public address. Every link that leaves a page (password and invitation
+    # mails, reminders, the calendar feed and .ics files, the board pack) is built from
+    # it, never from the Host a request names: a forged Host would otherwise put its
+    # own address in a password link. Requests for any other host are refused (400).
+    HUB_URL = os.environ.get("HUB_URL", "http://127.0.0.1:5000")
+    # Other names the hub answers to besides HUB_URL's (the demo: localhost too).
+    HUB_OTHER_HOSTS = _names("HUB_OTHER_HOSTS", ("localhost", "127.0.0.1"))
     SQLALCHEMY_DATABASE_URI = os.environ.get(
         "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'partnership-hub.sqlite'}"
     )
@@ -115,6 +142,9 @@ class Config:
     @classmethod
     def check(cls):
         """Refuse settings that cannot work; called by the app factory."""
+        problem = hub_address_problem(cls.HUB_URL)
+        if problem:
+            raise RuntimeError(f"HUB_URL {problem}, not {cls.HUB_URL!r}")
         if cls.SHEETS_BACKEND not in {"workbook", "google"}:
             raise RuntimeError(
                 f"SHEETS_BACKEND must be 'workbook' or 'google', not {cls.SHEETS_BACKEND!r}"
@@ -141,6 +171,8 @@ class TestConfig(Config):
 
     TESTING = True
     SECRET_KEY = "test-secret-key"
+    HUB_URL = "http://localhost"  # the test client's own host
+    HUB_OTHER_HOSTS = ["127.0.0.1"]  # a test's live server on loopback
     SQLALCHEMY_DATABASE_URI = "sqlite://"
     SCHEDULER_ENABLED = False
     WTF_CSRF_ENABLED = True
@@ -155,6 +187,7 @@ class ProductionConfig(Config):
     # Browsers that have seen the site once never go to it over plain HTTP for a year
     # (subdomains included), so a network cannot strip TLS from a later visit.
     STRICT_TRANSPORT_SECURITY = "max-age=31536000; includeSubDomains"
+    HUB_OTHER_HOSTS = []  # its own address only, unless HUB_OTHER_HOSTS names others
 
     @classmethod
     def check(cls):
@@ -166,6 +199,14 @@ class ProductionConfig(Config):
                 "python -c 'import secrets; print(secrets.token_hex(32))'"
             )
         cls.SECRET_KEY = key
+        url = os.environ.get("HUB_URL", "")
+        if urlsplit(url).scheme != "https" or hub_address_problem(url):
+            raise RuntimeError(
+                "HUB_URL must be set to the hub's public https address in production, e.g. "
+                f"HUB_URL=https://hub.example.org (every link the hub mails or shows starts with it), not {url!r}"
+            )
+        cls.HUB_URL = url
+        cls.HUB_OTHER_HOSTS = _names("HUB_OTHER_HOSTS")
 
 
 CONFIGS = {

@@ -14,9 +14,13 @@ scheduler run`, docs/deploy.md says why).
 import gc
 import os
 
+from gunicorn.glogging import Logger
+
 # Never a scheduler in a web worker, whatever the shared environment file says: one
 # scheduler process runs the timed syncs (a job store cannot be shared by several).
 os.environ["SCHEDULER_ENABLED"] = "0"
+
+from webapp.log_secrets import hidden  # noqa: E402 (after the line above: config reads it on import)
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")  # nginx in front, on the same host
 workers = int(os.environ.get("GUNICORN_WORKERS", os.cpu_count() or 2))
@@ -32,6 +36,17 @@ max_requests_jitter = 500
 control_socket_disable = True  # not used; and two hubs on one host would share its path
 accesslog = "-"
 errorlog = "-"
+
+
+class SecretsHiddenLogger(Logger):
+    """gunicorn's logger, but a calendar feed's secret or a password link's token never
+    reaches the access log (in the request line, the path, the referrer or a header)."""
+
+    def atoms(self, resp, req, environ, request_time):
+        return {key: hidden(value) for key, value in super().atoms(resp, req, environ, request_time).items()}
+
+
+logger_class = SecretsHiddenLogger
 forwarded_allow_ips = "127.0.0.1"  # the app's ProxyFix (TRUSTED_PROXIES) reads X-Forwarded-*
 
 # The app is built once, in the master, before the workers are forked: a broken

@@ -168,6 +168,8 @@ def lua_list(values):
 def start_gunicorn(folder, url):
     port = free_port()
     env = dict(os.environ, HUB_CONFIG="production", SECRET_KEY=secrets.token_hex(32), DATABASE_URL=url,
+               # wrk asks for 127.0.0.1 itself, as nginx's Host would name the hub
+               HUB_URL="https://hub.bench.invalid", HUB_OTHER_HOSTS="127.0.0.1",
                GUNICORN_BIND=f"127.0.0.1:{port}", SCHEDULER_ENABLED="0",
                # The bench's workbooks are not on disk: a save's entry waits in the outbox
                # (its drain is bench.edit_latency's), the save is the database transaction.

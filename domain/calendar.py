@@ -406,13 +406,15 @@ def can_be_reminded(session, waiting):
     return [p for p in waiting if p.email in able]
 
 
-def reminder(event, host_name, waiting):
-    """(subject, body, recipients) of a reminder to those who have not answered."""
+def reminder(event, host_name, waiting, link):
+    """(subject, body, recipients) of a reminder to those who have not answered; ``link``
+    is the event's page, where they reply."""
     when = uk(event.date) + (f", {event.time}" if event.time else "")
     # A mail header is one line; a sheet's cell may hold several ("09:00" above "arrive 08:45").
     subject = " ".join(f"Please reply: {event.type} on {when}".split())
     body = (f"You are invited to {event.type}{f' ({event.focus})' if event.focus else ''} on {when}, "
-            f"hosted by {host_name}.\n\nPlease confirm or decline in the Partnership Hub, on the event's page.\n")
+            f"hosted by {host_name}.\n\nPlease confirm or decline on the event's page in the Partnership Hub:\n"
+            f"{link}\n")
     return subject, body, [p.email for p in waiting]
 
 

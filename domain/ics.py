@@ -66,6 +66,8 @@ def vevent(event, host_name="", link=""):
     description = _description(event, link)
     if description:
         item.add("description", description)
+    if link:
+        item.add("url", link)  # the event's page, which calendar apps offer to open
     item.add("status", "CANCELLED" if event.status == "Cancelled" else
              "CONFIRMED" if event.status == "Confirmed" else "TENTATIVE")
     return item

@@ -571,7 +571,7 @@ def finished_for_school(session, school_code, since=None):
     """The host school's final impact forms, newest event first, as plain data for the
     summaries for heads and governors: [{form_id, event_id, date, type, focus, kind,
     strengths, areas, ratio, ratio_far, confirmed_by, impact_log_id, linked_actions,
-    finished_at, path}]. ``since``: events on or after that date."""
+    finished_at}]. ``since``: events on or after that date."""
     found = _final_forms(session, school_code, since)
     rows = _areas_of_rows(session, [f for f, _ in found])
     entries = _entry_ids(session, [f for f, _ in found])
@@ -586,7 +586,7 @@ def finished_for_school(session, school_code, since=None):
                           for c in sorted(form.confirmations, key=lambda c: c.at)],
             impact_log_id=entries.get(form.impact_entry_id, ""),
             linked_actions=[rows[i].sheet_id for i in form.action_row_ids or [] if i in rows],
-            finished_at=form.finished_at, path=f"/impact-forms/{form.id}",
+            finished_at=form.finished_at,
         ))
     return result
 

@@ -38,6 +38,7 @@ def create_app(config=None, **overrides):
     register_template_helpers(app)
     register_security_headers(app)
     register_commands(app)
+    trust_hosts(app)
     trust_proxies(app)
     start_scheduler(app)
     return app
@@ -45,8 +46,12 @@ def create_app(config=None, **overrides):
 
 def configure_logging(app):
     """One line a record, with its time and source, for the server log (the sync and
-    the outbox log what they did there). A host's own logging set-up wins."""
+    the outbox log what they did there). A host's own logging set-up wins. The
+    development server's request log never holds a feed's or a password link's secret."""
+    from .log_secrets import hide_secrets_in
+
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    hide_secrets_in("werkzeug")
 
 
 def register_extensions(app):
@@ -132,11 +137,21 @@ def register_commands(app):
     register(app)
 
 
+def trust_hosts(app):
+    """Requests for a host that is not the hub's are refused (400) before any view runs,
+    unless the configuration names the hosts itself."""
+    from .safe_urls import trusted_hosts
+
+    if app.config.get("TRUSTED_HOSTS") is None:
+        app.config["TRUSTED_HOSTS"] = trusted_hosts(app.config)
+
+
 def trust_proxies(app):
-    """Behind nginx or a load balancer, the client's own address limits its sign-ins."""
+    """Behind nginx or a load balancer, the client's own address limits its sign-ins.
+    X-Forwarded-Host is never believed: nginx passes the Host it matched as Host."""
     hops = app.config["TRUSTED_PROXIES"]
     if hops:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=0)
 
 
 def start_scheduler(app):

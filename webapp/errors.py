@@ -1,7 +1,7 @@
 """Error pages that say what happened and what to do, as a page or an htmx message."""
-from flask import render_template, request, url_for
+from flask import Response, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 
 from .hx import fragment, is_htmx
 from .safe_urls import same_site_referrer
@@ -36,6 +36,12 @@ def _answer(status, title, advice):
 
 
 def register(app):
+    @app.errorhandler(SecurityError)
+    def unknown_host(error):
+        # A Host that is not the hub's (TRUSTED_HOSTS): plain words, built from nothing the
+        # request said. The page templates build URLs, which would ask the refused host again.
+        return Response("This address is not the Partnership Hub's.\n", 400, mimetype="text/plain")
+
     @app.errorhandler(CSRFError)
     def csrf_error(error):
         return _answer(400, *EXPIRED)

@@ -1,5 +1,30 @@
-"""Links and redirects that stay on this site, whatever a request claims."""
-from urllib.parse import urlsplit
+"""Links and redirects that stay on this site, whatever a request claims.
+
+A link that leaves the page (in a mail, a calendar file, a board pack, or shown to
+pass on) is built by ``hub_url`` from the configured HUB_URL, never from the Host a
+request names: a forged Host would otherwise have the hub mail its own password
+links pointing at the forger's site. Requests naming another host are refused
+before any view runs (Flask's TRUSTED_HOSTS, set by ``trusted_hosts``).
+"""
+from urllib.parse import quote, urlsplit
+
+from flask import current_app
+
+
+def trusted_hosts(config):
+    """The host names the hub answers to: HUB_URL's, and HUB_OTHER_HOSTS."""
+    return list(dict.fromkeys([urlsplit(config["HUB_URL"]).hostname, *config["HUB_OTHER_HOSTS"]]))
+
+
+def hub_url(endpoint, _anchor=None, **values):
+    """The full address of ``endpoint`` at the hub's configured address (HUB_URL),
+    whatever request (or none) is being served: for every link that leaves the page."""
+    app = current_app
+    address = urlsplit(app.config["HUB_URL"])
+    adapter = app.url_map.bind(address.netloc, url_scheme=address.scheme)
+    app.inject_url_defaults(endpoint, values)
+    url = adapter.build(endpoint, values, force_external=True)
+    return f"{url}#{quote(_anchor, safe='')}" if _anchor else url
 
 
 def local_path(target):

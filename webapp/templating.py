@@ -20,6 +20,8 @@ from domain.edits import EDITABLE
 from domain.people import ROLE_NAMES
 from domain.status import chip
 
+from .safe_urls import hub_url
+
 _BULLET = re.compile(r"^\s*(?:[•·▪◦*\-–]|\d+[.)])\s+")
 
 
@@ -60,6 +62,7 @@ def role_name(role):
 
 
 def register(app):
+    app.add_template_global(hub_url)  # a link that leaves the page: from HUB_URL, never the request's Host
     app.add_template_global(role_name)
     app.add_template_global(can_resolve)
     # Roles in one place (domain/access.py): templates ask these, never a list of roles.

@@ -149,11 +149,34 @@ def test_the_session_cookie_expires_after_the_configured_working_day(synced_app,
 
 def test_production_needs_a_secret_key_and_sends_secure_cookies(monkeypatch, tmp_path):
     monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.setenv("HUB_URL", "https://hub.example.org")
     with pytest.raises(RuntimeError, match="SECRET_KEY"):
         create_app(ProductionConfig)
     monkeypatch.setenv("SECRET_KEY", "x" * 64)
     app = create_app(ProductionConfig, SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'p.sqlite'}")
     assert app.config["SESSION_COOKIE_SECURE"] and app.config["SECRET_KEY"] == "x" * 64
+
+
+@pytest.mark.parametrize("address", [None, "", "http://hub.example.org", "https://hub.example.org/hub",
+                                     "https://hub.example.org/?x=1", "https://user:pw@hub.example.org", "hub.example.org"])
+def test_production_refuses_to_start_without_its_own_https_address(monkeypatch, address):
+    monkeypatch.setenv("SECRET_KEY", "x" * 64)
+    if address is None:
+        monkeypatch.delenv("HUB_URL", raising=False)
+    else:
+        monkeypatch.setenv("HUB_URL", address)
+    with pytest.raises(RuntimeError, match="HUB_URL must be set to the hub's public https address"):
+        create_app(ProductionConfig)
+
+
+def test_production_answers_its_own_address_and_no_other(monkeypatch, tmp_path):
+    monkeypatch.setenv("SECRET_KEY", "x" * 64)
+    monkeypatch.setenv("HUB_URL", "https://hub.example.org")
+    app = create_app(ProductionConfig, SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'p.sqlite'}")
+    assert app.config["TRUSTED_HOSTS"] == ["hub.example.org"]  # not localhost, as the demo also answers
+    client = app.test_client()
+    assert client.get("/healthz", headers={"Host": "localhost"}).status_code == 400
+    assert client.get("/healthz", headers={"Host": "hub.example.org"}).status_code != 400
 
 
 def test_behind_a_trusted_proxy_the_limit_is_per_client_address(synced_app):

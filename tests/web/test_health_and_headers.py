@@ -34,8 +34,9 @@ def test_healthz_answers_503_when_the_database_is_unreachable_or_not_migrated(da
 
 def test_production_asks_browsers_for_https_only(monkeypatch, tmp_path):
     monkeypatch.setenv("SECRET_KEY", "x" * 64)
+    monkeypatch.setenv("HUB_URL", "https://hub.example.org")
     app = create_app(ProductionConfig, SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'p.sqlite'}")
-    response = app.test_client().get("/login")
+    response = app.test_client().get("/login", headers={"Host": "hub.example.org"})
     assert response.headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
 
 

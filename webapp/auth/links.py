@@ -3,13 +3,14 @@ signed with SECRET_KEY (itsdangerous, as Flask's own session is), good for INVIT
 one password, and until a newer link is sent."""
 import smtplib
 
-from flask import current_app, render_template, url_for
+from flask import current_app, render_template
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from domain import people
 
 from ..extensions import db
 from ..mail import mail_configured, send
+from ..safe_urls import hub_url
 
 SALT = "partnership-hub password link"  # a link is never a valid session cookie, or vice versa
 
@@ -33,7 +34,7 @@ def password_link(user):
 
 
 def _link_for(payload):
-    return url_for("auth.choose_password", token=_serializer().dumps(payload), _external=True)
+    return hub_url("auth.choose_password", token=_serializer().dumps(payload))
 
 
 def read_link(token):

@@ -17,10 +17,12 @@ from domain.edits import latest_for_rows
 from domain.event_cells import CONFIRMED, DECLINED, TYPES
 from domain.models import School, User
 
+from ..downloads import attachment
 from ..extensions import db
 from ..forms import CLEANED_NOTE
 from ..hx import fragment, page, wants_fragment
 from ..mail import mail_configured, send
+from ..safe_urls import hub_url
 from ..syncing import request_drain
 from .forms import EventForm, InviteForm, ReplyForm
 
@@ -221,7 +223,8 @@ def remind(event_id):
     answers = cal.answers(db.session, event, schools)
     host = schools.host(event)
     waiting = cal.can_be_reminded(db.session, answers.waiting)
-    subject, body, recipients = cal.reminder(event, host.name if host else event.host_school, waiting)
+    subject, body, recipients = cal.reminder(event, host.name if host else event.host_school, waiting,
+                                             hub_url("calendar.event", event_id=event.id))
     claim = next_at = None
     if recipients and mail_configured():
         claim, next_at = cal.claim_reminder(db.session, event, current_user.name or current_user.email,
@@ -279,15 +282,9 @@ def new():
     return render_template("calendar/new.html", form=form, types=TYPES, missing=cal.missing_tabs(db.session)), status
 
 
-def _ics_response(body, name):
-    response = Response(body, mimetype="text/calendar")
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}.ics"'
-    return response
-
-
-def _ics_details(events, schools, external=True):
+def _ics_details(events, schools):
     hosts = {e.id: (h.name if (h := schools.host(e)) else e.host_school) for e in events}
-    links = {e.id: url_for("calendar.event", event_id=e.id, _external=external) for e in events}
+    links = {e.id: hub_url("calendar.event", event_id=e.id) for e in events}
     return hosts, links
 
 
@@ -295,7 +292,8 @@ def _ics_details(events, schools, external=True):
 def event_ics(event_id):
     event = _event_or_404(event_id)
     hosts, links = _ics_details([event], cal.Schools(db.session))
-    return _ics_response(ics.calendar_of([event], "Partnership Hub", hosts, links), f"event-{event.sheet_id}")
+    response = Response(ics.calendar_of([event], "Partnership Hub", hosts, links), mimetype="text/calendar")
+    return attachment(response, f"event-{event.sheet_id}", "ics")
 
 
 @bp.get("/my-feed")
@@ -309,7 +307,7 @@ def reset_feed():
     had = bool(current_user.calendar_feed_hash)
     secret = cal.new_feed_secret(db.session.get(User, current_user.id))
     db.session.commit()
-    url = url_for("calendar.feed", secret=secret, _external=True)
+    url = hub_url("calendar.feed", secret=secret)
     return render_template("calendar/feed.html", url=url, has_feed=True, reset=had)
 
 

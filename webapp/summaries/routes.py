@@ -5,16 +5,18 @@ joint.pdf) the board pack, with ``?review=<id>`` the pack of a confirmed review 
 from its signed snapshot. Whoever may view the plan may open them; nothing of another
 plan is read, so nothing hidden is sent.
 """
-from flask import Blueprint, Response, abort, render_template
+from flask import Blueprint, Response, abort, render_template, url_for
 from flask_login import login_required
 from werkzeug.routing import BaseConverter
 
 from domain import dates, summaries
 from domain.dates import parse_date
 
+from ..downloads import attachment
 from ..extensions import db
 from ..lookups import plan_or_abort
 from ..params import id_arg
+from ..safe_urls import hub_url
 from .pdf import render_pdf
 
 bp = Blueprint("summaries", __name__)
@@ -57,17 +59,15 @@ def _summary(code):
 @bp.get("/summary/<plan_code:code>")
 def summary(code):
     plan, found = _summary(code)
-    return render_template("summaries/summary.html", summary=found, code=plan.code, **_helpers())
+    return render_template("summaries/summary.html", summary=found, code=plan.code, link=url_for, **_helpers())
 
 
 @bp.get("/summary/<plan_code:code>.pdf")
 def pack(code):
     plan, found = _summary(code)
-    html = render_template("summaries/pack.html", summary=found, code=plan.code, **_helpers())
+    html = render_template("summaries/pack.html", summary=found, code=plan.code, link=hub_url, **_helpers())
     response = Response(render_pdf(html), mimetype="application/pdf")
     name = f"board-pack-{plan.code}-{found.as_at.isoformat()}"
     if found.of_review:
         name += f"-review-{found.of_review.id}"
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return attachment(response, name, "pdf")

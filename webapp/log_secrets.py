@@ -1,0 +1,39 @@
+"""Secrets kept out of the logs: a private calendar feed's address and a password link
+are keys in themselves, so an access log that holds them hands out the keys.
+
+``hidden`` takes them out of a log line; the development server's request log
+(Werkzeug's) is filtered with it here, gunicorn's access log in gunicorn.conf.py.
+"""
+import logging
+import re
+
+# The routes whose path carries a secret: the feed (webapp/calendar/routes.py) and a password
+# link (webapp/auth/routes.py); tests/deploy/test_secrets_in_logs.py checks that every route with
+# a <secret> or <token> in its path is hidden. The feed's secret runs up to its ".ics"; a link's
+# token (itsdangerous puts dots in it) to the end of the path.
+SECRET_PATHS = re.compile(r"(/calendar/feed/)[^\s/?#\"]+?(?=\.ics\b|[\s/?#\"]|$)|(/password/)[^\s/?#\"]+")
+HIDDEN = "[hidden]"
+
+
+def hidden(text):
+    """``text`` with the secret part of every feed address and password link hidden."""
+    if not isinstance(text, str):
+        return text
+    return SECRET_PATHS.sub(lambda match: (match[1] or match[2]) + HIDDEN, text)
+
+
+class HideSecrets(logging.Filter):
+    """Hides secrets in a record's message and arguments before any handler writes it."""
+
+    def filter(self, record):
+        record.msg = hidden(record.msg)
+        if isinstance(record.args, tuple):
+            record.args = tuple(hidden(arg) for arg in record.args)
+        return True
+
+
+def hide_secrets_in(logger_name):
+    """Filter the named logger's records through HideSecrets (once)."""
+    logger = logging.getLogger(logger_name)
+    if not any(isinstance(f, HideSecrets) for f in logger.filters):
+        logger.addFilter(HideSecrets())
