@@ -126,6 +126,28 @@ def _clean_number(values, attr, raw, report):
         values[attr] = numbers[0]
 
 
+MAX_ID_LENGTH = 40
+# An ID as the hub gives them (BR-A007) or as people type them (J-E004, SG 1.2, 3(a)): one
+# line of letters, digits, spaces and - _ . / # : + ( ), starting with a letter or a digit.
+# Checked where it enters, because an ID goes where sheet text must not: into a download's
+# file name, into a URL's fragment, into the calendar files other programs read.
+_ID = re.compile(r"[^\W_][\w .\-/#:+()]*")
+
+
+def _clean_id(values, attr, raw, report):
+    text = values[attr]
+    if not text:
+        return
+    if len(text) > MAX_ID_LENGTH:
+        report.problem(attr, f"The ID is longer than {MAX_ID_LENGTH} characters.",
+                       "Clear the ID cell; the app will give the row a new ID.", invalid=True)
+    elif not _ID.fullmatch(text):
+        shown = " ".join(text.split())
+        report.problem(attr, f"'{shown}' is not a usable ID: an ID is one line of letters, digits, spaces and "
+                             "- _ . / # : + ( ), starting with a letter or a digit.",
+                       "Clear the ID cell; the app will give the row a new ID.", invalid=True)
+
+
 _CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,19}")
 
 
@@ -149,6 +171,7 @@ KIND_CLEANERS = {
     "yes_no": _clean_yes_no,
     "number": _clean_number,
     "code": _clean_code,
+    "id": _clean_id,
 }
 # Kinds whose value the hub writes back as a date cell when it is a date.
 DATE_KINDS = frozenset({"date", "due", "date_text"})

@@ -134,7 +134,7 @@ class WorkbookKind:
         return all(any(table.matches_tab(t) for t in titles) for table in self.tables)
 
 
-ID = Column("ID", "sheet_id", ("Row ID",))
+ID = Column("ID", "sheet_id", ("Row ID",), kind="id")
 LEAD = Column("Lead", "lead", ("Leads", "Lead person", "Responsible", "Who"))
 STATUS = Column("Status", "status", ("RAG", "RAG rating", "RAG status", "Progress"), kind="status")
 

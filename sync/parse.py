@@ -13,7 +13,6 @@ from .backends.base import UNREAD
 from .unread import UNREAD_FIX, UNREAD_MESSAGE, derived_unread, identity_attrs, unread_identity
 
 HEADER_SCAN_ROWS = 12  # a header may sit below a few title rows
-MAX_ID_LENGTH = 40
 
 
 @dataclass
@@ -166,12 +165,11 @@ def _clean_row(parsed, row, raw, known_objectives):
         elif not row.values.get(column.attr):
             report.problem(column.attr, f"'{column.name}' is empty.",
                            f"Fill in '{column.name}', or delete the row if it is not needed.", invalid=True)
-    if row.sheet_id and len(row.sheet_id) > MAX_ID_LENGTH:
-        report.problem("sheet_id", f"The ID is longer than {MAX_ID_LENGTH} characters.",
-                       "Clear the ID cell; the app will give the row a new ID.", invalid=True)
     for column in table.columns:
         clean = KIND_CLEANERS[column.kind]
-        if clean and column.attr != "sheet_id":
+        if clean and column.attr == "sheet_id":  # the ID is the row's own, not one of its values
+            clean({"sheet_id": row.sheet_id}, "sheet_id", raw.get("sheet_id"), report)
+        elif clean:
             clean(row.values, column.attr, raw.get(column.attr), report)
     if table.cleaner:
         table.cleaner(row.values, raw, report, known_objectives)

@@ -1,6 +1,7 @@
 """A table as a file to download, CSV or XLSX, from the records domain/exports.py builds,
 and the header that names every file the hub sends."""
 import re
+import unicodedata
 
 from flask import Response
 
@@ -15,9 +16,11 @@ _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
 def safe_filename(name, ext):
-    """``name.ext`` with every run of other characters made one hyphen ("download" if
-    nothing is left): safe in a header, on every file system, and never hidden."""
-    stem = _UNSAFE.sub("-", name).strip("-.")[:100] or "download"
+    """``name.ext`` in ASCII letters, digits, dots and hyphens: accents dropped (É is E),
+    every other run of characters one hyphen, "download" if nothing is left. Safe in a
+    header and on every file system, and never a hidden file."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    stem = re.sub(r"-{2,}", "-", _UNSAFE.sub("-", ascii_name)).strip("-.")[:100] or "download"
     return f"{stem}.{ext}"
 
 

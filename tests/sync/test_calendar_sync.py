@@ -234,3 +234,23 @@ def test_invited_schools_are_resolved_as_the_host_is_and_an_ambiguous_one_invite
     [problem] = [p for p in session.scalars(select(SheetProblem).where(SheetProblem.tab == "Calendar"))
                  if "Invited" in p.column]
     assert problem.message == "Invited school 'Ash' could be Ashgrove Primary (ASH) or Ash (AS2): write the code."
+
+
+HOSTILE_IDS = ["J-E030\"; filename*=UTF-8''evil.html; x=\"", "J-E031\nX-Injected: 1", "<b>J-E032</b>", "J-E033;",
+               "../../J-E034", "J" * 41]
+
+
+def test_an_id_no_row_could_have_is_a_problem_where_it_enters_and_its_row_is_not_stored(session, sync, partnership):
+    partnership.edit("Schools", _replace_tab("Calendar", [
+        ["ID", *CALENDAR_HEADER],
+        *[[typed, date(2027, 2, 1 + n), "", "Maths network", "", "BR", "WL", "", "", ""] for n, typed in enumerate(HOSTILE_IDS)],
+        ["SG 1.2 (a)", date(2027, 2, 20), "", "Maths network", "", "BR", "WL", "", "", ""],  # as people type IDs
+    ]))
+    results, report = sync()
+    assert results["joint"].ok
+    assert sorted(_events(session)) == ["SG 1.2 (a)"]  # a person's ID is kept as it is
+    problems = [p for p in session.scalars(select(SheetProblem).where(SheetProblem.tab == "Calendar"))]
+    refused = [p for p in problems if "Clear the ID cell" in p.fix]
+    assert sorted(p.row for p in refused) == [2, 3, 4, 5, 6, 7]  # each hostile row, by its row in the sheet
+    assert all("not a usable ID" in p.message or "longer than 40" in p.message for p in refused)
+    assert [r[0] for r in partnership.rows("Calendar")[1:]] == [*HOSTILE_IDS, "SG 1.2 (a)"]  # nothing overwritten
