@@ -25,6 +25,7 @@ from .access import IMPACT_FORM_GOVERNOR_REFUSAL, can_write_impact_forms, heads_
 from .calendar import Schools
 from .dates import uk
 from .edits import add_impact_entry, edit_action_row, editable_values
+from .leaders import leaders_for
 from .models import (
     ActionRow,
     CalendarEvent,
@@ -88,38 +89,24 @@ def is_invited(code, event):
     return bool(code) and code != host_code(event) and (code in codes or ALL_SCHOOLS in codes)
 
 
-def _person_key(text):
-    return " ".join((text or "").lower().split())
-
-
-def leads(event):
-    """The names or e-mails an event's Lead cell gives: "Carole Clemens, Sally Beardsley"."""
-    return [_person_key(p) for p in re.split(r"[,;/\n&]+| and ", event.lead or "") if p.strip()]
-
-
-def is_leader(user, event):
-    """Is this person named in the event's Lead (by name or e-mail, case and spaces aside)?"""
-    named = set(leads(event))
-    return bool(named) and (_person_key(user.name) in named or _person_key(user.email) in named)
-
-
 # -- who does what --------------------------------------------------------------------
 
 def _school_code(user):
     return user.school.code if getattr(user, "school", None) is not None else ""
 
 
-def can_complete(user, event):
+def can_complete(user, event, leaders):
     """May this person write the event's impact form? Never governors. A network's form:
-    its leader, the host school's head, a coordinator. A visit's: staff and heads of the
-    host and the visiting schools, and coordinators."""
+    its leader (a person the Lead cell was matched to, ``leaders``: domain/leaders.py),
+    the host school's head, a coordinator. A visit's: staff and heads of the host and the
+    visiting schools, and coordinators."""
     if not can_write_impact_forms(user):
         return False
     if writes_any_impact_form(user):
         return True
     code = _school_code(user)
     if event_kind(event) == NETWORK:
-        return is_leader(user, event) or heads_school(user, host_code(event))
+        return leaders.includes(user) or heads_school(user, host_code(event))
     return bool(code) and (code == host_code(event) or is_invited(code, event))
 
 
@@ -132,20 +119,20 @@ def why_not_complete(user, event):
     return "Staff of the host school and of the visiting schools complete a visit's impact form together."
 
 
-def can_read(user, event, form=None):
+def can_read(user, event, leaders, form=None):
     """A final form is the partnership's evidence, for everyone; a draft is for those who
     may write it, the event's schools (their governors too) and coordinators."""
     if form is not None and form.state == FINAL:
         return True
     code = _school_code(user)
-    return (writes_any_impact_form(user) or can_complete(user, event)
+    return (writes_any_impact_form(user) or can_complete(user, event, leaders)
             or bool(code and (code == host_code(event) or is_invited(code, event))))
 
 
-def side_of(user, event):
+def side_of(user, event, leaders):
     """Which side this person confirms for: leader (a network), host or visitor (a visit);
     None when they confirm for no side (a coordinator of a visit has no school there)."""
-    if not can_complete(user, event):
+    if not can_complete(user, event, leaders):
         return None
     if event_kind(event) == NETWORK:
         return LEADER
@@ -370,9 +357,10 @@ def confirm(session, form, event, user, who):
     confirmed, two people of two schools. Returns the form's state."""
     if form.state == FINAL:
         raise FormFinal()
-    side = side_of(user, event)
+    leaders = leaders_for(session, event)
+    side = side_of(user, event, leaders)
     if side is None:
-        raise NotAllowed(why_not_confirm(user, event))
+        raise NotAllowed(why_not_confirm(user, event, leaders))
     needs = missing(session, form, event)
     if needs:
         raise NotAllowed("Before it is confirmed the form needs " + ", ".join(needs) + ".")
@@ -394,9 +382,9 @@ def confirm(session, form, event, user, who):
     return form.state
 
 
-def why_not_confirm(user, event):
+def why_not_confirm(user, event, leaders):
     """What to tell someone who may not confirm this form."""
-    if not can_complete(user, event):
+    if not can_complete(user, event, leaders):
         return why_not_complete(user, event)
     return ("A visit's form is confirmed by someone of the host school and someone of a visiting school; "
             "coordinators can write it but not confirm it for a school.")

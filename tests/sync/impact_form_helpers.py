@@ -8,9 +8,10 @@ from domain.models import CalendarEvent, School, User, Workbook
 
 
 def person(session, name, role, code):
+    """A person of that school (by code), their address made from their name and school."""
     school = session.scalar(select(School).where(School.code == code)) if code else None
-    user = User(email=f"{name.lower().replace(' ', '.')}@test.school", name=name, role=role, school=school,
-                password_hash="x")
+    user = User(email=f"{name.lower().replace(' ', '.')}@{(code or 'hub').lower()}.test.school", name=name, role=role,
+                school=school, password_hash="x")
     session.add(user)
     session.flush()
     return user

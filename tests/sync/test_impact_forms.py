@@ -8,6 +8,7 @@ import pytest
 from openpyxl import load_workbook
 
 from domain import impact_forms as rules
+from domain.leaders import leaders_for
 from domain.models import ImpactEntry, OutboxEntry, SipPriority
 from sync.outbox import drain
 
@@ -93,8 +94,64 @@ def test_a_network_is_final_at_its_leaders_confirmation(session, sync, people):
                        host_code="WL", invited_codes=["*"], lead="Sally Beardsley")
     form = rules.start(session, event, "Sally Beardsley")
     fill(session, form, summary="Writing network at WL.")
-    assert rules.side_of(people["br_staff"], event) is None
+    assert rules.side_of(people["br_staff"], event, leaders_for(session, event)) is None
     assert rules.confirm(session, form, event, people["wl_head"], "Sally Beardsley") == rules.FINAL
+
+
+def test_a_leader_is_a_person_of_the_partnership_matched_by_address_or_a_name_theirs_alone(session, sync, people):
+    sync()
+    jo, sally = people["br_staff"], people["wl_head"]  # Jo Teacher at BR, Sally Beardsley at WL
+    network = make_event(session, type="Subject network", category="network", focus="Writing", host_school="WL",
+                         host_code="WL", invited_codes=["*"], lead="jo teacher,  SALLY.BEARDSLEY@wl.test.school")
+    found = leaders_for(session, network)
+    assert {(p.name, p.school) for p in found.people} == {("Jo Teacher", "BR"), ("Sally Beardsley", "WL")}
+    assert rules.can_complete(jo, network, found) and rules.side_of(jo, network, found) == rules.LEADER
+
+    # A person of another school (the host, here) named like the leader: the name is no
+    # longer theirs alone, so it names nobody, and neither of them may act as its leader.
+    namesake = person(session, "Jo Teacher", "staff", "WL")
+    network.lead = "Jo Teacher"
+    found = leaders_for(session, network)
+    assert found.people == () and found.ambiguous == (("Jo Teacher", 2),)
+    assert not rules.can_complete(jo, network, found) and not rules.can_complete(namesake, network, found)
+    assert rules.can_complete(sally, network, found)  # the host school's head completes it instead
+
+    # Held at Jo's own school, the same: a name two people answer to is nobody's.
+    at_br = make_event(session, "PS-E910", type="Subject network", category="network", host_school="BR",
+                       host_code="BR", invited_codes=["*"], lead="Jo Teacher")
+    found = leaders_for(session, at_br)
+    assert found.people == () and not rules.can_complete(jo, at_br, found)
+    assert not rules.can_complete(namesake, at_br, found)
+
+    # Nobody here by that name, a governor, a deactivated person, a school that left: no leader.
+    governor = person(session, "Gill Governor", "governor", "WL")
+    gone = person(session, "Gone Teacher", "staff", "WL")
+    gone.active = False
+    session.flush()
+    network.lead = "Someone Else, Gill Governor, Gone Teacher"
+    found = leaders_for(session, network)
+    assert found.people == () and found.unmatched == ("Someone Else", "Gill Governor", "Gone Teacher")
+    assert not rules.can_complete(governor, network, found)
+
+    # By address the namesake is told apart: the address is one account's.
+    network.lead = f"Jo <{namesake.email.upper()}>"
+    found = leaders_for(session, network)
+    assert [p.id for p in found.people] == [namesake.id] and rules.can_complete(namesake, network, found)
+    assert not rules.can_complete(jo, network, found)
+
+
+def test_confirming_as_the_leader_takes_the_match_not_the_name(session, sync, people):
+    sync()
+    jo = people["br_staff"]
+    namesake = person(session, "Jo Teacher", "staff", "WL")
+    event = make_event(session, type="Subject network", category="network", focus="Writing", host_school="WL",
+                       host_code="WL", invited_codes=["*"], lead="Jo Teacher")
+    form = rules.start(session, event, "Jo Teacher")
+    fill(session, form, summary="Writing network at WL.")
+    for who in (jo, namesake):  # as the form was written to the host's log by a namesake before
+        with pytest.raises(rules.NotAllowed, match="network's leader, the host school's head"):
+            rules.confirm(session, form, event, who, who.name)
+    assert form.state == rules.DRAFT and session.query(OutboxEntry).count() == 0
 
 
 def test_the_form_offers_the_rows_that_match_the_focus_first(session, sync):

@@ -2,6 +2,7 @@
 from types import SimpleNamespace as NS
 
 from domain import impact_forms as rules
+from domain.leaders import NOBODY, Leaders, Named, Person, named_in, person_key
 
 
 def event(**kw):
@@ -11,8 +12,8 @@ def event(**kw):
     return NS(**values)
 
 
-def person(role, code=None, name="Someone", email="someone@x.school"):
-    return NS(role=role, school=NS(code=code) if code else None, name=name, email=email, id=1)
+def person(role, code=None, name="Someone", email="someone@x.school", id=1):
+    return NS(role=role, school=NS(code=code) if code else None, name=name, email=email, id=id)
 
 
 def test_points_lose_their_bullets_and_blank_lines():
@@ -37,27 +38,41 @@ def test_the_ratio_in_words_and_when_it_is_far_from_three_to_one():
 def test_a_network_is_completed_by_its_leader_the_host_head_or_a_coordinator():
     network = event(type="Subject network", category="network", focus="Writing", host_code="WL",
                     invited_codes=["*"], lead="Jo Teacher, English.Lead@wl.school")
-    assert rules.can_complete(person("staff", "BR", name="Jo  teacher"), network)  # the Lead, by name
-    assert rules.can_complete(person("staff", "WL", name="Pat", email="english.lead@wl.school"), network)  # by e-mail
-    assert rules.can_complete(person("head", "WL"), network)
-    assert not rules.can_complete(person("head", "BR"), network)  # an invited head is not its leader
-    assert not rules.can_complete(person("staff", "WL"), network)
-    assert rules.can_complete(person("admin"), network)
-    assert not rules.can_complete(person("governor", "WL", name="Jo Teacher"), network)
-    assert rules.side_of(person("admin"), network) == rules.LEADER
+    leaders = Leaders(people=(Person(7, "Jo Teacher", "BR"), Person(8, "Pat", "WL")))  # as domain/leaders matched them
+    assert rules.can_complete(person("staff", "BR", name="Jo Teacher", id=7), network, leaders)
+    assert rules.can_complete(person("staff", "WL", name="Pat", id=8), network, leaders)
+    # Named like the leader, but another account: a name decides nothing.
+    assert not rules.can_complete(person("staff", "WL", name="Jo Teacher", id=9), network, leaders)
+    assert rules.can_complete(person("head", "WL"), network, leaders)
+    assert rules.can_complete(person("head", "WL"), network, NOBODY)  # no leader matched: the host's head
+    assert not rules.can_complete(person("head", "BR"), network, leaders)  # an invited head is not its leader
+    assert not rules.can_complete(person("staff", "WL"), network, leaders)
+    assert rules.can_complete(person("admin"), network, NOBODY)
+    assert not rules.can_complete(person("governor", "WL", name="Jo Teacher", id=7), network, leaders)
+    assert rules.side_of(person("admin"), network, NOBODY) == rules.LEADER
     assert rules.sides_needed(network) == (rules.LEADER,)
+
+
+def test_a_lead_cell_gives_names_and_addresses_compared_past_case_spaces_and_width():
+    assert named_in("Jo  Teacher, English.Lead@wl.school; Sam <sam@br.school> and Ann / Bo & Cy\nDee") == [
+        Named("Jo Teacher", False), Named("English.Lead@wl.school", True), Named("sam@br.school", True),
+        Named("Ann", False), Named("Bo", False), Named("Cy", False), Named("Dee", False)]
+    assert named_in("") == named_in(None) == [] and named_in(" , ;") == []
+    assert person_key("  JO   Teacher ") == person_key("jo teacher") == person_key("ＪＯ Teacher")  # full-width letters
+    assert person_key("STRASSE") == person_key("straße")  # case folded, not only lowered
 
 
 def test_a_visit_is_confirmed_by_the_host_and_a_visiting_school():
     visit = event()
-    assert rules.side_of(person("staff", "BR"), visit) == rules.HOST
-    assert rules.side_of(person("head", "WL"), visit) == rules.VISITOR
-    assert rules.side_of(person("head", "XY"), visit) is None and not rules.can_complete(person("head", "XY"), visit)
-    assert rules.side_of(person("admin"), visit) is None  # writes it, confirms for no school
-    assert rules.can_complete(person("admin"), visit)
+    assert rules.side_of(person("staff", "BR"), visit, NOBODY) == rules.HOST
+    assert rules.side_of(person("head", "WL"), visit, NOBODY) == rules.VISITOR
+    assert rules.side_of(person("head", "XY"), visit, NOBODY) is None
+    assert not rules.can_complete(person("head", "XY"), visit, NOBODY)
+    assert rules.side_of(person("admin"), visit, NOBODY) is None  # writes it, confirms for no school
+    assert rules.can_complete(person("admin"), visit, NOBODY)
     assert rules.sides_needed(visit) == (rules.HOST, rules.VISITOR)
     everyone = event(invited_codes=["*"])
-    assert rules.side_of(person("staff", "XY"), everyone) == rules.VISITOR
+    assert rules.side_of(person("staff", "XY"), everyone, NOBODY) == rules.VISITOR
     assert "Governors" in rules.why_not_complete(person("governor", "BR"), visit)
 
 

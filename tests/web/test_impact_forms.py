@@ -213,3 +213,45 @@ def test_an_unknown_host_school_is_said_where_the_form_is_shown_and_on_confirmin
     answer = unescape(post(visitor, form_id, op="confirm", strengths="Calm site").get_data(as_text=True))
     assert "a host school the partnership knows" in answer and "has no workbook" not in answer
     assert form_row(synced_app, form_id)[0] == "draft"
+
+
+def test_a_namesake_of_the_networks_leader_at_another_school_is_refused_and_the_page_says_why(synced_app):
+    """The Lead cell names "Jo Teacher"; a Jo Teacher at each school. Neither is the leader
+    by a name two people answer to: the one at another school cannot write the form (or
+    the host's impact log through it), and the page shows whom the cell matched."""
+    from domain.models import School, User
+
+    with synced_app.app_context():
+        schools = {s.code: s for s in db.session.scalars(select(School))}
+        for code in ("BR", "WL"):
+            db.session.add(User(email=f"jo@{code.lower()}.test.school", name="Jo Teacher", role="staff",
+                                school=schools[code], password_hash=db.session.scalar(
+                                    select(User.password_hash).where(User.email == "staff@br.test.school"))))
+        joint = db.session.scalar(select(Workbook).where(Workbook.code == "joint"))
+        event = CalendarEvent(workbook_id=joint.id, sheet_id="PS-E920", date=date(2026, 11, 24), type="Subject network",
+                              category="network", focus="Writing", host_school="BR", host_code="BR",
+                              invited_schools="All schools", invited_codes=["*"], lead="Jo Teacher")
+        db.session.add(event)
+        db.session.commit()
+        event_id = event.id
+    namesake = signed_in(synced_app, "jo@wl.test.school")
+    page = namesake.get(f"/calendar/events/{event_id}").get_data(as_text=True)
+    assert "‘Jo Teacher’ could be any of 2 people here." in unescape(page)
+    assert "the host school's head completes the impact form" in unescape(page)
+    token = csrf_token(namesake, f"/impact-forms/event/{event_id}")
+    assert namesake.post(f"/impact-forms/event/{event_id}", data={"csrf_token": token}).status_code == 403
+
+    with synced_app.app_context():  # the leader's address in the Lead cell names the one at BR
+        db.session.get(CalendarEvent, event_id).lead = "Jo Teacher <JO@br.test.school>"
+        db.session.commit()
+    assert namesake.post(f"/impact-forms/event/{event_id}", data={"csrf_token": token}).status_code == 403
+    leader = signed_in(synced_app, "jo@br.test.school")
+    page = unescape(leader.get(f"/calendar/events/{event_id}").get_data(as_text=True))
+    assert "Jo Teacher (Bank Road Infant and Nursery School)" in page
+    form_id = start(leader, event_id)
+    assert "The network's leader completes the network impact form: Jo Teacher (Bank Road" in unescape(
+        leader.get(f"/impact-forms/{form_id}").get_data(as_text=True))
+    assert namesake.get(f"/impact-forms/{form_id}").status_code == 200  # a draft of an event for all schools: readable
+    refused = post(namesake, form_id, op="confirm", strengths="Lively", htmx=False)
+    assert refused.status_code == 403
+    assert form_row(synced_app, form_id)[0] == "draft"

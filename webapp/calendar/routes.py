@@ -15,6 +15,8 @@ from domain import dates, ics
 from domain.access import EVENT_MANAGER_REFUSAL, EVENTS_REFUSAL, why_not_reply
 from domain.edits import latest_for_rows
 from domain.event_cells import CONFIRMED, DECLINED, TYPES
+from domain.impact_forms import NETWORK, event_kind
+from domain.leaders import leaders_for
 from domain.models import School, User
 
 from ..downloads import attachment
@@ -114,6 +116,7 @@ def _event_context(event, schools, reply_form=None, invite_form=None, message=""
     mine = replies.get(current_user.email.lower())
     manages = cal.manages(current_user, event, schools)
     context = dict(event=event, host=schools.host(event), invited=invited, unknown=unknown, mine=mine,
+                   leaders=leaders_for(db.session, event), network=event_kind(event) == NETWORK,
                    can_reply=cal.can_reply(db.session, current_user, event, schools),
                    reply_form=reply_form or ReplyForm(formdata=None, note=mine.note if mine else ""),
                    manages=manages, message=message, focus=focus, mail=mail_configured(),

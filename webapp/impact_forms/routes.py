@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from domain import impact_forms as rules
+from domain.leaders import leaders_for, leaders_of
 from domain.models import CalendarEvent, ImpactForm
 from domain.themes import theme_key
 
@@ -36,17 +37,19 @@ def _event_or_abort(event_id):
 
 
 def _form_or_abort(form_id):
+    """The form and its event's matched leaders; 404, or 403 for a draft not theirs to see."""
     form = db.session.get(ImpactForm, form_id)
     if form is None:
         abort(404)
-    if not rules.can_read(current_user, form.event, form):
+    leaders = leaders_for(db.session, form.event)
+    if not rules.can_read(current_user, form.event, leaders, form):
         abort(403, description="This impact form is still a draft: it is for the schools of the event.")
-    return form
+    return form, leaders
 
 
-def _context(form, fields=None, message=None, problem=None, values=None):
+def _context(form, leaders, fields=None, message=None, problem=None, values=None):
     event = form.event
-    may_write = form.state != rules.FINAL and rules.can_complete(current_user, event)
+    may_write = form.state != rules.FINAL and rules.can_complete(current_user, event, leaders)
     strengths, areas = values or (list(form.strengths or []), list(form.areas or []))
     if fields is None:
         fields = ImpactFormFields(formdata=None, summary=form.summary, impact_note=form.impact_note,
@@ -60,13 +63,15 @@ def _context(form, fields=None, message=None, problem=None, values=None):
     return dict(
         form=form, event=event, fields=fields, strengths=strengths, areas=areas,
         ratio=rules.ratio(strengths, areas), may_write=may_write, message=message, problem=problem,
-        side=rules.side_of(current_user, event), sides=rules.sides_needed(event),
+        side=rules.side_of(current_user, event, leaders), sides=rules.sides_needed(event), leaders=leaders,
+        network=rules.event_kind(event) == rules.NETWORK,
         confirmed={c.side: c for c in form.confirmations}, side_names=rules.SIDE_NAMES,
         state_name=rules.STATE_NAMES[form.state], missing=rules.missing(db.session, form, event),
         host_problem=rules.host_problem(db.session, event),
         matching=[r for r, score in offered if score], others=[r for r, score in offered if not score],
         chosen=chosen, linked=[r for r, _ in offered if r.id in set(form.action_row_ids or [])],
-        why_not=rules.why_not_complete(current_user, event), why_not_confirm=rules.why_not_confirm(current_user, event),
+        why_not=rules.why_not_complete(current_user, event),
+        why_not_confirm=rules.why_not_confirm(current_user, event, leaders),
         entry_id=_entry_sheet_id(form),
     )
 
@@ -102,7 +107,8 @@ def index():
     events = db.session.scalars(select(CalendarEvent).where(CalendarEvent.archived_at.is_(None))
                                 .order_by(CalendarEvent.date.desc())).all()
     forms = {f.event_id: f for f in db.session.scalars(select(ImpactForm))}
-    mine = [(e, forms.get(e.id)) for e in events if rules.can_complete(current_user, e)
+    leaders = leaders_of(db.session, events)
+    mine = [(e, forms.get(e.id)) for e in events if rules.can_complete(current_user, e, leaders[e.id])
             and (forms[e.id].state != rules.FINAL if e.id in forms else rules.why_not_yet(e) is None)]
     finished = [(e, forms[e.id]) for e in events if e.id in forms and forms[e.id].state == rules.FINAL]
     return render_template("impact_forms/index.html", mine=mine, finished=finished,
@@ -116,10 +122,13 @@ def for_event(event_id):
     form = rules.form_for_event(db.session, event)
     if form is not None:
         return redirect(url_for("impact_forms.show", form_id=form.id))
-    if not rules.can_read(current_user, event):
+    leaders = leaders_for(db.session, event)
+    if not rules.can_read(current_user, event, leaders):
         abort(403, description=rules.why_not_complete(current_user, event))
-    return render_template("impact_forms/start.html", event=event, kind=rules.event_kind(event),
-                           may_write=rules.can_complete(current_user, event), not_yet=rules.why_not_yet(event),
+    return render_template("impact_forms/start.html", event=event, leaders=leaders,
+                           network=rules.event_kind(event) == rules.NETWORK,
+                           may_write=rules.can_complete(current_user, event, leaders),
+                           not_yet=rules.why_not_yet(event),
                            why_not=rules.why_not_complete(current_user, event),
                            host_problem=rules.host_problem(db.session, event))
 
@@ -127,7 +136,7 @@ def for_event(event_id):
 @bp.post("/impact-forms/event/<int:event_id>")
 def start(event_id):
     event = _event_or_abort(event_id)
-    if not rules.can_complete(current_user, event):
+    if not rules.can_complete(current_user, event, leaders_for(db.session, event)):
         abort(403, description=rules.why_not_complete(current_user, event))
     try:
         form = rules.start(db.session, event, current_user.name)
@@ -143,23 +152,23 @@ def start(event_id):
 
 @bp.get("/impact-forms/<int:form_id>")
 def show(form_id):
-    return _render(_context(_form_or_abort(form_id)))
+    return _render(_context(*_form_or_abort(form_id)))
 
 
 @bp.post("/impact-forms/<int:form_id>")
 def save(form_id):
     """Save, Add, Remove or Confirm: each saves what the person sent first."""
-    form = _form_or_abort(form_id)
+    form, leaders = _form_or_abort(form_id)
     event = form.event
     if form.state == rules.FINAL:
-        return _render(_context(form, problem="This form is final: it is in the impact log and is not changed."),
-                       409)
-    if not rules.can_complete(current_user, event):
+        return _render(_context(form, leaders,
+                                problem="This form is final: it is in the impact log and is not changed."), 409)
+    if not rules.can_complete(current_user, event, leaders):
         abort(403, description=rules.why_not_complete(current_user, event))
     fields = ImpactFormFields()
     op = request.form.get("op", "save")
     if not fields.validate_on_submit():
-        return _render(_context(form, fields, problem="Check the fields marked below.",
+        return _render(_context(form, leaders, fields, problem="Check the fields marked below.",
                                 values=fields.lists(op)), 422)
     strengths, areas = fields.lists(op)
     changes = rules.Changes(fields.summary.data or "", strengths, areas,
@@ -174,15 +183,16 @@ def save(form_id):
         form = db.session.get(ImpactForm, form_id)
         fields = ImpactFormFields(formdata=None, summary=changes.summary, impact_note=changes.impact_note,
                                   version=str(form.version))
-        return _render(_context(form, fields, values=(strengths, areas), problem=(
+        return _render(_context(form, leaders, fields, values=(strengths, areas), problem=(
             f"{clash.form.updated_by or 'Someone'} saved this form a moment ago. What you wrote is kept here; "
             "save again to keep yours, or open the form afresh to see theirs.")), 409)
     except rules.NotAllowed as refusal:
         form = db.session.get(ImpactForm, form_id)
-        return _render(_context(form, problem=str(refusal)), 422)
+        return _render(_context(form, leaders, problem=str(refusal)), 422)
     except rules.FormFinal:
         form = db.session.get(ImpactForm, form_id)
-        return _render(_context(form, problem="This form became final a moment ago: it is in the impact log."), 409)
+        return _render(_context(form, leaders,
+                                problem="This form became final a moment ago: it is in the impact log."), 409)
     if form.state == rules.FINAL:
         request_drain(current_app._get_current_object())
         message = "Final: confirmed by both sides and on its way to the host school's impact log."
@@ -199,15 +209,15 @@ def save(form_id):
         return redirect(url_for("impact_forms.show", form_id=form.id), 303)
     # The keyboard goes back to the New box after Add or Remove, else to what the save did.
     focus = op.partition(":")[0] if op.startswith(("add-", "remove-")) else "message"
-    context = _context(form, message=message)
+    context = _context(form, leaders, message=message)
     return _render(dict(context, focus=focus))
 
 
 @bp.post("/impact-forms/<int:form_id>/ratio")
 def ratio(form_id):
     """The ratio as the lists stand in the browser, not saved: redrawn as they are typed."""
-    form = _form_or_abort(form_id)
-    if not rules.can_complete(current_user, form.event):  # only those who write the form see it redrawn
+    form, leaders = _form_or_abort(form_id)
+    if not rules.can_complete(current_user, form.event, leaders):  # only those who write the form see it redrawn
         abort(403, description=rules.why_not_complete(current_user, form.event))
     fields = ImpactFormFields()
     strengths, areas = fields.lists()
