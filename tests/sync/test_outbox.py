@@ -101,6 +101,18 @@ def test_a_sheet_edit_to_another_cell_is_no_conflict(session, backend, synced, b
     assert cell(bank_road, "Action plan", "BR-A003", "Status") == "Behind"
 
 
+def test_a_two_cell_edit_whose_new_value_one_cell_holds_already_writes_the_other_with_no_conflict(
+        session, backend, synced, bank_road):
+    """Status typed in the sheet just as the editor chose it; Lead as the editor saw it.
+    Neither is someone else's change, so the Lead is written and nothing is in conflict."""
+    entry = edit(session, "BR", "BR-A003", status="Behind", lead="Jo Teacher")
+    bank_road.edit("Action plan", lambda s: setattr(s.cell(row=4, column=10), "value", "Behind"))
+    [result] = drain(session, backend)
+    assert result.state == "done" and entry.reason != "Already in the sheet."
+    assert cell(bank_road, "Action plan", "BR-A003", "Lead") == "Jo Teacher"
+    assert cell(bank_road, "Action plan", "BR-A003", "Status") == "Behind"
+
+
 def test_a_sync_before_the_write_keeps_the_browsers_value(session, backend, sync, synced, bank_road):
     edit(session, "BR", "BR-A003", status="Behind")
     bank_road.edit("Action plan", lambda s: setattr(s.cell(row=4, column=8), "value", "New lead"))
@@ -275,6 +287,24 @@ def test_a_new_entry_whose_id_a_person_typed_meanwhile_takes_the_next_one(sessio
     assert result.state == "done" and entry.sheet_id == outbox.sheet_id == "BR-I006"
     rows = bank_road.rows("Impact log")
     assert [r[0] for r in rows[-2:]] == ["BR-I005", "BR-I006"] and rows[-1][4] == "Visit"
+
+
+def test_a_row_typed_under_a_new_entrys_id_with_its_date_but_another_summary_is_not_taken_for_it(
+        session, backend, synced, bank_road):
+    """Only a row with the entry's every required cell is the entry landed already (a retry);
+    the same ID and date with another summary is someone else's row: the entry takes the
+    next ID and is appended, and their row is left as it is."""
+    bank_road.edit("Impact log", lambda s: s.append(["BR-I005", datetime(2026, 11, 22), "", "", "Their own visit"]))
+    workbook = session.scalar(select(Workbook).where(Workbook.code == "BR"))
+    entry, outbox = add_impact_entry(session, workbook, "Jo Teacher", {"date": date(2026, 11, 22), "summary": "Visit"})
+    session.commit()
+    assert entry.sheet_id == "BR-I005"
+    [result] = drain(session, backend)
+    assert result.state == "done" and result.reason != "Already in the sheet."
+    assert entry.sheet_id == outbox.sheet_id == "BR-I006"
+    rows = bank_road.rows("Impact log")
+    assert [(r[0], r[1], r[4]) for r in rows[-2:]] == [("BR-I005", datetime(2026, 11, 22), "Their own visit"),
+                                                       ("BR-I006", datetime(2026, 11, 22), "Visit")]
 
 
 def test_a_drain_stopped_half_way_loses_nothing_and_carries_on(session, backend, synced, workbook_dir):

@@ -82,6 +82,30 @@ def test_a_timeout_after_the_write_landed_does_not_write_twice(session, emulator
     assert emulator.store.rows(BR, "Impact log") == rows_after_first
 
 
+@pytest.mark.parametrize("fault", [Fault("sheets.write", status=500, after_apply=True),
+                                   Fault("sheets.write", status=503, after_apply=True),
+                                   Fault("sheets.write", delay=4, after_apply=True)], ids=["500", "503", "timeout"])
+def test_a_failed_answer_to_an_append_that_landed_never_appends_the_row_twice(session, emulator, synced, fault):
+    """Google appends, then answers 5xx or not in time. Other calls are retried on such an
+    answer (the backend here would try four times); an append never is, for it may have
+    landed: the next drain finds the row by its ID instead."""
+    backend = make_backend(emulator, timeout=2, attempts=4)
+    workbook = session.scalar(select(Workbook).where(Workbook.code == "BR"))
+    add_impact_entry(session, workbook, "Jo Teacher", {"date": date(2026, 11, 20), "summary": "Network on writing"})
+    session.commit()
+    before = len(emulator.store.rows(BR, "Impact log"))
+    emulator.inject(fault)
+    emulator.reset_counts()
+    [result] = drain(session, backend)
+    appends = [path for _, path, _ in emulator.log if path.endswith(":append")]
+    assert result.state == "waiting" and len(appends) == 1  # asked once, not again on the 5xx or timeout
+    assert len(emulator.store.rows(BR, "Impact log")) == before + 1
+    [result] = drain(session, backend, only_due=False)
+    assert result.state == "done" and result.reason == "Already in the sheet."
+    rows = emulator.store.rows(BR, "Impact log")
+    assert len(rows) == before + 1 and [r[0] for r in rows].count("BR-I005") == 1
+
+
 def test_a_sheet_edit_racing_a_browser_edit_is_a_conflict(session, backend, synced, emulator):
     entry = edit(session, "BR-A001", status="Behind")
     emulator.store.edit(BR, "Action plan", 2, 10, "At risk")  # someone in the sheet, meanwhile

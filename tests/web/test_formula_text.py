@@ -71,3 +71,41 @@ def test_formula_like_input_stays_text_in_the_sheet_and_in_every_download(synced
                         assert cell.data_type == "s", (xlsx_url, cell.coordinate, cell.value)
                         seen.add(cell.value)
     assert TYPED | {"=1+1"} <= seen  # each download carried what was typed, as text
+
+
+# A spreadsheet program reads past spaces and line breaks to a formula, and takes the
+# full-width signs (as an IME types them) for the signs themselves.
+HIDDEN_FORMULAS = {" =1+1", "\n=2+2", "＝3+3", " \t@SUM(4)", "\t\n＋5", "\u00a0-6+6"}
+
+
+def test_a_formula_behind_spaces_or_a_line_break_or_in_full_width_is_escaped_in_every_download(synced_app, client):
+    from domain.models import ActionRow, ImpactEntry, SheetProblem, Workbook
+
+    hidden = sorted(HIDDEN_FORMULAS)
+    with synced_app.app_context():  # as stored before (or past) every check where text enters
+        row = db.session.scalar(select(ActionRow).where(ActionRow.sheet_id == "BR-A003"))
+        row.lead, row.impact_to_date, row.key_objective = hidden[0], hidden[1], hidden[2]
+        db.session.scalar(select(ImpactEntry).where(ImpactEntry.sheet_id == "BR-I001")).summary = hidden[3]
+        for priority in db.session.scalars(select(SipPriority)):
+            priority.lead = hidden[4]
+        workbook = db.session.scalar(select(Workbook).where(Workbook.code == "BR"))
+        db.session.add(SheetProblem(workbook_id=workbook.id, tab="Action plan", row=4, column="H", message=hidden[5]))
+        db.session.commit()
+    login(client, "admin")
+    escaped, as_text = set(), set()
+    for rule in (r for r in synced_app.url_map.iter_rules() if "fmt" in r.arguments):
+        for code in ("BR", "joint") if "code" in rule.arguments else (None,):
+            args = {"code": code} if code else {}
+            response = client.get(rule.build({**args, "fmt": "csv"}, append_unknown=False)[1])
+            if response.status_code == 404:  # the joint plan has no impact log or priorities
+                continue
+            for cell in (c for row in csv.reader(io.StringIO(response.get_data(as_text=True))) for c in row):
+                assert cell.startswith("'") or not cell.lstrip().startswith(RISKY + ("＝", "＋", "－", "＠")), cell
+                if cell.startswith("'") and cell[1:] in HIDDEN_FORMULAS:
+                    escaped.add(cell[1:])
+            sheet = load_workbook(io.BytesIO(client.get(rule.build({**args, "fmt": "xlsx"},
+                                                                   append_unknown=False)[1]).data)).active
+            for cell in (c for row in sheet.iter_rows() for c in row if c.value in HIDDEN_FORMULAS):
+                assert cell.data_type == "s", (cell.coordinate, cell.value)  # a text cell, never a formula
+                as_text.add(cell.value)
+    assert escaped == as_text == HIDDEN_FORMULAS  # every one reached a download, and was made safe there
