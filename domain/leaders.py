@@ -15,7 +15,8 @@ coordinator) completes the form instead. The event page shows the match.
 """
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from collections import defaultdict
+from dataclasses import dataclass
 
 from sqlalchemy import or_, select
 
@@ -75,7 +76,7 @@ class Leaders:
 
     people: tuple = ()
     unmatched: tuple = ()  # texts no active person of the partnership answers to
-    ambiguous: tuple = field(default=())  # (text, count): texts several people answer to
+    ambiguous: tuple = ()  # (text, count): texts several people answer to
 
     @property
     def ids(self):
@@ -90,22 +91,20 @@ NOBODY = Leaders()
 
 
 def _candidates(session):
-    """Every active person who could lead: staff, heads and coordinators of member schools."""
-    return session.execute(
+    """Every active person who could lead (staff, heads and coordinators of member schools),
+    by the key of their address and by the key of their name: {(is address, key): [people]}."""
+    rows = session.execute(
         select(User.id, User.name, User.email, School.code.label("school"), School.name.label("school_name"))
         .outerjoin(School, User.school_id == School.id)
         .where(User.active.is_(True), User.role.in_(EDITING_ROLES),
                or_(User.school_id.is_(None), School.archived_at.is_(None)))
     ).all()
-
-
-def _match(named, people):
-    """(person, None) or (None, how many answer to it) for one name or address."""
-    found = [p for p in people if person_key(p.email if named.address else p.name) == named.key]
-    if len(found) == 1:
-        p = found[0]
-        return Person(p.id, p.name or p.email, p.school or "", p.school_name or ""), None
-    return None, len(found)
+    found = defaultdict(list)
+    for row in rows:
+        person = Person(row.id, row.name or row.email, row.school or "", row.school_name or "")
+        found[True, person_key(row.email)].append(person)
+        found[False, person_key(row.name)].append(person)
+    return found
 
 
 def leaders_of(session, events):
@@ -118,12 +117,11 @@ def leaders_of(session, events):
     for event in events:
         matched, unmatched, ambiguous = [], [], []
         for named in cells[event.id]:
-            person, count = _match(named, people)
-            if person is not None:
-                if person not in matched:
-                    matched.append(person)
-            elif count:
-                ambiguous.append((named.text, count))
+            found = people.get((named.address, named.key), [])
+            if len(found) == 1:
+                matched += [p for p in found if p not in matched]
+            elif found:
+                ambiguous.append((named.text, len(found)))
             else:
                 unmatched.append(named.text)
         result[event.id] = Leaders(tuple(matched), tuple(unmatched), tuple(ambiguous))
