@@ -66,15 +66,18 @@ def inbox(synced_app):
 
 @contextmanager
 def serving(app):
-    """The app on a real threaded server on loopback, for browsers and concurrent clients."""
+    """The app on a real threaded server on loopback, for browsers and concurrent clients;
+    its address is the hub's own (HUB_URL) while it serves, as a deployment's would be."""
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
+    address, app.config["HUB_URL"] = app.config["HUB_URL"], f"http://127.0.0.1:{server.server_port}"
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_port}"
+        yield app.config["HUB_URL"]
     finally:
         server.shutdown()
         thread.join(timeout=5)
+        app.config["HUB_URL"] = address
 
 
 POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432"
