@@ -14,7 +14,6 @@ What matches nobody, or several people, names no leader: the host school's head 
 coordinator) completes the form instead. The event page shows the match.
 """
 import re
-import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -22,15 +21,10 @@ from sqlalchemy import or_, select
 
 from .access import EDITING_ROLES
 from .models import School, User
+from .text import person_key
 
 _SEPARATORS = re.compile(r"[,;/\n&]+| and ", re.IGNORECASE)
 _ADDRESS = re.compile(r"<\s*([^<>\s]+@[^<>\s]+)\s*>|^\s*(\S+@\S+)\s*$")
-
-
-def person_key(text):
-    """A name or an address as it is compared: Unicode's compatibility forms folded (a
-    full-width letter is its letter), case folded, spaces collapsed."""
-    return " ".join(unicodedata.normalize("NFKC", text or "").casefold().split())
 
 
 @dataclass(frozen=True)
@@ -90,20 +84,25 @@ class Leaders:
 NOBODY = Leaders()
 
 
-def _candidates(session):
-    """Every active person who could lead (staff, heads and coordinators of member schools),
-    by the key of their address and by the key of their name: {(is address, key): [people]}."""
+def _candidates(session, named):
+    """The active people who could lead (staff, heads and coordinators of member schools)
+    with one of these addresses or names: {(is address, key): [people]}. One indexed query
+    (addresses are kept in lower case, names' keys in ``User.name_key``)."""
+    addresses = {n.key for n in named if n.address}
+    names = {n.key for n in named if not n.address}
     rows = session.execute(
-        select(User.id, User.name, User.email, School.code.label("school"), School.name.label("school_name"))
+        select(User.id, User.name, User.name_key, User.email, School.code.label("school"),
+               School.name.label("school_name"))
         .outerjoin(School, User.school_id == School.id)
-        .where(User.active.is_(True), User.role.in_(EDITING_ROLES),
+        .where(or_(User.email.in_(addresses), User.name_key.in_(names)),
+               User.active.is_(True), User.role.in_(EDITING_ROLES),
                or_(User.school_id.is_(None), School.archived_at.is_(None)))
     ).all()
     found = defaultdict(list)
     for row in rows:
         person = Person(row.id, row.name or row.email, row.school or "", row.school_name or "")
         found[True, person_key(row.email)].append(person)
-        found[False, person_key(row.name)].append(person)
+        found[False, row.name_key].append(person)
     return found
 
 
@@ -112,7 +111,7 @@ def leaders_of(session, events):
     cells = {e.id: named_in(e.lead) for e in events}
     if not any(cells.values()):
         return {e.id: NOBODY for e in events}
-    people = _candidates(session)
+    people = _candidates(session, [n for found in cells.values() for n in found])
     result = {}
     for event in events:
         matched, unmatched, ambiguous = [], [], []

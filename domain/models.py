@@ -28,7 +28,9 @@ from sqlalchemy import (
     text,
     update,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship, validates
+
+from .text import person_key
 
 # Named constraints so that Alembic migrations are the same on SQLite and PostgreSQL.
 NAMING = {
@@ -369,6 +371,9 @@ class User(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
     name: Mapped[str] = mapped_column(String(200), default="")
+    # The name as names are compared (domain/text.person_key), kept with it: a sheet's Lead
+    # cell is matched to people by an indexed lookup, not by folding every name each time.
+    name_key: Mapped[str] = mapped_column(String(300), default="", server_default="", index=True)
     role: Mapped[str] = mapped_column(String(20))
     school_id: Mapped[int | None] = mapped_column(ForeignKey("school.id"))
     password_hash: Mapped[str] = mapped_column(String(300))
@@ -391,6 +396,11 @@ class User(Base):
     # domain/people._take_chair: a race or a hand-made row cannot seat two.
     __table_args__ = (Index("uq_user_one_chair_per_school", "school_id", unique=True,
                             sqlite_where=text("chair"), postgresql_where=text("chair")),)
+
+    @validates("name")
+    def _keep_name_key(self, _, name):
+        self.name_key = person_key(name)[:300]
+        return name
 
     # What Flask-Login asks of a user object, written out so this module needs no Flask.
     is_authenticated = True

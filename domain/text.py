@@ -1,5 +1,6 @@
 """Text as a spreadsheet cell can hold it, cleaned where it enters the app."""
 import re
+import unicodedata
 
 # What one Google Sheets cell holds; longer text is refused with a message, never cut.
 CELL_LIMIT = 50_000
@@ -24,3 +25,10 @@ def clean_text(value):
 def needs_cleaning(value):
     """Does this text hold a character a spreadsheet cannot?"""
     return isinstance(value, str) and bool(_ILLEGAL.search(value))
+
+
+def person_key(text):
+    """A person's name or address as it is compared: Unicode's compatibility forms folded
+    (a full-width letter is its letter), case folded, spaces collapsed. The same on both
+    sides of every comparison (``User.name_key`` keeps it for each person's name)."""
+    return " ".join(unicodedata.normalize("NFKC", text or "").casefold().split())

@@ -2,7 +2,8 @@
 from types import SimpleNamespace as NS
 
 from domain import impact_forms as rules
-from domain.leaders import NOBODY, Leaders, Named, Person, named_in, person_key
+from domain.leaders import NOBODY, Leaders, Named, Person, named_in
+from domain.text import person_key
 
 
 def event(**kw):

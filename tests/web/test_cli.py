@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from config import TestConfig
-from domain.models import ActionRow, Base, School, User
+from domain.models import ActionRow, Base, User
 from webapp import create_app
 from webapp.extensions import db
 
@@ -183,13 +183,14 @@ def test_the_upgrade_leaves_a_school_named_two_chairs_before_with_one_and_says_s
     with app.app_context():
         upgrade(revision="3f1c9a7e5b20")  # the revision before one chair a school
     engine = create_engine(url)
-    with Session(engine) as session:  # the models' columns are all there at that revision
-        school = School(code="BR", name="Bank Road")
-        session.add(school)
+    with engine.begin() as connection:  # the rows as that revision's tables hold them (no later column)
+        connection.execute(text("INSERT INTO school (id, code, name, phase, head_teacher, chair_of_governors, "
+                                "safeguarding_policy, code_of_conduct) VALUES (1, 'BR', 'Bank Road', '', '', '', '', '')"))
         for id_, name, active in ((1, "Old Chair", True), (2, "Newer Chair", True), (3, "Left Chair", False)):
-            session.add(User(id=id_, email=f"g{id_}@br.t.school", name=name, role="governor", school=school,
-                             password_hash="!", active=active, chair=True))
-        session.commit()
+            connection.execute(text(
+                "INSERT INTO \"user\" (id, email, name, role, school_id, password_hash, active, session_version, "
+                "link_version, created_at, chair) VALUES (:id, :email, :name, 'governor', 1, '!', :active, 1, 0, "
+                "'2026-11-01 09:00:00', 1)"), dict(id=id_, email=f"g{id_}@br.t.school", name=name, active=active))
     with app.app_context():
         upgrade()
     with engine.begin() as connection:
@@ -199,6 +200,30 @@ def test_the_upgrade_leaves_a_school_named_two_chairs_before_with_one_and_says_s
                         for p in ("Left Chair <g3@br.t.school>", "Old Chair <g1@br.t.school>")]
     with pytest.raises(IntegrityError), engine.begin() as connection:
         connection.execute(text("UPDATE \"user\" SET chair = 1 WHERE id = 1"))
+    engine.dispose()
+
+
+def test_the_upgrade_keys_every_persons_name_as_names_are_compared(tmp_path):
+    """Lead cells are matched to people by user.name_key (domain/leaders.py): the upgrade
+    fills it for everyone already there, the way the app keeps it for everyone after."""
+    url = f"sqlite:///{tmp_path / 'migrated.sqlite'}"
+    app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=url)
+    with app.app_context():
+        upgrade(revision="e5a2d9c4b718")
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text(
+            "INSERT INTO \"user\" (id, email, name, role, password_hash, active, session_version, link_version, "
+            "created_at, chair) VALUES (1, 'jo@br.t.school', '  ＪＯ   Teacher ', 'staff', '!', 1, 1, 0, "
+            "'2026-11-01 09:00:00', 0)"))
+    with app.app_context():
+        upgrade()
+    with engine.begin() as connection:
+        assert connection.execute(text("SELECT name_key FROM \"user\"")).scalar() == "jo teacher"
+    with Session(engine) as session:
+        session.add(User(email="sam@br.t.school", name="Sam  SMITH", role="staff", password_hash="!"))
+        session.commit()
+        assert session.scalar(select(User.name_key).where(User.email == "sam@br.t.school")) == "sam smith"
     engine.dispose()
 
 
