@@ -7,6 +7,7 @@ Sheets) is chosen with environment variables, never by editing code.
 or ``test``.
 """
 import os
+import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -40,7 +41,13 @@ def hub_address_problem(url):
     """Why ``url`` cannot be the hub's public address, or None. It is a scheme and a
     host (and a port), nothing more: every link that leaves a page starts with it."""
     parts = urlsplit(url or "")
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    try:
+        parts.port  # noqa: B018 - raises on a port that is not a number
+    except ValueError:
+        return "must be a web address such as https://hub.example.org (its port a number)"
+    host = parts.hostname or ""
+    if parts.scheme not in ("http", "https") or not re.fullmatch(r"[a-z0-9.-]+|[0-9a-f:.]+", host) \
+            or host.strip(".-") != host:
         return "must be a web address such as https://hub.example.org"
     if parts.username or parts.password or parts.query or parts.fragment or parts.path not in ("", "/"):
         return "must be the hub's address alone, such as https://hub.example.org (no path, query or login)"

@@ -128,10 +128,11 @@ def _clean_number(values, attr, raw, report):
 
 MAX_ID_LENGTH = 40
 # An ID as the hub gives them (BR-A007) or as people type them (J-E004, SG 1.2, 3(a)): one
-# line of letters, digits, spaces and - _ . / # : + ( ), starting with a letter or a digit.
+# line of ASCII letters and digits, spaces and - _ . / # : + ( ), starting with a letter or a
+# digit. ASCII: a Cyrillic Е looks like E, and an invisible filler looks like nothing.
 # Checked where it enters, because an ID goes where sheet text must not: into a download's
 # file name, into a URL's fragment, into the calendar files other programs read.
-_ID = re.compile(r"[^\W_][\w .\-/#:+()]*")
+_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_ .\-/#:+()]*")
 
 
 def _clean_id(values, attr, raw, report):

@@ -47,11 +47,12 @@ def create_app(config=None, **overrides):
 def configure_logging(app):
     """One line a record, with its time and source, for the server log (the sync and
     the outbox log what they did there). A host's own logging set-up wins. The
-    development server's request log never holds a feed's or a password link's secret."""
-    from .log_secrets import hide_secrets_in
+    development server's request log, and the app's, never hold a feed's or a password
+    link's secret."""
+    from .log_secrets import hide_secrets
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    hide_secrets_in("werkzeug")
+    hide_secrets("werkzeug", app.logger.name)
 
 
 def register_extensions(app):

@@ -2,10 +2,12 @@
 are keys in themselves, so an access log that holds them hands out the keys.
 
 ``hidden`` takes them out of a log line; the development server's request log
-(Werkzeug's) is filtered with it here, gunicorn's access log in gunicorn.conf.py.
+(Werkzeug's) and the app's own (Flask's "Exception on /calendar/feed/…" among them) are
+filtered with it here, gunicorn's access log in gunicorn.conf.py.
 """
 import logging
 import re
+from urllib.parse import unquote
 
 # The routes whose path carries a secret: the feed (webapp/calendar/routes.py) and a password
 # link (webapp/auth/routes.py); tests/deploy/test_secrets_in_logs.py checks that every route with
@@ -16,9 +18,12 @@ HIDDEN = "[hidden]"
 
 
 def hidden(text):
-    """``text`` with the secret part of every feed address and password link hidden."""
+    """``text`` with the secret part of every feed address and password link hidden, in
+    the request's own spelling or percent-encoded (/%63alendar/feed/… is the same route)."""
     if not isinstance(text, str):
         return text
+    if "%" in text and SECRET_PATHS.search(unquote(text)):
+        text = unquote(text)
     return SECRET_PATHS.sub(lambda match: (match[1] or match[2]) + HIDDEN, text)
 
 
@@ -32,8 +37,15 @@ class HideSecrets(logging.Filter):
         return True
 
 
-def hide_secrets_in(logger_name):
-    """Filter the named logger's records through HideSecrets (once)."""
-    logger = logging.getLogger(logger_name)
-    if not any(isinstance(f, HideSecrets) for f in logger.filters):
-        logger.addFilter(HideSecrets())
+def _filter(filterer):
+    if not any(isinstance(f, HideSecrets) for f in filterer.filters):
+        filterer.addFilter(HideSecrets())
+
+
+def hide_secrets(*logger_names):
+    """Filter through HideSecrets (once each) the records of the named loggers, and those
+    every handler of the root logger writes (what a module's logger passes up to them)."""
+    for name in logger_names:
+        _filter(logging.getLogger(name))
+    for handler in logging.getLogger().handlers:
+        _filter(handler)

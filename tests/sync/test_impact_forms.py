@@ -136,8 +136,25 @@ def test_a_leader_is_a_person_of_the_partnership_matched_by_address_or_a_name_th
     # By address the namesake is told apart: the address is one account's.
     network.lead = f"Jo <{namesake.email.upper()}>"
     found = leaders_for(session, network)
-    assert [p.id for p in found.people] == [namesake.id] and rules.can_complete(namesake, network, found)
-    assert not rules.can_complete(jo, network, found)
+    assert [p.id for p in found.people] == [namesake.id]
+    assert rules.can_complete(namesake, network, found) and not rules.can_complete(jo, network, found)
+
+    # A namesake who can no longer lead (deactivated, here) still shares the name: the other
+    # does not quietly become the leader by it.
+    namesake.active = False
+    session.flush()
+    network.lead = "Jo Teacher"
+    found = leaders_for(session, network)
+    assert found.people == () and found.ambiguous == (("Jo Teacher", 2),) and not rules.can_complete(jo, network, found)
+
+    # A name the hub made from an address (no name given: "senco" for senco@…) is no name:
+    # a Lead cell that says what the role is names nobody by it.
+    senco = person(session, "x", "staff", "WL")
+    senco.email, senco.name = "senco@wl.test.school", "senco"
+    session.flush()
+    network.lead = "SENCo"
+    found = leaders_for(session, network)
+    assert found.people == () and found.unmatched == ("SENCo",) and not rules.can_complete(senco, network, found)
 
 
 def test_confirming_as_the_leader_takes_the_match_not_the_name(session, sync, people):

@@ -43,8 +43,10 @@ def test_the_cli_offers_the_roles_the_models_know():
 def test_no_link_is_built_from_the_requests_host():
     """A full address comes from hub_url (HUB_URL, webapp/safe_urls.py), never from
     url_for(..., _external=True) or request.host_url, which take the request's Host."""
-    request_host = re.compile(r"\b_external\s*=|\.host_url\b|\.url_root\b|\.base_url\b")
-    for path in sources("webapp/**/*.py", "templates/**/*.html", "templates/**/*.txt"):
+    request_host = re.compile(r"\b_external\s*=|\b_scheme\s*=|\.host_url\b|\.url_root\b|\.base_url\b"
+                              r"|request\.url\b|request\.host\b")
+    for path in sources("webapp/**/*.py", "domain/**/*.py", "sync/**/*.py", "templates/**/*.html",
+                        "templates/**/*.txt"):
         if path.name == "safe_urls.py":
             continue  # where the rule lives: hub_url, and the referrer compared with the (trusted) host
         found = [line.strip() for line in path.read_text().splitlines() if request_host.search(line)]
