@@ -18,12 +18,15 @@ from pathlib import Path
 from sqlalchemy import event, insert
 
 from config import TestConfig
+from domain import dates
 from domain.models import ActionRow, ImpactEntry, School, SipPriority, User, Workbook
 from domain.passwords import hash_password
+from domain.years import school_year_of
 from webapp import create_app
 from webapp.extensions import db
 
 PASSWORD = "benchmark password"
+YEAR = school_year_of(dates.uk_today())  # the plans are this year's
 THEMES = ["EHWB", "Emotional health and wellbeing", "Writing", "writing (KS1)", "Middle leaders", "Attendance",
           "Reading", "Maths mastery", "SEND", "Oracy"]
 STATUSES = ["On track", "At risk", "Behind", "Complete", "Not started"]
@@ -51,13 +54,14 @@ def build(url, schools):
     with app.app_context():
         db.create_all()
         session = db.session
-        session.execute(insert(Workbook), [{"code": "joint", "ref": "partnership.xlsx"}])
+        session.execute(insert(Workbook), [{"code": "joint", "ref": "partnership.xlsx", "school_year": YEAR}])
         for n in range(1, schools + 1):
             code = f"S{n:03d}"
             school = School(code=code, name=f"School {n}")
             session.add(school)
             session.flush()
-            workbook = Workbook(code=code, school_id=school.id, ref=f"{code}.xlsx", identity=f"{code}.xlsx")
+            workbook = Workbook(code=code, school_id=school.id, ref=f"{code}.xlsx", identity=f"{code}.xlsx",
+                                school_year=YEAR)
             session.add(workbook)
             session.flush()
             w = workbook.id

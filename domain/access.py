@@ -48,6 +48,14 @@ def can_edit_plan(user, plan_code):
     return plan_code != JOINT and can_view_plan(user, plan_code)
 
 
+def can_carry_forward(user, plan_code):
+    """Who chooses which of last year's unfinished rows go on into the plan: its school's
+    head, and coordinators (the joint plan's are theirs)."""
+    if user.role == "admin":
+        return True
+    return user.role == "head" and plan_code != JOINT and can_view_plan(user, plan_code)
+
+
 def why_not_edit(user, plan_code):
     """What to tell someone who may not change this plan, in words of their role."""
     if user.role == "governor":

@@ -112,7 +112,7 @@ def partnership_overview(session, today=None):
     today = today or dates.uk_today()
     workbooks = session.execute(
         select(Workbook, School).outerjoin(School, School.id == Workbook.school_id)
-        .where((Workbook.code == JOINT) | School.archived_at.is_(None))
+        .where(Workbook.is_current, (Workbook.code == JOINT) | School.archived_at.is_(None))
     ).all()
     current = ActionRow.archived_at.is_(None)
     statuses = {}

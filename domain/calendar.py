@@ -152,7 +152,8 @@ class Filters:
 
 def _current(session):
     return select(CalendarEvent).join(Workbook, CalendarEvent.workbook_id == Workbook.id).where(
-        Workbook.code == JOINT, CalendarEvent.archived_at.is_(None), CalendarEvent.date.is_not(None))
+        Workbook.code == JOINT, Workbook.is_current, CalendarEvent.archived_at.is_(None),
+        CalendarEvent.date.is_not(None))
 
 
 def events_between(session, start, end, filters=None, schools=None):
@@ -222,7 +223,8 @@ def manages(user, event, schools):
 def replies_of(session, event):
     """{e-mail: the RSVP row} of the event (the first row of a person counts). Event cells are
     kept in capitals (domain/event_cells.py): an ID typed in lower case is the same event."""
-    rows = session.scalars(select(EventReply).where(EventReply.event_ref == event.sheet_id.upper(),
+    rows = session.scalars(select(EventReply).where(EventReply.workbook_id == event.workbook_id,
+                                                    EventReply.event_ref == event.sheet_id.upper(),
                                                     EventReply.archived_at.is_(None)).order_by(EventReply.id))
     found = {}
     for row in rows:
@@ -296,7 +298,7 @@ def _name_of(person):
 
 def joint_workbook(session):
     """The partnership workbook, which holds the Calendar and RSVP tabs."""
-    return session.scalar(select(Workbook).where(Workbook.code == JOINT))
+    return session.scalar(select(Workbook).where(Workbook.code == JOINT, Workbook.is_current))
 
 
 def _now_text():
@@ -489,8 +491,8 @@ def user_for_feed(session, secret):
 def events_for_person(session, user, schools=None):
     """Their school's events (hosted or invited) and those they are invited to one by one."""
     schools = schools or Schools(session)
-    mine = {r.event_ref for r in session.scalars(select(EventReply).where(
-        EventReply.email == user.email.lower(), EventReply.archived_at.is_(None)))}
+    mine = {r.event_ref for r in session.scalars(select(EventReply).join(Workbook).where(
+        Workbook.is_current, EventReply.email == user.email.lower(), EventReply.archived_at.is_(None)))}
     rows = session.scalars(_current(session).order_by(CalendarEvent.date, CalendarEvent.start_time)).all()
     if user.role == "admin":
         return rows

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 
 from . import cells, event_cells
 from .models import ActionRow, CalendarEvent, EventReply, ImpactEntry, Objective, School, SipPriority, Theme
+from .years import short, year_suffixes
 
 _BRACKETS = re.compile(r"\(.*?\)")
 _NOT_ALNUM = re.compile(r"[^a-z0-9]")
@@ -63,6 +64,9 @@ class Table:
     tab_synonyms: tuple = ()
     browser_adds: bool = False  # people add rows from the browser (written to the sheet)
     cleaner: object = None  # rules across columns: cleaner(values, raw, report, known_objectives)
+    # A plan's own table, written anew each school year: its tab may carry the year
+    # ("Action plan 2027-28"). The partnership's lists (Schools, Calendar...) span the years.
+    yearly: bool = False
     by_attr: dict = field(default=None, compare=False, repr=False)
     _by_key: dict = field(default=None, compare=False, repr=False)
     _tab_keys: frozenset = field(default=None, compare=False, repr=False)
@@ -99,6 +103,12 @@ class Table:
     def matches_tab(self, title):
         return header_key(title) in self._tab_keys
 
+    def matches_tab_of_year(self, title, year):
+        """Does the title name this table with the school year at its end ("Action plan
+        2027-28", "Action Plan 2027/2028", "action plan 2027 to 2028")?"""
+        key = header_key(title)
+        return any(key == tab + suffix for tab in self._tab_keys for suffix in year_suffixes(year))
+
     def column_for(self, header):
         """The contract column a sheet header means, or None if unknown."""
         key = header_key(header)
@@ -118,20 +128,50 @@ class Use:
 
 @dataclass(frozen=True)
 class WorkbookKind:
+    """The tables a kind of workbook holds; with a ``year``, as that year's plan holds them:
+    a yearly table in the tab that carries the year, or (unless ``year_tabs``) in the tab
+    of its plain name."""
+
     name: str
     uses: tuple
+    year: int | None = None
+    year_tabs: bool = False
+
+    def of(self, workbook):
+        """This kind as the workbook's year holds it."""
+        return replace(self, year=workbook.school_year, year_tabs=workbook.year_tabs)
 
     @property
     def tables(self):
         return tuple(use.table for use in self.uses)
 
+    def holds(self, table, title):
+        """Is a tab of this title where this kind keeps ``table``?"""
+        if table.yearly and self.year is not None:
+            if table.matches_tab_of_year(title, self.year):
+                return True
+            if self.year_tabs:
+                return False
+        return table.matches_tab(title)
+
+    def tab_name(self, table):
+        """The tab's name as this kind wants it: "Action plan 2027-28" in a year's own tabs."""
+        return f"{table.tab} {short(self.year)}" if table.yearly and self.year_tabs else table.tab
+
+    def find(self, titles, table):
+        """The title of the tab that holds ``table``, or None; the year's own before a plain one."""
+        found = [title for title in titles if self.holds(table, title)]
+        dated = [title for title in found if table.yearly and self.year is not None
+                 and table.matches_tab_of_year(title, self.year)]
+        return (dated or found or [None])[0]
+
     def __call__(self, title):
         """Does a tab of this title hold one of the kind's tables? (read only those)"""
-        return any(table.matches_tab(title) for table in self.tables)
+        return any(self.holds(table, title) for table in self.tables)
 
     def complete(self, titles):
         """True if every table has a tab among ``titles`` (else ask for the titles again)."""
-        return all(any(table.matches_tab(t) for t in titles) for table in self.tables)
+        return all(any(self.holds(table, t) for t in titles) for table in self.tables)
 
 
 ID = Column("ID", "sheet_id", ("Row ID",), kind="id")
@@ -189,6 +229,7 @@ ACTION_PLAN = Table(
     id_letter="A",
     tab_synonyms=("Actionplan", "Action plans", "Collaboration action plan"),
     cleaner=cells.clean_action_row,
+    yearly=True,
 )
 
 IMPACT_LOG = Table(
@@ -208,6 +249,7 @@ IMPACT_LOG = Table(
     id_letter="I",
     tab_synonyms=("Impact", "Impact evidence", "Evidence log"),
     browser_adds=True,
+    yearly=True,
 )
 
 SIP_PRIORITIES = Table(
@@ -225,6 +267,7 @@ SIP_PRIORITIES = Table(
     model=SipPriority,
     id_letter="S",
     tab_synonyms=("SIP", "School improvement plan", "School improvement priorities", "SIP priority"),
+    yearly=True,
 )
 
 THEMES = Table(

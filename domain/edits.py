@@ -15,7 +15,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from . import dates
 from .contract import ACTION_PLAN, IMPACT_LOG, table_named
 from .dates import due_ends, parse_date
-from .ids import format_id, id_prefix, next_number
+from .ids import format_id, id_prefix, next_number, plan_ids
 from .models import ActionRow, OutboxEntry, RowChange, utcnow
 from .status import normalise_status
 
@@ -189,8 +189,7 @@ def add_row(session, workbook, table, values, who, user_id=None, summary=""):
     """
     model = table.model
     prefix = id_prefix(workbook.code, table)
-    known = set(session.scalars(select(model.sheet_id).where(model.workbook_id == workbook.id)))
-    sheet_id = format_id(prefix, next_number(prefix, known))
+    sheet_id = format_id(prefix, next_number(prefix, plan_ids(session, model, workbook.code)))
     record = model(workbook_id=workbook.id, sheet_id=sheet_id, sheet_row=0, **values)
     session.add(record)
     session.flush()
@@ -260,11 +259,23 @@ def take_sheet(session, entry, who):
         entry.reason = f"Dropped by {who}: the sheet's values were kept."
 
 
+# What each kind of outbox entry writes, in words for the pages and `outbox list` (an
+# edit's words are its cells'). The last three are about no row, so they have no history.
+KIND_WORDS = {"add": "new row", "alias": "also called", "review_tab": "a review's dated tab",
+              "year_tab": "a new school year's tab", "school_ref": "a school's new workbook"}
+NO_ROW_KINDS = ("review_tab", "year_tab", "school_ref")
+
+
+def kind_words(entry):
+    """What an outbox entry writes, in words: its cells for an edit, else its kind's."""
+    return ", ".join(a.replace("_", " ") for a in entry.fields) if entry.kind == "edit" else KIND_WORDS[entry.kind]
+
+
 def discard(session, entry, who):
     """Give up an edit that cannot land (its row left the sheet, the sheet refuses its
     text, its sheet is paused). It stays in the row's history."""
-    if entry.kind == "review_tab":  # a confirmed review's dated tab: the review itself keeps the record
-        pass  # (and its tab, a review's title, is no table with a history)
+    if entry.kind in NO_ROW_KINDS:  # a review's or a year's tab, a school's workbook: kept where they are made
+        pass  # (a tab's title, a school's code, is no table with a history)
     elif entry.kind == "edit":
         table, row_id = _history_of(entry)
         for attr, field in entry.fields.items():

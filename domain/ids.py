@@ -1,10 +1,14 @@
 """Row IDs the app gives: BR-A007 (school BR, action row), J-A001 (joint plan)…
 
-IDs are never reused: a new number is one above every ID the table has had.
+IDs are never reused: a new number is one above every ID the table has had, in every
+school year of the plan (a plan's years may share one spreadsheet, and "BR-A003" should
+name one row however many years are looked back on).
 """
 import re
 
-from .models import JOINT
+from sqlalchemy import select
+
+from .models import JOINT, Workbook
 
 
 def id_prefix(workbook_code, table):
@@ -21,3 +25,9 @@ def next_number(prefix, known_ids):
 def format_id(prefix, number):
     """'BR-A' and 7 -> 'BR-A007'."""
     return f"{prefix}{number:03d}"
+
+
+def plan_ids(session, model, code):
+    """Every ID a table of the plan has had, in every year (archived rows too)."""
+    return set(session.scalars(select(model.sheet_id).join(Workbook, Workbook.id == model.workbook_id)
+                               .where(Workbook.code == code)))

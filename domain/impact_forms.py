@@ -33,6 +33,7 @@ from .models import (
     ImpactForm,
     ImpactFormConfirmation,
     School,
+    Workbook,
     utcnow,
 )
 from .priorities import group_theme, theme_list
@@ -528,9 +529,13 @@ def offered_rows(session, event):
 
 # -- reading final forms ---------------------------------------------------------------
 
-def _final_forms(session, school_code=None, since=None):
+def _final_forms(session, school_code=None, since=None, year=None):
+    """Final forms and their events, newest first: of one school as host, since a day, of a
+    school year (the current one unless given)."""
     query = (select(ImpactForm, CalendarEvent).join(CalendarEvent, CalendarEvent.id == ImpactForm.event_id)
-             .where(ImpactForm.state == FINAL)
+             .join(Workbook, Workbook.id == CalendarEvent.workbook_id)
+             .where(ImpactForm.state == FINAL,
+                    Workbook.school_year == year if year is not None else Workbook.is_current)
              .options(selectinload(ImpactForm.confirmations))
              .order_by(CalendarEvent.date.desc(), ImpactForm.id.desc()))
     if since is not None:
@@ -555,12 +560,12 @@ def _entry_ids(session, forms):
     return {e.id: e.sheet_id for e in session.scalars(select(ImpactEntry).where(ImpactEntry.id.in_(ids)))}
 
 
-def finished_for_school(session, school_code, since=None):
+def finished_for_school(session, school_code, since=None, year=None):
     """The host school's final impact forms, newest event first, as plain data for the
     summaries for heads and governors: [{form_id, event_id, date, type, focus, kind,
     strengths, areas, ratio, ratio_far, confirmed_by, impact_log_id, linked_actions,
     finished_at}]. ``since``: events on or after that date."""
-    found = _final_forms(session, school_code, since)
+    found = _final_forms(session, school_code, since, year)
     rows = _areas_of_rows(session, [f for f, _ in found])
     entries = _entry_ids(session, [f for f, _ in found])
     result = []

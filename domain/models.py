@@ -25,7 +25,9 @@ from sqlalchemy import (
     Text,
     Time,
     UniqueConstraint,
+    false,
     text,
+    true,
     update,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship, validates
@@ -81,20 +83,47 @@ class School(Base):
     code_of_conduct: Mapped[str] = mapped_column(Text, default="")
     archived_at: Mapped[datetime | None] = mapped_column(DateTime)
 
-    workbook: Mapped[Workbook | None] = relationship(back_populates="school", uselist=False)
+    # The school's plan of the current year; earlier years' are Workbook rows of their own.
+    workbook: Mapped[Workbook | None] = relationship(
+        primaryjoin="and_(School.id == Workbook.school_id, Workbook.is_current)", viewonly=True, uselist=False)
+
+
+class SchoolYear(Base):
+    """A school year the hub holds (domain/years.py): 2026 is 1 September 2026 to 31 August
+    2027. The latest is the current one; each was started by a coordinator (the first by
+    the first sync)."""
+
+    __tablename__ = "school_year"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, unique=True)
+    started_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    started_by: Mapped[str] = mapped_column(String(300), default="")
 
 
 class Workbook(Base):
-    """A spreadsheet the sync reads: the partnership workbook or a school's.
+    """A plan's spreadsheet for one school year: the partnership workbook or a school's.
 
     ``code`` is ``joint`` for the partnership workbook and the school's code for
-    a school workbook, so it doubles as the plan code in URLs and exports.
+    a school workbook, so it doubles as the plan code in URLs and exports. A plan has
+    one workbook record a year (``school_year``); the current year's ``is_current``,
+    and only those are synced. ``year_tabs``: the year's tables are in tabs whose titles
+    carry the year ("Action plan 2027-28"), beside other years' in the same spreadsheet.
     """
 
     __tablename__ = "workbook"
+    __table_args__ = (
+        UniqueConstraint("code", "school_year", name="uq_workbook_code_year"),
+        # One current workbook a plan, held by the database too.
+        Index("uq_workbook_current_code", "code", unique=True, sqlite_where=text("is_current"),
+              postgresql_where=text("is_current")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(String(20), unique=True)
+    code: Mapped[str] = mapped_column(String(20))
+    school_year: Mapped[int] = mapped_column(Integer)
+    is_current: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true(), index=True)
+    year_tabs: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     school_id: Mapped[int | None] = mapped_column(ForeignKey("school.id"))
     ref: Mapped[str] = mapped_column(String(500), default="")  # file name, URL or key
     # The backend's version token (Drive modifiedTime, file mtime) when last read:
@@ -115,7 +144,7 @@ class Workbook(Base):
     # conflict): the next sync reads it, and clears this if it was asked before that read.
     reread_requested_at: Mapped[datetime | None] = mapped_column(DateTime)
 
-    school: Mapped[School | None] = relationship(back_populates="workbook")
+    school: Mapped[School | None] = relationship()
 
 
 class Objective(Base):
@@ -208,6 +237,8 @@ class ActionRow(SheetRowMixin, Base):
     # database checks it too (UPDATE … WHERE version = …), so two saves at the same
     # moment cannot both pass.
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # The unfinished row of last year's plan this one carries forward (domain/years.py), if any.
+    carried_from_id: Mapped[int | None] = mapped_column(ForeignKey("action_row.id"), index=True)
 
     __mapper_args__ = {"version_id_col": version}
 

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
+from . import years
 from .attention import is_overdue
 from .models import JOINT, ActionRow, Objective, School, SheetProblem, SyncRun, Workbook
 from .status import STATUSES
@@ -17,7 +18,8 @@ OTHER_AREA = "Other"
 
 @dataclass
 class Plan:
-    """A plan the pages can show: the joint plan or a school's."""
+    """A plan the pages can show: the joint plan or a school's, of the current school year
+    or (``workbook`` of an earlier year) one that is over, kept as it was and read-only."""
 
     code: str
     title: str
@@ -28,17 +30,40 @@ class Plan:
     def is_joint(self):
         return self.code == JOINT
 
+    @property
+    def is_current(self):
+        """Of the current year (a plan with no workbook yet is this year's to come)."""
+        return self.workbook is None or self.workbook.is_current
 
-def find_plan(session, code):
-    """The plan for ``joint`` or a school code, or None if there is no such plan."""
+    @property
+    def year(self):
+        """Its school year, or None for a plan with no workbook yet."""
+        return self.workbook.school_year if self.workbook else None
+
+    @property
+    def past_year(self):
+        """Its year if that is over, else None: what a link to its pages carries (``?year=``)."""
+        return None if self.is_current else self.year
+
+
+def find_plan(session, code, year=None):
+    """The plan for ``joint`` or a school code, of the current year or of ``year``; None if
+    there is no such plan (or, for a year, no workbook of it: a school that was not yet a
+    member). A school that has left the partnership has plans of the years it was in, not
+    a current one."""
     code = (code or "").strip()
+    current = year is None or year == years.current_year(session)
     if code.lower() == JOINT:
-        workbook = session.scalar(select(Workbook).where(Workbook.code == JOINT))
+        workbook = session.scalar(select(Workbook).where(
+            Workbook.code == JOINT, Workbook.is_current if current else Workbook.school_year == year))
         return Plan(JOINT, "Joint action plan", workbook, None)
-    school = session.scalar(select(School).where(School.code == code.upper(), School.archived_at.is_(None)))
-    if school is None:
+    school = session.scalar(select(School).where(School.code == code.upper()))
+    if school is None or (current and school.archived_at is not None):
         return None
-    return Plan(school.code, school.name, school.workbook, school)
+    if current:
+        return Plan(school.code, school.name, school.workbook, school)
+    workbook = session.scalar(select(Workbook).where(Workbook.code == school.code, Workbook.school_year == year))
+    return Plan(school.code, school.name, workbook, school) if workbook else None
 
 
 def current_rows(session, plan, area=None, status=None):
@@ -138,7 +163,8 @@ def problem_counts(session):
     """{workbook code: number of sheet problems}."""
     return dict(
         session.execute(
-            select(Workbook.code, func.count(SheetProblem.id)).join(SheetProblem).group_by(Workbook.code)
+            select(Workbook.code, func.count(SheetProblem.id)).join(SheetProblem).where(Workbook.is_current)
+            .group_by(Workbook.code)
         ).all()
     )
 
@@ -153,7 +179,7 @@ def failing_workbook_count(session):
     return session.scalar(
         select(func.count(Workbook.id))
         .outerjoin(School, School.id == Workbook.school_id)
-        .where(Workbook.last_error.is_not(None), School.archived_at.is_(None))
+        .where(Workbook.is_current, Workbook.last_error.is_not(None), School.archived_at.is_(None))
     ) or 0
 
 

@@ -64,19 +64,27 @@ def theme_list(session):
     return ThemeList(entries, same=yes)
 
 
-def _current_priorities(session, shared_only=True, school_id=None):
-    return session.execute(_current_query((SipPriority, School), shared_only, school_id)).all()
+def _current_priorities(session, shared_only=True, school_id=None, year=None):
+    return session.execute(_current_query((SipPriority, School), shared_only, school_id, year)).all()
 
 
-def _current_query(columns, shared_only=True, school_id=None):
-    """The current priorities of current schools, in the order pages list them."""
+def _of_year(year):
+    """The workbooks of a school year: the current one's unless ``year`` is given."""
+    return Workbook.is_current if year is None else Workbook.school_year == year
+
+
+def _current_query(columns, shared_only=True, school_id=None, year=None):
+    """The current priorities of current schools (of a year that is over: of the schools
+    that were members then), in the order pages list them."""
     query = (
         select(*columns)
         .join(Workbook, Workbook.id == SipPriority.workbook_id)
         .join(School, School.id == Workbook.school_id)
-        .where(SipPriority.archived_at.is_(None), School.archived_at.is_(None))
+        .where(_of_year(year), SipPriority.archived_at.is_(None))
         .order_by(School.name, SipPriority.sheet_row, SipPriority.id)
     )
+    if year is None:
+        query = query.where(School.archived_at.is_(None))
     if shared_only:
         query = query.where(SipPriority.share.is_(True))
     if school_id is not None:
@@ -90,15 +98,16 @@ def group_theme(themes, priority):
     return themes.theme_for(priority.theme or priority.priority)
 
 
-def combined(session, theme=None, status=None, school=None):
+def combined(session, theme=None, status=None, school=None, year=None):
     """The shared priorities grouped by theme (in order of the theme's name), filtered
-    by theme key, status and school code: (the groups shown, every group)."""
-    return _combined(session, theme_list(session), theme, status, school)
+    by theme key, status and school code, of the current school year or ``year``: (the
+    groups shown, every group)."""
+    return _combined(session, theme_list(session), theme, status, school, year)
 
 
-def _combined(session, themes, theme=None, status=None, school=None):
+def _combined(session, themes, theme=None, status=None, school=None, year=None):
     groups = {}
-    for priority, owner in _current_priorities(session):
+    for priority, owner in _current_priorities(session, year=year):
         name = group_theme(themes, priority)
         group = groups.setdefault(theme_key(name), ThemeGroup(name, theme_key(name)))
         group.priorities.append((priority, owner))
@@ -119,10 +128,10 @@ def combined_page(session, number=1, per_page=PER_PAGE, **filters):
     every group), from one reading of the Themes tab."""
     themes = theme_list(session)
     shown, every = _combined(session, themes, **filters)
-    return _page_of(session, themes, shown, number, per_page), shown, every
+    return _page_of(session, themes, shown, number, per_page, filters.get("year")), shown, every
 
 
-def _page_of(session, themes, groups, number, per_page):
+def _page_of(session, themes, groups, number, per_page, year=None):
     """Page ``number`` of the groups' priorities, in order: a Page of GroupParts. Each
     theme that starts on the page carries the latest impact-log evidence that bears on
     it and the joint plan rows that name it (read for that page's themes only)."""
@@ -140,7 +149,7 @@ def _page_of(session, themes, groups, number, per_page):
     starting = [part.group for part in parts if part.first]
     if starting:
         _attach_evidence(session, themes, starting)
-        _attach_joint_rows(session, themes, starting)
+        _attach_joint_rows(session, themes, starting, year)
     return Page(parts, len(flat), number, per_page)
 
 
@@ -198,12 +207,13 @@ def _attach_evidence(session, themes, groups):
             group.evidence.append((entry, school))
 
 
-def _attach_joint_rows(session, themes, groups):
-    """Joint plan rows under a group's theme by their area, or that name it (or one of
-    the names its schools give it) in their key objective."""
+def _attach_joint_rows(session, themes, groups, year=None):
+    """Joint plan rows (of the year) under a group's theme by their area, or that name it
+    (or one of the names its schools give it) in their key objective."""
     rows = session.scalars(
         select(ActionRow).join(Workbook, Workbook.id == ActionRow.workbook_id)
-        .where(Workbook.code == JOINT, ActionRow.archived_at.is_(None)).order_by(ActionRow.sheet_row)
+        .where(Workbook.code == JOINT, _of_year(year), ActionRow.archived_at.is_(None))
+        .order_by(ActionRow.sheet_row)
     ).all()
     row_words = {row.id: main_words(row.key_objective) for row in rows}
     for group in groups:
@@ -215,17 +225,19 @@ def _attach_joint_rows(session, themes, groups):
                 group.joint_rows.append(row)
 
 
-def school_priorities(session, school):
-    """A school's own priorities, shared or not (for its members and admins)."""
-    return [priority for priority, _ in _current_priorities(session, shared_only=False, school_id=school.id)]
+def school_priorities(session, school, year=None):
+    """A school's own priorities, shared or not (for its members and admins), of the
+    current year or ``year``."""
+    return [priority for priority, _ in _current_priorities(session, shared_only=False, school_id=school.id,
+                                                            year=year)]
 
 
-def school_priorities_with_themes(session, school):
+def school_priorities_with_themes(session, school, year=None):
     """A school's own priorities, shared or not, with the theme each is grouped under:
     [(SipPriority, School, theme)] (for its download)."""
     themes = theme_list(session)
     return [(p, s, group_theme(themes, p)) for p, s in _current_priorities(session, shared_only=False,
-                                                                           school_id=school.id)]
+                                                                           school_id=school.id, year=year)]
 
 
 def who_else(session, priority):
@@ -280,7 +292,7 @@ def answer(session, name, theme, same, who):
                             answered_by=who))
     if not same:
         return None
-    joint = session.scalar(select(Workbook).where(Workbook.code == JOINT))
+    joint = session.scalar(select(Workbook).where(Workbook.code == JOINT, Workbook.is_current))
     entry = OutboxEntry(workbook_id=joint.id, kind="alias", tab=THEMES.tab, sheet_id=key[:40],
                         fields={"theme": theme, "also_called": name}, created_by=who)
     session.add(entry)

@@ -184,12 +184,13 @@ def _priority_dicts(session, plan):
     "theme" is the grouped theme's name (domain/priorities.py); the Theme cell as the
     school wrote it is kept under "theme_cell"."""
     themes = theme_list(session)
-    _, groups = combined(session)
+    _, groups = combined(session, year=plan.past_year)
     # Plain (id, name) pairs: the joint plan asks each of 1,600 priorities for ~200 partners.
     schools_by_theme = {g.key: [(s.id, s.name) for s in g.schools] for g in groups}
     query = (select(SipPriority, School).join(Workbook, Workbook.id == SipPriority.workbook_id)
              .join(School, School.id == Workbook.school_id)
-             .where(SipPriority.archived_at.is_(None), SipPriority.share.is_(True), School.archived_at.is_(None))
+             .where(Workbook.school_year == plan.year, SipPriority.archived_at.is_(None),
+                    SipPriority.share.is_(True), *((School.archived_at.is_(None),) if plan.is_current else ()))
              .order_by(School.name, SipPriority.sheet_row, SipPriority.id))
     if not plan.is_joint:
         query = query.where(School.id == plan.school.id)

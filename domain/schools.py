@@ -30,9 +30,9 @@ class WorkbookLine:
 def workbook_lines(session):
     """The partnership workbook first, then every current school by name, each with its
     sheet problems and edits waiting counted (grouped queries, not one per school)."""
-    partnership = session.scalar(select(Workbook).where(Workbook.code == JOINT))
+    partnership = session.scalar(select(Workbook).where(Workbook.code == JOINT, Workbook.is_current))
     schools = session.execute(
-        select(School, Workbook).outerjoin(Workbook, Workbook.school_id == School.id)
+        select(School, Workbook).outerjoin(Workbook, (Workbook.school_id == School.id) & Workbook.is_current)
         .where(School.archived_at.is_(None)).order_by(School.name)
     ).all()
     problems = problems_by_workbook(session)

@@ -229,7 +229,8 @@ def visits_since(session, plan, since):
     last signed review, or all of them with none yet: newest first, the latest few."""
     if plan.is_joint:
         return []
-    return impact_forms.finished_for_school(session, plan.code, since=since.taken_on if since else None)[:VISITS_SHOWN]
+    return impact_forms.finished_for_school(session, plan.code, since=since.taken_on if since else None,
+                                            year=plan.year)[:VISITS_SHOWN]
 
 
 def previous_confirmed(session, review):

@@ -30,14 +30,14 @@ from domain import dates
 from domain.contract import Use, WorkbookKind, table_named
 from domain.dates import parse_date
 from domain.edits import same, sheet_text
-from domain.ids import format_id, id_prefix, next_number
+from domain.ids import format_id, id_prefix, next_number, plan_ids
 from domain.models import JOINT, OutboxEntry, Workbook, utcnow
 from domain.themes import split_names, theme_key
 
 from . import lock
 from .backends import CellWrite
 from .errors import ValuesRefused, WorkbookBusy, WorkbookUnavailable
-from .parse import TableUnreadable, find_tab, parse_table
+from .parse import TableUnreadable, parse_table
 from .remembered import recall, remember
 
 log = logging.getLogger(__name__)
@@ -46,6 +46,8 @@ log = logging.getLogger(__name__)
 WRITE_LOCK = lock.LOCK_ID
 MAX_BACKOFF = timedelta(minutes=30)
 REVIEW_TAB = "review_tab"  # domain/reviews.py TAB_KIND: a confirmed review's dated tab
+YEAR_TAB = "year_tab"  # domain/new_year.py: a new school year's tab, with its header row
+SCHOOL_REF = "school_ref"  # domain/new_year.py: a school's new workbook, in the Schools tab
 # Finished entries show "Saved to the sheet at …" on their row for this long.
 KEEP_FINISHED = timedelta(days=14)
 
@@ -110,13 +112,14 @@ def forget_finished(session, keep=KEEP_FINISHED):
 
 
 def _shares_identity(session, workbook):
-    """Why the workbook must not be written to: another plan's workbook is the same file
-    or spreadsheet (checked here, where the write happens, not only where pages are drawn)."""
+    """Why the workbook must not be written to: another plan's current workbook is the same
+    file or spreadsheet (checked here, where the write happens, not only where pages are
+    drawn). The same plan's workbook of another year may be: a plan's years in one file."""
     if not workbook.identity:
         return None
     others = session.scalars(
         select(Workbook).options(selectinload(Workbook.school))
-        .where(Workbook.identity == workbook.identity, Workbook.id != workbook.id)
+        .where(Workbook.identity == workbook.identity, Workbook.code != workbook.code, Workbook.is_current)
     ).all()
     for other in others:
         if other.code == JOINT or (other.school is not None and other.school.archived_at is None):
@@ -157,7 +160,8 @@ def _drain_workbook(session, backend, workbook, entries):
     tables = [table_named(tab) for tab in sorted({e.tab for e in entries})]
     try:
         version = backend.current_version(workbook.ref)
-        snapshot = backend.read(workbook.ref, workbook.layout, WorkbookKind("outbox", tuple(Use(t) for t in tables)))
+        kind = WorkbookKind("outbox", tuple(Use(t) for t in tables)).of(workbook)  # its year's tabs
+        snapshot = backend.read(workbook.ref, workbook.layout, kind)
         snapshot.version = version
         recall(workbook, snapshot)
     except WorkbookUnavailable as error:
@@ -165,9 +169,9 @@ def _drain_workbook(session, backend, workbook, entries):
         return
     parsed = {}
     for table in tables:
-        title = find_tab(snapshot.tabs, table)
+        title = kind.find(snapshot.tabs, table)
         if title is None:
-            parsed[table.tab] = f"The workbook has no '{table.tab}' tab."
+            parsed[table.tab] = f"The workbook has no '{kind.tab_name(table)}' tab."
             continue
         try:
             parsed[table.tab] = parse_table(table, title, snapshot.tabs[title])
@@ -182,6 +186,13 @@ def _drain_workbook(session, backend, workbook, entries):
         table = parsed[entry.tab]
         if isinstance(table, str):
             _pause(entry, table)
+            continue
+        if entry.kind == SCHOOL_REF:  # a school's workbook: the Schools tab is keyed by Code, not by ID
+            entry.paused = False
+            planned = _plan_school_ref(table, entry)
+            if planned:
+                writes[entry.id] = planned
+                landing.append(entry)
             continue
         if entry.kind == "alias":  # a name for a theme: the Themes tab is keyed by Theme, not by ID
             entry.paused = False
@@ -239,18 +250,24 @@ def _drain_workbook(session, backend, workbook, entries):
 
 
 def _add_review_tabs(backend, workbook, entries):
-    """Add the dated tab of each confirmed review (kind ``review_tab``, ``fields`` =
-    {"title", "cells"}): a tab of its own, nothing else in the workbook touched, never
-    twice (a tab of that title already holding the rows is the write that had landed).
+    """Add the dated tab of each confirmed review and each new year's tab (kinds
+    ``review_tab`` and ``year_tab``, ``fields`` = {"title", "cells"}): a tab of its own,
+    nothing else in the workbook touched, never twice (a tab of that title already holding
+    the rows is the write that had landed; a year's tab a school made itself is theirs).
+    Done before the tables are read, so that a new year's first rows find their tab.
     Returns the other entries, for the tables."""
     rest = []
     for entry in entries:
-        if entry.kind != REVIEW_TAB:
+        if entry.kind not in (REVIEW_TAB, YEAR_TAB):
             rest.append(entry)
             continue
         try:
             answer = backend.add_tab(workbook.ref, entry.fields["title"], entry.fields["cells"])
         except ValuesRefused as error:
+            if entry.kind == YEAR_TAB:  # the school made the year's tab already, and wrote in it
+                _done(entry)
+                entry.reason = "The school's own tab of that name is there already."
+                continue
             _fail(entry, error)
         except WorkbookUnavailable as error:
             _retry_later([entry], error.explain())
@@ -411,6 +428,28 @@ def _plan_alias(table, entry):
     return [CellWrite(table.title, row.number, column + 1, "; ".join(names + [name]))]
 
 
+def _plan_school_ref(table, entry):
+    """The cell write that puts a school's new workbook in its Schools row, or None when it
+    is there already, or the row says another workbook now (the Schools tab is the record:
+    the sync follows what it says)."""
+    code, seen, new = entry.fields["code"], entry.fields["seen"], entry.fields["new"]
+    if "workbook" not in table.columns:
+        _pause(entry, f"The '{table.title}' tab has no 'Workbook' column.")
+        return None
+    row = next((r for r in table.rows if r.values.get("code") == code), None)
+    if row is None:
+        _retry_later([entry], f"School {code} is not in the '{table.title}' tab: its new workbook waits for its row.")
+        entry.state = "stuck"
+        return None
+    now = (row.values.get("workbook") or "").strip()
+    if now == new or now != seen:
+        entry.state, entry.done_at = "done", utcnow()
+        entry.reason = "Already in the sheet." if now == new else (
+            f"The Schools tab gives another workbook for {code} now, which the hub follows.")
+        return None
+    return [CellWrite(table.title, row.number, table.columns["workbook"] + 1, new)]
+
+
 def _one_name(name):
     """A name as Also called lists it: its own commas and semicolons would split it into
     names of its own, so they become spaces (themes compare past punctuation anyway)."""
@@ -420,9 +459,8 @@ def _one_name(name):
 def _renumber(session, table, entry):
     """Give a new row the next ID free in both the sheet and the database."""
     prefix = id_prefix(entry.workbook.code, table.table)
-    known = {row.sheet_id for row in table.rows}
     model = table.table.model
-    known |= set(session.scalars(select(model.sheet_id).where(model.workbook_id == entry.workbook_id)))
+    known = {row.sheet_id for row in table.rows} | plan_ids(session, model, entry.workbook.code)
     new_id = format_id(prefix, next_number(prefix, known))
     impact = session.get(model, entry.row_id)
     if impact is not None:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from domain import years
 from domain.calendar import Schools
 from domain.event_cells import ALL_SCHOOLS, school_code, school_parts
 from domain.models import JOINT, OutboxEntry, RowChange, School, Workbook, utcnow
@@ -212,6 +213,10 @@ def link_school_workbooks(session, schools, partnership_identity, identity):
     folder) is a problem, and the school's sync fails with the reason. Returns problems.
     """
     by_code = {s.code: s for s in session.scalars(select(School).options(selectinload(School.workbook)))}
+    # A new year's workbook on its way into the Schools tab (domain/new_year.py): the tab
+    # still names last year's until it lands, and the new year must not be pointed back at it.
+    moving = set(session.scalars(select(OutboxEntry.sheet_id).where(
+        OutboxEntry.kind == "school_ref", OutboxEntry.state.in_(OutboxEntry.PENDING))))
     rows, seen = [], set()
     for row in schools.rows:  # the first row of a code counts (a repeat is repeated_keys' problem)
         code = row.values["code"]
@@ -236,7 +241,7 @@ def link_school_workbooks(session, schools, partnership_identity, identity):
         if held and (not row.valid or resolved.get(school.code) == held):
             holder.setdefault(held, school.code)
     for row in rows:
-        if not row.valid:
+        if not row.valid or row.values["code"] in moving:
             continue
         code, ref = row.values["code"], row.values.get("workbook", "").strip()
         canonical = resolved[code]
@@ -251,13 +256,17 @@ def link_school_workbooks(session, schools, partnership_identity, identity):
                                     f"School {code}'s workbook is {other}, so none of its rows are synced.",
                                     "Give each school a workbook of its own."))
             ref = canonical = ""
-        _set_workbook(by_code[code], ref, canonical)
+        _set_workbook(session, by_code[code], ref, canonical)
     return problems
 
 
-def _set_workbook(school, ref, canonical):
+def _set_workbook(session, school, ref, canonical):
+    """The school's current workbook points at ``ref`` (made, for a newcomer, in the current year)."""
     if school.workbook is None:
-        school.workbook = Workbook(code=school.code, ref=ref, identity=canonical)
+        session.add(Workbook(code=school.code, school=school, ref=ref, identity=canonical,
+                             school_year=years.current_year(session), is_current=True))
+        session.flush()
+        session.expire(school, ["workbook"])
     elif school.workbook.ref != ref or school.workbook.identity != canonical:
         workbook = school.workbook
         workbook.ref, workbook.identity = ref, canonical

@@ -17,15 +17,15 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
-from domain import reviews
-from domain.contract import CALENDAR, OBJECTIVES, PARTNERSHIP, SCHOOL, SCHOOLS
-from domain.ids import format_id, id_prefix, next_number
+from domain import reviews, years
+from domain.contract import CALENDAR, OBJECTIVES, PARTNERSHIP, RSVP, SCHOOL, SCHOOLS
+from domain.ids import format_id, id_prefix, next_number, plan_ids
 from domain.models import JOINT, Objective, SheetProblem, SyncRun, Workbook, utcnow
 
 from . import lock
 from .backends import CellWrite
 from .errors import ValuesRefused, WorkbookBusy, WorkbookError, WorkbookFailed, WorkbookUnavailable
-from .parse import Problem, TableUnreadable, find_tab, parse_table
+from .parse import Problem, TableUnreadable, parse_table
 from .reconcile import (
     link_school_workbooks,
     pending_edits,
@@ -133,8 +133,8 @@ def run_sync(session, backend, partnership_ref, trigger="cli", run_id=None, full
         joint = _workbook(session, backend, JOINT, partnership_ref)
         versions = _versions(backend)
         report.results.append(_sync_one(session, backend, joint, PARTNERSHIP, versions, full))
-        schools = session.scalars(
-            select(Workbook).where(Workbook.code != JOINT).options(selectinload(Workbook.school))
+        schools = session.scalars(  # the current year's: a year over stays as it was at its end
+            select(Workbook).where(Workbook.code != JOINT, Workbook.is_current).options(selectinload(Workbook.school))
             .order_by(Workbook.code)
         ).all()
         outage = 1 if report.results[0].transient else 0
@@ -225,9 +225,11 @@ def identity_or_blank(backend, ref):
 
 
 def _workbook(session, backend, code, ref):
-    workbook = session.scalar(select(Workbook).where(Workbook.code == code))
+    """The current year's workbook of a plan (made, the first time, with the year)."""
+    year = years.ensure_current(session)
+    workbook = session.scalar(select(Workbook).where(Workbook.code == code, Workbook.is_current))
     if workbook is None:
-        workbook = Workbook(code=code, ref=ref)
+        workbook = Workbook(code=code, ref=ref, school_year=year, is_current=True)
         session.add(workbook)
     if workbook.ref != ref:
         workbook.ref = ref
@@ -240,6 +242,7 @@ def _workbook(session, backend, code, ref):
 def _sync_one(session, backend, workbook, kind, versions, full):
     """Read one workbook and store it in one transaction; failures stay local."""
     result = WorkbookResult(workbook.code, workbook.ref)
+    kind = kind.of(workbook)  # its year's tabs
     workbook_id = workbook.id
     version = versions.get(workbook.ref)
     started = utcnow()
@@ -314,14 +317,15 @@ def _sync_tables(session, backend, workbook, kind, snapshot, result):
     problems, parsed = [], {}
     for use in kind.uses:
         table = use.table
-        title = find_tab(snapshot.tabs, table)
+        title = kind.find(snapshot.tabs, table)
         if title is None:
+            name = kind.tab_name(table)
             if not use.optional:
-                raise WorkbookFailed(f"The workbook has no '{table.tab}' tab.",
-                                     f"Add a tab named '{table.tab}' with its header row.")
+                raise WorkbookFailed(f"The workbook has no '{name}' tab.",
+                                     f"Add a tab named '{name}' with its header row.")
             if not use.silent:
-                problems.append(Problem(table.tab, None, "", f"There is no '{table.tab}' tab.",
-                                        f"Add a tab named '{table.tab}' with a header row: "
+                problems.append(Problem(name, None, "", f"There is no '{name}' tab.",
+                                        f"Add a tab named '{name}' with a header row: "
                                         f"{', '.join(c.name for c in table.columns)}."))
             continue
         known = _objective_refs(session, parsed) if table.cleaner else None
@@ -348,12 +352,30 @@ def _sync_tables(session, backend, workbook, kind, snapshot, result):
                     reviews.settle_after_leaving(session)
     if CALENDAR in parsed:  # after the Schools tab is stored: a host is one of today's schools
         problems += resolve_hosts(session, parsed[CALENDAR])
+    if workbook.code == JOINT:
+        _this_years_events(ready, workbook.school_year)
     pending = pending_edits(session, workbook)
     for table in id_tables:
         if table.table in ready:
             result.add(reconcile_table(session, workbook, table, ready[table.table], pending))
     problems += unread_problems(session, workbook, id_tables)  # formula cells never read (sync/unread.py)
     return problems
+
+
+def _this_years_events(ready, year):
+    """The Calendar's events of the workbook's school year, and their replies: an event dated
+    before its 1 September is last year's, kept (with its replies and impact form) as last
+    year's workbook holds it. Later ones stay: in July the calendar shows next term's."""
+    events = ready.get(CALENDAR)
+    if not events:
+        return
+    start = years.first_day(year)
+    earlier = {row.sheet_id.upper() for row in events if row.values.get("date") and row.values["date"] < start}
+    if not earlier:
+        return
+    ready[CALENDAR] = [row for row in events if row.sheet_id.upper() not in earlier]
+    if RSVP in ready:
+        ready[RSVP] = [row for row in ready[RSVP] if row.values.get("event_ref", "").upper() not in earlier]
 
 
 def _write_new_ids(session, backend, workbook, snapshot, tables):
@@ -424,8 +446,7 @@ def _assign_ids(session, workbook, parsed):
     table = parsed.table
     prefix = id_prefix(workbook.code, table)
     model = table.model
-    known_ids = set(session.scalars(select(model.sheet_id).where(model.workbook_id == workbook.id)))
-    known_ids |= {row.sheet_id for row in parsed.rows if row.sheet_id}
+    known_ids = plan_ids(session, model, workbook.code) | {row.sheet_id for row in parsed.rows if row.sheet_id}
     number = next_number(prefix, known_ids)
     holders = _id_holders(session, workbook, parsed)
 

@@ -31,7 +31,8 @@ class CheckResult:
 
 
 def check_workbook(backend, code, ref, kind):
-    """Read the workbook once and say which tabs and columns it misses."""
+    """Read the workbook once and say which tabs and columns it misses (``kind`` bound to
+    the plan's year, WorkbookKind.of, where the hub knows the plan)."""
     result = CheckResult(code, ref)
     try:
         snapshot = backend.read(ref, None, kind)  # the tabs the sync reads, within its limits
@@ -41,9 +42,9 @@ def check_workbook(backend, code, ref, kind):
         return result, None
     for use in kind.uses:
         table = use.table
-        title = find_tab(snapshot.tabs, table)
+        title = kind.find(snapshot.tabs, table)
         if title is None:
-            result.findings.append(f"missing {'optional tab' if use.optional else 'tab'} '{table.tab}'")
+            result.findings.append(f"missing {'optional tab' if use.optional else 'tab'} '{kind.tab_name(table)}'")
             continue
         try:
             parse_table(table, title, snapshot.tabs[title])
@@ -52,17 +53,32 @@ def check_workbook(backend, code, ref, kind):
     return result, snapshot
 
 
-def check_partnership(backend, ref):
+def check_partnership(backend, ref, kinds=None):
     """What `sheets check` reports: the partnership workbook, then each school's workbook
-    its Schools tab lists, each read once. [CheckResult]"""
-    result, snapshot = check_workbook(backend, "joint", ref, KINDS["partnership"])
+    its Schools tab lists, each read once. ``kinds``: {plan code: its kind as the current
+    year holds it}, for the plans the hub knows. [CheckResult]"""
+    kinds = kinds or {}
+    result, snapshot = check_workbook(backend, "joint", ref, kinds.get("joint", KINDS["partnership"]))
     results = [result]
     for code, school_ref in school_refs(snapshot):
         if school_ref:
-            results.append(check_workbook(backend, code, school_ref, KINDS["school"])[0])
+            results.append(check_workbook(backend, code, school_ref, kinds.get(code, KINDS["school"]))[0])
         else:
             results.append(CheckResult(code, "-", False, ["no workbook is given in the Schools tab"]))
     return results
+
+
+def year_kinds(session):
+    """{plan code: its workbook's kind as the current year holds it}, for check_partnership;
+    nothing before the database has its tables (the sheets can be checked first)."""
+    from sqlalchemy import inspect, select
+
+    from domain.models import JOINT, Workbook
+
+    if not inspect(session.get_bind()).has_table(Workbook.__tablename__):
+        return {}
+    return {w.code: KINDS["partnership" if w.code == JOINT else "school"].of(w)
+            for w in session.scalars(select(Workbook).where(Workbook.is_current))}
 
 
 def school_refs(snapshot):

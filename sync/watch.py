@@ -20,7 +20,8 @@ def changed_workbooks(session, versions):
     sync: looking every few seconds must not retry an outage every few seconds.
     No partnership workbook in the database yet means the first sync is still to come.
     """
-    workbooks = session.scalars(select(Workbook).options(selectinload(Workbook.school))).all()
+    workbooks = session.scalars(select(Workbook).where(Workbook.is_current)
+                                .options(selectinload(Workbook.school))).all()
     if not any(w.code == JOINT for w in workbooks):
         return [JOINT]
     changed = []

@@ -80,6 +80,7 @@ def register_blueprints(app):
     from .schools.routes import bp as schools_bp
     from .summaries.routes import bp as summaries_bp
     from .syncs.routes import bp as syncs_bp
+    from .years.routes import bp as years_bp
 
     register_url_converters(app)
     app.register_blueprint(auth_bp)
@@ -95,6 +96,7 @@ def register_blueprints(app):
     app.register_blueprint(calendar_bp)
     app.register_blueprint(summaries_bp)
     app.register_blueprint(impact_forms_bp)
+    app.register_blueprint(years_bp)
 
 
 def register_url_converters(app):

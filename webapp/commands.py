@@ -9,14 +9,14 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import func, select
 
-from domain import dates, edits, exports, people, plans, priorities, reviews
+from domain import dates, edits, exports, new_year, people, plans, priorities, reviews, years
 from domain.contract import KINDS
 from domain.models import ROLES, OutboxEntry, User
 from domain.people import deactivate_person
 from domain.users import UserError, activate, add_user, find_user, set_password
 from sync.demo import PARTNERSHIP_FILE, write_demo_workbooks
 from sync.demo import add_impact_forms as demo_impact_forms
-from sync.setup_check import check_partnership, check_workbook, missing_headers
+from sync.setup_check import check_partnership, check_workbook, missing_headers, year_kinds
 
 from .extensions import db
 from .syncing import backend_for, drain_now, sync_now
@@ -27,6 +27,7 @@ export_cli = AppGroup("export", help="Data out, for scripts and spreadsheets.")
 demo_cli = AppGroup("demo", help="The demo partnership that `make run` serves.")
 sheets_cli = AppGroup("sheets", help="Check and set up the spreadsheets themselves.")
 outbox_cli = AppGroup("outbox", help="Browser edits on their way to the sheets.")
+year_cli = AppGroup("year", help="School years: which is current, starting the next, carrying rows into it.")
 
 DEMO_PASSWORD = "partnership-demo"  # the demo's only: printed by `make run`
 DEMO_USERS = [
@@ -144,11 +145,15 @@ def users_deactivate(email):
 @export_cli.command("action-plan")
 @click.argument("plan_code", metavar="PLAN")
 @click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True)
-def export_action_plan(plan_code, fmt):
+@click.option("--year", type=int, help="The school year, by the year it starts in (2026: 2026 to 2027); "
+                                       "the current one if not given.")
+def export_action_plan(plan_code, fmt, year):
     """Every current row of PLAN (a school code or 'joint'), as synced, to stdout."""
-    plan = plans.find_plan(db.session, plan_code)
-    if plan is None:
-        raise click.ClickException(f"There is no plan {plan_code!r}: use 'joint' or a school code.")
+    plan = plans.find_plan(db.session, plan_code, year)
+    if plan is None or (year is not None and plan.workbook is None):
+        held = f" for {years.label(year)}" if year else ""
+        raise click.ClickException(f"There is no plan {plan_code!r}{held}: use 'joint' or a school code"
+                                   + (", and a year the hub holds." if year else "."))
     records = exports.action_plan_records(plans.current_rows(db.session, plan))
     _write_records(records, exports.ACTION_PLAN_NAMES, fmt)
 
@@ -222,7 +227,8 @@ def demo_sign_ins():
 @sheets_cli.command("check")
 def sheets_check():
     """Can every workbook and tab be reached, and what is missing? Exit 1 if anything is."""
-    results = check_partnership(backend_for(current_app), current_app.config["PARTNERSHIP_WORKBOOK"])
+    results = check_partnership(backend_for(current_app), current_app.config["PARTNERSHIP_WORKBOOK"],
+                                year_kinds(db.session))
     for result in results:
         click.echo(result.line())
     if not all(r.ok for r in results):
@@ -258,8 +264,7 @@ def outbox_list():
     """Edits not yet in the sheet: ID, school, row ID, fields, state and reason."""
     entries = edits.pending(db.session)
     for entry in entries:
-        fields = {"edit": ",".join(entry.fields), "add": "new row", "alias": "also called",
-                  "review_tab": "review tab"}[entry.kind]
+        fields = ",".join(entry.fields) if entry.kind == "edit" else edits.KIND_WORDS[entry.kind]
         click.echo(f"{entry.id}\t{entry.workbook.code}\t{entry.sheet_id}\t{fields}\t{entry.state}\t{entry.reason}")
     if not entries:
         click.echo("Nothing waiting: every browser edit is in the sheets.")
@@ -282,8 +287,58 @@ def outbox_drain():
         sys.exit(1)
 
 
+@year_cli.command("show")
+def year_show():
+    """The current school year, the years held, and whether the next can be started."""
+    current = years.current_year(db.session)
+    click.echo(f"Current school year: {years.label(current)}")
+    click.echo("Years held: " + ", ".join(years.label(y) for y in years.years(db.session)))
+    click.echo(new_year.why_not_yet(db.session) or f"{years.label(current + 1)} can be started (flask year start).")
+
+
+@year_cli.command("start")
+@click.option("--workbook", "workbooks", multiple=True, metavar="CODE=REF",
+              help="A school's new workbook (a file name, or its Google Sheets address); repeat for each. "
+                   "Every other plan keeps its workbook, in tabs named for the year.")
+def year_start(workbooks):
+    """Start the next school year: last year's plans are kept as they are, read-only."""
+    choices = {}
+    for given in workbooks:
+        code, sep, ref = given.partition("=")
+        if not sep or not ref.strip():
+            raise click.ClickException(f"Give a new workbook as CODE=REF, not {given!r}.")
+        choices[code.strip().upper()] = new_year.Choice(code.strip().upper(), ref.strip())
+    known = {w.code for w in new_year.plans_to_start(db.session)}
+    unknown = sorted(set(choices) - known)
+    if unknown:
+        raise click.ClickException(f"No school of the partnership has the code {', '.join(unknown)}.")
+    try:
+        year = new_year.start_year(db.session, choices, "the command line")
+    except new_year.YearError as error:
+        raise click.ClickException(str(error))
+    db.session.commit()
+    click.echo(f"Started {years.label(year)}. Run `flask outbox drain` and `flask sync run` to bring in the new plans.")
+
+
+@year_cli.command("carry")
+@click.argument("plan_code", metavar="PLAN")
+@click.argument("row_ids", metavar="ID", nargs=-1, required=True)
+def year_carry(plan_code, row_ids):
+    """Carry unfinished rows of PLAN's last year (by their IDs: BR-A003 ...) into this year's plan."""
+    code = "joint" if plan_code.lower() == "joint" else plan_code.upper()
+    offered = {row.sheet_id.upper(): row for row, into in new_year.unfinished_rows(db.session, code) if into is None}
+    missing = [i for i in row_ids if i.upper() not in offered]
+    if missing:
+        raise click.ClickException(f"Not unfinished rows of {code}'s last year, or carried already: "
+                                   + ", ".join(missing))
+    chosen = list(dict.fromkeys(i.upper() for i in row_ids))
+    added = new_year.carry_forward(db.session, code, [offered[i].id for i in chosen], "the command line")
+    db.session.commit()
+    click.echo("Carried: " + ", ".join(f"{source} as {row.sheet_id}" for source, row in zip(chosen, added)))
+
+
 def register(app):
-    for group in (sync_cli, users_cli, export_cli, demo_cli, sheets_cli, outbox_cli):
+    for group in (sync_cli, users_cli, export_cli, demo_cli, sheets_cli, outbox_cli, year_cli):
         app.cli.add_command(group)
     from .scheduler_cli import scheduler_cli
 

@@ -23,6 +23,17 @@ def id_arg(name):
         abort(404)
 
 
+def year_arg():
+    """The school year a page is asked for (``?year=2026``): None for the current one,
+    404 for one that cannot be a year."""
+    if "year" not in request.args:
+        return None
+    try:
+        return bounded_int(request.args["year"], 2000, 2100)
+    except ValueError:
+        abort(404)
+
+
 def page_number(name="page"):
     """A page number from the query string; 1 when absent or nonsense."""
     return request.args.get(name, 1, type=lambda text: bounded_int(text, 1, 100_000))

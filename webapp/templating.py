@@ -16,7 +16,7 @@ from domain.access import (
 from domain.access import can_resolve as resolve_rule
 from domain.attention import is_overdue
 from domain.dates import uk, uk_time
-from domain.edits import EDITABLE
+from domain.edits import EDITABLE, kind_words
 from domain.people import ROLE_NAMES
 from domain.status import chip
 
@@ -75,6 +75,7 @@ def register(app):
     app.add_template_global(is_overdue)
     app.add_template_global(can_view_plan)
     app.add_template_global(EDITABLE, "cell_names")
+    app.add_template_global(kind_words)
     app.add_template_filter(bullets)
     app.add_template_filter(uk_date)
     app.add_template_filter(chip, "status_chip")

@@ -55,6 +55,8 @@ def pages(ids):
         ("changes to people", "/people/changes", ADMIN),
         ("invite a person", "/people/invite", ADMIN),
         ("schools", "/schools/", ADMIN),
+        ("school years", "/years", ADMIN),
+        ("carry rows into this year's plan", "/plans/BR/carry-forward", {"admin", "br_head"}),
         ("sync history", "/sync/", ADMIN),
         ("a sync run", f"/sync/runs/{ids['run']}", ADMIN),
         ("summary", "/summary/BR", EVERYONE),

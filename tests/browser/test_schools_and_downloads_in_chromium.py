@@ -6,6 +6,8 @@ import threading
 import pytest
 from playwright.sync_api import expect
 
+from domain import dates, years
+
 from ..conftest import PASSWORD, PEOPLE
 from .conftest import settled, sign_in
 
@@ -55,7 +57,8 @@ def test_a_download_from_a_filtered_plan_holds_the_rows_the_page_shows(page):
     with page.expect_download() as info:
         page.locator("#plan-rows").get_by_role("link", name="CSV").click()
     download = info.value
-    assert download.suggested_filename == "action-plan-BR.csv"
+    this_year = years.short(years.school_year_of(dates.uk_today()))
+    assert download.suggested_filename == f"action-plan-BR-{this_year}.csv"  # next year's will not overwrite it
     rows = list(csv.DictReader(io.StringIO(open(download.path(), encoding="utf-8-sig").read())))
     assert shown and [r["Key objective"].splitlines()[0] for r in rows] == shown
     assert {r["Status"] for r in rows} == {"Complete"}

@@ -59,7 +59,7 @@ def test_two_first_chairs_named_at_once_leave_one_chair(engine):
 
 def test_two_reminders_pressed_at_once_claim_one_reminder(engine):
     with Session(engine) as session:
-        workbook = Workbook(code="joint", ref="partnership.xlsx")
+        workbook = Workbook(code="joint", ref="partnership.xlsx", school_year=2026)
         session.add(workbook)
         session.flush()
         session.add(CalendarEvent(workbook_id=workbook.id, sheet_id="J-E001", date=date(2027, 1, 13),

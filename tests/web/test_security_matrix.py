@@ -223,6 +223,20 @@ EXPECTED = {
     },
     "schools.check": {"POST any": "login ok 403 403 403 403"},
     "schools.index": {"GET any": "login 200 403 403 403 403"},
+    # School years: the coordinator starts the next (an empty form before June is refused, 422);
+    # a school's head or a coordinator carries last year's unfinished rows (none here).
+    "years.index": {"GET any": "login 200 403 403 403 403"},
+    "years.start": {"POST any": "login ok 403 403 403 403"},
+    "years.carry": {
+        "GET own": "login 200 200 403 403 403",
+        "GET other": "login 200 403 403 403 403",
+        "GET joint": "login 200 403 403 403 403",
+    },
+    "years.carry_rows": {
+        "POST own": "login ok ok 403 403 403",
+        "POST other": "login ok 403 403 403 403",
+        "POST joint": "login ok 403 403 403 403",
+    },
     "static": {"GET any": "200 200 200 200 200 200"},
     "summaries.pack": {
         "GET own": "login 200 200 200 200 200",

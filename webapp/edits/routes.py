@@ -9,6 +9,7 @@ from wtforms import SelectChoice
 
 from domain import edits, plans
 from domain.access import can_edit_plan, can_resolve, why_not_edit
+from domain.edits import NO_ROW_KINDS
 from domain.models import ActionRow, OutboxEntry
 from domain.reviews import TAB_KIND
 from domain.status import STATUSES
@@ -101,7 +102,7 @@ def sync_state(code, row_id):
 @bp.get("/plans/<code>/rows/<int:row_id>/history")
 def row_history(code, row_id):
     """A row's history: opened under the row, or (its URL in a tab of its own) a page."""
-    plan = plan_or_abort(code)
+    plan = plan_or_abort(code, past=True)
     row = row_or_abort(plan, row_id)
     in_place = wants_fragment(f"history-{row.id}")
     if request.args.get("hide") and in_place:
@@ -148,6 +149,8 @@ def resolve(entry_id, choice):
         return redirect(url_for("priorities.combined"), 303)
     if entry.kind == TAB_KIND:  # a confirmed review's dated tab
         return redirect(url_for("reviews.show", review_id=entry.row_id), 303)
+    if entry.kind in NO_ROW_KINDS:  # a new year's tab or workbook: where the year was started
+        return redirect(url_for("schools.index"), 303)
     if entry.tab in ("Calendar", "RSVP"):  # issue 17: an event, or a reply to one
         return redirect(url_for("calendar.index"), 303)
     if entry.kind != "edit":

@@ -4,15 +4,14 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
-from domain import edits, exports, impact, plans
-from domain.access import can_edit_plan
+from domain import edits, exports, impact, plans, years
 from domain.dates import parse_date
 
 from ..downloads import FORMATS, download
 from ..extensions import db
 from ..forms import CLEANED_NOTE
 from ..hx import fragment, page, wants_fragment
-from ..lookups import plan_or_abort, row_or_abort
+from ..lookups import can_change, plan_or_abort, row_or_abort
 from ..params import id_arg, page_number, pager
 from ..syncing import request_drain
 from .forms import ImpactForm, LogFilters, action_choices
@@ -27,7 +26,7 @@ def require_login():
 
 
 def _school_plan(code, edit=False):
-    plan = plan_or_abort(code, edit=edit)
+    plan = plan_or_abort(code, edit=edit, past=not edit)
     if plan.is_joint:
         abort(404)  # the joint plan has no impact log
     return plan
@@ -71,10 +70,11 @@ def _log_context(plan, choices, form, added=None, fresh=False):
     entries = impact.entries(db.session, plan.workbook, values, 1 if fresh else page_number())
     return dict(
         plan=plan, form=form, filters=filters, filtered=bool(values), entries=entries, added=added,
-        pager=pager(entries, "impact.log", code=plan.code, **({} if fresh else filters.args())),
-        titles=choices.titles, can_edit=can_edit_plan(current_user, plan.code),
+        pager=pager(entries, "impact.log", code=plan.code, year=plan.past_year,
+                    **({} if fresh else filters.args())),
+        titles=choices.titles, can_edit=can_change(plan),
         states=edits.latest_for_rows(db.session, "add", [e.id for e in entries.items])
-        if can_edit_plan(current_user, plan.code) else {},  # the way to the sheet: for those who edit
+        if can_change(plan) else {},  # the way to the sheet: for those who edit
     )
 
 
@@ -86,7 +86,7 @@ def log(code):
     context = _log_context(plan, choices, _impact_form(choices, request.args.get("action")))
     if wants_fragment("impact-entries"):
         # The filters or a page link asked for the entries alone; the address bar gets the tidy URL.
-        canonical = url_for("impact.log", code=plan.code, **context["filters"].args(),
+        canonical = url_for("impact.log", code=plan.code, year=plan.past_year, **context["filters"].args(),
                             page=context["entries"].number if context["entries"].number > 1 else None)
         return fragment(render_template("impact/_entries.html", **context), push_url=canonical)
     return page(render_template("impact/log.html", **context))
@@ -98,7 +98,7 @@ def log_export(code, fmt):
     plan = _school_plan(code)
     _, values = _filters(_Choices(plan))
     return download(exports.impact_records(impact.every_entry(db.session, plan.workbook, values)),
-                    exports.IMPACT_LOG_NAMES, fmt, f"impact-log-{plan.code}", "Impact log")
+                    exports.IMPACT_LOG_NAMES, fmt, f"impact-log-{plan.code}-{years.short(plan.year)}", "Impact log")
 
 
 @bp.get("/plans/<code>/rows/<int:row_id>/evidence")

@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from domain import impact_forms as rules
 from domain.leaders import leaders_for, leaders_of
-from domain.models import CalendarEvent, ImpactForm
+from domain.models import CalendarEvent, ImpactForm, Workbook
 from domain.themes import theme_key
 
 from ..extensions import db
@@ -90,9 +90,10 @@ def _render(context, status=200):
 
 
 @bp.app_template_global("finished_impact_forms")
-def finished_impact_forms(code):
-    """A school's final impact forms as host (templates/impact_forms/_finished_forms.html)."""
-    return rules.finished_for_school(db.session, code)
+def finished_impact_forms(code, year=None):
+    """A school's final impact forms as host, of a school year (the current one unless
+    given) (templates/impact_forms/_finished_forms.html)."""
+    return rules.finished_for_school(db.session, code, year=year)
 
 
 @bp.app_template_global("impact_form_of")
@@ -104,8 +105,8 @@ def impact_form_of(event):
 @bp.get("/impact-forms")
 def index():
     """Past events whose impact form this person can write, and the forms under way."""
-    events = db.session.scalars(select(CalendarEvent).where(CalendarEvent.archived_at.is_(None))
-                                .order_by(CalendarEvent.date.desc())).all()
+    events = db.session.scalars(select(CalendarEvent).join(Workbook).where(
+        Workbook.is_current, CalendarEvent.archived_at.is_(None)).order_by(CalendarEvent.date.desc())).all()
     forms = {f.event_id: f for f in db.session.scalars(select(ImpactForm))}
     leaders = leaders_of(db.session, events)
     mine = [(e, forms.get(e.id)) for e in events if rules.can_complete(current_user, e, leaders[e.id])

@@ -4,8 +4,8 @@ from collections import Counter
 from flask import Blueprint, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from domain import attention, edits, exports, plans, priorities, reviews
-from domain.access import visible_school_codes
+from domain import attention, edits, exports, new_year, plans, priorities, reviews, years
+from domain.access import can_carry_forward, visible_school_codes
 from domain.models import JOINT
 from domain.status import STATUSES
 
@@ -90,7 +90,7 @@ def _filter_args(area, status, overdue):
 
 @bp.get("/plans/<code>")
 def plan(code):
-    plan = plan_or_abort(code, workbook=False)
+    plan = plan_or_abort(code, workbook=False, past=True)
     area, status, overdue = _plan_filters()
     every_row = plans.current_rows(db.session, plan)  # one query: the filters pick from it
     rows = plans.filter_rows(every_row, area or None, status or None, overdue)
@@ -106,7 +106,7 @@ def plan(code):
     )
     if wants_fragment("plan-rows"):
         # The filters asked for the rows alone; the address bar gets the tidy URL.
-        canonical = url_for("plans.plan", code=plan.code, **context["filter_args"])
+        canonical = url_for("plans.plan", code=plan.code, year=plan.past_year, **context["filter_args"])
         return fragment(render_template("plans/_rows.html", count_oob=True, **context), push_url=canonical)
     context.update(
         areas=[group for group, _ in plans.group_by_area(every_row)],
@@ -114,23 +114,26 @@ def plan(code):
         problem_count=plans.problem_count(db.session, plan.workbook),
         paused=edits.paused_writes(db.session, plan.workbook),
         standing=reviews.standing(db.session, plan.code),
+        carry=plan.is_current and can_carry_forward(current_user, plan.code)
+        and new_year.last_years_plan(db.session, plan.code) is not None,
     )
     return page(render_template("plans/plan.html", **context))
 
 
 @bp.get(f"/plans/<code>/export/<{FORMATS}:fmt>")
 def plan_export(code, fmt):
-    """The rows the plan's page shows under the same filters, as a file."""
-    plan = plan_or_abort(code, workbook=False)
+    """The rows the plan's page shows under the same filters, as a file (of the year asked for)."""
+    plan = plan_or_abort(code, workbook=False, past=True)
     area, status, overdue = _plan_filters()
     rows = plans.filter_rows(plans.current_rows(db.session, plan), area or None, status or None, overdue)
     return download(exports.action_plan_records(rows), exports.ACTION_PLAN_NAMES, fmt,
-                    f"action-plan-{plan.code}", "Action plan")
+                    f"action-plan-{plan.code}-{years.short(plan.year)}" if plan.year else f"action-plan-{plan.code}",
+                    "Action plan")  # the year in the name: next year's download will not overwrite it
 
 
 @bp.get("/plans/<code>/rows/<int:row_id>")
 def row(code, row_id):
-    plan = plan_or_abort(code, workbook=False)
+    plan = plan_or_abort(code, workbook=False, past=True)
     record = row_or_abort(plan, row_id, archived=True)
     context = dict(plan=plan, row=record, **rows_context(plan, [record]))
     if wants_fragment(f"row-{row_id}"):

@@ -11,7 +11,7 @@ from domain.status import STATUSES
 from ..downloads import FORMATS, download
 from ..extensions import db
 from ..hx import fragment, page, wants_fragment
-from ..lookups import priority_or_404
+from ..lookups import priority_or_404, shown_year
 from ..params import bounded_int, page_number, pager
 from ..syncing import request_drain
 
@@ -34,37 +34,40 @@ def _suggestions_context(every=None):
     return dict(suggestions=priorities.open_suggestions(db.session, every))
 
 
-def _groups_context(filters, number=1):
-    """What _groups.html draws: the page of priorities under ``filters``, the themes at a
-    glance, and the count; and every theme (for the filter and the questions)."""
-    shown, groups, every = priorities.combined_page(db.session, number, **{k: v or None for k, v in filters.items()})
-    return dict(groups=groups, shown=shown, filters=filters, statuses=STATUSES, count=shown.total,
-                pager=pager(shown, "priorities.combined", **{k: v for k, v in filters.items() if v},
+def _groups_context(filters, number=1, year=None):
+    """What _groups.html draws: the page of priorities under ``filters`` (of the current
+    school year, or ``year``), the themes at a glance, and the count; and every theme (for
+    the filter and the questions)."""
+    shown, groups, every = priorities.combined_page(db.session, number, year=year,
+                                                    **{k: v or None for k, v in filters.items()})
+    return dict(groups=groups, shown=shown, filters=filters, statuses=STATUSES, count=shown.total, year=year,
+                pager=pager(shown, "priorities.combined", **{k: v for k, v in filters.items() if v}, year=year,
                             labels=("← Previous", "Next →"))), every
 
 
-def _address(filters, number):
+def _address(filters, number, year=None):
     """The combined page's own address for these filters and page (the first page has none)."""
-    return url_for("priorities.combined", **{k: v for k, v in filters.items() if v},
+    return url_for("priorities.combined", **{k: v for k, v in filters.items() if v}, year=year,
                    page=number if number > 1 else None)
 
 
 @bp.get("/priorities")
 def combined():
     """Every shared priority, grouped by theme, a page at a time; filtered with htmx or a plain form."""
-    filters = _filters()
-    context, every = _groups_context(filters, page_number())
+    filters, year = _filters(), shown_year()
+    context, every = _groups_context(filters, page_number(), year)
     if wants_fragment("priority-groups"):
         return fragment(render_template("priorities/_groups.html", count_oob=True, **context),
-                        push_url=_address(filters, context["shown"].number))
-    context.update(themes=every, schools=plans.schools(db.session), **_suggestions_context(every))
+                        push_url=_address(filters, context["shown"].number, year))
+    context.update(themes=every, schools=plans.schools(db.session),
+                   **(_suggestions_context(every) if year is None else dict(suggestions=[])))
     return page(render_template("priorities/combined.html", **context))
 
 
 @bp.get(f"/priorities/export/<{FORMATS}:fmt>")
 def combined_export(fmt):
     """The shared priorities the combined page shows under the same filters: never an unshared one."""
-    groups, _ = priorities.combined(db.session, **{k: v or None for k, v in _filters().items()})
+    groups, _ = priorities.combined(db.session, year=shown_year(), **{k: v or None for k, v in _filters().items()})
     triples = [(p, s, group.theme) for group in groups for p, s in group.priorities]
     return download(exports.priority_records(triples), exports.PRIORITY_NAMES, fmt, "shared-priorities",
                     "Shared priorities")
@@ -105,7 +108,7 @@ def same_theme():
 
 
 def _own_school_plan(code):
-    plan = plans.find_plan(db.session, code)
+    plan = plans.find_plan(db.session, code, shown_year())
     if plan is None or plan.is_joint:
         abort(404)
     if not can_view_plan(current_user, plan.code):
@@ -119,7 +122,7 @@ def school(code):
     """A school's own priorities, shared or not, each with who else works on its theme."""
     plan = _own_school_plan(code)
     return render_template("priorities/school.html", plan=plan,
-                           priorities=priorities.school_priorities(db.session, plan.school))
+                           priorities=priorities.school_priorities(db.session, plan.school, plan.past_year))
 
 
 @bp.get("/priorities/<int:priority_id>/who-else")
@@ -136,6 +139,6 @@ def who_else(priority_id):
 def school_export(code, fmt):
     """A school's own priorities, shared or not, for those who may see its page."""
     plan = _own_school_plan(code)
-    triples = priorities.school_priorities_with_themes(db.session, plan.school)
+    triples = priorities.school_priorities_with_themes(db.session, plan.school, plan.past_year)
     return download(exports.priority_records(triples), exports.PRIORITY_NAMES, fmt, f"priorities-{plan.code}",
                     "SIP priorities")

@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 from domain import edits, schools
 from domain.access import SCHOOLS_REFUSAL, can_manage_schools
 from sync.backends.google import spreadsheet_url
-from sync.setup_check import check_partnership
+from sync.setup_check import check_partnership, year_kinds
 
 from ..extensions import db
 from ..hx import fragment, page, wants_fragment
@@ -48,7 +48,8 @@ def index():
 @bp.post("/check")
 def check():
     """Run `sheets check`: reads every workbook once, so it may take a while."""
-    results = check_partnership(backend_for(current_app), current_app.config["PARTNERSHIP_WORKBOOK"])
+    results = check_partnership(backend_for(current_app), current_app.config["PARTNERSHIP_WORKBOOK"],
+                                year_kinds(db.session))
     context = _context(results)
     if wants_fragment("sheets-check"):
         return fragment(render_template("schools/_check.html", focus=True, **context))

@@ -9,7 +9,7 @@ from flask import Blueprint, Response, abort, render_template, url_for
 from flask_login import login_required
 from werkzeug.routing import BaseConverter
 
-from domain import dates, summaries
+from domain import dates, summaries, years
 from domain.dates import parse_date
 
 from ..downloads import attachment
@@ -46,10 +46,11 @@ def _helpers():
 
 
 def _summary(code):
-    plan = plan_or_abort(code, workbook=False)
+    plan = plan_or_abort(code, workbook=False, past=True)
     review_id = id_arg("review")
-    if review_id is None:
-        return plan, summaries.live(db.session, plan, dates.uk_today())
+    if review_id is None:  # a year that is over: as it stood at its end
+        day = dates.uk_today() if plan.is_current else years.last_day(plan.year)
+        return plan, summaries.live(db.session, plan, day)
     review = summaries.confirmed_review(db.session, review_id, plan.code)
     if review is None:
         abort(404, description="There is no confirmed review with that number for this plan.")
@@ -59,7 +60,8 @@ def _summary(code):
 @bp.get("/summary/<plan_code:code>")
 def summary(code):
     plan, found = _summary(code)
-    return render_template("summaries/summary.html", summary=found, code=plan.code, link=url_for, **_helpers())
+    return render_template("summaries/summary.html", summary=found, code=plan.code, plan=plan, link=url_for,
+                           **_helpers())
 
 
 @bp.get("/summary/<plan_code:code>.pdf")
