@@ -129,8 +129,9 @@ class Use:
 @dataclass(frozen=True)
 class WorkbookKind:
     """The tables a kind of workbook holds; with a ``year``, as that year's plan holds them:
-    a yearly table in the tab that carries the year, or (unless ``year_tabs``) in the tab
-    of its plain name."""
+    with ``year_tabs``, a yearly table in the tab that carries the year ("Action plan
+    2027-28") and nowhere else; without, in the tab of its plain name, or else in one that
+    carries the year (a school that titles its tabs so from its first year)."""
 
     name: str
     uses: tuple
@@ -159,11 +160,11 @@ class WorkbookKind:
         return f"{table.tab} {short(self.year)}" if table.yearly and self.year_tabs else table.tab
 
     def find(self, titles, table):
-        """The title of the tab that holds ``table``, or None; the year's own before a plain one."""
+        """The title of the tab that holds ``table``, or None; a plain name before one that
+        carries the year, where both may hold it."""
         found = [title for title in titles if self.holds(table, title)]
-        dated = [title for title in found if table.yearly and self.year is not None
-                 and table.matches_tab_of_year(title, self.year)]
-        return (dated or found or [None])[0]
+        plain = [title for title in found if table.matches_tab(title)]
+        return (plain or found or [None])[0]
 
     def __call__(self, title):
         """Does a tab of this title hold one of the kind's tables? (read only those)"""

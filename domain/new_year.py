@@ -78,10 +78,11 @@ def why_not_yet(session, today=None):
 def plans_to_start(session):
     """The current year's workbooks that go on into the next: the joint plan's, then each
     member school's (a school that has left the partnership starts no new year)."""
-    current = session.scalars(select(Workbook).where(Workbook.is_current).order_by(Workbook.code)).all()
+    current = session.scalars(select(Workbook).where(Workbook.is_current)).all()
     schools = {s.id: s for s in session.scalars(select(School))}
-    return [w for w in current
-            if w.code == JOINT or (w.school_id in schools and schools[w.school_id].archived_at is None)]
+    return sorted((w for w in current
+                   if w.code == JOINT or (w.school_id in schools and schools[w.school_id].archived_at is None)),
+                  key=lambda w: (w.code != JOINT, schools[w.school_id].name if w.school_id else ""))
 
 
 def still_open(session):

@@ -401,7 +401,7 @@ class GoogleBackend:
         """
         key = spreadsheet_key(ref)
         if not layout:
-            titles = [t.tab for t in wanted.tables] if wanted else None
+            titles = [wanted.tab_name(t) for t in wanted.tables] if wanted else None
         elif wanted and not wanted.complete(layout):
             titles = None  # a tab may have been added since: look again
         else:

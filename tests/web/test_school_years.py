@@ -1,0 +1,182 @@
+"""School years in the browser's requests: the coordinator starts the next year, a head
+carries rows into it, and everything of the year that is over (rows, evidence, priorities,
+replies, forms, reviews, the people audit) stays whole, reachable and read-only."""
+import re
+from datetime import date
+from html import unescape
+
+import pytest
+from sqlalchemy import inspect, select
+
+from domain import dates
+from domain.models import (
+    ActionRow,
+    CalendarEvent,
+    EventReply,
+    ImpactEntry,
+    ImpactForm,
+    PersonChange,
+    Review,
+    ReviewSignature,
+    SipPriority,
+    Workbook,
+)
+from webapp.extensions import db
+from webapp.syncing import drain_now, sync_now
+
+from ..conftest import csrf_token, login
+from .test_impact_forms import form_row, post, start
+from .test_impact_forms import visit as visit  # noqa: F401 - the fixture, for this file's tests
+from .test_summaries import confirm_review
+
+JUNE = date(2027, 6, 21)
+KEPT = (ActionRow, ImpactEntry, SipPriority, CalendarEvent, EventReply, ImpactForm, Review, ReviewSignature,
+        PersonChange)
+
+
+def signed_in(app, who):
+    client = app.test_client()
+    assert login(client, who).status_code == 302
+    return client
+
+
+def everything(app):
+    """Every row of the tables a year keeps, every column (the year's own and the hub's)."""
+    with app.app_context():
+        db.session.expire_all()
+        return {model.__tablename__: sorted(tuple(str(getattr(r, c.key)) for c in inspect(model).column_attrs)
+                                            for r in db.session.scalars(select(model))) for model in KEPT}
+
+
+@pytest.fixture
+def a_year_with_work(synced_app, visit):  # noqa: F811
+    """The autumn's work: a final impact form, a confirmed review, a person invited; replies are the demo's."""
+    host, visitor = signed_in(synced_app, "br_staff"), signed_in(synced_app, "wl_head")
+    form_id = start(host, visit)
+    fields = dict(strengths="SCR complete\nStaff knew the DSLs\nCalm site", areas="Lanyard poster")
+    post(host, form_id, op="confirm", **fields)
+    post(visitor, form_id, op="confirm", **fields)
+    assert form_row(synced_app, form_id)[0] == "final"
+    review_id = confirm_review(synced_app, "BR")
+    admin = signed_in(synced_app, "admin")
+    admin.post("/people/invite", data={"email": "kim@wl.test.school", "name": "Kim Keen", "role": "staff",
+                                       "school": "WL", "csrf_token": csrf_token(admin, "/people/invite")})
+    drain_now(synced_app, only_due=False)
+    sync_now(synced_app, "test")
+    return dict(form=form_id, review=review_id)
+
+
+def start_the_year(app, monkeypatch, **where):
+    monkeypatch.setattr(dates, "uk_today", lambda: JUNE)
+    admin = signed_in(app, "admin")
+    page = admin.get("/years").get_data(as_text=True)
+    assert "Start 2027 to 2028" in page
+    form = {"csrf_token": csrf_token(admin, "/years")}
+    for code, ref in where.items():
+        form.update({f"where-{code}": "new", f"ref-{code}": ref})
+    response = admin.post("/years/start", data=form)
+    assert response.status_code == 303, response.get_data(as_text=True)
+    drain_now(app, only_due=False)
+    sync_now(app, "test")
+    return admin
+
+
+def test_the_year_turns_and_last_year_stays_whole_reachable_and_read_only(synced_app, a_year_with_work, monkeypatch):
+    before = everything(synced_app)
+    with synced_app.app_context():
+        old_rows = {r.sheet_id: r.id for r in db.session.scalars(select(ActionRow).join(Workbook).where(
+            Workbook.code == "BR"))}
+        entries = list(db.session.scalars(select(ImpactEntry.sheet_id).join(Workbook).where(Workbook.code == "BR")))
+        priorities = list(db.session.scalars(select(SipPriority.priority).join(Workbook).where(Workbook.code == "BR")))
+    admin = start_the_year(synced_app, monkeypatch)
+    assert "The 2027 to 2028 school year has started" in admin.get("/years").get_data(as_text=True)
+    assert everything(synced_app) == before  # every row, reply, form, review and audit entry, unchanged
+
+    head = signed_in(synced_app, "br_head")
+    this_year = head.get("/plans/BR").get_data(as_text=True)
+    assert "2027 to 2028" in this_year and not any(f"row-{i}\"" in this_year for i in old_rows.values())
+    assert 'href="/plans/BR?year=2026"' in this_year  # the switcher
+    assert "Carry last year's unfinished rows into this plan" in this_year
+    last_year = head.get("/plans/BR?year=2026").get_data(as_text=True)
+    assert "which is over" in last_year and all(f'id="row-{i}"' in last_year for i in old_rows.values())
+    assert "/edit" not in last_year  # nothing to change there
+    assert all(e in head.get("/plans/BR/impact?year=2026").get_data(as_text=True) for e in entries)
+    assert not any(e in head.get("/plans/BR/impact").get_data(as_text=True) for e in entries)  # this year's log
+    assert all(unescape(p).split("\n")[0] in unescape(head.get("/plans/BR/priorities?year=2026").get_data(as_text=True))
+               for p in priorities)
+    assert head.get(f"/reviews/{a_year_with_work['review']}").status_code == 200
+    assert head.get(f"/impact-forms/{a_year_with_work['form']}").status_code == 200
+    assert head.get("/summary/BR?year=2026").status_code == 200
+    assert head.get(f"/summary/BR.pdf?review={a_year_with_work['review']}").status_code == 200
+    assert head.get("/priorities?year=2026").status_code == 200
+    assert "SCR complete" in head.get("/plans/BR/impact?year=2026").get_data(as_text=True)  # the final form
+    export = head.get("/plans/BR/export/csv?year=2026")
+    assert export.headers["Content-Disposition"] == 'attachment; filename="action-plan-BR-2026-27.csv"'
+    assert all(sheet_id in export.get_data(as_text=True) for sheet_id in old_rows)
+    # Read-only: a row of last year cannot be edited, through this year's plan or any other way.
+    some_row = next(iter(old_rows.values()))
+    assert head.get(f"/plans/BR/rows/{some_row}/edit").status_code == 404
+    assert head.get("/plans/BR?year=2019").status_code == 404  # a year the hub does not hold
+    # Today's counts look at this year alone: the home of a head has no overdue row of last year.
+    home = head.get("/").get_data(as_text=True)
+    assert not any(sheet_id in home for sheet_id in old_rows)
+
+
+def test_a_head_carries_two_rows_and_they_link_both_ways(synced_app, monkeypatch):
+    start_the_year(synced_app, monkeypatch)
+    head = signed_in(synced_app, "br_head")
+    page = head.get("/plans/BR/carry-forward").get_data(as_text=True)
+    with synced_app.app_context():
+        offered = {r.sheet_id: r.id for r in db.session.scalars(select(ActionRow).join(Workbook).where(
+            Workbook.code == "BR", Workbook.school_year == 2026, ActionRow.status != "Complete"))}
+        complete = db.session.scalar(select(ActionRow.id).join(Workbook).where(
+            Workbook.code == "BR", ActionRow.status == "Complete"))
+    assert all(f'value="{i}"' in page for i in offered.values()) and f'value="{complete}"' not in page
+    chosen = sorted(offered)[:2]
+    response = head.post("/plans/BR/carry-forward", data={"csrf_token": csrf_token(head, "/plans/BR/carry-forward"),
+                                                          "rows": [offered[c] for c in chosen]}, follow_redirects=True)
+    said = unescape(response.get_data(as_text=True))
+    assert re.search(r"2 rows carried into this year's plan \(BR-A\d{3}, BR-A\d{3}\)", said)
+    drain_now(synced_app, only_due=False)
+    sync_now(synced_app, "test")
+    this_year = unescape(head.get("/plans/BR").get_data(as_text=True))
+    for sheet_id in chosen:
+        assert f"Carried from {sheet_id}, 2026-27." in this_year  # the row's note, in the sheet and here
+        assert f'Carried from <a href="/plans/BR/rows/{offered[sheet_id]}?year=2026">{sheet_id}</a>' in this_year
+    last_year = unescape(head.get("/plans/BR?year=2026").get_data(as_text=True))
+    assert len(re.findall(r'Carried into <a href="/plans/BR/rows/\d+">BR-A\d{3}</a>, 2027 to 2028', last_year)) == 2
+    again = head.get("/plans/BR/carry-forward").get_data(as_text=True)
+    assert all(f'value="{offered[c]}"' not in again for c in chosen) and "carried already" in again
+    staff = signed_in(synced_app, "br_staff")
+    assert staff.get("/plans/BR/carry-forward").status_code == 403  # the head's choice, not staff's
+
+
+def test_starting_a_year_is_the_coordinators_and_waits_for_june(synced_app):
+    head = signed_in(synced_app, "br_head")
+    assert head.get("/years").status_code == 403
+    admin = signed_in(synced_app, "admin")
+    page = admin.get("/years").get_data(as_text=True)
+    assert "can be started from 1 Jun 2027" in page and "<form" not in page.split("start-heading")[1]
+    response = admin.post("/years/start", data={"csrf_token": csrf_token(admin, "/years")})
+    assert response.status_code == 422 and "can be started from 1 Jun 2027" in response.get_data(as_text=True)
+
+
+def test_the_cli_starts_the_year_and_carries_rows(synced_app, runner, monkeypatch):
+    monkeypatch.setattr(dates, "uk_today", lambda: JUNE)
+    result = runner.invoke(args=["year", "start", "--workbook", "XX=nowhere.xlsx"])
+    assert result.exit_code == 1 and "No school of the partnership has the code XX" in result.output
+    result = runner.invoke(args=["year", "start"])
+    assert result.exit_code == 0 and "Started 2027 to 2028" in result.output
+    drain_now(synced_app, only_due=False)
+    sync_now(synced_app, "test")
+    shown = runner.invoke(args=["year", "show"]).output
+    assert "Current school year: 2027 to 2028" in shown and "2026 to 2027" in shown
+    result = runner.invoke(args=["year", "carry", "BR", "BR-A001"])
+    assert result.exit_code == 1 and "Not unfinished rows" in result.output  # Complete
+    result = runner.invoke(args=["year", "carry", "BR", "br-a002"])
+    assert result.exit_code == 0 and re.search(r"Carried: BR-A002 as BR-A\d{3}", result.output)
+    exported = runner.invoke(args=["export", "action-plan", "BR", "--year", "2026"]).output
+    assert "BR-A001" in exported and "BR-A002" in exported
+    this_year = runner.invoke(args=["export", "action-plan", "BR"]).output
+    assert "Carried from BR-A002, 2026-27." in this_year
+    assert not any(line.startswith(("BR-A001,", "BR-A002,")) for line in this_year.splitlines())
