@@ -25,6 +25,7 @@ from sqlalchemy import (
     Text,
     Time,
     UniqueConstraint,
+    event,
     false,
     text,
     true,
@@ -530,6 +531,9 @@ class Review(Base):
     confirmed_at: Mapped[datetime | None] = mapped_column(DateTime)
     snapshot: Mapped[dict] = mapped_column(JSON, default=dict)
     tab_title: Mapped[str | None] = mapped_column(String(100))
+    # {step: [school codes]}: schools out of the partnership when that step closed, so not
+    # awaited in it, even if they come back (domain/reviews.py _move_on).
+    closed_without: Mapped[dict] = mapped_column(JSON, default=dict, server_default="{}")
 
     workbook: Mapped[Workbook] = relationship()
     started_by: Mapped[User | None] = relationship()
@@ -560,6 +564,43 @@ class ReviewSignature(Base):
 
     review: Mapped[Review] = relationship(back_populates="signatures")
     user: Mapped[User] = relationship()
+
+
+# A review's snapshot is written once, when it starts, and a signature never changes:
+# domain/reviews.py refuses it in the ORM, and the database itself refuses it to anyone
+# (raw SQL, a script, another program). The migration adds the same triggers.
+SNAPSHOT_KEPT = "A review's snapshot is kept as it was taken; it cannot be changed."
+SIGNATURE_KEPT = "A review's signature is kept as it was given; it cannot be changed."
+_SQLITE_TRIGGERS = (
+    f"""CREATE TRIGGER review_snapshot_kept BEFORE UPDATE OF snapshot ON review
+    WHEN NEW.snapshot IS NOT OLD.snapshot BEGIN SELECT RAISE(ABORT, '{SNAPSHOT_KEPT.replace("'", "''")}'); END""",
+    f"""CREATE TRIGGER review_signature_kept BEFORE UPDATE ON review_signature
+    BEGIN SELECT RAISE(ABORT, '{SIGNATURE_KEPT.replace("'", "''")}'); END""",
+)
+_POSTGRES_TRIGGERS = (
+    f"""CREATE FUNCTION review_snapshot_kept() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      IF NEW.snapshot::text IS DISTINCT FROM OLD.snapshot::text THEN
+        RAISE EXCEPTION '{SNAPSHOT_KEPT.replace("'", "''")}';
+      END IF;
+      RETURN NEW;
+    END $$""",
+    "CREATE TRIGGER review_snapshot_kept BEFORE UPDATE ON review FOR EACH ROW EXECUTE FUNCTION review_snapshot_kept()",
+    f"""CREATE FUNCTION review_signature_kept() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      RAISE EXCEPTION '{SIGNATURE_KEPT.replace("'", "''")}';
+    END $$""",
+    "CREATE TRIGGER review_signature_kept BEFORE UPDATE ON review_signature FOR EACH ROW "
+    "EXECUTE FUNCTION review_signature_kept()",
+)
+
+
+@event.listens_for(ReviewSignature.__table__, "after_create")
+def _keep_reviews(target, connection, **kw):
+    """The triggers, once both tables exist (create_all makes review first)."""
+    triggers = {"sqlite": _SQLITE_TRIGGERS, "postgresql": _POSTGRES_TRIGGERS}.get(connection.dialect.name, ())
+    for statement in triggers:
+        connection.exec_driver_sql(statement)
 
 # -- networks and visits (issue 17): the partnership workbook's Calendar and RSVP tabs --
 

@@ -206,10 +206,10 @@ def _priority_dicts(session, plan):
     return found
 
 
-def take_snapshot(session, plan):
+def take_snapshot(session, plan, at=None):
     """The plan as it stands: {"taken_at", "plan_code", "plan_name", "rows", "priorities"}."""
     return {
-        "taken_at": utcnow().isoformat(timespec="seconds"),
+        "taken_at": (at or utcnow()).isoformat(timespec="seconds"),
         "plan_code": plan.code,
         "plan_name": plan.title,
         "rows": current_row_dicts(session, plan),
@@ -313,6 +313,7 @@ class Place:
     candidates: list  # active users who may sign it (its heads, or its chairs)
     signature: ReviewSignature | None = None
     left_on: date | None = None  # the UK day the school left the partnership, during or after the review
+    missed: bool = False  # the step closed while the school was out of the partnership (it has come back)
 
     @property
     def signed(self):
@@ -320,8 +321,9 @@ class Place:
 
     @property
     def waiting(self):
-        """Still to be signed: a school that left the partnership is no longer waited for."""
-        return self.signature is None and self.left_on is None
+        """Still to be signed: a school that left the partnership is no longer waited for, nor
+        one that was out when this step closed."""
+        return self.signature is None and self.left_on is None and not self.missed
 
 
 @dataclass
@@ -379,10 +381,12 @@ def signers_needed(session, review):
     signatures = list(session.scalars(select(ReviewSignature).where(ReviewSignature.review_id == review.id)
                                       .order_by(ReviewSignature.signed_at, ReviewSignature.id)))
 
+    closed_without = review.closed_without or {}
+
     def places(step):
         return [Place(step, school, [u for u in users if _may_sign_as(u, step, school)],
                       next((s for s in signatures if s.step == step and s.school_code == school.code), None),
-                      left.get(school.id))
+                      left.get(school.id), school.code in closed_without.get(step, ()))
                 for school in schools]
 
     return Signers(places(HEAD), places(CHAIR))
@@ -413,8 +417,9 @@ def why_not_start(user, plan_code):
     return "Only this school's head teacher or a partnership coordinator starts its review."
 
 
-def start(session, plan, user, today=None, term=None, school_year=None):
-    """Start the plan's review for a term (today's, unless given), with its snapshot."""
+def start(session, plan, user, today=None, term=None, school_year=None, at=None):
+    """Start the plan's review for a term (today's, unless given), with its snapshot.
+    ``at``: when (UTC, naive), for a record made afterwards (the demo's); now otherwise."""
     if not can_start(user, plan.code):
         raise NotAllowed(why_not_start(user, plan.code))
     if plan.workbook is None:
@@ -427,7 +432,8 @@ def start(session, plan, user, today=None, term=None, school_year=None):
     if for_term(session, plan.code, term, school_year) is not None:
         raise AlreadyStarted(f"The review of {plan.title} for the {label} has been started already.")
     review = Review(workbook_id=plan.workbook.id, plan_code=plan.code, term=term, school_year=school_year,
-                    state="open", started_by_id=user.id, started_at=utcnow(), snapshot=take_snapshot(session, plan))
+                    state="open", started_by_id=user.id, started_at=at or utcnow(),
+                    snapshot=take_snapshot(session, plan, at))
     session.add(review)
     try:
         session.flush()
@@ -509,9 +515,10 @@ def _lock(session, review):
     session.refresh(review)
 
 
-def sign(session, review, user, comment=""):
+def sign(session, review, user, comment="", at=None):
     """The user signs the step the review waits for; moves it on when the step is full.
-    Returns the signature; raises a ReviewError saying what they cannot do."""
+    Returns the signature; raises a ReviewError saying what they cannot do. ``at``: when
+    (UTC, naive), for a record made afterwards (the demo's): a signature is never changed."""
     _lock(session, review)
     signers = signers_needed(session, review)
     refusal = _refusal(session, review, user, signers)
@@ -522,7 +529,7 @@ def sign(session, review, user, comment=""):
     place = next(p for p in signers.step(step) if p.school.id == user.school_id)
     signature = ReviewSignature(review=review, user_id=user.id, step=step, name=user.name or user.email,
                                 role_label=role_label(user, step, place.school), school_code=place.school.code,
-                                signed_at=utcnow(), comment=(comment or "").strip()[:COMMENT_MAX])
+                                signed_at=at or utcnow(), comment=(comment or "").strip()[:COMMENT_MAX])
     session.add(signature)
     try:
         session.flush()
@@ -531,14 +538,19 @@ def sign(session, review, user, comment=""):
         raise AlreadySigned("You have signed this review already.") from None
     place.signature = signature
     if not signers.waiting(step):
-        _move_on(session, review, step)
+        _move_on(session, review, step, signers, at)
     session.flush()
     return signature
 
 
-def _move_on(session, review, step):
-    """The step is full: the chairs' turn, or the review is confirmed (and its dated tab goes out)."""
-    now = utcnow()
+def _move_on(session, review, step, signers, at=None):
+    """The step is full: the chairs' turn, or the review is confirmed (and its dated tab goes out).
+    The schools it closes without (out of the partnership, unsigned) are kept with it: if
+    they come back, they are not awaited in a step that closed while they were out."""
+    without = sorted(p.school.code for p in signers.step(step) if p.left_on and not p.signed)
+    if without:
+        review.closed_without = {**(review.closed_without or {}), step: without}
+    now = at or utcnow()
     if step == HEAD:
         review.state, review.heads_signed_at = "heads_signed", now
     else:
@@ -558,7 +570,7 @@ def settle(session, review):
     signers = signers_needed(session, review)
     if signers.waiting(step) or not any(p.signed for p in signers.step(step)):
         return False
-    _move_on(session, review, step)
+    _move_on(session, review, step, signers)
     session.flush()
     return True
 

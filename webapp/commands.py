@@ -387,21 +387,13 @@ def _demo_review():
     if not chair.chair:
         people.change(db.session, "the demo", chair, chair.role, "BR", chair=True)
     term, year = reviews.previous_term(*reviews.term_now(dates.uk_today()))
-    review = reviews.start(db.session, plan, head, term=term, school_year=year)
-    reviews.sign(db.session, review, head, "Reviewed with the senior leaders; writing needs the spring focus.")
-    reviews.sign(db.session, review, chair, "Agreed at the joint committee.")
     _, last_day = reviews.term_dates(term, year)
     # Before the summer holiday (the hub's Summer term runs on to the end of August).
     day = date(year + 1, 7, 10) if term == "Summer" else last_day - timedelta(days=14)
     signed = datetime.combine(day, time(16))
-    review.started_at = signed - timedelta(days=2)
-    for number, signature in enumerate(review.signatures):
-        signature.signed_at = signed + timedelta(hours=number)
-    review.heads_signed_at, review.confirmed_at = signed, signed + timedelta(hours=1)
-    review.tab_title = reviews.tab_title(review)
-    entry = db.session.scalar(select(OutboxEntry).where(OutboxEntry.kind == reviews.TAB_KIND,
-                                                        OutboxEntry.row_id == review.id))
-    entry.tab = review.tab_title
-    entry.fields = {"title": review.tab_title, "cells": reviews.tab_cells(review)}
+    review = reviews.start(db.session, plan, head, term=term, school_year=year, at=signed - timedelta(days=2))
+    reviews.sign(db.session, review, head, "Reviewed with the senior leaders; writing needs the spring focus.",
+                 at=signed)
+    reviews.sign(db.session, review, chair, "Agreed at the joint committee.", at=signed + timedelta(hours=1))
     db.session.commit()
     click.echo(f"Demo review: {plan.title}, {reviews.term_label(term, year)}, confirmed.")

@@ -597,3 +597,29 @@ def test_a_school_back_after_the_heads_step_closed_is_told_so_not_that_its_place
     answer = text(sign_as(hub, "head@bl.test.school", review_id))
     assert "The head teachers' step closed while your school was out of the partnership" in answer
     assert "Every head teacher's place is signed already" not in answer
+
+
+def test_a_school_back_after_the_heads_step_closed_is_not_awaited_in_it_and_the_chairs_go_on(hub, workbook_dir):
+    from openpyxl import load_workbook
+
+    from webapp.syncing import sync_now
+
+    join_brook_lane(hub, workbook_dir)
+    review_id, admin = start(hub, "joint", "admin")
+    for head in ("head@br.test.school", "head@wl.test.school"):
+        assert sign_as(hub, head, review_id).status_code == 303
+    brook_lane_leaves(hub, workbook_dir)  # the heads' step closes without Brook Lane
+    path = workbook_dir / "partnership.xlsx"
+    partnership = load_workbook(path)
+    partnership["Schools"].append(BROOK_LANE)  # Brook Lane comes back during the chairs' step
+    partnership.save(path)
+    assert sync_now(hub, "test").ok
+    page = text(admin.get(f"/reviews/{review_id}"))
+    heads_step = page[page.index("Step 1: Head teachers sign"):page.index("Step 2:")]
+    assert "(done)" in heads_step and "Still to sign: Head BL" not in heads_step
+    assert "Brook Lane Primary School was out of the partnership when this step closed" in heads_step
+    for chair in ("chair@br.test.school", "chair@wl.test.school"):  # not held up by a head's place
+        assert sign_as(hub, chair, review_id).status_code == 303
+    assert snapshot_bytes(hub, review_id)[2] == "heads_signed"  # Brook Lane is back: its chair confirms too
+    assert sign_as(hub, "chair@bl.test.school", review_id).status_code == 303
+    assert snapshot_bytes(hub, review_id)[2] == "confirmed"
