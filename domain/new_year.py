@@ -37,6 +37,9 @@ from .status import normalise_status
 YEAR_TAB = "year_tab"  # the outbox entry that adds a year's tab with its header row
 SCHOOL_REF = "school_ref"  # the outbox entry that writes a school's new workbook into the Schools tab
 TABS = "tabs"  # the same workbook, with the year's own tabs
+# The same workbook, this year's plan in the tabs' plain names, last year's already in tabs
+# renamed with its year (how the demo's workbooks come; the year's tabs are the school's).
+PLAIN = "plain"
 # The next year can be started from June: schools write next year's plans in the summer term.
 EARLIEST = (6, 1)
 SCHOOL_TABLES = (ACTION_PLAN, IMPACT_LOG, SIP_PRIORITIES)
@@ -57,6 +60,10 @@ class Choice:
     @property
     def tabs(self):
         return self.where == TABS
+
+    @property
+    def same_workbook(self):
+        return self.where in (TABS, PLAIN)
 
 
 def next_year(session):
@@ -105,25 +112,25 @@ def start_year(session, choices, who, today=None):
     year = next_year(session)
     old = plans_to_start(session)
     for code, choice in choices.items():
-        if code == JOINT and not choice.tabs:
+        if code == JOINT and not choice.same_workbook:
             raise YearError("The joint plan's new year is a tab of the partnership workbook: its Schools, "
                             "Calendar and Themes tabs go on from year to year.")
-        if not choice.tabs and not choice.where.strip():
+        if not choice.same_workbook and not choice.where.strip():
             raise YearError(f"Give {code}'s new workbook, or keep its workbook with the year's own tabs.")
     session.execute(update(Workbook).where(Workbook.is_current).values(is_current=False)
                     .execution_options(synchronize_session=False))
     session.flush()
     for workbook in old:
         choice = choices.get(workbook.code) or Choice(workbook.code)
-        ref = workbook.ref if choice.tabs else choice.where.strip()
+        ref = workbook.ref if choice.same_workbook else choice.where.strip()
         new = Workbook(code=workbook.code, school_id=workbook.school_id, school_year=year, is_current=True,
-                       year_tabs=choice.tabs, ref=ref, identity=workbook.identity if choice.tabs else "")
+                       year_tabs=choice.tabs, ref=ref, identity=workbook.identity if choice.same_workbook else "")
         session.add(new)
         session.flush()
         if choice.tabs:
             for table in (ACTION_PLAN,) if workbook.code == JOINT else SCHOOL_TABLES:
                 session.add(_tab_entry(new, table, who))
-        else:
+        elif not choice.same_workbook:
             session.add(_school_ref_entry(session, new, workbook.ref, ref, who))
     session.add(SchoolYear(year=year, started_at=utcnow(), started_by=who[:300]))
     session.flush()

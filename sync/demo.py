@@ -1,10 +1,12 @@
-"""Write the demo partnership's workbooks as .xlsx files (never over existing ones)."""
+"""Write the demo partnership's workbooks as .xlsx files (never over existing ones), for
+the school year of the day they are written (sync/demo_data.py)."""
 from datetime import date
 from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
+from domain import dates
 from domain.dates import parse_date
 
 from . import demo_data as data
@@ -17,7 +19,10 @@ WL_HEADER = [
     "ID", "Area", "Links", "Key Objective/Action", "Specific actions", "Intended outcome",
     "Impact to date", "Lead", "Due date", "RAG", "Last updated", "Evidence folder",
 ]
-WL_EVIDENCE = ["Safeguarding/2026", "Writing/moderation", "", "Staff/dev days", ""]
+WL_EVIDENCE = ["Safeguarding", "Writing/moderation", "", "Staff/dev days", ""]
+# The joint plan's columns, as the partnership's own tab for last year lists them.
+JOINT_LAST_HEADER = ["Area", "Key objective", "Specific actions", "Intended outcome", "Impact to date", "Lead", "Due",
+                     "Status", "Last updated"]
 
 
 def _sheet(book, title, rows, first=False, real_dates=False):
@@ -50,22 +55,25 @@ def _objectives():
     return [["Ref", "Objective"]] + [[n, text] for n, text in enumerate(data.OBJECTIVES, start=1)]
 
 
-def write_partnership(path):
-    """The demo's partnership workbook: schools, objectives, the joint plan, themes."""
+def write_partnership(path, demo):
+    """The demo's partnership workbook: schools, objectives, this year's joint plan (and
+    last year's, in a tab titled with its year), themes, the calendar and replies."""
     book = Workbook()
     _bold_row(_sheet(book, "Schools", [data.SCHOOLS_HEADER] + data.SCHOOLS, first=True), 1)
     _bold_row(_sheet(book, "Objectives", _objectives()), 1)
-    plan = data.PARTNERSHIP_TITLE_ROWS + [data.JOINT_HEADER] + data.JOINT_PLAN
-    _bold_row(_sheet(book, "Action plan", plan), len(data.PARTNERSHIP_TITLE_ROWS) + 1)
+    plan = demo.title_rows + [data.JOINT_HEADER] + demo.joint_plan
+    _bold_row(_sheet(book, "Action plan", plan), len(demo.title_rows) + 1)
+    _bold_row(_sheet(book, f"Action plan {demo.last_tab_year}", [JOINT_LAST_HEADER] + demo.last_joint_plan), 1)
     _bold_row(_sheet(book, "Themes", [data.THEMES_HEADER] + data.THEMES), 1)
-    write_calendar(book)
+    write_calendar(book, demo)
     _sheet(book, "Notes", [["Joint committee (JCC) notes are kept here; the intranet ignores this tab."]])
     book.save(path)
 
 
-def write_school(path, code):
-    """One demo school's workbook: its action plan, impact log and SIP priorities."""
-    school = data.SCHOOL_WORKBOOKS[code]
+def write_school(path, code, demo):
+    """One demo school's workbook: its action plan, impact log and SIP priorities, this
+    year's in the tabs' own names and last year's in tabs titled with that year."""
+    school = demo.school(code)
     book = Workbook()
     if code == "WL":
         actions = [[school["title"]], [], WL_HEADER] + [
@@ -78,22 +86,24 @@ def write_school(path, code):
     # Bank Road's dates are date cells; William Lilley's were typed as text: both are real.
     _bold_row(_sheet(book, "Impact log", [data.IMPACT_HEADER] + school["impact"], real_dates=code != "WL"), 1)
     _bold_row(_sheet(book, "SIP priorities", [data.SIP_HEADER] + school["sip"]), 1)
+    last = demo.last_year(code)
+    for title, header, rows in (("Action plan", data.SCHOOL_ACTION_HEADER, last["actions"]),
+                                ("Impact log", data.IMPACT_HEADER, last["impact"]),
+                                ("SIP priorities", data.SIP_HEADER, last["sip"])):
+        _bold_row(_sheet(book, f"{title} {demo.last_tab_year}", [header] + rows), 1)
     book.save(path)
 
 
-def write_demo_workbooks(folder):
-    """Create the demo workbooks that are missing; return the paths written.
-
-    Existing files are left alone: they may hold IDs and edits since.
-    """
+def write_demo_workbooks(folder, today=None):
+    """Create the demo workbooks that are missing, for the school year of ``today`` (the UK
+    day by default); return the paths written. Existing files are left alone: they may
+    hold IDs and edits since."""
+    demo = data.Demo(today or dates.uk_today())
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    targets = [(folder / PARTNERSHIP_FILE, write_partnership)]
-    targets += [
-        (folder / school["file"], lambda p, c=code: write_school(p, c))
-        for code, school in data.SCHOOL_WORKBOOKS.items()
-    ]
+    targets = [(folder / PARTNERSHIP_FILE, lambda p: write_partnership(p, demo))]
+    targets += [(folder / name, lambda p, c=code: write_school(p, c, demo)) for code, name in data.SCHOOL_FILES.items()]
     for path, write in targets:
         if not path.exists():
             write(path)
@@ -101,8 +111,8 @@ def write_demo_workbooks(folder):
     return written
 
 
-def write_calendar(book):
-    """The demo's term of networks and visits, the replies, and the visitor links (issue 17)."""
+def write_calendar(book, demo):
+    """The demo's networks and visits, the replies, and the visitor links (issue 17)."""
     schools = book["Schools"]
     for offset, name in enumerate(data.SCHOOL_LINKS_HEADER):
         schools.cell(1, len(data.SCHOOLS_HEADER) + 1 + offset, name)
@@ -110,25 +120,27 @@ def write_calendar(book):
         for offset, link in enumerate(data.SCHOOL_LINKS[row[0]]):
             schools.cell(number, len(data.SCHOOLS_HEADER) + 1 + offset, link or None)
     _bold_row(schools, 1)
-    _bold_row(_sheet(book, "Calendar", [data.CALENDAR_HEADER] + data.CALENDAR, real_dates=True), 1)
-    _bold_row(_sheet(book, "RSVP", [data.RSVP_HEADER] + data.RSVP), 1)
+    _bold_row(_sheet(book, "Calendar", [data.CALENDAR_HEADER] + demo.calendar, real_dates=True), 1)
+    _bold_row(_sheet(book, "RSVP", [data.RSVP_HEADER] + demo.replies), 1)
 
 
 def add_impact_forms(session):
-    """The demo's two finished impact forms (data.IMPACT_FORMS), on the demo's events;
-    an event that has a form already, or is not in the calendar, is left alone. Returns
-    how many were added (the caller commits)."""
+    """The demo's two finished impact forms (data.IMPACT_FORMS), on the demo's past events
+    of the current year; an event that has a form already, or is not in this year's
+    calendar (early in September the weeks before are last year's), is left alone.
+    Returns how many were added (the caller commits)."""
     from sqlalchemy import select
 
     from domain import impact_forms
-    from domain.models import CalendarEvent, User
+    from domain.models import CalendarEvent, User, Workbook
 
     added = 0
     for spec in data.IMPACT_FORMS:
-        event = session.scalar(select(CalendarEvent).where(CalendarEvent.sheet_id == spec["event"],
-                                                           CalendarEvent.archived_at.is_(None)))
+        event = session.scalar(select(CalendarEvent).join(Workbook).where(
+            Workbook.is_current, CalendarEvent.sheet_id == spec["event"], CalendarEvent.archived_at.is_(None)))
         people = [session.scalar(select(User).where(User.email == email)) for email in spec["confirmed_by"]]
-        if event is None or None in people or impact_forms.form_for_event(session, event) is not None:
+        if event is None or None in people or impact_forms.form_for_event(session, event) is not None \
+                or impact_forms.why_not_yet(event):
             continue
         rows = {r.sheet_id: r.id for r in impact_forms.host_plan_rows(session, event)}
         form = impact_forms.start(session, event, people[0].name)

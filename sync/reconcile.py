@@ -261,10 +261,13 @@ def link_school_workbooks(session, schools, partnership_identity, identity):
 
 
 def _set_workbook(session, school, ref, canonical):
-    """The school's current workbook points at ``ref`` (made, for a newcomer, in the current year)."""
+    """The school's current workbook points at ``ref`` (made, for a newcomer, in the current
+    year, its tabs named as the partnership workbook's are: with the year or without)."""
     if school.workbook is None:
+        joint = session.scalar(select(Workbook).where(Workbook.code == JOINT, Workbook.is_current))
         session.add(Workbook(code=school.code, school=school, ref=ref, identity=canonical,
-                             school_year=years.current_year(session), is_current=True))
+                             school_year=years.current_year(session), is_current=True,
+                             year_tabs=bool(joint and joint.year_tabs)))
         session.flush()
         session.expire(school, ["workbook"])
     elif school.workbook.ref != ref or school.workbook.identity != canonical:

@@ -1,4 +1,5 @@
 """Fixtures shared by every kind of test: an app on its own database and workbooks."""
+import calendar
 import os
 import re
 import socket
@@ -6,7 +7,7 @@ import threading
 import uuid
 from concurrent import futures
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, timedelta
 from email import message_from_bytes, policy
 
 import pytest
@@ -21,6 +22,7 @@ from domain.passwords import hash_password
 from sheets_emulator import Emulator, EmulatorServer, Store
 from sheets_emulator.workbooks import load_partnership
 from sync.demo import write_demo_workbooks
+from sync.demo_data import Demo
 from webapp import create_app
 from webapp.extensions import db
 from webapp.syncing import sync_now
@@ -82,14 +84,36 @@ def serving(app):
 
 POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432"
 
-# The demo partnership's dates are fixed (its calendar runs from December 2026 into 2027,
-# its actions are due by term), so the suite's UK day is fixed too: run next spring, the
-# autumn's events would otherwise be past and its actions overdue, and every test that
-# reads them would fail for the calendar's sake, not the code's. A test that needs
-# another day patches domain.dates.uk_today itself; servers in other processes (gunicorn,
-# the scheduler) keep the real day, and their tests assert no date that depends on it.
-SUITE_DAY = date(2026, 12, 2)
+# The suite's UK day: the real one, held still for the whole run (a run past midnight must
+# not change its mind), or the day HUB_TEST_DAY names (HUB_TEST_DAY=2027-08-31 make test), to
+# run everything at a day that breaks naive code. The demo's workbooks are written for it
+# (sync/demo_data.py places every date from the day), so no test holds a date of its own
+# that the real clock will pass: tests ask the demo for its dates (``demo``), or make their
+# own. Tests of the rules that depend on the day also run at fixed days (DAYS, below). A
+# test that needs another day patches domain.dates.uk_today itself; servers in other
+# processes (gunicorn, the scheduler) keep the real day.
 REAL_UK_TODAY = dates.uk_today  # for the one test of the real clock
+SUITE_DAY = date.fromisoformat(os.environ["HUB_TEST_DAY"]) if os.environ.get("HUB_TEST_DAY") else REAL_UK_TODAY()
+
+
+def _clocks_change(year, month):
+    """The last Sunday of the month: when UK clocks go forward (March) or back (October)."""
+    day = date(year, month + 1, 1) - timedelta(days=1)
+    return day - timedelta(days=(day.weekday() + 1) % 7)
+
+
+def tricky_days(year):
+    """Days of the school year starting in ``year`` that break naive code: the year's turn,
+    the clocks changing, the first and last day of each term, the summer holiday; and the
+    29 February the next leap year has."""
+    leap = next(y for y in range(year + 1, year + 6) if calendar.isleap(y))
+    return [date(year, 8, 31), date(year, 9, 1), _clocks_change(year, 10), date(year, 12, 31), date(year + 1, 1, 1),
+            _clocks_change(year + 1, 3), date(year + 1, 3, 31), date(year + 1, 4, 1), date(year + 1, 7, 31),
+            date(year + 1, 8, 15), date(leap, 2, 29)]
+
+
+# The fixed days the day-dependent tests also run at, from the school year the suite is in.
+DAYS = tricky_days(SUITE_DAY.year if SUITE_DAY.month >= 9 else SUITE_DAY.year - 1)
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -97,6 +121,12 @@ def suite_day():
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(dates, "uk_today", lambda: SUITE_DAY)
         yield SUITE_DAY
+
+
+@pytest.fixture(scope="session")
+def demo():
+    """The demo partnership as the suite's workbooks hold it: its dates, from the suite's day."""
+    return Demo(SUITE_DAY)
 
 
 @pytest.fixture

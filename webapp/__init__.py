@@ -53,6 +53,8 @@ def configure_logging(app):
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     hide_secrets("werkzeug", app.logger.name)
+    for chatty in ("weasyprint", "fontTools"):  # their steps are no news: a command's output is the hub's own
+        logging.getLogger(chatty).setLevel(logging.WARNING)
 
 
 def register_extensions(app):

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from domain import dates, edits, exports, new_year, people, plans, priorities, reviews, years
 from domain.contract import KINDS
-from domain.models import ROLES, OutboxEntry, User
+from domain.models import JOINT, ROLES, OutboxEntry, SchoolYear, User, Workbook
 from domain.people import deactivate_person
 from domain.users import UserError, activate, add_user, find_user, set_password
 from sync.demo import PARTNERSHIP_FILE, write_demo_workbooks
@@ -36,7 +36,12 @@ DEMO_USERS = [
     ("teacher@bankroad.demo.school", "staff", "BR", "Jo Teacher"),
     ("governor@bankroad.demo.school", "governor", "BR", "Andy Hitchcock"),
     ("head@williamlilley.demo.school", "head", "WL", "Sally Beardsley"),
+    ("teacher@williamlilley.demo.school", "staff", "WL", "Sam Price"),
+    ("governor@williamlilley.demo.school", "governor", "WL", "Kevin Snow"),
 ]
+# Each school's chair of governors (the Schools tab names them): they confirm its reviews, and
+# both confirm the joint plan's.
+DEMO_CHAIRS = ("governor@bankroad.demo.school", "governor@williamlilley.demo.school")
 
 
 @sync_cli.command("run")
@@ -193,6 +198,7 @@ def demo_init():
     if demo_workbooks:
         for path in write_demo_workbooks(cfg["WORKBOOK_DIR"]):
             click.echo(f"Wrote {path}")
+    _demo_last_year()
     report = sync_now(current_app, "demo")  # schools must exist before their users
     for result in report.results:
         click.echo(result.line())
@@ -204,6 +210,10 @@ def demo_init():
                 added += 1
             except UserError as error:  # the school's workbook did not sync
                 click.echo(f"Demo user {email} not added: {error}", err=True)
+    for email in DEMO_CHAIRS:
+        chair = find_user(db.session, email)
+        if chair is not None and not chair.chair:
+            people.change(db.session, "the demo", chair, chair.role, chair.school.code, chair=True)
     db.session.commit()
     click.echo(f"Demo users: {added} added, {len(DEMO_USERS) - added} already there.")
     _demo_review()
@@ -214,13 +224,14 @@ def demo_init():
 
 @demo_cli.command("sign-ins")
 def demo_sign_ins():
-    """Print one demo sign-in per role."""
-    click.echo("\nPartnership Hub demo on http://127.0.0.1:5000 - sign in as:")
-    seen = set()
-    for email, role, school, _ in DEMO_USERS:
-        if role not in seen and find_user(db.session, email):
-            seen.add(role)
-            click.echo(f"  {role:<9} {email:<40} password: {DEMO_PASSWORD}")
+    """Print every demo account to sign in as."""
+    click.echo(f"\nPartnership Hub demo on {current_app.config['HUB_URL']} - sign in as any of these, "
+               f"password {DEMO_PASSWORD}:")
+    for email, role, school, name in DEMO_USERS:
+        user = find_user(db.session, email)
+        if user is not None:
+            what = people.ROLE_NAMES[role] + (" (chair)" if user.chair else "") + (f", {school}" if school else "")
+            click.echo(f"  {email:<38} {name:<16} {what}")
     click.echo("")
 
 
@@ -375,18 +386,38 @@ def export_reviews(fmt):
     exports.write_csv(reviews.review_csv_records(records), reviews.REVIEW_CSV_NAMES, sys.stdout)
 
 
+def _demo_last_year():
+    """The first time: last year's plans, as the archive a hub holds after a year. The demo's
+    workbooks keep them in tabs titled with last year; they are read as last year's, then
+    this year is started with the tabs' plain names (new_year.PLAIN), as schools that rename
+    last year's tabs do."""
+    if years.years(db.session):
+        return
+    last = years.school_year_of(dates.uk_today()) - 1
+    db.session.add(SchoolYear(year=last, started_by="the demo"))
+    db.session.add(Workbook(code=JOINT, ref=current_app.config["PARTNERSHIP_WORKBOOK"], school_year=last,
+                            is_current=True, year_tabs=True))
+    db.session.commit()
+    report = sync_now(current_app, "demo")
+    for result in report.results:
+        click.echo(f"{years.short(last)} {result.line()}")
+    codes = [w.code for w in new_year.plans_to_start(db.session)]
+    new_year.start_year(db.session, {code: new_year.Choice(code, new_year.PLAIN) for code in codes}, "the demo")
+    db.session.commit()
+    click.echo(f"Demo archive: {years.label(last)} kept; {years.label(last + 1)} started.")
+
+
 def _demo_review():
     """The demo's one confirmed review: Bank Road's plan, last term, signed by its head and
     confirmed by its chair of governors near the end of that term (so the home shows a last
     review, and this term's is due). Added once; its dated tab goes through the outbox."""
-    plan = plans.find_plan(db.session, "BR")
+    term, year = reviews.previous_term(*reviews.term_now(dates.uk_today()))
+    # Last summer's review is of last year's plan, where the hub holds it.
+    plan = plans.find_plan(db.session, "BR", year) or plans.find_plan(db.session, "BR")
     head = find_user(db.session, "head@bankroad.demo.school")
     chair = find_user(db.session, "governor@bankroad.demo.school")
     if plan is None or plan.workbook is None or head is None or chair is None or reviews.reviews_of(db.session, "BR"):
         return
-    if not chair.chair:
-        people.change(db.session, "the demo", chair, chair.role, "BR", chair=True)
-    term, year = reviews.previous_term(*reviews.term_now(dates.uk_today()))
     _, last_day = reviews.term_dates(term, year)
     # Before the summer holiday (the hub's Summer term runs on to the end of August).
     day = date(year + 1, 7, 10) if term == "Summer" else last_day - timedelta(days=14)

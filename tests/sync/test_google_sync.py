@@ -316,8 +316,10 @@ def test_with_google_down_a_sync_stops_asking_after_a_few_workbooks(session, emu
     assert len(actions(session, "BR")) == 6  # nothing archived or lost
 
 
-def test_dates_typed_into_date_cells_arrive_as_serials_and_are_read_as_dates(session, gsync, emulator):
+def test_dates_typed_into_date_cells_arrive_as_serials_and_are_read_as_dates(session, gsync, emulator, demo):
     from datetime import date
+
+    from domain.dates import parse_date
 
     gsync()
     raw = emulator.store.spreadsheets[BR].get_values("'Impact log'", "UNFORMATTED_VALUE")["values"]
@@ -327,4 +329,4 @@ def test_dates_typed_into_date_cells_arrive_as_serials_and_are_read_as_dates(ses
     row = actions(session, "BR")["BR-A001"]
     assert row.due_date == date(2026, 12, 25)
     impact = session.scalar(select(ImpactEntry).where(ImpactEntry.sheet_id == "BR-I001"))
-    assert impact.date == date(2026, 9, 22)
+    assert impact.date == parse_date(demo.school("BR")["impact"][0][1])  # as the demo typed it

@@ -234,8 +234,10 @@ def _finish_a_visit(session, people, note="Peer review confirmed the SCR."):
 EXPECTED_LOG = ["BR-I005", "24/11/2026", "BR-A001", "Quality assurance visit: safeguarding",
                 "Safeguarding QA visit by WL.", "• SCR complete\n• Staff knew the DSLs\n• Calm site",
                 "• Update the lanyard poster", "Jo Teacher (BR), Sally Beardsley (WL)"]
-IMPACT_NOW = ("Audit completed 6 October; SCR checked by governor.\n"
-              "• Peer review confirmed the SCR. (Quality assurance visit: safeguarding, 24/11/2026)")
+def impact_now(demo):
+    """BR-A001's Impact to date after the form: the demo's, and the form's line below it."""
+    return (demo.school("BR")["actions"][0][6] + "\n"
+            "• Peer review confirmed the SCR. (Quality assurance visit: safeguarding, 24/11/2026)")
 
 
 def _cells(rows):
@@ -244,7 +246,7 @@ def _cells(rows):
 
 
 def test_a_final_form_lands_in_the_xlsx_workbook_and_nothing_else_changes(session, sync, backend, people,
-                                                                         bank_road):
+                                                                         bank_road, demo):
     sync()
     before = {tab: _cells(bank_road.rows(tab)) for tab in ("Action plan", "Impact log", "SIP priorities")}
     _finish_a_visit(session, people)
@@ -259,17 +261,17 @@ def test_a_final_form_lands_in_the_xlsx_workbook_and_nothing_else_changes(sessio
                for c, (a, b) in enumerate(zip(old, new)) if a != b]
     row = next(i for i, r in enumerate(after["Action plan"]) if r[0] == "BR-A001")
     assert set(changed) == {(row, impact), (row, updated)}
-    assert after["Action plan"][row][impact] == IMPACT_NOW
+    assert after["Action plan"][row][impact] == impact_now(demo)
     book = load_workbook(bank_road.path)
     assert book["Impact log"].cell(len(after["Impact log"]), 2).is_date  # the Date lands as a date cell
     results, _ = sync()
-    assert results["BR"].ok and actions(session, "BR")["BR-A001"].impact_to_date == IMPACT_NOW
+    assert results["BR"].ok and actions(session, "BR")["BR-A001"].impact_to_date == impact_now(demo)
     assert session.query(ImpactEntry).filter_by(sheet_id="BR-I005").one().archived_at is None
 
 
 def test_a_final_form_lands_in_the_stand_in_through_gspread_and_nothing_else_changes(session, gsync,
                                                                                     google_backend, emulator,
-                                                                                    people):
+                                                                                    people, demo):
     gsync()
     before = {tab: emulator.store.rows(BR, tab) for tab in ("Action plan", "Impact log", "SIP priorities")}
     _finish_a_visit(session, people)
@@ -287,7 +289,7 @@ def test_a_final_form_lands_in_the_stand_in_through_gspread_and_nothing_else_cha
                if (old[c] if c < len(old) else "") != (new[c] if c < len(new) else "")}
     row = next(i for i, r in enumerate(after["Action plan"]) if r[0] == "BR-A001")
     assert changed == {(row, impact), (row, updated)}
-    assert after["Action plan"][row][impact] == IMPACT_NOW
+    assert after["Action plan"][row][impact] == impact_now(demo)
 
 
 def test_a_linked_row_changed_in_the_sheet_meanwhile_is_a_conflict_as_any_edit(session, gsync, google_backend,

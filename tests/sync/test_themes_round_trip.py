@@ -58,7 +58,7 @@ def test_two_yes_answers_for_one_theme_both_reach_the_sheet(session, google_back
     assert themes.theme_for("staff wellbeing") == "staff wellbeing"  # not a name of its own
 
 
-def test_joint_plan_rows_are_linked_by_whole_words(session, gsync):
+def test_joint_plan_rows_are_linked_by_whole_words(session, gsync, demo):
     from types import SimpleNamespace
 
     from domain.priorities import ThemeGroup, _attach_joint_rows
@@ -69,4 +69,4 @@ def test_joint_plan_rows_are_linked_by_whole_words(session, gsync):
     writing = ThemeGroup("Writing", "writing", [(SimpleNamespace(theme="Writing", priority="Writing"), None)])
     _attach_joint_rows(session, ThemeList(), [pe, writing])
     assert pe.joint_rows == []  # "peer review", "partnership" hold no PE
-    assert [r.area for r in writing.joint_rows] == ["Combined SIP priorities (2017-2018)"]
+    assert [r.area for r in writing.joint_rows] == [f"Combined SIP priorities ({demo.tab_year})"]

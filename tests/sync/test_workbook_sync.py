@@ -16,7 +16,7 @@ def problems_of(session, code):
     return session.scalars(select(SheetProblem).where(SheetProblem.workbook_id == workbook.id)).all()
 
 
-def test_first_sync_reads_the_whole_demo_partnership(session, sync):
+def test_first_sync_reads_the_whole_demo_partnership(session, sync, demo):
     results, report = sync()
     assert report.ok
     assert sorted(results) == ["BR", "WL", "joint"]
@@ -26,7 +26,7 @@ def test_first_sync_reads_the_whole_demo_partnership(session, sync):
     assert len(joint) == 10
     areas = [r.area for r in sorted(joint.values(), key=lambda r: r.sheet_row)]
     assert areas[:3] == ["Safeguarding", "Teaching and Learning", "Staff"]
-    assert areas[-1] == "Combined SIP priorities (2017-2018)"
+    assert areas[-1] == f"Combined SIP priorities ({demo.tab_year})"  # the demo's year, not the seed's
     assert len(actions(session, "BR")) == 6 and len(actions(session, "WL")) == 5
     assert session.scalar(select(func.count(SipPriority.id))) == 9
     # WL's 'next week' impact row waits as a problem; the other three are stored.

@@ -5,6 +5,7 @@ import socket
 from openpyxl import load_workbook
 from sqlalchemy import select
 
+from domain.dates import uk
 from domain.models import CalendarEvent, EventReply, OutboxEntry, RowChange, School, User
 from webapp.extensions import db
 from webapp.syncing import sync_now
@@ -17,12 +18,25 @@ def _event(app, sheet_id):
         return db.session.scalar(select(CalendarEvent).where(CalendarEvent.sheet_id == sheet_id)).id
 
 
-def test_the_list_shows_this_term_and_next_with_dates_as_uk_schools_write_them(login_as):
+def long(day):
+    """Thursday 3 December 2026: as the calendar writes a day."""
+    return f"{day:%A} {day.day} {day:%B %Y}"
+
+
+def test_the_list_shows_this_term_and_next_with_dates_as_uk_schools_write_them(login_as, demo):
+    from domain.calendar import next_term, term_of
+
     html = login_as("br_staff").get("/calendar").get_data(as_text=True)
-    assert "Autumn 2026" in html and "Spring 2027" in html
-    assert "Thursday 3 December 2026" in html and "Maths: fractions" in html
-    assert "Wednesday 13 January 2027" in html  # next term's QA visit
-    assert "Wednesday 23 September 2026" in html  # earlier this term
+    this_term, following = term_of(demo.today), next_term(term_of(demo.today))
+    assert this_term.name in html and following.name in html
+    shown = [sheet_id for sheet_id, *_ in demo.calendar
+             if this_term.start <= demo.event_day(sheet_id) <= following.end]
+    assert "J-E003" in shown  # the maths network is tomorrow (or on the next school day)
+    for sheet_id in shown:  # each with its day as UK schools write it
+        assert long(demo.event_day(sheet_id)) in html, sheet_id
+    assert "Maths: fractions" in html
+    later = [s for s, *_ in demo.calendar if demo.event_day(s) > following.end]
+    assert all(long(demo.event_day(s)) not in html for s in later)
 
 
 def test_filters_by_type_and_school_with_htmx_push_the_url_and_work_without_it(login_as, synced_app):
@@ -235,25 +249,26 @@ def remind(client, event_id):
                        data={"csrf_token": csrf_token(client, f"/calendar/events/{event_id}")}).get_data(as_text=True)
 
 
-def test_a_reminder_goes_by_mail_to_those_who_have_not_answered(synced_app, login_as, inbox):
+def test_a_reminder_goes_by_mail_to_those_who_have_not_answered(synced_app, login_as, inbox, demo):
     event_id = _event(synced_app, "J-E005")  # hosted by BR, WL invited
     host = login_as("br_head")
     assert "Reminder sent to 2 people." in remind(host, event_id)
     sent = sorted(to[0] for to, _ in inbox.messages)
     assert sent == ["head@wl.test.school", "staff@wl.test.school"]  # the governor is not asked to reply
     message = inbox.messages[0][1]
-    assert message["Subject"].startswith("Please reply: Quality assurance visit: safeguarding on 13 Jan 2027")
+    assert message["Subject"].startswith(
+        f"Please reply: Quality assurance visit: safeguarding on {uk(demo.event_day('J-E005'))}")
     again = remind(host, event_id)  # a second press, or another manager's
     assert "less than a day ago" in again and len(inbox.messages) == 2
 
 
-def test_a_reminder_for_a_time_cell_of_two_lines_has_its_subject_on_one(synced_app, login_as, inbox):
+def test_a_reminder_for_a_time_cell_of_two_lines_has_its_subject_on_one(synced_app, login_as, inbox, demo):
     event_id = _event(synced_app, "J-E005")
     with synced_app.app_context():  # as a person types it in the sheet: a line break, then a note
         db.session.get(CalendarEvent, event_id).time = "09:00-12:00\narrive 08:45"
         db.session.commit()
     assert "Reminder sent to 2 people." in remind(login_as("br_head"), event_id)
-    assert inbox.messages[0][1]["Subject"].endswith("13 Jan 2027, 09:00-12:00 arrive 08:45")
+    assert inbox.messages[0][1]["Subject"].endswith(f"{uk(demo.event_day('J-E005'))}, 09:00-12:00 arrive 08:45")
 
 
 def test_a_reminder_the_mail_server_refused_to_everyone_can_be_sent_again_at_once(synced_app, login_as):

@@ -1,7 +1,9 @@
 """The .ics of one event and the private feed, parsed back with icalendar."""
 import re
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
+import pytest
 from icalendar import Calendar
 from openpyxl import load_workbook
 from sqlalchemy import select
@@ -11,7 +13,7 @@ from domain.models import CalendarEvent, User
 from webapp.extensions import db
 from webapp.syncing import sync_now
 
-from ..conftest import csrf_token
+from ..conftest import DAYS, csrf_token
 
 
 def _event(app, sheet_id):
@@ -23,34 +25,37 @@ def _vevents(body):
     return {str(e["uid"]): e for e in Calendar.from_ical(body).walk("VEVENT")}
 
 
-def test_one_events_ics_is_in_london_time_either_side_of_the_clocks_changing(login_as, synced_app):
-    client = login_as("br_staff")
-    winter = client.get(f"/calendar/events/{_event(synced_app, 'J-E003')}.ics")
+@pytest.mark.parametrize("day", DAYS, ids=str)
+def test_one_events_ics_is_in_london_time_on_any_day_clocks_changing_or_not(login_as, synced_app, day):
+    """The maths network (9am to 12pm) moved to each of the days that break naive code:
+    the days the clocks change, the turn of the year, 29 February, the summer holiday."""
+    event_id = _event(synced_app, "J-E003")
+    with synced_app.app_context():
+        db.session.get(CalendarEvent, event_id).date = day
+        db.session.commit()
+    winter = login_as("br_staff").get(f"/calendar/events/{event_id}.ics")
     assert winter.mimetype == "text/calendar" and "attachment" in winter.headers["Content-Disposition"]
     [event] = _vevents(winter.data).values()
     start, end = event.decoded("dtstart"), event.decoded("dtend")
     assert str(start.tzinfo) == "Europe/London" and (start.hour, end.hour) == (9, 12)
-    assert start.utcoffset() == timedelta(0)  # GMT in December
-    assert start.astimezone(timezone.utc) == datetime(2026, 12, 3, 9, 0, tzinfo=timezone.utc)
+    summer_time = bool(ZoneInfo("Europe/London").utcoffset(datetime(day.year, day.month, day.day, 9)))
+    assert start.utcoffset() == timedelta(hours=1 if summer_time else 0)  # BST or GMT, as London had it that morning
+    assert start.astimezone(timezone.utc) == datetime(day.year, day.month, day.day, 8 if summer_time else 9,
+                                                      tzinfo=timezone.utc)
     assert str(event["summary"]) == "Subject network: Maths: fractions"
     assert "William Lilley" in str(event["location"])
     assert Calendar.from_ical(winter.data).walk("VTIMEZONE")  # the zone travels with the file
 
-    summer = client.get(f"/calendar/events/{_event(synced_app, 'J-E008')}.ics")  # 30 March 2027: BST
-    [event] = _vevents(summer.data).values()
-    start = event.decoded("dtstart")
-    assert (start.hour, start.minute) == (13, 30) and start.utcoffset() == timedelta(hours=1)
-    assert start.astimezone(timezone.utc) == datetime(2027, 3, 30, 12, 30, tzinfo=timezone.utc)
 
-
-def test_an_event_with_no_time_is_a_whole_day_and_uids_are_stable(login_as, synced_app):
+def test_an_event_with_no_time_is_a_whole_day_and_uids_are_stable(login_as, synced_app, demo):
     client = login_as("br_staff")
     url = f"/calendar/events/{_event(synced_app, 'J-E004')}.ics"
     first, second = _vevents(client.get(url).data), _vevents(client.get(url).data)
     assert list(first) == list(second) == ["j-e004@partnership-hub"]
     event = first["j-e004@partnership-hub"]
-    assert event.decoded("dtstart") == date(2026, 12, 9) and not isinstance(event.decoded("dtstart"), datetime)
-    assert event.decoded("dtend") == date(2026, 12, 10)
+    day = demo.event_day("J-E004")
+    assert event.decoded("dtstart") == day and not isinstance(event.decoded("dtstart"), datetime)
+    assert event.decoded("dtend") == day + timedelta(days=1)
 
 
 def test_an_event_changed_in_the_sheet_comes_with_a_higher_sequence(login_as, synced_app, workbook_dir):

@@ -120,12 +120,13 @@ def test_export_json_of_the_joint_plan_uses_the_vocabulary(runner):
     assert records[0]["ID"] == "J-A001" and records[0]["Area"] == "Safeguarding"
 
 
-def test_export_gives_due_as_the_sheet_shows_it_uk_dates_and_text_as_written(runner):
+def test_export_gives_due_as_the_sheet_shows_it_uk_dates_and_text_as_written(runner, demo):
+    due, updated = demo.school("BR")["actions"][0][8], demo.school("BR")["actions"][0][10]  # dd/mm/yyyy
     rows = list(csv.DictReader(io.StringIO(runner.invoke(args=["export", "action-plan", "BR"]).output)))
-    assert rows[0]["Due"] == "31/10/2026" and rows[0]["Last updated"] == "06/10/2026"
-    assert rows[2]["Due"] == "Spring 2027"
+    assert rows[0]["Due"] == due and rows[0]["Last updated"] == updated
+    assert rows[2]["Due"] == demo.next_term()  # a term, as written: "Spring 2027"
     records = json.loads(runner.invoke(args=["export", "action-plan", "BR", "--format", "json"]).output)
-    assert records[0]["Due"] == "31/10/2026" and records[2]["Due"] == "Spring 2027"
+    assert records[0]["Due"] == due and records[2]["Due"] == demo.next_term()
 
 
 def test_export_csv_neutralises_cells_a_spreadsheet_would_run_as_formulas_and_json_stays_exact(synced_app, runner):
@@ -154,10 +155,10 @@ def test_demo_init_twice_keeps_the_data_and_adds_no_duplicates(runner, synced_ap
     first = runner.invoke(args=["demo", "init"])
     second = runner.invoke(args=["demo", "init"])
     assert first.exit_code == 0 and second.exit_code == 0
-    assert "Demo users: 0 added, 5 already there." in second.output
+    assert "Demo users: 0 added, 7 already there." in second.output
     assert "Wrote" not in second.output  # workbooks are never overwritten
     with synced_app.app_context():
-        assert db.session.scalar(select(func.count(User.id))) == 7 + 5
+        assert db.session.scalar(select(func.count(User.id))) == 7 + 7
     assert "unchanged since the last sync, not read" in second.output
 
 

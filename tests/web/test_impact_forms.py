@@ -151,17 +151,20 @@ def test_who_may_write_and_confirm(synced_app, visit):
     assert 'value="confirm"' in other_host.get(f"/impact-forms/{form_id}").get_data(as_text=True)
 
 
-def test_a_form_is_started_after_the_event_and_never_for_a_cancelled_one(synced_app):
+def test_a_form_is_started_after_the_event_and_never_for_a_cancelled_one(synced_app, demo):
+    from domain.dates import uk
+
     with synced_app.app_context():
-        later = db.session.scalar(select(CalendarEvent).where(CalendarEvent.sheet_id == "J-E005"))  # 13 Jan 2027
+        later = db.session.scalar(select(CalendarEvent).where(CalendarEvent.sheet_id == "J-E005"))  # in six weeks
         later_id = later.id
-        cancelled = db.session.scalar(select(CalendarEvent).where(CalendarEvent.sheet_id == "J-E002"))
-        cancelled.status = "Cancelled"
+        cancelled = db.session.scalar(select(CalendarEvent).where(CalendarEvent.sheet_id == "J-E004"))
+        cancelled.status, cancelled.date = "Cancelled", demo.ago(3)  # past, and cancelled
         cancelled_id = cancelled.id
         db.session.commit()
     host = signed_in(synced_app, "br_head")
     page = host.get(f"/impact-forms/event/{later_id}").get_data(as_text=True)
-    assert "completed after the event, from 13 Jan 2027" in page and "Start the impact form" not in page
+    assert f"completed after the event, from {uk(demo.event_day('J-E005'))}" in page
+    assert "Start the impact form" not in page
     token = csrf_token(host, f"/impact-forms/event/{later_id}")
     assert host.post(f"/impact-forms/event/{later_id}", data={"csrf_token": token}).status_code == 409
     assert "cancelled" in host.get(f"/impact-forms/event/{cancelled_id}").get_data(as_text=True)
@@ -184,12 +187,28 @@ def test_a_save_that_meets_another_keeps_what_was_typed(synced_app, visit):
     assert form_row(synced_app, form_id)[1] == ["The host's strength"]
 
 
-def test_the_list_offers_past_events_this_person_completes(synced_app):
+def test_the_list_offers_past_events_this_person_completes(synced_app, demo):
+    from domain.dates import uk
+
+    with synced_app.app_context():  # the demo's two past events, today (this school year's, whatever the day)
+        joint = db.session.scalar(select(Workbook).where(Workbook.code == "joint", Workbook.is_current))
+        for row in demo.calendar[:2]:  # early in September the weeks before are last year's: made here
+            event = db.session.scalar(select(CalendarEvent).where(CalendarEvent.workbook_id == joint.id,
+                                                                  CalendarEvent.sheet_id == row[0]))
+            if event is None:
+                event = CalendarEvent(workbook_id=joint.id, sheet_id=row[0], sheet_row=0, type=row[3], focus=row[4],
+                                      host_school=row[5], invited_schools=row[6], lead=row[7], status=row[8])
+                db.session.add(event)
+            event.date = demo.today
+            event.host_code, event.invited_codes = row[5], ["*"] if row[6] == "All schools" else [row[6]]
+            event.category = "network" if row[0] == "J-E001" else "visit"
+            event.type = "Subject network" if row[0] == "J-E001" else "Quality assurance visit: behaviour"
+        db.session.commit()
     head = signed_in(synced_app, "br_head").get("/impact-forms").get_data(as_text=True)
     to_do = head.split("<h2>To complete</h2>")[1].split("<h2>Final</h2>")[0]
-    assert "Subject network: Phonics, 23 Sep 2026" in to_do  # hosted by BR: its head may complete it
+    assert f"Subject network: Phonics, {uk(demo.today)}" in to_do  # hosted by BR: its head may complete it
     assert "Quality assurance visit: behaviour: Behaviour at lunchtimes" in to_do  # WL hosts, BR visits
-    assert "Budgets and staffing" not in to_do  # on 9 December: not yet
+    assert "Budgets and staffing" not in to_do  # next week: not yet
     governor = signed_in(synced_app, "br_governor").get("/impact-forms").get_data(as_text=True)
     assert "No event is waiting for an impact form from you." in governor
 
