@@ -21,8 +21,8 @@ WL_HEADER = [
 ]
 WL_EVIDENCE = ["Safeguarding", "Writing/moderation", "", "Staff/dev days", ""]
 # The joint plan's columns, as the partnership's own tab for last year lists them.
-JOINT_LAST_HEADER = ["Area", "Key objective", "Specific actions", "Intended outcome", "Impact to date", "Lead", "Due",
-                     "Status", "Last updated"]
+JOINT_LAST_HEADER = ["ID", "Area", "Key objective", "Specific actions", "Intended outcome", "Impact to date", "Lead",
+                     "Due", "Status", "Last updated"]
 
 
 def _sheet(book, title, rows, first=False, real_dates=False):

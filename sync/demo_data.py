@@ -126,6 +126,10 @@ class Demo:
         """"Spring 2027": the term after today's, as a Due cell names it."""
         return next_term(term_of(self.today)).name
 
+    def term_after_next(self):
+        """"Summer 2027": two terms on, as a Due cell names it (never past, even in August)."""
+        return next_term(next_term(term_of(self.today))).name
+
     def half_term_before(self):
         """"Autumn 1 2026": the last half-term that ended before today (an overdue Due)."""
         day = self.today.replace(day=1) - timedelta(days=1)  # the end of last month
@@ -198,7 +202,7 @@ class Demo:
                 "• Staff to meet termly to ensure teachers are applying assessment systems consistently." + B + "To share and discuss all types of evidence." + B + "To moderate end of key-stage judgements against key criteria.",
                 "Assessment judgements are" + B + "Consistent: different teachers make the same assessment judgements on the same pupil" + B + "Comparable: different assessments are comparable" + B + "Fair: the context and character of assessment has given pupils the chance to demonstrate what they know.",
                 "• Moderation activities have been carried out in detail leading to accurate judgements across both schools as identified in LA moderation.",
-                "Assessment leads", f"Summer {y + 1}", "Amber", updated,
+                "Assessment leads", self.term_after_next(), "Amber", updated,
             ],
             [
                 "School Council\nLinks: Objective 1 Objective 2 Objective 3",
@@ -222,7 +226,7 @@ class Demo:
                 "• Sending summary reports, detailing the aspects of collaboration activities inc. JCC minutes, action planning, school council reports, collaboration 'newsletters'.",
                 "Enhanced pupils' education through parent and community involvement.\nFostering a partnership between the school communities.",
                 "• Information has been shared regarding the Collaboration" + B + "School council reports on school websites" + B + "JCC minutes on display in school foyers when ratified" + B + "Newsletters updated with Collaborative activities",
-                "Head teachers", f"Summer {y + 1}", "On track", updated,
+                "Head teachers", self.term_after_next(), "On track", updated,
             ],
             [
                 "Governors",
@@ -238,19 +242,20 @@ class Demo:
                 "• Provide more opportunities for CPD between schools for staff to recognise that sharing practice amongst colleagues is a powerful tool and will have a positive impact on practice." + B + "Staff to share ideas towards development areas",
                 "• Staff to have greater willingness to try new ideas and display increased confidence to solve problems and self-reflect on their own practice." + B + "By sharing ideas and CPD linked to SIP priorities, curriculum development will be enhanced",
                 "",
-                "Head teachers", f"Summer {y + 1}", "On track", updated,
+                "Head teachers", self.term_after_next(), "On track", updated,
             ],
         ]
 
     @property
     def last_joint_plan(self):
-        """Last year's joint plan, in its own tab: four rows, three done and one not."""
+        """Last year's joint plan, in its own tab: four rows, three done and one not, their IDs as
+        the partnership numbered them then."""
         y, end = self.last, uk_date(date(self.last + 1, 7, 10))
         return [
-            ["Safeguarding", "Peer review of safeguarding by the head teachers", "• Each head reviews the other's SCR", "Statutory requirements met", "• Both reviews done in the spring", "Carole Clemens, Sally Beardsley", f"Spring {y + 1}", "Complete", end],
-            ["Moderation / assessment", "Joint moderation of writing each term", "• Year 2 teachers moderate together", "Consistent judgements", "• Judgements agreed each term", "Assessment leads", f"Summer {y + 1}", "Complete", end],
-            ["Parents", "A joint newsletter each term", "• Heads write a shared column", "Parents know what the partnership does", "• Two of three newsletters went out", "Head teachers", f"Summer {y + 1}", "Behind", end],
-            ["Governors", "Governors attend each other's board meetings", "• Chairs visit once a year", "Boards learn from each other", "• The visits were made", "Andy Hitchcock, Kevin Snow", f"Summer {y + 1}", "Complete", end],
+            ["J 1", "Safeguarding", "Peer review of safeguarding by the head teachers", "• Each head reviews the other's SCR", "Statutory requirements met", "• Both reviews done in the spring", "Carole Clemens, Sally Beardsley", f"Spring {y + 1}", "Complete", end],
+            ["J 2", "Moderation / assessment", "Joint moderation of writing each term", "• Year 2 teachers moderate together", "Consistent judgements", "• Judgements agreed each term", "Assessment leads", f"Summer {y + 1}", "Complete", end],
+            ["J 3", "Parents", "A joint newsletter each term", "• Heads write a shared column", "Parents know what the partnership does", "• Two of three newsletters went out", "Head teachers", f"Summer {y + 1}", "Behind", end],
+            ["J 4", "Governors", "Governors attend each other's board meetings", "• Chairs visit once a year", "Boards learn from each other", "• The visits were made", "Andy Hitchcock, Kevin Snow", f"Summer {y + 1}", "Complete", end],
         ]
 
     # -- the schools' workbooks ------------------------------------------------------
@@ -316,7 +321,7 @@ class Demo:
                 ["WL-A002", "Teaching and Learning", "Objective 3 Objective 8", "Writing: greater depth in Year 2",
                  "• Poetry as a starting point for extended writing" + B + "Joint moderation with BR",
                  "Greater depth writing rises to 20%.", "Last half-term's moderation agreed with BR.",
-                 "English lead", f"Summer {self.year + 1}", "Amber", uk_date(self.ago(49))],
+                 "English lead", self.term_after_next(), "Amber", uk_date(self.ago(49))],
                 ["WL-A003", "EHWB", "Objective 3 Objective 5", "Growth mindset across the school",
                  "• Staff meeting on growth mindset led by the head" + B + "Share resources with BR",
                  "Pupils show resilience in learning.", "Staff meeting held; resources shared with BR.",
@@ -326,7 +331,7 @@ class Demo:
                  "Middle leaders evidence their impact.", "", "Deputy head", self.next_term(), "Nearly there", uk_date(self.ago(14))],
                 ["WL-A005", "EYFS", "Objective 3 Objective 5", "F1 30 hours: share our model with BR",
                  "• Host BR's EYFS lead in F1" + B + "Share the sessions timetable",
-                 "Both schools offer flexible 30 hours places.", "", "EYFS lead", uk_date(self.ahead(60)), "R", ""],
+                 "Both schools offer flexible 30 hours places.", "", "EYFS lead", uk_date(self.ago(5)), "R", ""],
             ],
             "impact": [
                 ["WL-I001", uk_date(self.ago(77)), "WL-A003", "Network", "Head teachers' network: growth mindset resources shared.",

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from domain import dates, edits, exports, new_year, people, plans, priorities, reviews, years
 from domain.contract import KINDS
 from domain.models import JOINT, ROLES, OutboxEntry, SchoolYear, User, Workbook
+from domain.passwords import hash_password
 from domain.people import deactivate_person
 from domain.users import UserError, activate, add_user, find_user, set_password
 from sync.demo import PARTNERSHIP_FILE, write_demo_workbooks
@@ -202,11 +203,11 @@ def demo_init():
     report = sync_now(current_app, "demo")  # schools must exist before their users
     for result in report.results:
         click.echo(result.line())
-    added = 0
+    added, shared = 0, hash_password(DEMO_PASSWORD)  # argon2 is slow on purpose: once for all of them
     for email, role, school, name in DEMO_USERS:
         if find_user(db.session, email) is None:
             try:
-                add_user(db.session, email, role, DEMO_PASSWORD, school, name)
+                add_user(db.session, email, role, DEMO_PASSWORD, school, name, password_hash=shared)
                 added += 1
             except UserError as error:  # the school's workbook did not sync
                 click.echo(f"Demo user {email} not added: {error}", err=True)

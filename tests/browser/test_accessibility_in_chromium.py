@@ -64,7 +64,7 @@ def pages(ids):
         ("review", f"/reviews/{ids['review']}", EVERYONE),
         ("review compared with today", f"/reviews/{ids['review']}/compare", EVERYONE),
         ("calendar list", "/calendar", EVERYONE),
-        ("calendar month", "/calendar/month/2026-12", EVERYONE),
+        ("calendar month", "/calendar/month", EVERYONE),
         ("event", f"/calendar/events/{ids['event']}", EVERYONE),
         ("new event form", "/calendar/new", {"admin", "br_head"}),
         ("my calendar feed", "/calendar/my-feed", EVERYONE),

@@ -11,13 +11,17 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from config import TestConfig
-from domain import dates, new_year, reviews
+from domain import dates, new_year, reviews, years
 from domain.models import Review, ReviewSignature, School, User
 from domain.plans import find_plan
 from sync.backends.workbook import XlsxBackend
 from sync.outbox import drain
 from sync.run import run_sync
 from webapp import create_app
+
+from ..conftest import SUITE_DAY
+
+THIS = years.school_year_of(SUITE_DAY)  # the suite's school year
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -50,7 +54,7 @@ def signed_review(session, day):
 
 def test_a_snapshot_and_a_signature_cannot_be_changed_by_the_orm_or_by_raw_sql(migrated):
     session = migrated
-    review, chair = signed_review(session, date(2026, 12, 1))
+    review, chair = signed_review(session, date(THIS, 12, 1))
     review_id, taken = review.id, dict(review.snapshot)
     review.snapshot = {"rows": []}
     with pytest.raises(reviews.SnapshotKept):  # the ORM: refused before anything is sent
@@ -73,21 +77,21 @@ def test_a_snapshot_and_a_signature_cannot_be_changed_by_the_orm_or_by_raw_sql(m
 def test_a_summer_review_signed_in_september_is_last_years_and_its_tab_goes_to_last_years_workbook(
         session, sync, backend, workbook_dir, monkeypatch):
     sync()
-    review, chair = signed_review(session, date(2027, 7, 12))  # started in the summer term: Summer 2026-27
-    monkeypatch.setattr(dates, "uk_today", lambda: date(2027, 7, 20))
+    review, chair = signed_review(session, date(THIS + 1, 7, 12))  # started in the summer term: this year's Summer
+    monkeypatch.setattr(dates, "uk_today", lambda: date(THIS + 1, 7, 20))
     new_year.start_year(session, {}, "Pat Coordinator")
     session.commit()
     drain(session, backend)
     sync()
-    monkeypatch.setattr(dates, "uk_today", lambda: date(2027, 9, 14))  # the chair confirms in September
+    monkeypatch.setattr(dates, "uk_today", lambda: date(THIS + 1, 9, 14))  # the chair confirms in September
     reviews.sign(session, session.get(Review, review.id), chair, "Confirmed at the first meeting")
     session.commit()
     review = session.get(Review, review.id)
-    assert (review.term, review.school_year, review.state) == ("Summer", 2026, "confirmed")
-    assert reviews.term_label(review.term, review.school_year) == "Summer term, 2026 to 2027"
-    assert review.workbook.school_year == 2026 and not review.workbook.is_current
+    assert (review.term, review.school_year, review.state) == ("Summer", THIS, "confirmed")
+    assert reviews.term_label(review.term, review.school_year) == f"Summer term, {years.label(THIS)}"
+    assert review.workbook.school_year == THIS and not review.workbook.is_current
     assert [r.state for r in drain(session, backend)] == ["done"]
     from openpyxl import load_workbook
 
     titles = load_workbook(workbook_dir / "bank-road.xlsx", read_only=True).sheetnames
-    assert any(t.startswith("Review Summer 26-27") for t in titles)
+    assert any(t.startswith(f"Review Summer {THIS % 100:02d}-{(THIS + 1) % 100:02d}") for t in titles)

@@ -25,14 +25,19 @@ from domain.plans import current_rows, find_plan
 from sync.outbox import drain
 from sync.run import run_sync
 
+from ..conftest import SUITE_DAY
 from .conftest import BR, JOINT, make_google_backend
 from .test_review_tabs import confirm_review
 
-# The suite's day is in the autumn of 2026 (tests/conftest.py SUITE_DAY): its school year is
-# 2026, and these tests move the day on to the summer term, when the next year can start.
-JUNE = date(2027, 6, 21)
-SEPTEMBER = date(2027, 9, 6)
-NEXT = 2027
+# The suite's school year (tests/conftest.py SUITE_DAY), and the next; these tests move the day
+# on to that year's summer term, when the next can start.
+THIS = years.school_year_of(SUITE_DAY)
+NEXT = THIS + 1
+JUNE = date(NEXT, 6, 21)
+SEPTEMBER = date(NEXT, 9, 6)
+AUTUMN = date(THIS, 11, 16)  # a day before June, whatever the suite's day
+TABS = f"Action plan {years.short(NEXT)}"
+NEW_FILE = f"bank-road-{years.short(NEXT)}.xlsx"  # as schools name next year's copy
 ROWS = (ActionRow, ImpactEntry, SipPriority, CalendarEvent, EventReply)
 
 
@@ -62,15 +67,16 @@ def tabs(path):
 
 
 def test_the_next_year_cannot_start_before_june_and_the_current_year_goes_on_till_it_does(session, sync, monkeypatch):
+    on(monkeypatch, AUTUMN)
     sync()
     rows = len(current_rows(session, find_plan(session, "BR")))
-    assert years.current_year(session) == 2026 and rows
-    assert "from 1 Jun 2027" in new_year.why_not_yet(session)
-    with pytest.raises(new_year.YearError, match="can be started from 1 Jun 2027"):
+    assert years.current_year(session) == THIS and rows
+    assert f"from 1 Jun {NEXT}" in new_year.why_not_yet(session)
+    with pytest.raises(new_year.YearError, match=f"can be started from 1 Jun {NEXT}"):
         new_year.start_year(session, {}, "Pat Coordinator")
-    on(monkeypatch, SEPTEMBER)  # September comes, and nobody has started 2027-28 yet
+    on(monkeypatch, SEPTEMBER)  # September comes, and nobody has started the next year yet
     results, report = sync()
-    assert report.ok and years.current_year(session) == 2026
+    assert report.ok and years.current_year(session) == THIS
     assert len(current_rows(session, find_plan(session, "BR"))) == rows  # last September's plan goes on
 
 
@@ -79,7 +85,7 @@ def test_a_year_started_in_the_same_workbooks_adds_its_tabs_and_keeps_last_year_
     sync()
     review = confirm_review(session)  # a signed review: its dated tab lands in the old year's workbook
     drain(session, backend)
-    before = year_of(session, 2026)
+    before = year_of(session, THIS)
     br_rows = [r.sheet_id for r in current_rows(session, find_plan(session, "BR"))]
     history = session.query(RowChange).count()
     files = {name: tabs(workbook_dir / name) for name in ("bank-road.xlsx", "william-lilley.xlsx", "partnership.xlsx")}
@@ -91,16 +97,16 @@ def test_a_year_started_in_the_same_workbooks_adds_its_tabs_and_keeps_last_year_
         after = tabs(workbook_dir / name)
         assert {t: rows for t, rows in after.items() if t in before_tabs} == before_tabs  # nothing else touched
         added = sorted(set(after) - set(before_tabs))
-        wanted = ["Action plan 2027-28"] if name == "partnership.xlsx" else \
-            ["Action plan 2027-28", "Impact log 2027-28", "SIP priorities 2027-28"]
+        wanted = [TABS] if name == "partnership.xlsx" else \
+            [f"{tab} {years.short(NEXT)}" for tab in ("Action plan", "Impact log", "SIP priorities")]
         assert added == wanted and all(after[t][0][0] == "ID" and len(after[t]) == 1 for t in added)
     results, report = sync()
     assert report.ok and sorted(results) == ["BR", "WL", "joint"]
-    assert year_of(session, 2026) == before  # every row of last year, every column, unchanged
+    assert year_of(session, THIS) == before  # every row of last year, every column, unchanged
     assert session.query(RowChange).count() == history  # and no history written: nothing was archived
-    assert session.get(type(review), review.id).workbook.school_year == 2026
-    assert years.current_year(session) == NEXT and years.years(session) == [NEXT, 2026]
-    this_year, last_year = find_plan(session, "BR"), find_plan(session, "BR", 2026)
+    assert session.get(type(review), review.id).workbook.school_year == THIS
+    assert years.current_year(session) == NEXT and years.years(session) == [NEXT, THIS]
+    this_year, last_year = find_plan(session, "BR"), find_plan(session, "BR", THIS)
     assert this_year.is_current and this_year.year == NEXT and current_rows(session, this_year) == []
     assert not last_year.is_current and [r.sheet_id for r in current_rows(session, last_year)] == br_rows
     assert last_year.workbook.year_tabs is False and this_year.workbook.year_tabs is True
@@ -126,11 +132,11 @@ def test_heads_carry_unfinished_rows_into_the_new_plan_with_new_ids_and_where_th
     session.commit()
     assert [a.sheet_id for a in added] == [f"BR-A{highest + 1:03d}", f"BR-A{highest + 2:03d}"]  # never reused
     assert [r.state for r in drain(session, backend)] == ["done", "done"]
-    sheet = tabs(workbook_dir / "bank-road.xlsx")["Action plan 2027-28"]
+    sheet = tabs(workbook_dir / "bank-road.xlsx")[TABS]
     header = sheet[0]
     landed = {row[0]: dict(zip(header, row)) for row in sheet[1:]}
     assert sorted(landed) == [a.sheet_id for a in added]
-    assert landed[added[0].sheet_id]["Impact to date"] == "Carried from BR-A003, 2026-27."
+    assert landed[added[0].sheet_id]["Impact to date"] == f"Carried from BR-A003, {years.short(THIS)}."
     assert landed[added[0].sheet_id]["Key objective"] == chosen[0].key_objective
     assert landed[added[0].sheet_id]["Due"] in (None, "")  # the head sets this year's
     sync()
@@ -147,31 +153,31 @@ def test_heads_carry_unfinished_rows_into_the_new_plan_with_new_ids_and_where_th
 def test_a_school_with_a_new_workbook_for_the_year_is_read_from_it_and_the_schools_tab_names_it(
         session, sync, backend, workbook_dir, monkeypatch):
     sync()
-    before = year_of(session, 2026)
-    copy = workbook_dir / "bank-road-2027-28.xlsx"  # as schools do: last year's file, copied and cleared
+    before = year_of(session, THIS)
+    copy = workbook_dir / NEW_FILE  # as schools do: last year's file, copied and cleared
     shutil.copy(workbook_dir / "bank-road.xlsx", copy)
     book = load_workbook(copy)
     for sheet in book.worksheets:
         sheet.delete_rows(2, sheet.max_row)
     book.save(copy)
     on(monkeypatch, JUNE)
-    new_year.start_year(session, {"BR": new_year.Choice("BR", "bank-road-2027-28.xlsx")}, "Pat Coordinator")
+    new_year.start_year(session, {"BR": new_year.Choice("BR", NEW_FILE)}, "Pat Coordinator")
     session.commit()
     entries = {e.kind: e for e in session.scalars(select(OutboxEntry).where(OutboxEntry.sheet_id == "BR"))}
-    assert entries["school_ref"].fields == {"code": "BR", "seen": "bank-road.xlsx", "new": "bank-road-2027-28.xlsx"}
+    assert entries["school_ref"].fields == {"code": "BR", "seen": "bank-road.xlsx", "new": NEW_FILE}
     results, report = sync()  # before the Schools tab says so: the new year is not pointed back at last year's
-    assert find_plan(session, "BR").workbook.ref == "bank-road-2027-28.xlsx"
+    assert find_plan(session, "BR").workbook.ref == NEW_FILE
     drain(session, backend)
     schools = tabs(workbook_dir / "partnership.xlsx")["Schools"]
-    assert [row[2] for row in schools if row[0] == "BR"] == ["bank-road-2027-28.xlsx"]
-    assert "Action plan 2027-28" not in tabs(copy)  # its own file: its tabs as they are
+    assert [row[2] for row in schools if row[0] == "BR"] == [NEW_FILE]
+    assert TABS not in tabs(copy)  # its own file: its tabs as they are
     results, report = sync()
     assert report.ok and results["BR"].ok
     workbook = find_plan(session, "BR").workbook
-    assert workbook.ref == "bank-road-2027-28.xlsx" and workbook.identity and not workbook.year_tabs
+    assert workbook.ref == NEW_FILE and workbook.identity and not workbook.year_tabs
     assert current_rows(session, find_plan(session, "BR")) == []
-    assert year_of(session, 2026) == before
-    assert "Action plan 2027-28" in tabs(workbook_dir / "william-lilley.xlsx")  # the other school: its year's tabs
+    assert year_of(session, THIS) == before
+    assert TABS in tabs(workbook_dir / "william-lilley.xlsx")  # the other school: its year's tabs
 
 
 def test_the_joint_plan_keeps_the_partnership_workbook(session, sync, monkeypatch):
@@ -191,19 +197,19 @@ def test_a_year_started_on_the_sheets_stand_in_keeps_last_year_whole(session, em
 
     sync()
     sync()  # IDs written, then read back
-    before = year_of(session, 2026)
+    before = year_of(session, THIS)
     on(monkeypatch, JUNE)
     new_year.start_year(session, {}, "Pat Coordinator")
     session.commit()
     assert all(r.state == "done" for r in drain(session, backend))
     for key in (BR, JOINT):
         titles = [s.title for s in emulator.store.spreadsheets[key].sheets]
-        assert "Action plan 2027-28" in titles and "Action plan" in titles
-    assert emulator.store.rows(BR, "Action plan 2027-28")[0][0] == "ID"
-    emulator.store.edit(BR, "Action plan 2027-28", 2, 4, "A new objective typed in the sheet")
+        assert TABS in titles and "Action plan" in titles
+    assert emulator.store.rows(BR, TABS)[0][0] == "ID"
+    emulator.store.edit(BR, TABS, 2, 4, "A new objective typed in the sheet")
     results, report = sync()
     assert report.ok
-    assert year_of(session, 2026) == before
+    assert year_of(session, THIS) == before
     [row] = current_rows(session, find_plan(session, "BR"))
     assert row.key_objective == "A new objective typed in the sheet"
     assert int(row.sheet_id[-3:]) > max(int(r[0][-3:]) for r in emulator.store.rows(BR, "Action plan")[1:])

@@ -8,7 +8,7 @@ from html import unescape
 import pytest
 from sqlalchemy import inspect, select
 
-from domain import dates
+from domain import dates, years
 from domain.models import (
     ActionRow,
     CalendarEvent,
@@ -24,12 +24,14 @@ from domain.models import (
 from webapp.extensions import db
 from webapp.syncing import drain_now, sync_now
 
-from ..conftest import csrf_token, login
+from ..conftest import SUITE_DAY, csrf_token, login
 from .test_impact_forms import form_row, post, start
 from .test_impact_forms import visit as visit  # noqa: F401 - the fixture, for this file's tests
 from .test_summaries import confirm_review
 
-JUNE = date(2027, 6, 21)
+THIS = years.school_year_of(SUITE_DAY)  # the suite's school year, and the next
+NEXT = THIS + 1
+JUNE = date(NEXT, 6, 21)
 KEPT = (ActionRow, ImpactEntry, SipPriority, CalendarEvent, EventReply, ImpactForm, Review, ReviewSignature,
         PersonChange)
 
@@ -70,7 +72,7 @@ def start_the_year(app, monkeypatch, **where):
     monkeypatch.setattr(dates, "uk_today", lambda: JUNE)
     admin = signed_in(app, "admin")
     page = admin.get("/years").get_data(as_text=True)
-    assert "Start 2027 to 2028" in page
+    assert f"Start {years.label(NEXT)}" in page
     form = {"csrf_token": csrf_token(admin, "/years")}
     for code, ref in where.items():
         form.update({f"where-{code}": "new", f"ref-{code}": ref})
@@ -89,29 +91,29 @@ def test_the_year_turns_and_last_year_stays_whole_reachable_and_read_only(synced
         entries = list(db.session.scalars(select(ImpactEntry.sheet_id).join(Workbook).where(Workbook.code == "BR")))
         priorities = list(db.session.scalars(select(SipPriority.priority).join(Workbook).where(Workbook.code == "BR")))
     admin = start_the_year(synced_app, monkeypatch)
-    assert "The 2027 to 2028 school year has started" in admin.get("/years").get_data(as_text=True)
+    assert f"The {years.label(NEXT)} school year has started" in admin.get("/years").get_data(as_text=True)
     assert everything(synced_app) == before  # every row, reply, form, review and audit entry, unchanged
 
     head = signed_in(synced_app, "br_head")
     this_year = head.get("/plans/BR").get_data(as_text=True)
-    assert "2027 to 2028" in this_year and not any(f"row-{i}\"" in this_year for i in old_rows.values())
-    assert 'href="/plans/BR?year=2026"' in this_year  # the switcher
+    assert years.label(NEXT) in this_year and not any(f"row-{i}\"" in this_year for i in old_rows.values())
+    assert f'href="/plans/BR?year={THIS}"' in this_year  # the switcher
     assert "Carry last year's unfinished rows into this plan" in this_year
-    last_year = head.get("/plans/BR?year=2026").get_data(as_text=True)
+    last_year = head.get(f"/plans/BR?year={THIS}").get_data(as_text=True)
     assert "which is over" in last_year and all(f'id="row-{i}"' in last_year for i in old_rows.values())
     assert "/edit" not in last_year  # nothing to change there
-    assert all(e in head.get("/plans/BR/impact?year=2026").get_data(as_text=True) for e in entries)
+    assert all(e in head.get(f"/plans/BR/impact?year={THIS}").get_data(as_text=True) for e in entries)
     assert not any(e in head.get("/plans/BR/impact").get_data(as_text=True) for e in entries)  # this year's log
-    assert all(unescape(p).split("\n")[0] in unescape(head.get("/plans/BR/priorities?year=2026").get_data(as_text=True))
+    assert all(unescape(p).split("\n")[0] in unescape(head.get(f"/plans/BR/priorities?year={THIS}").get_data(as_text=True))
                for p in priorities)
     assert head.get(f"/reviews/{a_year_with_work['review']}").status_code == 200
     assert head.get(f"/impact-forms/{a_year_with_work['form']}").status_code == 200
-    assert head.get("/summary/BR?year=2026").status_code == 200
+    assert head.get(f"/summary/BR?year={THIS}").status_code == 200
     assert head.get(f"/summary/BR.pdf?review={a_year_with_work['review']}").status_code == 200
-    assert head.get("/priorities?year=2026").status_code == 200
-    assert "SCR complete" in head.get("/plans/BR/impact?year=2026").get_data(as_text=True)  # the final form
-    export = head.get("/plans/BR/export/csv?year=2026")
-    assert export.headers["Content-Disposition"] == 'attachment; filename="action-plan-BR-2026-27.csv"'
+    assert head.get(f"/priorities?year={THIS}").status_code == 200
+    assert "SCR complete" in head.get(f"/plans/BR/impact?year={THIS}").get_data(as_text=True)  # the final form
+    export = head.get(f"/plans/BR/export/csv?year={THIS}")
+    assert export.headers["Content-Disposition"] == f'attachment; filename="action-plan-BR-{years.short(THIS)}.csv"'
     assert all(sheet_id in export.get_data(as_text=True) for sheet_id in old_rows)
     # Read-only: a row of last year cannot be edited, through this year's plan or any other way.
     some_row = next(iter(old_rows.values()))
@@ -128,7 +130,7 @@ def test_a_head_carries_two_rows_and_they_link_both_ways(synced_app, monkeypatch
     page = head.get("/plans/BR/carry-forward").get_data(as_text=True)
     with synced_app.app_context():
         offered = {r.sheet_id: r.id for r in db.session.scalars(select(ActionRow).join(Workbook).where(
-            Workbook.code == "BR", Workbook.school_year == 2026, ActionRow.status != "Complete"))}
+            Workbook.code == "BR", Workbook.school_year == THIS, ActionRow.status != "Complete"))}
         complete = db.session.scalar(select(ActionRow.id).join(Workbook).where(
             Workbook.code == "BR", ActionRow.status == "Complete"))
     assert all(f'value="{i}"' in page for i in offered.values()) and f'value="{complete}"' not in page
@@ -141,24 +143,26 @@ def test_a_head_carries_two_rows_and_they_link_both_ways(synced_app, monkeypatch
     sync_now(synced_app, "test")
     this_year = unescape(head.get("/plans/BR").get_data(as_text=True))
     for sheet_id in chosen:
-        assert f"Carried from {sheet_id}, 2026-27." in this_year  # the row's note, in the sheet and here
-        assert f'Carried from <a href="/plans/BR/rows/{offered[sheet_id]}?year=2026">{sheet_id}</a>' in this_year
-    last_year = unescape(head.get("/plans/BR?year=2026").get_data(as_text=True))
-    assert len(re.findall(r'Carried into <a href="/plans/BR/rows/\d+">BR-A\d{3}</a>, 2027 to 2028', last_year)) == 2
+        assert f"Carried from {sheet_id}, {years.short(THIS)}." in this_year  # the row's note, in the sheet and here
+        assert f'Carried from <a href="/plans/BR/rows/{offered[sheet_id]}?year={THIS}">{sheet_id}</a>' in this_year
+    last_year = unescape(head.get(f"/plans/BR?year={THIS}").get_data(as_text=True))
+    into = rf'Carried into <a href="/plans/BR/rows/\d+">BR-A\d{{3}}</a>, {years.label(NEXT)}'
+    assert len(re.findall(into, last_year)) == 2
     again = head.get("/plans/BR/carry-forward").get_data(as_text=True)
     assert all(f'value="{offered[c]}"' not in again for c in chosen) and "carried already" in again
     staff = signed_in(synced_app, "br_staff")
     assert staff.get("/plans/BR/carry-forward").status_code == 403  # the head's choice, not staff's
 
 
-def test_starting_a_year_is_the_coordinators_and_waits_for_june(synced_app):
+def test_starting_a_year_is_the_coordinators_and_waits_for_june(synced_app, monkeypatch):
+    monkeypatch.setattr(dates, "uk_today", lambda: date(THIS, 11, 16))  # a day before June, whatever the suite's
     head = signed_in(synced_app, "br_head")
     assert head.get("/years").status_code == 403
     admin = signed_in(synced_app, "admin")
     page = admin.get("/years").get_data(as_text=True)
-    assert "can be started from 1 Jun 2027" in page and "<form" not in page.split("start-heading")[1]
+    assert f"can be started from 1 Jun {NEXT}" in page and "<form" not in page.split("start-heading")[1]
     response = admin.post("/years/start", data={"csrf_token": csrf_token(admin, "/years")})
-    assert response.status_code == 422 and "can be started from 1 Jun 2027" in response.get_data(as_text=True)
+    assert response.status_code == 422 and f"can be started from 1 Jun {NEXT}" in response.get_data(as_text=True)
 
 
 def test_the_cli_starts_the_year_and_carries_rows(synced_app, runner, monkeypatch):
@@ -166,17 +170,17 @@ def test_the_cli_starts_the_year_and_carries_rows(synced_app, runner, monkeypatc
     result = runner.invoke(args=["year", "start", "--workbook", "XX=nowhere.xlsx"])
     assert result.exit_code == 1 and "No school of the partnership has the code XX" in result.output
     result = runner.invoke(args=["year", "start"])
-    assert result.exit_code == 0 and "Started 2027 to 2028" in result.output
+    assert result.exit_code == 0 and f"Started {years.label(NEXT)}" in result.output
     drain_now(synced_app, only_due=False)
     sync_now(synced_app, "test")
     shown = runner.invoke(args=["year", "show"]).output
-    assert "Current school year: 2027 to 2028" in shown and "2026 to 2027" in shown
+    assert f"Current school year: {years.label(NEXT)}" in shown and years.label(THIS) in shown
     result = runner.invoke(args=["year", "carry", "BR", "BR-A001"])
     assert result.exit_code == 1 and "Not unfinished rows" in result.output  # Complete
     result = runner.invoke(args=["year", "carry", "BR", "br-a002"])
     assert result.exit_code == 0 and re.search(r"Carried: BR-A002 as BR-A\d{3}", result.output)
-    exported = runner.invoke(args=["export", "action-plan", "BR", "--year", "2026"]).output
+    exported = runner.invoke(args=["export", "action-plan", "BR", "--year", str(THIS)]).output
     assert "BR-A001" in exported and "BR-A002" in exported
     this_year = runner.invoke(args=["export", "action-plan", "BR"]).output
-    assert "Carried from BR-A002, 2026-27." in this_year
+    assert f"Carried from BR-A002, {years.short(THIS)}." in this_year
     assert not any(line.startswith(("BR-A001,", "BR-A002,")) for line in this_year.splitlines())
