@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
-from . import dates
+from . import dates, years
 from .access import IMPACT_FORM_GOVERNOR_REFUSAL, can_write_impact_forms, heads_school, writes_any_impact_form
 from .calendar import Schools
 from .dates import uk
@@ -96,11 +96,22 @@ def _school_code(user):
     return user.school.code if getattr(user, "school", None) is not None else ""
 
 
+def of_year_over(event):
+    """Is the event of a school year that is over? Its form is then kept as it stood at the
+    turn: finishing it now would put last year's evidence in this year's impact log."""
+    return event.workbook is not None and not event.workbook.is_current
+
+
 def can_complete(user, event, leaders):
-    """May this person write the event's impact form? Never governors. A network's form:
-    its leader (a person the Lead cell was matched to, ``leaders``: domain/leaders.py),
-    the host school's head, a coordinator. A visit's: staff and heads of the host and the
-    visiting schools, and coordinators."""
+    """May this person write the event's impact form? Never governors, and no one once
+    the event's school year is over. A network's form: its leader (a person the Lead cell
+    was matched to, ``leaders``: domain/leaders.py), the host school's head, a
+    coordinator. A visit's: staff and heads of the host and the visiting schools, and
+    coordinators."""
+    return not of_year_over(event) and _writes_for(user, event, leaders)
+
+
+def _writes_for(user, event, leaders):
     if not can_write_impact_forms(user):
         return False
     if writes_any_impact_form(user):
@@ -115,6 +126,9 @@ def why_not_complete(user, event):
     """What to tell someone who may not write this form, in words of their role."""
     if not can_write_impact_forms(user):
         return IMPACT_FORM_GOVERNOR_REFUSAL
+    if of_year_over(event):
+        return (f"This event was in the {years.label(event.workbook.school_year)} school year, which is over: "
+                "its impact form is kept as it stood at the end of the year.")
     if event_kind(event) == NETWORK:
         return "The network's leader, the host school's head or a coordinator completes a network's impact form."
     return "Staff of the host school and of the visiting schools complete a visit's impact form together."
@@ -126,7 +140,7 @@ def can_read(user, event, leaders, form=None):
     if form is not None and form.state == FINAL:
         return True
     code = _school_code(user)
-    return (writes_any_impact_form(user) or can_complete(user, event, leaders)
+    return (writes_any_impact_form(user) or _writes_for(user, event, leaders)
             or bool(code and (code == host_code(event) or is_invited(code, event))))
 
 
@@ -608,10 +622,11 @@ class StrengthTheme:
         return list({s.school.code: s.school for s in self.strengths}.values())
 
 
-def _strengths(session):
-    """Every strength on a final form, under the theme of its event's focus (or type)."""
+def _strengths(session, year=None):
+    """Every strength on a final form of a school year (the current one unless given),
+    under the theme of its event's focus (or type)."""
     themes = theme_list(session)
-    found = _final_forms(session)
+    found = _final_forms(session, year=year)
     rows = _areas_of_rows(session, [f for f, _ in found])
     schools = {s.code: s for s in session.scalars(select(School).where(School.archived_at.is_(None)))}
     groups = {}
@@ -628,10 +643,11 @@ def _strengths(session):
     return themes, groups
 
 
-def strength_directory(session, theme=None, area=None, school=None):
+def strength_directory(session, theme=None, area=None, school=None, year=None):
     """Who is strong at what, from final forms only: (themes shown, every theme), each
-    a StrengthTheme, in order of its name; filtered by theme key, area and school code."""
-    _, groups = _strengths(session)
+    a StrengthTheme, in order of its name; filtered by theme key, area and school code;
+    of a school year (the current one unless given)."""
+    _, groups = _strengths(session, year)
     every = sorted(groups.values(), key=lambda g: g.theme.lower())
     shown = []
     for group in every:

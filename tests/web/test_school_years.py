@@ -184,3 +184,30 @@ def test_the_cli_starts_the_year_and_carries_rows(synced_app, runner, monkeypatc
     this_year = runner.invoke(args=["export", "action-plan", "BR"]).output
     assert f"Carried from BR-A002, {years.short(THIS)}." in this_year
     assert not any(line.startswith(("BR-A001,", "BR-A002,")) for line in this_year.splitlines())
+
+
+def test_last_years_forms_and_strengths_are_read_and_its_drafts_kept_as_they_stood(synced_app, a_year_with_work,
+                                                                                  monkeypatch):
+    with synced_app.app_context():
+        event = db.session.get(ImpactForm, a_year_with_work["form"]).event
+        second = CalendarEvent(workbook_id=event.workbook_id, sheet_id="PS-E902", date=event.date, type=event.type,
+                               category="visit", focus="Safeguarding", host_school="BR", host_code="BR",
+                               invited_schools="WL", invited_codes=["WL"])
+        db.session.add(second)
+        db.session.commit()
+        second_id = second.id
+    host = signed_in(synced_app, "br_staff")
+    draft = start(host, second_id)
+    post(host, draft, strengths="Clear signage")
+    start_the_year(synced_app, monkeypatch)
+
+    head = signed_in(synced_app, "br_head")
+    assert "SCR complete" in head.get(f"/strengths?year={THIS}").get_data(as_text=True)
+    assert "SCR complete" not in head.get("/strengths").get_data(as_text=True)  # this year's directory starts afresh
+    assert f"/impact-forms/{a_year_with_work['form']}\"" in head.get(f"/impact-forms?year={THIS}").get_data(as_text=True)
+    assert f"/impact-forms/{a_year_with_work['form']}\"" not in head.get("/impact-forms").get_data(as_text=True)
+    # The draft is read as it stood: its writer can open it, and nobody can change it now.
+    page = unescape(host.get(f"/impact-forms/{draft}").get_data(as_text=True))
+    assert "Clear signage" in page and f"in the {years.label(THIS)} school year, which is over" in page
+    assert post(host, draft, strengths="Changed later").status_code == 403
+    assert form_row(synced_app, draft)[1] == ["Clear signage"]

@@ -16,7 +16,7 @@ from domain.themes import theme_key
 
 from ..extensions import db
 from ..hx import fragment, page, wants_fragment
-from ..lookups import priority_or_404
+from ..lookups import priority_or_404, shown_year
 from ..syncing import request_drain
 from .forms import ImpactFormFields
 
@@ -104,15 +104,19 @@ def impact_form_of(event):
 
 @bp.get("/impact-forms")
 def index():
-    """Past events whose impact form this person can write, and the forms under way."""
+    """Past events whose impact form this person can write, and the forms under way; of a
+    year that is over, its final forms (nothing is left to write)."""
+    year = shown_year()
     events = db.session.scalars(select(CalendarEvent).join(Workbook).where(
-        Workbook.is_current, CalendarEvent.archived_at.is_(None)).order_by(CalendarEvent.date.desc())).all()
-    forms = {f.event_id: f for f in db.session.scalars(select(ImpactForm))}
+        Workbook.school_year == year if year else Workbook.is_current, CalendarEvent.archived_at.is_(None))
+        .order_by(CalendarEvent.date.desc())).all()
+    forms = {f.event_id: f for f in db.session.scalars(select(ImpactForm).join(CalendarEvent).join(Workbook).where(
+        Workbook.school_year == year if year else Workbook.is_current))}
     leaders = leaders_of(db.session, events)
     mine = [(e, forms.get(e.id)) for e in events if rules.can_complete(current_user, e, leaders[e.id])
             and (forms[e.id].state != rules.FINAL if e.id in forms else rules.why_not_yet(e) is None)]
     finished = [(e, forms[e.id]) for e in events if e.id in forms and forms[e.id].state == rules.FINAL]
-    return render_template("impact_forms/index.html", mine=mine, finished=finished,
+    return render_template("impact_forms/index.html", mine=mine, finished=finished, year=year,
                            state_names=rules.STATE_NAMES)
 
 
@@ -229,10 +233,11 @@ def ratio(form_id):
 def directory():
     """Who is strong at what: strengths on confirmed forms, by theme and area."""
     filters = {name: request.args.get(name, "").strip() for name in ("theme", "area", "school")}
-    shown, every = rules.strength_directory(db.session, **{k: v or None for k, v in filters.items()})
-    context = dict(groups=shown, filters=filters, count=sum(len(g.strengths) for g in shown))
+    year = shown_year()
+    shown, every = rules.strength_directory(db.session, **{k: v or None for k, v in filters.items()}, year=year)
+    context = dict(groups=shown, filters=filters, count=sum(len(g.strengths) for g in shown), year=year)
     if wants_fragment("strength-groups"):
-        canonical = url_for("impact_forms.directory", **{k: v for k, v in filters.items() if v})
+        canonical = url_for("impact_forms.directory", year=year, **{k: v for k, v in filters.items() if v})
         return fragment(render_template("impact_forms/_directory.html", **context), push_url=canonical)
     schools = sorted({s.school.code: s.school for g in every for s in g.strengths}.values(), key=lambda s: s.name)
     return page(render_template("impact_forms/directory.html", themes=every, areas=rules.directory_areas(every),
