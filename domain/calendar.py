@@ -16,6 +16,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from . import years
 from .access import can_add_events, can_manage_event, can_reply_to_events
 from .contract import CALENDAR, RSVP
 from .dates import UK_TIME, uk, uk_time
@@ -245,8 +246,8 @@ def is_invited(session, user, event, schools=None, replies=None):
 
 
 def can_reply(session, user, event, schools=None):
-    """May the person confirm or decline? Invited, and the event not cancelled."""
-    return is_invited(session, user, event, schools) and event.status != CANCELLED
+    """May the person confirm or decline? Invited, the event not cancelled nor of a year that is over."""
+    return is_invited(session, user, event, schools) and event.status != CANCELLED and not years.is_over(event)
 
 
 @dataclass
@@ -376,6 +377,16 @@ def invite_schools(session, event, codes, who, user_id=None):
         return entry
 
     return _commit(session, work)
+
+
+def why_not_on(session, day):
+    """Why an event cannot be added on this day, or None: the calendar takes the current
+    school year and after; a year that is over is kept as it was (its events with it)."""
+    start = years.first_day(years.current_year(session))
+    if day < start:
+        return (f"{uk(day)} is in the {years.label(years.school_year_of(day))} school year, which is over: "
+                f"events are added from {uk(start)}.")
+    return None
 
 
 def add_event(session, values, who, user_id=None):

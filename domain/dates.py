@@ -138,8 +138,24 @@ DUE_WORDS = frozenset({
     "end of the term", "weekly", "fortnightly", "monthly", "annually", "yearly", "as needed", "as required",
     "n/a",
 })
-DUE_EXAMPLES = ("Give a date (25/04/2027 or 25 April 2027), a month (July 2027), a term or half-term "
-                "(Summer 2027, Autumn 1 2026) or a word such as TBC, ongoing or termly.")
+
+
+def _spring_of(today):
+    """The calendar year of this school year's spring and summer: the examples' year."""
+    today = today or uk_today()
+    return today.year + 1 if today.month >= 9 else today.year
+
+
+def day_example(today=None):
+    """"14/01/2027": how to write a day, with this school year's own year in it."""
+    return f"14/01/{_spring_of(today)}"
+
+
+def due_examples(today=None):
+    """What a Due may be, with examples of this school year (none a year that has passed)."""
+    year = _spring_of(today)
+    return (f"Give a date (25/04/{year} or 25 April {year}), a month (July {year}), a term or half-term "
+            f"(Summer {year}, Autumn 1 {year - 1}) or a word such as TBC, ongoing or termly.")
 
 
 class Due(NamedTuple):

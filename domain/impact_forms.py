@@ -96,19 +96,14 @@ def _school_code(user):
     return user.school.code if getattr(user, "school", None) is not None else ""
 
 
-def of_year_over(event):
-    """Is the event of a school year that is over? Its form is then kept as it stood at the
-    turn: finishing it now would put last year's evidence in this year's impact log."""
-    return event.workbook is not None and not event.workbook.is_current
-
-
 def can_complete(user, event, leaders):
     """May this person write the event's impact form? Never governors, and no one once
     the event's school year is over. A network's form: its leader (a person the Lead cell
     was matched to, ``leaders``: domain/leaders.py), the host school's head, a
     coordinator. A visit's: staff and heads of the host and the visiting schools, and
     coordinators."""
-    return not of_year_over(event) and _writes_for(user, event, leaders)
+    # A year that is over: finishing its form now would put last year's evidence in this year's log.
+    return not years.is_over(event) and _writes_for(user, event, leaders)
 
 
 def _writes_for(user, event, leaders):
@@ -126,9 +121,8 @@ def why_not_complete(user, event):
     """What to tell someone who may not write this form, in words of their role."""
     if not can_write_impact_forms(user):
         return IMPACT_FORM_GOVERNOR_REFUSAL
-    if of_year_over(event):
-        return (f"This event was in the {years.label(event.workbook.school_year)} school year, which is over: "
-                "its impact form is kept as it stood at the end of the year.")
+    if years.is_over(event):
+        return years.over_note(event, "event") + " Its impact form is read, not written."
     if event_kind(event) == NETWORK:
         return "The network's leader, the host school's head or a coordinator completes a network's impact form."
     return "Staff of the host school and of the visiting schools complete a visit's impact form together."

@@ -88,3 +88,16 @@ def ensure_current(session, today=None):
         session.add(SchoolYear(year=year, started_at=utcnow(), started_by="the first sync"))
         session.flush()
     return year
+
+
+def is_over(row):
+    """Is a row of a workbook (an event, a plan's row) of a school year that is over? It is
+    then kept as it stood at the turn, to read."""
+    return row.workbook is not None and not row.workbook.is_current
+
+
+def over_note(row, what):
+    """"This event was in the 2026 to 2027 school year, which is over: …" for a page that
+    refuses to change it."""
+    return (f"This {what} was in the {label(row.workbook.school_year)} school year, which is over: "
+            "it is kept as it stood at the end of the year.")

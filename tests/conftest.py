@@ -113,7 +113,20 @@ def tricky_days(year):
 
 
 # The fixed days the day-dependent tests also run at, from the school year the suite is in.
-DAYS = tricky_days(SUITE_DAY.year if SUITE_DAY.month >= 9 else SUITE_DAY.year - 1)
+SUITE_YEAR = SUITE_DAY.year if SUITE_DAY.month >= 9 else SUITE_DAY.year - 1
+DAYS = tricky_days(SUITE_YEAR)
+
+
+def in_year(month, day):
+    """That day of the suite's school year (September to August): for a test's own dates,
+    which the sync keeps only in the year it reads."""
+    return date(SUITE_YEAR if month >= 9 else SUITE_YEAR + 1, month, day)
+
+
+def days_ago(n):
+    """``n`` days before the suite's day, or its school year's first day if that is later: a
+    test's own past event, in the year the sync reads."""
+    return max(SUITE_DAY - timedelta(days=n), date(SUITE_YEAR, 9, 1))
 
 
 @pytest.fixture(autouse=True, scope="session")

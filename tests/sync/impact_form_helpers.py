@@ -1,10 +1,12 @@
 """Events and people for the impact form tests (a plain session, no Flask)."""
-from datetime import date
-
 from sqlalchemy import select
 
 from domain import impact_forms as rules
 from domain.models import CalendarEvent, School, User, Workbook
+
+from ..conftest import days_ago
+
+EVENT_DAY = days_ago(12)  # the visit of make_event: past, in the suite's school year
 
 
 def person(session, name, role, code):
@@ -20,7 +22,7 @@ def person(session, name, role, code):
 def make_event(session, sheet_id="PS-E901", **kw):
     """An event on the partnership's calendar, as the calendar stores one."""
     joint = session.scalar(select(Workbook).where(Workbook.code == "joint"))
-    values = dict(date=date(2026, 11, 24), type="Quality assurance visit: safeguarding", category="visit",
+    values = dict(date=EVENT_DAY, type="Quality assurance visit: safeguarding", category="visit",
                   focus="Safeguarding", host_school="BR", host_code="BR", invited_schools="WL",
                   invited_codes=["WL"], lead="Carole Clemens")
     values.update(kw)

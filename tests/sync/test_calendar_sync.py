@@ -1,9 +1,11 @@
 """The partnership workbook's Calendar and RSVP tabs sync through the registry."""
-from datetime import date, time
+from datetime import time
 
 from sqlalchemy import select
 
 from domain.models import CalendarEvent, EventReply, School, SheetProblem
+
+from ..conftest import in_year
 
 CALENDAR_HEADER = ["Date", "Time", "Type", "Focus", "Host school", "Invited schools", "Lead", "Status", "Notes"]
 
@@ -27,9 +29,9 @@ def _events(session):
 def test_a_calendar_tab_syncs_into_events_and_gets_ids_written_back(session, sync, partnership):
     partnership.edit("Schools", _replace_tab("Calendar", [
         CALENDAR_HEADER,
-        [date(2026, 12, 3), "9:00-12:00", "Maths network", "Fractions", "br", "BR, WL", "A. Lead", "", ""],
-        ["14/01/2027", "1.15pm - 3.30pm", "QA visit - safeguarding", "", "WL", "BR", "", "Booked", "Approximate"],
-        ["20/01/2027", "", "Heads network", "Budgets", "BR", "All schools", "", "", ""],
+        [in_year(12, 3), "9:00-12:00", "Maths network", "Fractions", "br", "BR, WL", "A. Lead", "", ""],
+        [f"{in_year(1, 14):%d/%m/%Y}", "1.15pm - 3.30pm", "QA visit - safeguarding", "", "WL", "BR", "", "Booked", "Approximate"],
+        [f"{in_year(1, 20):%d/%m/%Y}", "", "Heads network", "Budgets", "BR", "All schools", "", "", ""],
         ["", "", "Subject network", "", "", "", "", "", ""],  # no date: a problem, not a row
     ]))
     results, report = sync()
@@ -37,7 +39,7 @@ def test_a_calendar_tab_syncs_into_events_and_gets_ids_written_back(session, syn
     events = sorted(_events(session).values(), key=lambda e: e.date)
     assert [e.sheet_id for e in events] == ["J-E001", "J-E002", "J-E003"]
     first, visit, heads = events
-    assert (first.date, first.start_time, first.end_time) == (date(2026, 12, 3), time(9), time(12))
+    assert (first.date, first.start_time, first.end_time) == (in_year(12, 3), time(9), time(12))
     assert first.type == "Maths network" and first.category == "network"  # not the policy's words: as written
     assert first.host_code == "BR" and first.invited_codes == ["BR", "WL"]
     assert visit.type == "Quality assurance visit: safeguarding" and visit.is_visit
@@ -59,8 +61,8 @@ def test_a_calendar_tab_syncs_into_events_and_gets_ids_written_back(session, syn
 def test_an_rsvp_tab_syncs_into_replies(session, sync, partnership):
     partnership.edit("Schools", _replace_tab("RSVP", [
         ["ID", "Event", "School", "Person", "Reply", "Note", "Replied"],
-        ["", "J-E001", "br", "Ann Smith <Ann@Bank-Road.example>", "yes", "", "01/12/2026 10:00"],
-        ["", "J-E001", "WL", "bob@wl.example", "apologies", "Ofsted", ""],
+        ["", "J-E003", "br", "Ann Smith <Ann@Bank-Road.example>", "yes", "", "01/12/2026 10:00"],  # the demo's
+        ["", "J-E003", "WL", "bob@wl.example", "apologies", "Ofsted", ""],
     ]))
     sync()
     replies = {r.email: r for r in session.scalars(select(EventReply))}
@@ -91,7 +93,7 @@ def test_the_schools_tab_holds_the_visitors_links(session, sync, partnership):
 def test_a_reply_typed_with_the_events_id_in_lower_case_counts_for_that_event(session, sync, partnership):
     from domain import calendar as cal
     partnership.edit("Schools", _replace_tab("Calendar", [
-        CALENDAR_HEADER, [date(2026, 12, 3), "9:00-12:00", "Subject network", "Fractions", "BR", "BR, WL", "", "", ""],
+        CALENDAR_HEADER, [in_year(12, 3), "9:00-12:00", "Subject network", "Fractions", "BR", "BR, WL", "", "", ""],
     ]))
     sync()
     partnership.edit("Schools", _replace_tab("RSVP", [
@@ -116,10 +118,10 @@ def test_a_host_school_cell_is_resolved_to_its_school_and_one_no_school_answers_
         session, sync, partnership):
     partnership.edit("Schools", _replace_tab("Calendar", [
         CALENDAR_HEADER,
-        [date(2026, 12, 3), "", "Subject network", "Writing", "William  Lilley Infant and Nursery school", "BR",
+        [in_year(12, 3), "", "Subject network", "Writing", "William  Lilley Infant and Nursery school", "BR",
          "", "", ""],
-        [date(2026, 12, 4), "", "Subject network", "Maths", "wl", "BR", "", "", ""],
-        [date(2026, 12, 5), "", "Subject network", "Phonics", "Bank Rd Juniors", "WL", "", "", ""],
+        [in_year(12, 4), "", "Subject network", "Maths", "wl", "BR", "", "", ""],
+        [in_year(12, 5), "", "Subject network", "Phonics", "Bank Rd Juniors", "WL", "", "", ""],
     ]))
     sync()
     hosts = {e.focus: e.host_code for e in _events(session).values()}
@@ -137,8 +139,8 @@ def test_a_place_under_a_venue_header_is_no_problem_and_a_school_there_is_still_
     header = ["Venue" if h == "Host school" else h for h in CALENDAR_HEADER]
     partnership.edit("Schools", _replace_tab("Calendar", [
         header,
-        [date(2026, 12, 3), "", "Subject network", "Writing", "Village hall", "BR", "", "", ""],
-        [date(2026, 12, 4), "", "Subject network", "Maths", "William Lilley Infant and Nursery School", "BR",
+        [in_year(12, 3), "", "Subject network", "Writing", "Village hall", "BR", "", "", ""],
+        [in_year(12, 4), "", "Subject network", "Maths", "William Lilley Infant and Nursery School", "BR",
          "", "", ""],
     ]))
     sync()
@@ -156,8 +158,8 @@ def test_two_schools_whose_names_are_a_plural_apart_are_two_hosts(session, sync,
     partnership.edit("Schools", lambda sheet: setattr(sheet.cell(3, 2), "value", "Bank Road Infant and Nursery Schools"))
     partnership.edit("Schools", _replace_tab("Calendar", [
         CALENDAR_HEADER,
-        [date(2026, 12, 3), "", "Subject network", "Writing", "Bank Road Infant and Nursery School", "WL", "", "", ""],
-        [date(2026, 12, 4), "", "Subject network", "Maths", "bank road infant & nursery schools", "BR", "", "", ""],
+        [in_year(12, 3), "", "Subject network", "Writing", "Bank Road Infant and Nursery School", "WL", "", "", ""],
+        [in_year(12, 4), "", "Subject network", "Maths", "bank road infant & nursery schools", "BR", "", "", ""],
     ]))
     sync()
     assert {e.focus: e.host_code for e in _events(session).values()} == {"Writing": "BR", "Maths": "WL"}
@@ -177,10 +179,10 @@ def test_a_cell_that_could_be_two_schools_is_a_problem_and_no_schools_host(sessi
                                              ("OK2", "Oak Primary.")))
     partnership.edit("Schools", _replace_tab("Calendar", [
         CALENDAR_HEADER,
-        [date(2026, 12, 3), "", "Subject network", "Writing", "Ash", "Ash, WL", "", "", ""],  # ASH's code, AS2's name
-        [date(2026, 12, 4), "", "Subject network", "Maths", "AS2", "BR", "", "", ""],
-        [date(2026, 12, 5), "", "Subject network", "Phonics", "Ashgrove primary", "BR", "", "", ""],
-        [date(2026, 12, 7), "", "Subject network", "Science", "Oak Primary", "BR", "", "", ""],  # two schools' names
+        [in_year(12, 3), "", "Subject network", "Writing", "Ash", "Ash, WL", "", "", ""],  # ASH's code, AS2's name
+        [in_year(12, 4), "", "Subject network", "Maths", "AS2", "BR", "", "", ""],
+        [in_year(12, 5), "", "Subject network", "Phonics", "Ashgrove primary", "BR", "", "", ""],
+        [in_year(12, 7), "", "Subject network", "Science", "Oak Primary", "BR", "", "", ""],  # two schools' names
     ]))
     sync()
     events = {e.focus: e for e in _events(session).values()}
@@ -198,8 +200,8 @@ def test_a_past_event_hosted_by_a_school_that_left_keeps_its_host_and_is_no_prob
     from domain.calendar import Schools
     partnership.edit("Schools", _replace_tab("Calendar", [
         CALENDAR_HEADER,
-        [date(2026, 10, 3), "", "Subject network", "Writing", "WL", "WL, BR", "", "", ""],
-        [date(2026, 10, 4), "", "Subject network", "Maths", "William Lilley Infant and Nursery School", "BR",
+        [in_year(10, 3), "", "Subject network", "Writing", "WL", "WL, BR", "", "", ""],
+        [in_year(10, 4), "", "Subject network", "Maths", "William Lilley Infant and Nursery School", "BR",
          "", "", ""],
     ]))
     sync()
@@ -221,9 +223,9 @@ def test_invited_schools_are_resolved_as_the_host_is_and_an_ambiguous_one_invite
     partnership.edit("Schools", _add_schools(("ASH", "Ashgrove Primary"), ("AS2", "Ash")))
     partnership.edit("Schools", _replace_tab("Calendar", [
         CALENDAR_HEADER,
-        [date(2026, 12, 3), "", "Subject network", "Writing", "BR",
+        [in_year(12, 3), "", "Subject network", "Writing", "BR",
          "Ash, William Lilley Infant and Nursery School", "", "", ""],
-        [date(2026, 12, 4), "", "Subject network", "Maths", "AS2", "BR and WL", "", "", ""],
+        [in_year(12, 4), "", "Subject network", "Maths", "AS2", "BR and WL", "", "", ""],
     ]))
     sync()
     events = {e.focus: e for e in _events(session).values()}
@@ -243,8 +245,8 @@ HOSTILE_IDS = ["J-E030\"; filename*=UTF-8''evil.html; x=\"", "J-E031\nX-Injected
 def test_an_id_no_row_could_have_is_a_problem_where_it_enters_and_its_row_is_not_stored(session, sync, partnership):
     partnership.edit("Schools", _replace_tab("Calendar", [
         ["ID", *CALENDAR_HEADER],
-        *[[typed, date(2027, 2, 1 + n), "", "Maths network", "", "BR", "WL", "", "", ""] for n, typed in enumerate(HOSTILE_IDS)],
-        ["SG 1.2 (a)", date(2027, 2, 20), "", "Maths network", "", "BR", "WL", "", "", ""],  # as people type IDs
+        *[[typed, in_year(2, 1 + n), "", "Maths network", "", "BR", "WL", "", "", ""] for n, typed in enumerate(HOSTILE_IDS)],
+        ["SG 1.2 (a)", in_year(2, 20), "", "Maths network", "", "BR", "WL", "", "", ""],  # as people type IDs
     ]))
     results, report = sync()
     assert results["joint"].ok

@@ -2,7 +2,7 @@
 forms count; and a final form's round trip through the .xlsx workbooks and the Sheets
 stand-in (real gspread): the Impact log row and the linked row's Impact to date land,
 nothing else is touched."""
-from datetime import date
+from datetime import timedelta
 
 import pytest
 from openpyxl import load_workbook
@@ -12,8 +12,9 @@ from domain.leaders import leaders_for
 from domain.models import ImpactEntry, OutboxEntry, SipPriority
 from sync.outbox import drain
 
+from ..conftest import days_ago
 from .conftest import BR, actions
-from .impact_form_helpers import fill, make_event, person
+from .impact_form_helpers import EVENT_DAY, fill, make_event, person
 
 PEOPLE = dict(br_head=("Carole Clemens", "head", "BR"), br_staff=("Jo Teacher", "staff", "BR"),
               wl_head=("Sally Beardsley", "head", "WL"), admin=("Pat Coordinator", "admin", None))
@@ -184,13 +185,13 @@ def test_the_form_offers_the_rows_that_match_the_focus_first(session, sync):
 
 def test_only_final_forms_are_in_the_directory_and_the_summaries(session, sync, people):
     sync()
-    draft_event = make_event(session, "PS-E904", focus="Safeguarding", date=date(2026, 11, 20))
+    draft_event = make_event(session, "PS-E904", focus="Safeguarding", date=days_ago(16))
     fill(session, rules.start(session, draft_event, "Jo Teacher"), strengths=("Draft strength",))
-    awaiting_event = make_event(session, "PS-E905", date=date(2026, 11, 21))
+    awaiting_event = make_event(session, "PS-E905", date=days_ago(15))
     awaiting = rules.start(session, awaiting_event, "Jo Teacher")
     fill(session, awaiting, strengths=("Awaiting strength",))
     rules.confirm(session, awaiting, awaiting_event, people["br_staff"], "Jo Teacher")
-    final_event = make_event(session, "PS-E906", date=date(2026, 11, 24))
+    final_event = make_event(session, "PS-E906", date=EVENT_DAY)
     final = rules.start(session, final_event, "Jo Teacher")
     fill(session, final, strengths=("SCR complete", "Staff knew the DSLs", "Calm site"),
          rows=[actions(session, "BR")["BR-A001"].id])
@@ -206,7 +207,7 @@ def test_only_final_forms_are_in_the_directory_and_the_summaries(session, sync, 
     assert summary["strengths"] == texts and summary["ratio"] == "3 strengths to 1 area to develop"
     assert summary["linked_actions"] == ["BR-A001"] and summary["confirmed_by"][1]["school"] == "WL"
     assert rules.finished_for_school(session, "WL") == []
-    assert rules.finished_for_school(session, "BR", since=date(2026, 11, 25)) == []
+    assert rules.finished_for_school(session, "BR", since=EVENT_DAY + timedelta(days=1)) == []
     # Who could help: WL looking for support with safeguarding finds BR; BR's own priority does not find itself.
     wl_priority = SipPriority(workbook_id=actions(session, "WL")["WL-A001"].workbook_id, sheet_id="WL-S099",
                               priority="Safer recruitment", theme="Safeguarding", share=True)
@@ -231,13 +232,15 @@ def _finish_a_visit(session, people, note="Peer review confirmed the SCR."):
     return form
 
 
-EXPECTED_LOG = ["BR-I005", "24/11/2026", "BR-A001", "Quality assurance visit: safeguarding",
+EXPECTED_LOG = ["BR-I005", f"{EVENT_DAY:%d/%m/%Y}", "BR-A001", "Quality assurance visit: safeguarding",
                 "Safeguarding QA visit by WL.", "• SCR complete\n• Staff knew the DSLs\n• Calm site",
                 "• Update the lanyard poster", "Jo Teacher (BR), Sally Beardsley (WL)"]
+
+
 def impact_now(demo):
     """BR-A001's Impact to date after the form: the demo's, and the form's line below it."""
     return (demo.school("BR")["actions"][0][6] + "\n"
-            "• Peer review confirmed the SCR. (Quality assurance visit: safeguarding, 24/11/2026)")
+            f"• Peer review confirmed the SCR. (Quality assurance visit: safeguarding, {EVENT_DAY:%d/%m/%Y})")
 
 
 def _cells(rows):
@@ -279,8 +282,8 @@ def test_a_final_form_lands_in_the_stand_in_through_gspread_and_nothing_else_cha
     assert sorted(r.state for r in results) == ["done", "done"]
     after = {tab: emulator.store.rows(BR, tab) for tab in before}
     assert after["SIP priorities"] == before["SIP priorities"]
-    # Google shows a date in the form it was typed in: the en_GB sheet's own, 24/11/2026.
-    landed = [EXPECTED_LOG[0], "24/11/2026", *EXPECTED_LOG[2:]]
+    # Google shows a date in the form it was typed in: the en_GB sheet's own, dd/mm/yyyy.
+    landed = [EXPECTED_LOG[0], f"{EVENT_DAY:%d/%m/%Y}", *EXPECTED_LOG[2:]]
     assert after["Impact log"][:-1] == before["Impact log"] and after["Impact log"][-1] == landed
     header = after["Action plan"][0]
     impact, updated = header.index("Impact to date"), header.index("Last updated")
@@ -351,7 +354,7 @@ def test_a_host_given_by_name_gets_its_form_confirmed_as_one_given_by_code(sessi
 
     partnership.edit("Schools", _replace_tab("Calendar", [
         CALENDAR_HEADER,
-        [date(2026, 11, 24), "9:00-12:00", "QA visit - safeguarding", "Safeguarding", host, "WL", "", "", ""],
+        [EVENT_DAY, "9:00-12:00", "QA visit - safeguarding", "Safeguarding", host, "WL", "", "", ""],
     ]))
     sync()
     event = session.scalar(select(CalendarEvent).where(CalendarEvent.archived_at.is_(None)))
@@ -386,7 +389,7 @@ def test_a_host_named_one_plural_apart_from_another_school_gets_its_own_impact_l
     partnership.edit("Schools", lambda sheet: setattr(sheet.cell(3, 2), "value", "Bank Road Infant and Nursery Schools"))
     partnership.edit("Schools", _replace_tab("Calendar", [
         CALENDAR_HEADER,
-        [date(2026, 11, 24), "9:00-12:00", "QA visit - safeguarding", "Safeguarding",
+        [EVENT_DAY, "9:00-12:00", "QA visit - safeguarding", "Safeguarding",
          "Bank Road Infant and Nursery School", "WL", "", "", ""],
     ]))
     sync()
@@ -425,7 +428,7 @@ def test_a_host_cell_that_could_be_two_schools_sends_the_form_to_neither(session
     partnership.edit("Schools", lambda sheet: setattr(sheet.cell(3, 2), "value", "BR"))  # WL named as BR's code
     partnership.edit("Schools", _replace_tab("Calendar", [
         CALENDAR_HEADER,
-        [date(2026, 11, 24), "9:00-12:00", "QA visit - safeguarding", "Safeguarding", "br", "WL", "", "", ""],
+        [EVENT_DAY, "9:00-12:00", "QA visit - safeguarding", "Safeguarding", "br", "WL", "", "", ""],
     ]))
     sync()
     event = session.scalar(select(CalendarEvent).where(CalendarEvent.archived_at.is_(None)))

@@ -7,10 +7,13 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from domain.models import ActionRow, ImpactEntry, OutboxEntry, RowChange, Workbook
+from sync.demo_data import SCHOOL_ACTION_HEADER
 from webapp.extensions import db
 from webapp.syncing import sync_now
 
-from ..conftest import csrf_token, form_fields, login
+from ..conftest import SUITE_DAY, csrf_token, days_ago, form_fields, in_year, login
+
+SPRING = SUITE_DAY.year + 1 if SUITE_DAY.month >= 9 else SUITE_DAY.year  # the year of the examples a message gives
 
 
 def row_id(app, sheet_id):
@@ -43,32 +46,34 @@ def sheet_cell(workbook_dir, name, sheet_id, header):
     return next(r[head.index(header)] for r in rows if r[head.index("ID")] == sheet_id)
 
 
-def test_staff_edit_a_row_in_place_and_it_reaches_the_sheet(synced_app, client, workbook_dir):
+def test_staff_edit_a_row_in_place_and_it_reaches_the_sheet(synced_app, client, workbook_dir, demo):
     rid = row_id(synced_app, "BR-A003")
+    was_due = next(r for r in demo.school("BR")["actions"] if r[0] == "BR-A003")[SCHOOL_ACTION_HEADER.index("Due")]
+    due = in_year(3, 31)
     login(client, "br_staff")
     fields = open_form(client, "BR", rid)
     assert fields["status"] == "At risk" and fields["seen_status"] == "At risk"
-    response = save(client, "BR", rid, fields, status="Behind", due="31/03/2027", lead="Jo = lead")
+    response = save(client, "BR", rid, fields, status="Behind", due=f"{due:%d/%m/%Y}", lead="Jo = lead")
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and html.lstrip().startswith(f'<article id="row-{rid}"')
-    assert '<span class="chip chip-red">Behind</span>' in html and "31 Mar 2027" in html
+    assert '<span class="chip chip-red">Behind</span>' in html and f"31 Mar {due.year}" in html
     assert "Waiting to sync" in html or "Saved to the sheet" in html
     assert re.search(r"<(a|button)\b[^>]*\bautofocus\b[^>]*>\s*Edit\s*<", html)  # the keyboard is back on Edit
     wait_for_outbox(synced_app)
     assert sheet_cell(workbook_dir, "bank-road.xlsx", "BR-A003", "Status") == "Behind"
-    assert sheet_cell(workbook_dir, "bank-road.xlsx", "BR-A003", "Due") == datetime(2027, 3, 31)  # a date cell
+    assert sheet_cell(workbook_dir, "bank-road.xlsx", "BR-A003", "Due") == datetime(due.year, 3, 31)  # a date cell
     assert sheet_cell(workbook_dir, "bank-road.xlsx", "BR-A003", "Lead") == "Jo = lead"
     state = client.get(f"/plans/BR/rows/{rid}/sync-state", headers={"HX-Request": "true"}).get_data(as_text=True)
     assert "Saved to the sheet" in state and "every 3s" not in state
     with synced_app.app_context():
         trail = {(c.field, c.old, c.new, c.who) for c in db.session.scalars(select(RowChange).where(RowChange.row_id == rid))}
-    assert ("status", "At risk", "Behind", "staff") in trail and ("due", "Spring 2027", "31/03/2027", "staff") in trail
+    assert ("status", "At risk", "Behind", "staff") in trail and ("due", was_due, f"{due:%d/%m/%Y}", "staff") in trail
 
 
 @pytest.mark.parametrize("changes, message", [
     ({"status": "Nearly there"}, "Not a valid choice"),
-    ({"due": "next week"}, "a month (July 2027), a term or half-term (Summer 2027, Autumn 1 2026)"),
-    ({"due": "31/02/2027"}, "Give a date (25/04/2027 or 25 April 2027)"),
+    ({"due": "next week"}, f"a month (July {SPRING}), a term or half-term (Summer {SPRING}, Autumn 1 {SPRING - 1})"),
+    ({"due": "31/02/2027"}, f"Give a date (25/04/{SPRING} or 25 April {SPRING})"),  # examples of the year, never past
     ({"lead": "x" * 50_001}, "This is 50,001 characters; a spreadsheet cell holds 50,000."),
 ])
 def test_invalid_input_is_explained_next_to_the_field_and_nothing_is_saved(synced_app, client, changes, message):
@@ -141,10 +146,11 @@ def test_saving_needs_the_csrf_token(synced_app, client):
 
 
 def test_adding_evidence_records_who_and_reaches_the_sheet(synced_app, client, workbook_dir):
+    day = days_ago(16)
     login(client, "br_staff")
     token = csrf_token(client, "/plans/BR/impact")
     response = client.post("/plans/BR/impact", data={
-        "csrf_token": token, "date": "20/11/2026", "action": "BR-A003", "activity": "CPD",
+        "csrf_token": token, "date": f"{day:%d/%m/%Y}", "action": "BR-A003", "activity": "CPD",
         "summary": "Attachment twilight, second session", "strengths": "• All staff came", "areas_to_develop": "",
     })
     assert response.status_code == 303
@@ -154,7 +160,7 @@ def test_adding_evidence_records_who_and_reaches_the_sheet(synced_app, client, w
     book = load_workbook(workbook_dir / "bank-road.xlsx", read_only=True)
     last = [list(r) for r in book["Impact log"].iter_rows(values_only=True)][-1]
     book.close()
-    assert last[:5] == ["BR-I005", datetime(2026, 11, 20), "BR-A003", "CPD", "Attachment twilight, second session"]
+    assert last[:5] == ["BR-I005", datetime(day.year, day.month, day.day), "BR-A003", "CPD", "Attachment twilight, second session"]
     assert last[7] == "staff"
 
 

@@ -1,7 +1,6 @@
 """Impact forms in the browser's requests: the lists with and without htmx, the ratio's
 note, the two confirmations, the directory, "Who could help?" and who may do what."""
 import re
-from datetime import date
 from html import unescape
 
 import pytest
@@ -11,6 +10,7 @@ from domain.models import ActionRow, CalendarEvent, ImpactForm, OutboxEntry, Sip
 from webapp.extensions import db
 
 from ..conftest import csrf_token, login
+from ..sync.impact_form_helpers import EVENT_DAY
 
 HX = {"HX-Request": "true", "HX-Target": "impact-form"}
 
@@ -19,7 +19,7 @@ HX = {"HX-Request": "true", "HX-Target": "impact-form"}
 def visit(synced_app):
     with synced_app.app_context():
         joint = db.session.scalar(select(Workbook).where(Workbook.code == "joint"))
-        event = CalendarEvent(workbook_id=joint.id, sheet_id="PS-E901", date=date(2026, 11, 24),
+        event = CalendarEvent(workbook_id=joint.id, sheet_id="PS-E901", date=EVENT_DAY,
                               type="Quality assurance visit: safeguarding", category="visit", focus="Safeguarding",
                               host_school="BR", host_code="BR", invited_schools="WL", invited_codes=["WL"],
                               lead="Carole Clemens")
@@ -111,7 +111,7 @@ def test_final_after_the_host_and_the_visitor_confirm_then_in_the_directory(sync
     assert kinds == {("add", "Impact log", "BR-I005"), ("edit", "Action plan", "BR-A001")}
     directory = signed_in(synced_app, "br_governor").get("/strengths").get_data(as_text=True)
     assert "SCR complete" in directory and f"/impact-forms/{form_id}" in directory
-    assert "24 Nov 2026" in directory  # the event's date, as the site writes dates
+    assert f"{EVENT_DAY.day} {EVENT_DAY:%b %Y}" in directory  # the event's date, as the site writes dates
     # A final form is not changed, by anyone.
     assert post(host, form_id, strengths="Something else").status_code == 409
     log = host.get("/plans/BR/impact").get_data(as_text=True)
@@ -216,7 +216,7 @@ def test_the_list_offers_past_events_this_person_completes(synced_app, demo):
 def test_an_unknown_host_school_is_said_where_the_form_is_shown_and_on_confirming(synced_app):
     with synced_app.app_context():
         joint = db.session.scalar(select(Workbook).where(Workbook.code == "joint"))
-        event = CalendarEvent(workbook_id=joint.id, sheet_id="PS-E902", date=date(2026, 11, 24),
+        event = CalendarEvent(workbook_id=joint.id, sheet_id="PS-E902", date=EVENT_DAY,
                               type="Quality assurance visit: safeguarding", category="visit", focus="Safeguarding",
                               host_school="Bank Rd Juniors", host_code="Bank Rd Juniors", invited_schools="WL",
                               invited_codes=["WL"], lead="Carole Clemens")  # as the sync keeps a host it cannot find
@@ -247,7 +247,7 @@ def test_a_namesake_of_the_networks_leader_at_another_school_is_refused_and_the_
                                 school=schools[code], password_hash=db.session.scalar(
                                     select(User.password_hash).where(User.email == "staff@br.test.school"))))
         joint = db.session.scalar(select(Workbook).where(Workbook.code == "joint"))
-        event = CalendarEvent(workbook_id=joint.id, sheet_id="PS-E920", date=date(2026, 11, 24), type="Subject network",
+        event = CalendarEvent(workbook_id=joint.id, sheet_id="PS-E920", date=EVENT_DAY, type="Subject network",
                               category="network", focus="Writing", host_school="BR", host_code="BR",
                               invited_schools="All schools", invited_codes=["*"], lead="Jo Teacher")
         db.session.add(event)

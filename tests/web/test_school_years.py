@@ -211,3 +211,27 @@ def test_last_years_forms_and_strengths_are_read_and_its_drafts_kept_as_they_sto
     assert "Clear signage" in page and f"in the {years.label(THIS)} school year, which is over" in page
     assert post(host, draft, strengths="Changed later").status_code == 403
     assert form_row(synced_app, draft)[1] == ["Clear signage"]
+
+
+def test_last_years_events_take_no_replies_or_invitations_and_no_event_is_added_to_it(synced_app, visit,
+                                                                                     monkeypatch):
+    start_the_year(synced_app, monkeypatch)
+    over = f"This event was in the {years.label(THIS)} school year, which is over"
+    guest, host = signed_in(synced_app, "wl_staff"), signed_in(synced_app, "br_head")
+    page = unescape(guest.get(f"/calendar/events/{visit}").get_data(as_text=True))
+    assert over in page and "I'm coming" not in page
+    reply = guest.post(f"/calendar/events/{visit}/reply", data={
+        "answer": "Confirmed", "csrf_token": csrf_token(guest, f"/calendar/events/{visit}")})
+    assert reply.status_code == 403 and over in unescape(reply.get_data(as_text=True))
+    page = host.get(f"/calendar/events/{visit}").get_data(as_text=True)
+    assert "Who is coming" in page and "Invite more" not in page  # the answers, read
+    token = csrf_token(host, f"/calendar/events/{visit}")
+    assert host.post(f"/calendar/events/{visit}/invite", data={"schools": ["WL"], "csrf_token": token}).status_code == 403
+    assert host.post(f"/calendar/events/{visit}/remind", data={"csrf_token": token}).status_code == 403
+    added = host.post("/calendar/new", data={
+        "date": f"{JUNE:%d/%m/%Y}", "type": "Subject network", "focus": "Science", "host": "BR",
+        "csrf_token": csrf_token(host, "/calendar/new")})
+    said = unescape(added.get_data(as_text=True))
+    assert added.status_code == 422 and f"is in the {years.label(THIS)} school year, which is over" in said
+    with synced_app.app_context():
+        assert db.session.scalar(select(CalendarEvent).where(CalendarEvent.focus == "Science")) is None

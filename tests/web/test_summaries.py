@@ -18,7 +18,7 @@ from domain.plans import find_plan, status_key
 from webapp.extensions import db
 from webapp.summaries.pdf import STATIC, StaticOnlyFetcher, render_pdf
 
-from ..conftest import login
+from ..conftest import SUITE_DAY, login
 
 SECTIONS = ["1. Exceptions", "2. Progress by area", "3. What changed since the last signed review",
             "4. Shared priorities", "5. Review record"]
@@ -42,8 +42,9 @@ def set_row(app, sheet_id, **values):
         db.session.commit()
 
 
-def confirm_review(app, code, term="Autumn", school_year=2026):
-    """Start a review of the plan, signed by its head and confirmed by its chair (made for the test)."""
+def confirm_review(app, code):
+    """This term's review of the plan, signed by its head and confirmed by its chair (made for the test)."""
+    term, school_year = reviews.term_now(dates.uk_today())
     with app.app_context():
         session = db.session
         school = session.scalar(select(School).where(School.code == code))
@@ -60,7 +61,7 @@ def confirm_review(app, code, term="Autumn", school_year=2026):
         return review.id
 
 
-def test_a_governors_summary_opens_with_the_exceptions_behind_first(client):
+def test_a_governors_summary_opens_with_the_exceptions_behind_first(client, demo):
     login(client, "br_governor")
     response = client.get("/summary/BR")
     assert response.status_code == 200
@@ -68,9 +69,9 @@ def test_a_governors_summary_opens_with_the_exceptions_behind_first(client):
     positions = [page.index(heading) for heading in SECTIONS]
     assert positions == sorted(positions), "the sections come in the governors' order"
     exceptions = page[positions[0]:positions[1]]
-    # BR-A005 is Behind, BR-A003 At risk (Amber in the sheet), BR-A006 was due by the end of October.
+    # BR-A005 is Behind, BR-A003 At risk (Amber in the sheet), BR-A006 was due by the end of the last half-term.
     assert exceptions.index("BR-A005") < exceptions.index("BR-A003") < exceptions.index("BR-A006")
-    assert "Overdue: due Autumn 1 2026" in exceptions
+    assert f"Overdue: due {demo.half_term_before()}" in exceptions
     assert "BR-A001" not in exceptions and "BR-A002" not in exceptions  # complete; on track and not due
     assert "No signed review yet" in page[positions[2]:positions[3]]
     assert "No signed review yet" in page[positions[4]:]
@@ -218,7 +219,7 @@ def test_changes_since_the_last_signed_review_are_listed_and_a_worse_row_is_an_e
         workbook = db.session.scalar(select(Workbook).where(Workbook.code == "BR"))
         db.session.add(ImpactEntry(workbook_id=workbook.id, sheet_id="BR-I099", date=dates.uk_day(utcnow()) + timedelta(days=1),
                                    action="BR-A002", activity="Moderation", summary="Writing moderation with WL again."))
-        db.session.add(ImpactEntry(workbook_id=workbook.id, sheet_id="BR-I098", date=date(2026, 1, 5),
+        db.session.add(ImpactEntry(workbook_id=workbook.id, sheet_id="BR-I098", date=date(SUITE_DAY.year - 1, 1, 5),
                                    action="BR-A002", activity="Moderation", summary="An old entry, before the review."))
         db.session.commit()
     login(client, "br_governor")
@@ -231,8 +232,9 @@ def test_changes_since_the_last_signed_review_are_listed_and_a_worse_row_is_an_e
     assert "impact to date now: Moderation in November: 95% agreed." in changes
     assert "Writing moderation with WL again." in changes and "An old entry" not in changes
     assert "Gone from the plan: Annual safeguarding audit completed with the link governor (BR-A001" in changes
-    assert "Autumn term, 2026 to 2027" in record and "Confirmed for the board" in record
-    assert "Chair of governors" in record and "Next review due: Spring term, 2026 to 2027" in record
+    now = reviews.term_now(dates.uk_today())
+    assert reviews.term_label(*now) in record and "Confirmed for the board" in record
+    assert "Chair of governors" in record and f"Next review due: {reviews.term_label(*reviews.next_term(*now))}" in record
     assert f'href="/summary/BR.pdf?review={review_id}"' in client.get("/summary/BR").get_data(as_text=True)
 
 
@@ -260,7 +262,7 @@ def test_only_a_confirmed_review_of_that_plan_has_a_pack(synced_app, client):
     review_id = confirm_review(synced_app, "BR")
     with synced_app.app_context():
         head = db.session.scalar(select(User).where(User.email == "head@wl.test.school"))
-        open_review = reviews.start(db.session, find_plan(db.session, "WL"), head, term="Autumn", school_year=2026)
+        open_review = reviews.start(db.session, find_plan(db.session, "WL"), head)  # this term's
         db.session.commit()
         open_id = open_review.id
     login(client, "admin")

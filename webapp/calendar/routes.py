@@ -11,7 +11,7 @@ from sqlalchemy import select
 from wtforms import SelectChoice
 
 from domain import calendar as cal
-from domain import dates, ics
+from domain import dates, ics, years
 from domain.access import EVENT_MANAGER_REFUSAL, EVENTS_REFUSAL, why_not_reply
 from domain.edits import latest_for_rows
 from domain.event_cells import CONFIRMED, DECLINED, TYPES
@@ -122,11 +122,17 @@ def _event_context(event, schools, reply_form=None, invite_form=None, message=""
                    manages=manages, message=message, focus=focus, mail=mail_configured(),
                    CONFIRMED=CONFIRMED, DECLINED=DECLINED, all_invited=cal.ALL_SCHOOLS in (event.invited_codes or []),
                    on_its_way=_on_its_way(event, mine),
-                   why_not=why_not_reply(current_user, cancelled=event.status == cal.CANCELLED))
+                   over=years.is_over(event), why_not=_why_not_reply(event))
     if manages:
         context.update(answers=cal.answers(db.session, event, schools),
                        invite_form=invite_form or _invite_form(event, schools, formdata=None))
     return context
+
+
+def _why_not_reply(event):
+    if years.is_over(event):
+        return years.over_note(event, "event")
+    return why_not_reply(current_user, cancelled=event.status == cal.CANCELLED)
 
 
 def _on_its_way(event, mine):
@@ -167,7 +173,7 @@ def reply(event_id):
     schools = cal.Schools(db.session)
     in_place = wants_fragment("reply-box")
     if not cal.can_reply(db.session, current_user, event, schools):
-        why = why_not_reply(current_user, cancelled=event.status == cal.CANCELLED)
+        why = _why_not_reply(event)
         if in_place:
             return fragment(render_template("calendar/_reply.html", **_event_context(event, schools, message=why,
                                                                                       focus=True))), 403
@@ -196,6 +202,8 @@ def _manager_event(event_id):
     schools = cal.Schools(db.session)
     if not cal.manages(current_user, event, schools):
         abort(403, EVENT_MANAGER_REFUSAL)
+    if years.is_over(event):
+        abort(403, years.over_note(event, "event"))
     return event, schools
 
 
@@ -273,7 +281,7 @@ def new():
         form.host.data = hosts[0].code
     if cal.joint_workbook(db.session) is None:
         abort(409, "The partnership workbook has not been read yet: sync first.")
-    if form.validate_on_submit():
+    if form.validate_on_submit() and not _refused_day(form):
         event = cal.add_event(db.session, form.values([s.code for s in schools.all]),
                               current_user.name or current_user.email, current_user.id)
         request_drain(current_app._get_current_object())
@@ -283,6 +291,14 @@ def new():
         return redirect(url_for("calendar.event", event_id=event.id), 303)
     status = 422 if form.is_submitted() else 200
     return render_template("calendar/new.html", form=form, types=TYPES, missing=cal.missing_tabs(db.session)), status
+
+
+def _refused_day(form):
+    """A day the calendar does not take (domain/calendar.why_not_on), said on its field."""
+    refusal = cal.why_not_on(db.session, form.values([])["date"])
+    if refusal:
+        form.date.errors = [*form.date.errors, refusal]
+    return refusal
 
 
 def _ics_details(events, schools):

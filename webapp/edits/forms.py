@@ -3,7 +3,7 @@ from wtforms import HiddenField, IntegerField, SelectChoice, SelectField, String
 from wtforms.validators import ValidationError
 from wtforms.widgets import HiddenInput
 
-from domain.dates import DUE_EXAMPLES, parse_due
+from domain.dates import due_examples, parse_due
 from domain.edits import EDITABLE, same
 from domain.status import STATUSES
 
@@ -12,7 +12,7 @@ from ..forms import TEXT_FILTERS, CleanForm, max_chars, skip_if_untouched
 
 def due_as_schools_write_it(form, field):
     if parse_due(field.data) is None:
-        raise ValidationError(DUE_EXAMPLES)
+        raise ValidationError(due_examples())
 
 
 class RowEditForm(CleanForm):
