@@ -14,8 +14,10 @@ from sqlalchemy import select
 from domain.models import SipPriority
 from webapp.extensions import db
 
-from ..conftest import csrf_token, login
+from ..conftest import csrf_token, days_ago, login
 from .test_edits import open_form, row_id, save, wait_for_outbox
+
+EVIDENCE_DAY = f"{days_ago(16):%d/%m/%Y}"  # a day of the suite's school year, before it
 
 HYPERLINK = '=HYPERLINK("https://evil.example","Click")'
 TYPED = {HYPERLINK, "+1", "-1", "@SUM(1+1)"}
@@ -35,7 +37,7 @@ def test_formula_like_input_stays_text_in_the_sheet_and_in_every_download(synced
     assert response.status_code == 200
     wait_for_outbox(synced_app)
     response = client.post("/plans/BR/impact", data={
-        "csrf_token": csrf_token(client, "/plans/BR/impact"), "date": "20/11/2026", "action": "BR-A003",
+        "csrf_token": csrf_token(client, "/plans/BR/impact"), "date": EVIDENCE_DAY, "action": "BR-A003",
         "activity": "CPD", "summary": HYPERLINK, "strengths": "@SUM(1+1)", "areas_to_develop": "-1"})
     assert response.status_code == 303
     wait_for_outbox(synced_app)

@@ -4,8 +4,10 @@ import re
 from domain.models import ActionRow, OutboxEntry, SyncRun
 from webapp.extensions import db
 
-from ..conftest import csrf_token, login
+from ..conftest import csrf_token, days_ago, login
 from .test_edits import row_id
+
+EVIDENCE_DAY = f"{days_ago(16):%d/%m/%Y}"  # a day of the suite's school year, before it
 
 
 def test_a_governor_opening_an_edit_page_is_told_what_their_role_cannot_do(synced_app, client):
@@ -55,7 +57,7 @@ def test_add_evidence_without_javascript_goes_back_to_the_row_with_a_message(syn
     rid = row_id(synced_app, "BR-A003")
     login(client, "br_staff")
     response = client.post(f"/plans/BR/impact?row={rid}", data={
-        "csrf_token": csrf_token(client, f"/plans/BR/rows/{rid}/evidence"), "date": "20/11/2026",
+        "csrf_token": csrf_token(client, f"/plans/BR/rows/{rid}/evidence"), "date": EVIDENCE_DAY,
         "activity": "CPD", "action": "BR-A003", "summary": "Staff meeting on attachment.",
     })
     assert response.status_code == 303 and response.headers["Location"].endswith(f"/plans/BR#row-{rid}")
@@ -90,7 +92,7 @@ def test_heads_of_other_schools_see_who_asked_for_a_sync_by_name(synced_app, cli
 def test_the_impact_log_names_the_linked_action_by_its_title_with_its_id(synced_app, client):
     login(client, "br_staff")
     client.post("/plans/BR/impact", data={
-        "csrf_token": csrf_token(client, "/plans/BR/impact"), "date": "20/11/2026", "activity": "CPD",
+        "csrf_token": csrf_token(client, "/plans/BR/impact"), "date": EVIDENCE_DAY, "activity": "CPD",
         "action": "BR-A003", "summary": "Attachment training.",
     })
     html = client.get("/plans/BR/impact").get_data(as_text=True)
