@@ -53,13 +53,15 @@ test: setup browser lint
 # It is where the two databases differ: the sync storing every kind of row (string lengths and types
 # are enforced on PostgreSQL only), the outbox and saving (row versions, conditional
 # UPDATEs, the lock), people and sessions (row locks, sign-in counts), IDs past the
-# integer range, paging and ordering (collation), the watch and Sync now's lease.
+# integer range, paging and ordering (collation), the watch and Sync now's lease, the turn of
+# the school year (one current workbook a code: a partial unique index; every table's rows kept).
 # `make test-postgres` runs all of tests/web and tests/sync on PostgreSQL.
 PG_REACHABLE = $(BIN)/python -c "import socket; socket.create_connection(('127.0.0.1', 5432), 2).close()" 2>/dev/null
 PG_TESTS ?= tests/sync/test_workbook_sync.py tests/sync/test_outbox.py tests/sync/test_save_row_edit.py \
 	tests/sync/test_jobs.py tests/sync/test_watch.py tests/sync/test_text_on_every_database.py tests/web/test_edits.py tests/web/test_saving_what_changed.py \
 	tests/web/test_people.py tests/web/test_sessions.py tests/web/test_auth.py tests/web/test_sync_pages.py \
-	tests/web/test_ids_in_urls.py tests/web/test_long_lists.py tests/web/test_priorities.py
+	tests/web/test_ids_in_urls.py tests/web/test_long_lists.py tests/web/test_priorities.py \
+	tests/sync/test_school_years.py tests/web/test_school_years.py
 
 .PHONY: test-postgres
 test-postgres: setup

@@ -8,7 +8,8 @@ from domain.text import person_key
 
 def event(**kw):
     values = dict(type="Quality assurance visit: safeguarding", category="visit", host_code="BR",
-                  host_school="BR", invited_codes=["WL"], lead="Carole Clemens", focus="Safeguarding")
+                  host_school="BR", invited_codes=["WL"], lead="Carole Clemens", focus="Safeguarding",
+                  workbook=NS(is_current=True, school_year=2026))  # of the current year, unless a test says
     values.update(kw)
     return NS(**values)
 
@@ -52,6 +53,18 @@ def test_a_network_is_completed_by_its_leader_the_host_head_or_a_coordinator():
     assert not rules.can_complete(person("governor", "WL", name="Jo Teacher", id=7), network, leaders)
     assert rules.side_of(person("admin"), network, NOBODY) == rules.LEADER
     assert rules.sides_needed(network) == (rules.LEADER,)
+
+
+def test_no_one_writes_the_form_of_an_event_of_a_year_that_is_over_and_its_writers_still_read_it():
+    network = event(type="Subject network", category="network", host_code="WL", invited_codes=["*"],
+                    workbook=NS(is_current=False, school_year=2026))
+    leaders = Leaders(people=(Person(7, "Jo Teacher", "BR"),))
+    leader, coordinator = person("staff", "BR", name="Jo Teacher", id=7), person("admin")
+    assert not rules.can_complete(leader, network, leaders) and not rules.can_complete(coordinator, network, NOBODY)
+    assert rules.can_read(leader, network, leaders)  # the draft they wrote, as it stood
+    assert rules.side_of(coordinator, network, NOBODY) is None
+    assert rules.why_not_complete(leader, network).startswith(
+        "This event was in the 2026 to 2027 school year, which is over")
 
 
 def test_a_lead_cell_gives_names_and_addresses_compared_past_case_spaces_and_width():

@@ -13,12 +13,12 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from domain import dates, reviews
-from domain.models import ActionRow, ImpactEntry, School, User, Workbook, utcnow
+from domain.models import ActionRow, ImpactEntry, Review, School, User, Workbook, utcnow
 from domain.plans import find_plan, status_key
 from webapp.extensions import db
 from webapp.summaries.pdf import STATIC, StaticOnlyFetcher, render_pdf
 
-from ..conftest import SUITE_DAY, login
+from ..conftest import login
 
 SECTIONS = ["1. Exceptions", "2. Progress by area", "3. What changed since the last signed review",
             "4. Shared priorities", "5. Review record"]
@@ -217,9 +217,10 @@ def test_changes_since_the_last_signed_review_are_listed_and_a_worse_row_is_an_e
         row = db.session.scalar(select(ActionRow).where(ActionRow.sheet_id == "BR-A001"))
         row.archived_at = utcnow()
         workbook = db.session.scalar(select(Workbook).where(Workbook.code == "BR"))
-        db.session.add(ImpactEntry(workbook_id=workbook.id, sheet_id="BR-I099", date=dates.uk_day(utcnow()) + timedelta(days=1),
+        taken = dates.uk_day(db.session.get(Review, review_id).started_at)  # the day of the review's snapshot
+        db.session.add(ImpactEntry(workbook_id=workbook.id, sheet_id="BR-I099", date=taken + timedelta(days=1),
                                    action="BR-A002", activity="Moderation", summary="Writing moderation with WL again."))
-        db.session.add(ImpactEntry(workbook_id=workbook.id, sheet_id="BR-I098", date=date(SUITE_DAY.year - 1, 1, 5),
+        db.session.add(ImpactEntry(workbook_id=workbook.id, sheet_id="BR-I098", date=taken - timedelta(days=330),
                                    action="BR-A002", activity="Moderation", summary="An old entry, before the review."))
         db.session.commit()
     login(client, "br_governor")
