@@ -115,6 +115,10 @@ def test_the_year_turns_and_last_year_stays_whole_reachable_and_read_only(synced
     export = head.get(f"/plans/BR/export/csv?year={THIS}")
     assert export.headers["Content-Disposition"] == f'attachment; filename="action-plan-BR-{years.short(THIS)}.csv"'
     assert all(sheet_id in export.get_data(as_text=True) for sheet_id in old_rows)
+    for path, name in ((f"/plans/BR/priorities/export/xlsx?year={THIS}", f"priorities-BR-{years.short(THIS)}.xlsx"),
+                       (f"/priorities/export/csv?year={THIS}", f"shared-priorities-{years.short(THIS)}.csv"),
+                       ("/priorities/export/csv", f"shared-priorities-{years.short(NEXT)}.csv")):
+        assert head.get(path).headers["Content-Disposition"] == f'attachment; filename="{name}"', path
     # Read-only: a row of last year cannot be edited, through this year's plan or any other way.
     some_row = next(iter(old_rows.values()))
     assert head.get(f"/plans/BR/rows/{some_row}/edit").status_code == 404

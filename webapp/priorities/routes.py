@@ -4,7 +4,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
 
-from domain import exports, plans, priorities
+from domain import exports, plans, priorities, years
 from domain.access import can_answer_themes, can_view_plan
 from domain.status import STATUSES
 
@@ -67,10 +67,12 @@ def combined():
 @bp.get(f"/priorities/export/<{FORMATS}:fmt>")
 def combined_export(fmt):
     """The shared priorities the combined page shows under the same filters: never an unshared one."""
-    groups, _ = priorities.combined(db.session, year=shown_year(), **{k: v or None for k, v in _filters().items()})
+    year = shown_year()
+    groups, _ = priorities.combined(db.session, year=year, **{k: v or None for k, v in _filters().items()})
     triples = [(p, s, group.theme) for group in groups for p, s in group.priorities]
-    return download(exports.priority_records(triples), exports.PRIORITY_NAMES, fmt, "shared-priorities",
-                    "Shared priorities")
+    # The year in the name: next year's download will not overwrite it.
+    return download(exports.priority_records(triples), exports.PRIORITY_NAMES, fmt,
+                    f"shared-priorities-{years.short(year or years.current_year(db.session))}", "Shared priorities")
 
 
 @bp.post("/priorities/same-theme")
@@ -140,5 +142,6 @@ def school_export(code, fmt):
     """A school's own priorities, shared or not, for those who may see its page."""
     plan = _own_school_plan(code)
     triples = priorities.school_priorities_with_themes(db.session, plan.school, plan.past_year)
-    return download(exports.priority_records(triples), exports.PRIORITY_NAMES, fmt, f"priorities-{plan.code}",
+    return download(exports.priority_records(triples), exports.PRIORITY_NAMES, fmt,
+                    f"priorities-{plan.code}-{years.short(plan.year)}" if plan.year else f"priorities-{plan.code}",
                     "SIP priorities")
