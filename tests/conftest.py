@@ -17,7 +17,7 @@ from werkzeug.serving import make_server
 
 from config import TestConfig
 from domain import dates
-from domain.models import Base, School, User
+from domain.models import Base, CalendarEvent, School, User, Workbook
 from domain.passwords import hash_password
 from sheets_emulator import Emulator, EmulatorServer, Store
 from sheets_emulator.workbooks import load_partnership
@@ -127,6 +127,21 @@ def days_ago(n):
     """``n`` days before the suite's day, or its school year's first day if that is later: a
     test's own past event, in the year the sync reads."""
     return max(SUITE_DAY - timedelta(days=n), date(SUITE_YEAR, 9, 1))
+
+
+def past_visit(app, host="WL", visitor="BR", sheet_id="T-E901", days=21):
+    """A QA visit of the suite's school year that has taken place (on the suite's day at the
+    latest), as the calendar stores one; its id. Tests use it rather than the demo's past
+    visit, which in the first weeks of September is last year's."""
+    with app.app_context():
+        joint = db.session.scalar(select(Workbook).where(Workbook.code == "joint", Workbook.is_current))
+        visit = CalendarEvent(workbook_id=joint.id, sheet_id=sheet_id, date=days_ago(days),
+                              type="Quality assurance visit: behaviour", category="visit",
+                              focus="Behaviour at lunchtimes", host_school=host, host_code=host,
+                              invited_schools=visitor, invited_codes=[visitor])
+        db.session.add(visit)
+        db.session.commit()
+        return visit.id
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -15,7 +15,7 @@ from webapp.auth.links import password_link
 from webapp.extensions import db
 from webapp.syncing import sync_now
 
-from ..conftest import PASSWORD, PEOPLE, csrf_token, form_fields, in_year, login
+from ..conftest import PASSWORD, PEOPLE, csrf_token, form_fields, in_year, login, past_visit
 from .conftest import settled, sign_in
 
 pytestmark = pytest.mark.browser
@@ -145,7 +145,6 @@ def ids(synced_app, workbook_dir):
     assert head.post("/plans/BR/reviews", data={"csrf_token": csrf_token(head, "/plans/BR/reviews")}).status_code == 303
     _change_the_plan_after_its_review(synced_app, workbook_dir)
     with synced_app.app_context():
-        past_visit = db.session.scalar(select(CalendarEvent.id).where(CalendarEvent.sheet_id == "J-E002"))
         invitation = db.session.scalar(select(CalendarEvent.id).where(CalendarEvent.sheet_id == "J-E003"))
         row = db.session.scalar(select(ActionRow.id).join(Workbook).join(School)
                                 .where(School.code == "BR", ActionRow.sheet_id == "BR-A003"))
@@ -158,7 +157,7 @@ def ids(synced_app, workbook_dir):
         person, run = staff.id, db.session.scalar(select(SyncRun.id))
     host = synced_app.test_client()
     login(host, "wl_head")
-    start = f"/impact-forms/event/{past_visit}"
+    start = f"/impact-forms/event/{past_visit(synced_app)}"
     assert host.post(start, data={"csrf_token": csrf_token(host, start)}).status_code == 303
     admin = synced_app.test_client()  # a change, so that the person's page and the changes list show one
     login(admin, "admin")

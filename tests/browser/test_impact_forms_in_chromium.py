@@ -5,20 +5,15 @@ import re
 
 import pytest
 from playwright.sync_api import expect
-from sqlalchemy import select
 
-from domain.models import CalendarEvent
-from webapp.extensions import db
-
-from ..conftest import PASSWORD, PEOPLE
+from ..conftest import PASSWORD, PEOPLE, past_visit
 from .conftest import new_page, settled, sign_in
 
 pytestmark = pytest.mark.browser
 
 
 def test_host_and_visitor_complete_and_confirm_an_impact_form_in_two_browsers(page, browser, synced_app):
-    with synced_app.app_context():  # the demo's behaviour QA visit, past: WL hosts, BR visits
-        event_id = db.session.scalar(select(CalendarEvent.id).where(CalendarEvent.sheet_id == "J-E002"))
+    event_id = past_visit(synced_app)  # a behaviour QA visit, past: WL hosts, BR visits
     host = page
     sign_in(host, PEOPLE["wl_head"][0], PASSWORD)
     host.goto(f"{host.base}/impact-forms/event/{event_id}")
