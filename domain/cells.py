@@ -8,7 +8,7 @@ folded into its links). Nothing here touches a database or a sheet.
 import re
 from datetime import date, datetime
 
-from .dates import day_example, due_ends, parse_date
+from .dates import date_advice, due_ends, parse_date
 from .status import STATUSES, normalise_status
 from .themes import theme_key
 
@@ -80,7 +80,7 @@ def _clean_date(values, attr, raw, report):
     day = parse_date(raw)
     values[attr] = day
     if text and day is None:
-        report.problem(attr, f"'{text}' is not a date.", f"Type the date as day/month/year, e.g. {day_example()}.",
+        report.problem(attr, f"'{text}' is not a date.", date_advice(text),
                        invalid=True)
 
 

@@ -25,7 +25,19 @@ _MONTHS = {
 }
 _NUMERIC = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})$")
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ][\d:.]+)?$")
-_WORDS = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]+)\.?,?\s+(\d{4})$")
+_WORDS = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?([a-z]+)\.?,?(?:\s+(\d{4}))?$")
+# "Thurs 11th Feb 2027", "Wednesday, 9 December": the weekday schools put first.
+_WEEKDAY = re.compile(r"^([a-z]+)\.?,?\s+(?=\d)")
+_WEEKDAYS = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("mon", "monday"), ("tue", "tues", "tuesday"), ("wed", "weds", "wednesday"),
+            ("thu", "thur", "thurs", "thursday"), ("fri", "friday"), ("sat", "saturday"), ("sun", "sunday"),
+        ]
+    )
+    for name in names
+}
 
 
 # Serials a school's dates can have: 1 Jan 1950 to 31 Dec 2149. Any other number in a
@@ -68,11 +80,14 @@ def to_serial(day):
     return (day - _SERIAL_EPOCH).days
 
 
-def parse_date(value):
+def parse_date(value, today=None):
     """A date from a cell, or None if the text is not a single calendar date.
 
     Accepts date objects, UK day-first dates (25/04/2017, 25.4.17), ISO dates,
-    "25 April 2017" / "25th Apr 2017", and spreadsheet serials. Text such as
+    "25 April 2017" / "25th Apr 2017", and spreadsheet serials, each after a weekday
+    if one is written ("Thurs 11th Feb 2027"), which must then be the date's. A day
+    and month with no year ("Tues 3rd Feb") is of the school year of ``today``, or,
+    where its weekday says so, of the year before or after. Text such as
     "Autumn 2017" or "date TBC" is not a date: callers keep it as written.
     """
     if value is None:
@@ -84,6 +99,28 @@ def parse_date(value):
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return _serial_date(value)
     text = str(value).strip().lower()
+    weekday = None
+    if (m := _WEEKDAY.match(text)) and m.group(1) in _WEEKDAYS:
+        weekday, text = _WEEKDAYS[m.group(1)], text[m.end():]
+    day = _parse_day(text, today)
+    if weekday is None or (day and day.weekday() == weekday):
+        return day
+    if (m := _WORDS.match(text)) and not m.group(3):  # no year: the weekday says which
+        return _of_weekday(text, weekday, today)
+    return None  # the weekday is not the date's: which was meant is the writer's to say
+
+
+def date_advice(value, today=None):
+    """What to tell a person whose text parse_date refused: that its weekday is not the
+    date's ("11 Feb 2027 is a Thursday"), else how to write a date."""
+    text = str(value or "").strip().lower()
+    if (m := _WEEKDAY.match(text)) and m.group(1) in _WEEKDAYS and (day := _parse_day(text[m.end():], today)):
+        return f"{uk(day)} is a {day:%A}: check the day or the date."
+    return f"Write the date as day/month/year, e.g. {day_example(today)}."
+
+
+def _parse_day(text, today):
+    """parse_date after any weekday: the day ``text`` gives, or None."""
     if not text:
         return None
     try:
@@ -99,9 +136,37 @@ def parse_date(value):
         if m := _WORDS.match(text):
             month = _MONTHS.get(m.group(2))
             if month:
-                return date(int(m.group(3)), month, int(m.group(1)))
+                year = int(m.group(3)) if m.group(3) else _year_of(month, _school_year_start(today))
+                return date(year, month, int(m.group(1)))
     except ValueError:  # 31/02/2017 and the like
         return None
+    return None
+
+
+def _school_year_start(today):
+    """The calendar year in which the school year of ``today`` began (1 September)."""
+    today = today or uk_today()
+    return today.year if today.month >= 9 else today.year - 1
+
+
+def _year_of(month, start):
+    """The calendar year a month falls in, in the school year that began in ``start``."""
+    return start if month >= 9 else start + 1
+
+
+def _of_weekday(text, weekday, today):
+    """A day and month with no year whose weekday is not this school year's: the
+    school year before or after that gives it that weekday ("Tues 3rd Feb" in
+    December 2026 is 3 February 2026), else None."""
+    m = _WORDS.match(text)
+    month, start = _MONTHS.get(m.group(2)), _school_year_start(today)
+    for year_start in (start - 1, start + 1):
+        try:
+            day = date(_year_of(month, year_start), month, int(m.group(1))) if month else None
+        except ValueError:
+            continue
+        if day and day.weekday() == weekday:
+            return day
     return None
 
 

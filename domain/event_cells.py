@@ -54,8 +54,18 @@ _SPELLINGS = {
                                               "quality assurance safeguarding", "safeguarding qa visit",
                                               "quality assurance visit safeguarding"),
 }
-_KNOWN = {theme_key(name): name for name in TYPES}
+# The policy's general words, for an event that names no subject or focus: known, so
+# not a sheet problem, but not one of the types the calendar form offers.
+_GENERAL = {
+    "Network": (NETWORK, ("network", "networks", "network meeting", "network meetings", "cluster network")),
+    _QA: (VISIT, ("qa", "qa visit", "qa visits", "quality assurance", "quality assurance visits",
+                  "quality assurance visit")),
+}
+_CATEGORIES = {**TYPES, **{name: category for name, (category, _) in _GENERAL.items()}}
+# Every spelling keyed as it is compared: theme_key on both sides, never a literal.
+_KNOWN = {theme_key(name): name for name in _CATEGORIES}
 _KNOWN.update({theme_key(s): name for name, spellings in _SPELLINGS.items() for s in spellings})
+_KNOWN.update({theme_key(s): name for name, (_, spellings) in _GENERAL.items() for s in spellings})
 _VISIT_WORDS = re.compile(r"\b(visit|review|quality assurance|qa)\b", re.IGNORECASE)
 _NETWORK_WORDS = re.compile(r"\bnetworks?\b", re.IGNORECASE)
 
@@ -73,9 +83,7 @@ def normalise_type(text):
     text = " ".join(str(text or "").split())
     name = _KNOWN.get(theme_key(text))
     if name:
-        return name, TYPES[name], True
-    if theme_key(text) == theme_key(_QA) or theme_key(text) in ("qa visit", "qa"):
-        return _QA, VISIT, True
+        return name, _CATEGORIES[name], True
     if _NETWORK_WORDS.search(text):
         return text, NETWORK, False
     if _VISIT_WORDS.search(text):

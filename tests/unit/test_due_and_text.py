@@ -3,7 +3,7 @@ from datetime import date, datetime
 
 import pytest
 
-from domain.dates import UK_TIME, Due, parse_due, uk_day
+from domain.dates import UK_TIME, Due, date_advice, parse_date, parse_due, uk_day
 from domain.text import clean_text, needs_cleaning
 
 from ..conftest import REAL_UK_TODAY
@@ -63,3 +63,35 @@ def test_today_is_the_uk_day_not_the_servers():
     before = datetime.now(UK_TIME).date()
     today = REAL_UK_TODAY()
     assert today in {before, datetime.now(UK_TIME).date()}  # the same day, unless midnight fell between
+
+
+DECEMBER_2026 = date(2026, 12, 6)
+
+
+@pytest.mark.parametrize("text, day", [
+    ("Thurs 11th Feb 2027", date(2027, 2, 11)),
+    ("Wednesday 9 December 2026", date(2026, 12, 9)),
+    ("Wed, 9th Dec. 2026", date(2026, 12, 9)),
+    ("Thu 11/02/2027", date(2027, 2, 11)),
+    ("11th of February 2027", date(2027, 2, 11)),
+    ("3rd Feb", date(2027, 2, 3)),  # no year: this school year's February
+    ("14 Oct", date(2026, 10, 14)),  # and its October
+    ("Wed 3rd Feb", date(2027, 2, 3)),
+    ("Tues 3rd Feb", date(2026, 2, 3)),  # 3 Feb 2027 is a Wednesday: the weekday says last year's
+])
+def test_a_date_is_read_as_schools_type_it_weekday_and_all(text, day):
+    assert parse_date(text, DECEMBER_2026) == day
+
+
+@pytest.mark.parametrize("text, advice", [
+    ("Fri 11th Feb 2027", "11 Feb 2027 is a Thursday: check the day or the date."),
+    ("Mon 11/02/2027", "11 Feb 2027 is a Thursday: check the day or the date."),
+    ("Thurs the eleventh", "Write the date as day/month/year, e.g. 14/01/2027."),
+])
+def test_a_weekday_that_is_not_the_dates_is_refused_and_said(text, advice):
+    assert parse_date(text, DECEMBER_2026) is None
+    assert date_advice(text, DECEMBER_2026) == advice
+
+
+def test_a_due_with_its_weekday_is_a_date():
+    assert parse_due("Thurs 11th Feb 2027") == Due("date", date(2027, 2, 11))

@@ -16,6 +16,11 @@ from domain.event_cells import normalise_reply, normalise_type, parse_times, sch
     ("QA visit (behaviour)", ("Quality assurance visit: behaviour", "visit", True)),
     ("Safeguarding QA", ("Quality assurance visit: safeguarding", "visit", True)),
     ("quality assurance visit - attendance", ("Quality assurance visit: attendance", "visit", True)),
+    ("QA visit", ("Quality assurance visit", "visit", True)),  # compared as the table keys it
+    ("qa visit", ("Quality assurance visit", "visit", True)),
+    ("Q.A. visits", ("Quality assurance visit", "visit", True)),
+    ("Network", ("Network", "network", True)),
+    ("network meeting", ("Network", "network", True)),
     ("Early Years network", ("Early Years network", "network", False)),  # kept as written
     ("Moderation", ("Moderation", "", False)),
 ])

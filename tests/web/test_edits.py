@@ -170,7 +170,7 @@ def test_evidence_with_a_bad_date_is_refused_with_a_reason(synced_app, client):
     response = client.post("/plans/BR/impact", data={"csrf_token": token, "date": "tomorrow-ish", "summary": "x",
                                                      "activity": "CPD", "action": ""})
     assert response.status_code == 422
-    assert "Give the date as day/month/year" in response.get_data(as_text=True)
+    assert "Write the date as day/month/year" in response.get_data(as_text=True)
     with synced_app.app_context():
         assert db.session.scalar(select(func.count(ImpactEntry.id)).where(ImpactEntry.recorded_by == "staff")) == 0
 

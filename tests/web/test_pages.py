@@ -146,7 +146,7 @@ def test_the_problems_page_says_where_what_and_how_to_fix(client):
     login(client, "wl_head")
     html = client.get("/plans/WL/problems").get_data(as_text=True)
     assert "Impact log" in html and "&#39;next week&#39; is not a date." in html
-    assert "Type the date as day/month/year" in html
+    assert "Write the date as day/month/year" in html
     assert "J (Status)" in html and "Nearly there" in html
 
 

@@ -4,7 +4,7 @@ import re
 from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField, widgets
 from wtforms.validators import DataRequired, Optional, ValidationError
 
-from domain.dates import day_example, parse_date
+from domain.dates import date_advice, parse_date
 from domain.event_cells import CONFIRMED, DECLINED, TYPES, parse_times
 
 from ..forms import TEXT_FILTERS, CleanForm, max_chars
@@ -19,7 +19,7 @@ class CheckboxesField(SelectMultipleField):
 
 def a_day(form, field):
     if parse_date(field.data) is None:
-        raise ValidationError(f"Give the date as day/month/year, e.g. {day_example()}.")
+        raise ValidationError(date_advice(field.data))
 
 
 def a_time(form, field):

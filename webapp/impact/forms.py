@@ -15,14 +15,14 @@ ACTIVITIES = ["Network", "Subject review", "QA visit", "CPD", "Moderation", "Oth
 def not_far_ahead(form, field):
     day = parse_date(field.data)
     if day is None:
-        raise ValidationError(f"Give the date as day/month/year, e.g. {dates.day_example()}.")
+        raise ValidationError(dates.date_advice(field.data))
     if day > dates.uk_today() + timedelta(days=366):
         raise ValidationError("That date is more than a year ahead: check the year.")
 
 
 def a_date(form, field):
     if field.data and parse_date(field.data) is None:
-        raise ValidationError(f"Give the date as day/month/year, e.g. {dates.day_example()}.")
+        raise ValidationError(dates.date_advice(field.data))
 
 
 def action_choices(rows, areas):
