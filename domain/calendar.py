@@ -16,7 +16,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from . import years
+from . import dates, years
 from .access import can_add_events, can_manage_event, can_reply_to_events
 from .contract import CALENDAR, RSVP
 from .dates import UK_TIME, uk, uk_time
@@ -110,17 +110,23 @@ class Schools:
         return self.find(event.host_code or event.host_school, left=True)
 
     def invited(self, event):
-        """(schools, names no school answers to)."""
+        """(schools, names no school answers to). The host is never its own guest, even
+        when every school is invited or its name is in the list too."""
+        host = self.host(event)
         if ALL_SCHOOLS in (event.invited_codes or []):
-            return list(self.all), []
+            return [s for s in self.all if s is not host], []
         schools, unknown = [], []
         for code in event.invited_codes or []:
             school = self.find(code)
             if school is None:
                 unknown.append(code)
-            elif school not in schools:
+            elif school not in schools and school is not host:
                 schools.append(school)
         return schools, unknown
+
+    def hosts(self, event, user):
+        """Does the person's school host the event?"""
+        return user.school is not None and self.host(event) is user.school
 
     def involves(self, event, school):
         """Is the school the event's host or one of its invited schools?"""
@@ -245,9 +251,16 @@ def is_invited(session, user, event, schools=None, replies=None):
     return user.school is not None and user.school in schools.invited(event)[0]
 
 
+def is_past(event, today=None):
+    """Has the event's day gone by (UK)? Its replies are closed; its impact form is open."""
+    return event.date is not None and event.date < (today or dates.uk_today())
+
+
 def can_reply(session, user, event, schools=None):
-    """May the person confirm or decline? Invited, the event not cancelled nor of a year that is over."""
-    return is_invited(session, user, event, schools) and event.status != CANCELLED and not years.is_over(event)
+    """May the person confirm or decline? Invited, the event to come, not cancelled nor of a
+    year that is over."""
+    return (is_invited(session, user, event, schools) and event.status != CANCELLED and not years.is_over(event)
+            and not is_past(event))
 
 
 @dataclass

@@ -1,7 +1,8 @@
 """Sync runs as people see them: history, the one running now, when the next may start."""
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, not_, select
 from sqlalchemy.orm import defer
 
 from .models import SyncRun, utcnow
@@ -18,16 +19,35 @@ def history(session, limit=50):
     return session.scalars(select(SyncRun).order_by(SyncRun.started_at.desc(), SyncRun.id.desc()).limit(limit)).all()
 
 
+# A scheduled run that found every workbook unchanged read and wrote nothing: the history
+# counts such runs in a line rather than listing one every few minutes.
+_QUIET = and_(SyncRun.trigger == "scheduler", SyncRun.finished_at.is_not(None), SyncRun.workbooks_read == 0,
+              SyncRun.workbooks_failed == 0, SyncRun.sheets_writes == 0)
+
+
+@dataclass(frozen=True)
+class QuietRuns:
+    count: int
+    last: datetime | None  # when the latest started (UTC)
+
+
 def history_page(session, page=1, per_page=RUNS_PER_PAGE):
-    """A page of runs, newest first, without each run's per-workbook lines (``results``
-    grows with the partnership: one line per workbook per run; see ``run``)."""
-    total = session.scalar(select(func.count(SyncRun.id))) or 0
+    """A page of the runs that did something (read, wrote, failed, or were asked for by a
+    person), newest first, without each run's per-workbook lines (``results`` grows with
+    the partnership: one line per workbook per run; see ``run``)."""
+    total = session.scalar(select(func.count(SyncRun.id)).where(not_(_QUIET))) or 0
     page = clamp(page, total, per_page)
     runs = session.scalars(
-        select(SyncRun).options(defer(SyncRun.results))
+        select(SyncRun).where(not_(_QUIET)).options(defer(SyncRun.results))
         .order_by(SyncRun.started_at.desc(), SyncRun.id.desc()).offset((page - 1) * per_page).limit(per_page)
     ).all()
     return Page(runs, total, page, per_page)
+
+
+def quiet_runs(session):
+    """How many scheduled runs found nothing changed (kept for KEEP_RUNS), and the latest."""
+    count, last = session.execute(select(func.count(SyncRun.id), func.max(SyncRun.started_at)).where(_QUIET)).one()
+    return QuietRuns(count or 0, last)
 
 
 def run(session, run_id):

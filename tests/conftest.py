@@ -144,6 +144,31 @@ def past_visit(app, host="WL", visitor="BR", sheet_id="T-E901", days=21):
         return visit.id
 
 
+def add_event(app, sheet_id, days_ahead, host="WL", invited=("BR",), type_="Subject network", focus="Fractions",
+              category="network", lead=""):
+    """An event of the current calendar ``days_ahead`` of the suite's day (before it, if
+    negative), as the calendar stores one; its id."""
+    with app.app_context():
+        joint = db.session.scalar(select(Workbook).where(Workbook.code == "joint", Workbook.is_current))
+        event = CalendarEvent(workbook_id=joint.id, sheet_id=sheet_id, date=SUITE_DAY + timedelta(days=days_ahead),
+                              type=type_, category=category, focus=focus, host_school=host, host_code=host,
+                              invited_schools=", ".join(invited), invited_codes=list(invited), lead=lead)
+        db.session.add(event)
+        db.session.commit()
+        return event.id
+
+
+@pytest.fixture
+def quiet_calendar(synced_app):
+    """The synced demo with its calendar's events called off, so a test's own events
+    (add_event) are the only ones asking anything of anyone."""
+    with synced_app.app_context():
+        for event in db.session.scalars(select(CalendarEvent)):
+            event.status = "Cancelled"
+        db.session.commit()
+    return synced_app
+
+
 @pytest.fixture(autouse=True, scope="session")
 def suite_day():
     with pytest.MonkeyPatch.context() as patch:

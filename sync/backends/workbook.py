@@ -24,7 +24,9 @@ class XlsxBackend:
     def __init__(self, folder):
         self.folder = Path(folder)
         self.root = self.folder.resolve()
-        self.calls = Counter()  # no API here; kept so every backend reports alike
+        # No API here: a file read, or saved, counts as one call, so a run's history says
+        # what it read and wrote on every backend (never "0 / 0" for a run that read).
+        self.calls = Counter()
 
     def identity(self, ref):
         """The file a ref opens, as a path inside the folder: 'bank-road', 'bank-road.xlsx'
@@ -123,6 +125,7 @@ class XlsxBackend:
             raise self._unreadable(path, error)
         finally:
             book.close()
+            self.calls["sheets.read"] += 1
         return WorkbookSnapshot(ref, tabs, version)
 
     @staticmethod
@@ -188,6 +191,7 @@ class XlsxBackend:
         handle, temp = tempfile.mkstemp(dir=path.parent, prefix=".hub-", suffix=".xlsx")
         os.close(handle)
         try:
+            self.calls["sheets.write"] += 1
             book.save(temp)
             os.replace(temp, path)
         except PermissionError:

@@ -89,3 +89,26 @@ def test_the_month_reads_as_a_list_of_days_on_a_phone(browser, live_server, demo
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 360, f"the page scrolls sideways at 360 px ({width} px)"
     context.close()
+
+
+def test_an_invitation_answered_from_the_home_leaves_for_you_and_the_count_follows(page, synced_app):
+    sign_in(page, PEOPLE["br_staff"][0], PASSWORD)
+    count = page.locator("nav .nav-count")
+    before = int(count.inner_text().split()[0])
+    first = page.locator("#for-you li.for-you-reply").first
+    line_id = first.get_attribute("id")
+    event = first.get_by_role("link").inner_text()
+    first.get_by_role("button", name="I'm coming").click()
+    message = page.locator("#for-you [role=status]")
+    expect(message).to_contain_text("You are coming.")
+    settled(page)
+    expect(message).to_be_focused()  # the keyboard stays with the answer
+    expect(page.locator(f"#{line_id}")).to_have_count(0)
+    expect(count).to_have_text(f"{before - 1} waiting for you")  # the navigation fetched its figure again
+
+    page.goto(page.base + "/calendar")  # another page: the figure arrives after it
+    expect(page.locator("nav .nav-count")).to_have_text(f"{before - 1} waiting for you")
+    with synced_app.app_context():
+        reply = db.session.scalar(select(EventReply).where(EventReply.email == PEOPLE["br_staff"][0]))
+        assert reply.reply == "Confirmed", event
+    assert page.errors == []

@@ -10,7 +10,7 @@ from domain.models import CalendarEvent, EventReply, OutboxEntry, RowChange, Sch
 from webapp.extensions import db
 from webapp.syncing import sync_now
 
-from ..conftest import csrf_token, in_year
+from ..conftest import add_event, csrf_token, in_year, login
 
 
 def _event(app, sheet_id):
@@ -78,8 +78,15 @@ def test_a_visit_page_shows_the_schedule_as_a_guide_and_the_visitor_checklist(lo
         assert item in html
     assert 'href="https://bankroad.demo.school/policies/safeguarding.pdf"' in html
     # William Lilley has no links in its Schools row: visitors are told to ask, never given a dead link
-    html = client.get(f"/calendar/events/{_event(synced_app, 'J-E003')}").get_data(as_text=True)
+    visitor = synced_app.test_client()
+    login(visitor, "br_staff")
+    html = visitor.get(f"/calendar/events/{_event(synced_app, 'J-E003')}").get_data(as_text=True)
     assert html.count("ask the host school") == 2
+    # William Lilley's own staff host it: what to prepare, not the visitor's checklist
+    host = synced_app.test_client()
+    login(host, "wl_staff")
+    html = host.get(f"/calendar/events/{_event(synced_app, 'J-E003')}").get_data(as_text=True)
+    assert "Hosting: what to prepare" in html and "ask the host school" not in html
 
 
 def test_a_reply_is_shown_at_once_stored_and_sent_to_the_rsvp_tab_and_a_change_edits_it(login_as, synced_app):
@@ -119,14 +126,17 @@ def test_governors_read_the_calendar_but_cannot_reply_or_add(login_as, synced_ap
         assert db.session.scalar(select(EventReply).where(EventReply.email == "governor@br.test.school")) is None
 
 
-def test_someone_not_invited_cannot_reply(login_as, synced_app):
-    client = login_as("wl_staff")  # the writing review at WL invites BR only
-    event_id = _event(synced_app, "J-E007")
-    html = client.get(f"/calendar/events/{event_id}").get_data(as_text=True)
-    assert "You are not invited to this event" in html and 'name="answer"' not in html
-    token = csrf_token(client, f"/calendar/events/{event_id}")
-    assert client.post(f"/calendar/events/{event_id}/reply",
-                       data={"answer": "Confirmed", "csrf_token": token}).status_code == 403
+def test_someone_not_invited_cannot_reply_nor_the_host_to_its_own_event(login_as, synced_app):
+    client = login_as("wl_staff")
+    uninvited = add_event(synced_app, "T-E601", 9, host="BR", invited=(), focus="Bank Road's own")
+    hosted = _event(synced_app, "J-E007")  # the writing review at WL invites BR only
+    for event_id, why in ((uninvited, "You are not invited to this event"),
+                          (hosted, "Your school hosts this event: the invited schools reply to it.")):
+        html = client.get(f"/calendar/events/{event_id}").get_data(as_text=True)
+        assert why in html and 'name="answer"' not in html
+        token = csrf_token(client, f"/calendar/events/{event_id}")
+        assert client.post(f"/calendar/events/{event_id}/reply",
+                           data={"answer": "Confirmed", "csrf_token": token}).status_code == 403
 
 
 def test_the_host_sees_who_is_coming_and_a_reminder_says_mail_is_off(login_as, synced_app):
@@ -142,11 +152,12 @@ def test_the_host_sees_who_is_coming_and_a_reminder_says_mail_is_off(login_as, s
     coming = html[html.index("<h3>Coming"):html.index("<h3>Declined")]
     assert "staff" in coming and "Carole Clemens" in coming  # the demo's reply from Bank Road's head
     waiting = html[html.index("<h3>Not answered yet"):html.index('id="invite-heading"')]
-    assert 'head <span class="muted">(BR' in waiting and 'head <span class="muted">(WL' in waiting
+    assert 'head <span class="muted">(BR' in waiting and "(WL" not in waiting  # the host is not its own guest
     response = host.post(f"/calendar/events/{event_id}/remind",
                          data={"csrf_token": csrf_token(host, f"/calendar/events/{event_id}")})
     text = response.get_data(as_text=True)
-    assert "no e-mail" in text and "head@br.test.school" in text and "staff@br.test.school" not in text
+    assert "Mail is not set up for the hub" in text and "MAIL_SERVER" not in text
+    assert "head@br.test.school" in text and "staff@br.test.school" not in text
 
 
 def test_a_head_adds_an_event_hosted_by_their_school_and_it_goes_to_the_outbox(login_as, synced_app):

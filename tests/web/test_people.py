@@ -107,7 +107,7 @@ def test_an_invitation_without_mail_shows_the_link_once_and_it_sets_the_password
     response = invite(client, email="New@BR.test.school", name="Nia Newcomer", role="governor", chair=True)
     assert response.status_code == 200
     page = response.get_data(as_text=True)
-    assert "This hub sends no e-mail" in page and "It works for 72 hours, once." in page
+    assert "Mail is not set up for the hub: give this link to" in page and "It works for 72 hours, once." in page
     link = shown_link(response)
     people_page = client.get("/people").get_data(as_text=True)
     assert "Nia Newcomer" in people_page and link not in people_page  # shown that once only

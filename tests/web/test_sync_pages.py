@@ -3,9 +3,9 @@ import re
 from datetime import timedelta
 
 from openpyxl import load_workbook
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from domain.models import SyncRun
+from domain.models import SyncRun, utcnow
 from webapp.extensions import db
 
 from ..conftest import csrf_token, login
@@ -94,6 +94,22 @@ def test_admins_see_the_history_of_runs_with_their_costs(client):
     assert joint.search(lines.get_data(as_text=True)) and "<html" not in lines.get_data(as_text=True)
     own_page = client.get(run_url).get_data(as_text=True)  # without scripts: a page of its own
     assert "<html" in own_page and joint.search(own_page)
+
+
+def test_the_history_counts_what_a_run_read_and_leaves_out_the_runs_that_found_nothing(synced_app, client):
+    with synced_app.app_context():
+        for minutes in (10, 5):  # two scheduled runs with every workbook unchanged
+            db.session.add(SyncRun(trigger="scheduler", started_at=utcnow() - timedelta(minutes=minutes),
+                                   finished_at=utcnow(), ok=True, workbooks_skipped=3))
+        db.session.commit()
+        rows = db.session.scalar(select(func.count(SyncRun.id)))
+    login(client, "admin")
+    html = client.get("/sync/").get_data(as_text=True)
+    assert rows == 3 and html.count('data-label="Started"') == 1  # the sync that read, alone
+    assert "Not listed: 2 scheduled runs that found every workbook unchanged" in html
+    assert '<th scope="col">Files read / saved</th>' in html and "Google" not in html  # the .xlsx set-up's words
+    # three files read (and the IDs the first read gave written back): never "0 / 0"
+    assert re.findall(r'data-label="Reads / writes">(\d+) / (\d+)<', html) == [("3", "3")]
 
 
 def test_only_admins_see_the_history(client):

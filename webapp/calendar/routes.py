@@ -15,12 +15,13 @@ from domain import dates, ics, years
 from domain.access import EVENT_MANAGER_REFUSAL, EVENTS_REFUSAL, why_not_reply
 from domain.edits import latest_for_rows
 from domain.event_cells import CONFIRMED, DECLINED, TYPES
-from domain.impact_forms import NETWORK, event_kind
+from domain.impact_forms import NETWORK, can_complete, event_kind
 from domain.leaders import leaders_for
 from domain.models import School, User
 
 from ..downloads import attachment
 from ..extensions import db
+from ..for_you import for_you_context
 from ..forms import CLEANED_NOTE
 from ..hx import fragment, page, wants_fragment
 from ..mail import mail_configured, send
@@ -115,23 +116,31 @@ def _event_context(event, schools, reply_form=None, invite_form=None, message=""
     replies = cal.replies_of(db.session, event)
     mine = replies.get(current_user.email.lower())
     manages = cal.manages(current_user, event, schools)
+    leaders = leaders_for(db.session, event)
     context = dict(event=event, host=schools.host(event), invited=invited, unknown=unknown, mine=mine,
-                   leaders=leaders_for(db.session, event), network=event_kind(event) == NETWORK,
+                   leaders=leaders, network=event_kind(event) == NETWORK,
+                   can_write_form=can_complete(current_user, event, leaders),
                    can_reply=cal.can_reply(db.session, current_user, event, schools),
                    reply_form=reply_form or ReplyForm(formdata=None, note=mine.note if mine else ""),
                    manages=manages, message=message, focus=focus, mail=mail_configured(),
                    CONFIRMED=CONFIRMED, DECLINED=DECLINED, all_invited=cal.ALL_SCHOOLS in (event.invited_codes or []),
-                   on_its_way=_on_its_way(event, mine),
-                   over=years.is_over(event), why_not=_why_not_reply(event))
+                   on_its_way=_on_its_way(event, mine), hosting=schools.hosts(event, current_user),
+                   past=cal.is_past(event), over=years.is_over(event), why_not=_why_not_reply(event, schools))
     if manages:
         context.update(answers=cal.answers(db.session, event, schools),
                        invite_form=invite_form or _invite_form(event, schools, formdata=None))
     return context
 
 
-def _why_not_reply(event):
+def _why_not_reply(event, schools=None):
+    """Why this person has no reply to give, from where they stand: a year gone by, a day
+    gone by, their own school's event, then what their role allows."""
     if years.is_over(event):
         return years.over_note(event, "event")
+    if cal.is_past(event) and event.status != cal.CANCELLED:
+        return "This event has taken place: replies are closed."
+    if (schools or cal.Schools(db.session)).hosts(event, current_user):
+        return "Your school hosts this event: the invited schools reply to it."
     return why_not_reply(current_user, cancelled=event.status == cal.CANCELLED)
 
 
@@ -172,14 +181,19 @@ def reply(event_id):
     event = _event_or_404(event_id)
     schools = cal.Schools(db.session)
     in_place = wants_fragment("reply-box")
+    from_home = wants_fragment("for-you") or request.form.get("back") == "home"
     if not cal.can_reply(db.session, current_user, event, schools):
-        why = _why_not_reply(event)
+        why = _why_not_reply(event, schools)
+        if from_home:
+            return _for_you_answer(why), 403
         if in_place:
             return fragment(render_template("calendar/_reply.html", **_event_context(event, schools, message=why,
                                                                                       focus=True))), 403
         abort(403, why)
     form = ReplyForm()
     if not form.validate_on_submit():
+        if from_home:  # the home's buttons send an answer and no note: only a stale page gets here
+            return _for_you_answer(" ".join(e for errors in form.errors.values() for e in errors)), 422
         context = _event_context(event, schools, reply_form=form, focus=True)
         if in_place:
             return fragment(render_template("calendar/_reply.html", **context)), 422
@@ -190,11 +204,22 @@ def reply(event_id):
     message = f"{said} Your reply is saved and on its way to the partnership's sheet."
     if form.cleaned():
         message += " " + CLEANED_NOTE
+    if from_home:
+        return _for_you_answer(f"{event.type}, {long_date(event.date)}: {message}")
     if in_place:
         return fragment(render_template("calendar/_reply.html",
                                         **_event_context(event, schools, message=message, focus=True)))
     flash(message, "info")
     return redirect(url_for("calendar.event", event_id=event.id, _anchor="reply-box"), 303)
+
+
+def _for_you_answer(message):
+    """The home's "For you" after a reply made there: the section again (htmx), which tells
+    the navigation's count to follow; without scripts, the home with the message."""
+    if wants_fragment("for-you"):
+        return fragment(render_template("home/_for_you.html", **for_you_context(message)), trigger="for-you-changed")
+    flash(message, "info")
+    return redirect(url_for("plans.home", _anchor="for-you"), 303)
 
 
 def _manager_event(event_id):

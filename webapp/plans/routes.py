@@ -4,13 +4,14 @@ from collections import Counter
 from flask import Blueprint, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from domain import attention, edits, exports, new_year, plans, priorities, reviews, years
+from domain import attention, edits, exports, for_you, new_year, plans, priorities, reviews, years
 from domain.access import can_carry_forward, visible_school_codes
 from domain.models import JOINT
 from domain.status import STATUSES
 
 from ..downloads import FORMATS, download
 from ..extensions import db
+from ..for_you import for_you_context
 from ..hx import fragment, page, wants_fragment
 from ..lookups import plan_or_abort, row_or_abort
 from ..syncs.panel import panel_context
@@ -45,9 +46,17 @@ def home():
         problem_total=sum(n for code, n in problem_counts.items() if code in my_codes or code == JOINT),
         **panel_context(),
         review_standings=reviews.home_standings(db.session, current_user, schools),
+        **for_you_context(),
         **LANDINGS[current_user.role](current_user),
     )
     return render_template(f"home/{current_user.role}.html", **context)
+
+
+@bp.get("/for-you/count")
+def for_you_count():
+    """The navigation's figure, fetched after the page so no page waits for it."""
+    return fragment(render_template("home/_for_you_count.html",
+                                    count=for_you.count(db.session, current_user)))
 
 
 def _staff(user):

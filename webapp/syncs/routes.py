@@ -63,7 +63,9 @@ def history():
     """Recent runs a page at a time (the edits waiting are on the Schools page)."""
     _require_history()
     runs = syncs.history_page(db.session, page_number())
-    return render_template("syncs/history.html", runs=runs, pager=pager(runs, "syncs.history"), duration=syncs.duration)
+    return render_template("syncs/history.html", runs=runs, pager=pager(runs, "syncs.history"),
+                           duration=syncs.duration, quiet=syncs.quiet_runs(db.session),
+                           on_google=current_app.config["SHEETS_BACKEND"] == "google")
 
 
 @bp.get("/runs/<int:run_id>")

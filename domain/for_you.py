@@ -1,0 +1,189 @@
+"""What is waiting for one person: the lines of "For you" at the top of their home.
+
+Each line is something this person can act on now, from the local database alone:
+an invitation to reply to, a review to sign, an impact form to complete, an edit of
+theirs that needs a choice, replies missing for an event they manage, and the events
+they host this week. Nothing here touches Flask or a sheet.
+"""
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import defer, selectinload
+
+from . import calendar as cal
+from . import dates
+from .access import can_manage_event, can_reply_to_events
+from .event_cells import CONFIRMED, DECLINED
+from .impact_forms import FINAL, HOST, LEADER, VISITOR, event_kind, host_code, is_invited, sides_needed
+from .leaders import leaders_of
+from .models import JOINT, CalendarEvent, EventReply, ImpactForm, OutboxEntry, Review, Workbook
+from .reviews import can_sign, step_of, term_label
+
+# The kinds of line, in the order a home lists them.
+REPLY, SIGN, FORM, EDIT, ANSWERS, HOSTING = "reply", "sign", "form", "edit", "answers", "hosting"
+KINDS = (REPLY, SIGN, FORM, EDIT, ANSWERS, HOSTING)
+# Replies that matter are for events soon: a manager is not asked about next summer's yet.
+ANSWERS_AHEAD = timedelta(days=28)
+# Edits a person must decide on; an edit simply on its way needs nothing of them.
+NEEDS_A_CHOICE = ("conflict", "stuck", "failed")
+
+
+@dataclass(frozen=True)
+class Line:
+    """One thing for the person to do: ``kind``, what it is about (an event, a review, an
+    outbox entry) and, where it helps, a detail (the side of a form, how many are awaited)."""
+
+    kind: str
+    subject: object
+    detail: object = None
+    label: str = ""  # a review's term, in words
+
+
+@dataclass
+class ForYou:
+    lines: list = field(default_factory=list)
+
+    @property
+    def count(self):
+        return len(self.lines)
+
+    def of(self, kind):
+        return [line for line in self.lines if line.kind == kind]
+
+
+def for_you(session, user, today=None):
+    """Everything waiting for ``user`` today (UK), in the order of KINDS."""
+    today = today or dates.uk_today()
+    schools = cal.Schools(session)
+    events = session.scalars(cal._current(session).order_by(CalendarEvent.date, CalendarEvent.start_time,
+                                                            CalendarEvent.id)).all()
+    lines = (_replies(session, user, events, schools, today) + _reviews(session, user)
+             + _forms(session, user, events, today) + _edits(session, user)
+             + _answers(session, user, events, schools, today) + _hosting(session, user, events, schools, today))
+    return ForYou(lines)
+
+
+def count(session, user, today=None):
+    """How many lines ``user`` has (the figure in the navigation)."""
+    return for_you(session, user, today).count
+
+
+def _my_replies(session, user):
+    """{event ID: this person's RSVP row} in the current calendar."""
+    rows = session.scalars(select(EventReply).join(Workbook, EventReply.workbook_id == Workbook.id).where(
+        Workbook.code == JOINT, Workbook.is_current, EventReply.archived_at.is_(None),
+        EventReply.email == user.email.lower()).order_by(EventReply.id))
+    found = {}
+    for row in rows:
+        found.setdefault(row.event_ref.upper(), row)
+    return found
+
+
+def _replies(session, user, events, schools, today):
+    """Invitations still unanswered, for events to come. The host school's own people are
+    not its guests (Schools.invited): they are asked nothing."""
+    if not can_reply_to_events(user):
+        return []
+    mine = _my_replies(session, user)
+    lines = []
+    for event in events:
+        if event.date < today or event.status == cal.CANCELLED:
+            continue
+        reply = mine.get(event.sheet_id.upper())
+        if reply is not None and reply.reply in (CONFIRMED, DECLINED):
+            continue
+        if reply is not None or (user.school is not None and user.school in schools.invited(event)[0]):
+            lines.append(Line(REPLY, event))
+    return lines
+
+
+def _reviews(session, user):
+    """Open reviews of the joint plan and the person's school whose step is theirs to sign."""
+    if user.role not in ("head", "governor") or user.school is None:
+        return []
+    found = session.scalars(select(Review).where(Review.state != "confirmed",
+                                                 Review.plan_code.in_((JOINT, user.school.code)))
+                            .options(defer(Review.snapshot)).order_by(Review.started_at, Review.id)).all()
+    return [Line(SIGN, review, step_of(review), term_label(review.term, review.school_year))
+            for review in found if can_sign(session, review, user)]
+
+
+def _side_for(user, event, leaders):
+    """The side of the event's form that is this person's own to complete, or None. A
+    coordinator may write any form but owns none: theirs are the ones they lead."""
+    code = user.school.code if user.school is not None else ""
+    if event_kind(event) == "network":
+        named = leaders.get(event.id)
+        if named is not None and named.includes(user):
+            return LEADER
+        # Nobody the Lead names can lead: the host school's head completes the form.
+        if user.role == "head" and code and code == host_code(event) and not (named and named.people):
+            return LEADER
+        return None
+    if user.role not in ("head", "staff") or not code:
+        return None
+    if code == host_code(event):
+        return HOST
+    return VISITOR if is_invited(code, event) else None
+
+
+def _forms(session, user, events, today):
+    """Impact forms of events that have happened this year with this person's side to do."""
+    if user.role == "governor":
+        return []
+    past = [e for e in events if e.date <= today and e.status != cal.CANCELLED and e.category in ("network", "visit")]
+    if not past:
+        return []
+    leaders = leaders_of(session, [e for e in past if e.category == "network"])
+    forms = {f.event_id: f for f in session.scalars(
+        select(ImpactForm).where(ImpactForm.event_id.in_([e.id for e in past]))
+        .options(selectinload(ImpactForm.confirmations)))}
+    lines = []
+    for event in reversed(past):  # the latest first
+        side = _side_for(user, event, leaders)
+        form = forms.get(event.id)
+        if side is None or side not in sides_needed(event) or (form is not None and form.state == FINAL):
+            continue
+        if form is not None and any(c.side == side for c in form.confirmations):
+            continue  # their side has confirmed: the other side's turn
+        lines.append(Line(FORM, event, form))
+    return lines
+
+
+def _edits(session, user):
+    """The person's own edits that wait for their choice."""
+    return [Line(EDIT, entry) for entry in session.scalars(
+        select(OutboxEntry).where(OutboxEntry.created_by_id == user.id, OutboxEntry.state.in_(NEEDS_A_CHOICE))
+        .order_by(OutboxEntry.id))]
+
+
+def _answers(session, user, events, schools, today):
+    """Events soon that this head's school hosts (any, for a coordinator) with people who
+    have not answered. The figure is the waiting count."""
+    if user.role not in ("head", "admin"):
+        return []
+    lines = []
+    for event in events:
+        if not today <= event.date <= today + ANSWERS_AHEAD or event.status == cal.CANCELLED:
+            continue
+        if not can_manage_event(user, schools.host(event)):
+            continue
+        waiting = len(cal.answers(session, event, schools).waiting)
+        if waiting:
+            lines.append(Line(ANSWERS, event, waiting))
+    return lines
+
+
+def _hosting(session, user, events, schools, today):
+    """Events this week (today to Sunday) that the person's school hosts or that they lead."""
+    if user.role not in ("head", "staff", "admin"):
+        return []
+    soon = [e for e in events if today <= e.date <= week_end(today) and e.status != cal.CANCELLED]
+    leaders = leaders_of(session, soon) if soon else {}
+    return [Line(HOSTING, e) for e in soon if schools.hosts(e, user) or leaders[e.id].includes(user)]
+
+
+def week_end(today: date):
+    """The Sunday that ends ``today``'s week."""
+    return today + timedelta(days=6 - today.weekday())
