@@ -19,6 +19,7 @@ from domain.dates import uk, uk_time
 from domain.edits import EDITABLE, kind_words
 from domain.people import ROLE_NAMES
 from domain.status import chip
+from domain.summaries import due_words
 
 from .safe_urls import hub_url
 
@@ -80,3 +81,4 @@ def register(app):
     app.add_template_filter(uk_date)
     app.add_template_filter(chip, "status_chip")
     app.add_template_global(due_text)
+    app.add_template_filter(due_words)  # a snapshot's Due (ISO when a date) as people read it

@@ -83,3 +83,19 @@ def test_available_again_counts_down_and_the_button_comes_back(page, synced_app)
     expect(note).to_have_text("Available now.", timeout=15_000)
     expect(button).to_be_enabled()
     assert page.errors == []
+
+
+def test_on_a_phone_the_navigation_is_one_line_and_its_menu_opens_the_links(phone):
+    sign_in(phone, PEOPLE["br_head"][0], PASSWORD)
+    header = phone.locator("header.site-header")
+    menu = phone.get_by_role("button", name="Menu")
+    expect(menu).to_be_visible()
+    calendar = phone.locator("#nav-links").get_by_role("link", name="Calendar", exact=True)
+    expect(calendar).to_be_hidden()
+    assert header.bounding_box()["height"] < 100  # one line before the content (three were 180 px)
+    assert phone.locator("h1").bounding_box()["y"] < 160
+    menu.click()
+    expect(menu).to_have_attribute("aria-expanded", "true")
+    calendar.click()
+    phone.wait_for_url(phone.base + "/calendar")
+    expect(calendar).to_be_hidden()  # folded again on the next page

@@ -103,7 +103,7 @@ def _table(html):
     head = re.findall(r'<th scope="col">(.*?)</th>', table)[1:-1]
     found = {}
     for area, cells in re.findall(r'<tr><th scope="row">(.*?)</th>(.*?)</tr>', table):
-        numbers = [int(n) for n in re.findall(r"<td>(\d+)</td>", cells)]
+        numbers = [int(n) for n in re.findall(r"<td[^>]*>(\d+)</td>", cells)]
         found[area] = {status: n for status, n in zip(head, numbers[:-1]) if n}
         assert sum(found[area].values()) == numbers[-1]
     return found

@@ -77,3 +77,18 @@ function startCountdowns(root) {
 }
 document.addEventListener("DOMContentLoaded", () => startCountdowns(document));
 document.addEventListener("htmx:load", (event) => startCountdowns(event.detail.elt));
+
+// On a phone the navigation is one line: the links fold under a Menu button, which
+// shows only where scripts run (without them the links stay listed, as on a wide screen).
+document.addEventListener("DOMContentLoaded", () => {
+  const toggle = document.querySelector(".nav-toggle");
+  const links = toggle && document.getElementById(toggle.getAttribute("aria-controls"));
+  if (!links) return;
+  toggle.hidden = false;
+  toggle.closest("nav").classList.add("nav-folds");
+  toggle.addEventListener("click", () => {
+    const open = toggle.getAttribute("aria-expanded") !== "true";
+    toggle.setAttribute("aria-expanded", String(open));
+    links.classList.toggle("open", open);
+  });
+});
