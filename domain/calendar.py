@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from . import dates, years
 from .access import can_add_events, can_manage_event, can_reply_to_events
 from .contract import CALENDAR, RSVP
-from .dates import UK_TIME, uk, uk_time
+from .dates import UK_TIME, clock_span, uk, uk_time
 from .edits import add_row, edit_row
 from .event_cells import ALL_SCHOOLS, CONFIRMED, DECLINED, TYPES, clean_event_row, person_cell, school_list
 from .models import JOINT, CalendarEvent, EventReply, RowChange, School, SheetProblem, User, Workbook, lock_row, utcnow
@@ -432,10 +432,28 @@ def can_be_reminded(session, waiting):
     return [p for p in waiting if p.email in able]
 
 
+def time_words(event):
+    """When in the day, as GOV.UK writes it: "9am to 12pm" from the times read; a Time cell
+    that gives no clock ("AM", "after school") as written; "all day" when it is blank."""
+    if event.start_time is not None:
+        return clock_span(event.start_time, event.end_time)
+    return " ".join((event.time or "").split()) or "all day"
+
+
+def when_words(event):
+    """"Tuesday 8 December 2026, 9am to 12pm": an event's day and time in running text."""
+    return f"{long_day(event.date)}, {time_words(event)}" if event.date else time_words(event)
+
+
+def long_day(day):
+    """Thursday 3 December 2026: a day as UK schools write it in a sentence."""
+    return f"{day:%A} {day.day} {day:%B %Y}" if day else ""
+
+
 def reminder(event, host_name, waiting, link):
     """(subject, body, recipients) of a reminder to those who have not answered; ``link``
     is the event's page, where they reply."""
-    when = uk(event.date) + (f", {event.time}" if event.time else "")
+    when = when_words(event)
     # A mail header is one line; a sheet's cell may hold several ("09:00" above "arrive 08:45").
     subject = " ".join(f"Please reply: {event.type} on {when}".split())
     body = (f"You are invited to {event.type}{f' ({event.focus})' if event.focus else ''} on {when}, "

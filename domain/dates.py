@@ -171,8 +171,22 @@ def _of_weekday(text, weekday, today):
 
 
 def uk(day):
-    """A date the way a UK reader expects it: 25 Apr 2017."""
+    """A date the way a UK reader expects it in a table: 25 Apr 2017 (GOV.UK's short form)."""
     return f"{day.day} {day:%b %Y}" if day else ""
+
+
+def clock(moment):
+    """A time of day as GOV.UK writes it: 9am, 9:30am, 12pm (midday), 12am (midnight)."""
+    hour = moment.hour % 12 or 12
+    minutes = f":{moment.minute:02d}" if moment.minute else ""
+    return f"{hour}{minutes}{'am' if moment.hour < 12 else 'pm'}"
+
+
+def clock_span(start, end=None):
+    """"9am to 12pm", or "9:30am" with no end; "" with no start."""
+    if start is None:
+        return ""
+    return f"{clock(start)} to {clock(end)}" if end is not None else clock(start)
 
 
 # --- Due: what schools write in a plan's Due column -----------------------------------

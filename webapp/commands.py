@@ -56,9 +56,11 @@ def sync_run(full):
     for result in report.results:
         click.echo(result.line())
     calls = report.calls
-    if calls:
+    if calls and current_app.config["SHEETS_BACKEND"] == "google":
         click.echo(f"API calls: {calls.get('sheets.read', 0)} Sheets reads, {calls.get('sheets.write', 0)} "
                    f"Sheets writes, {calls.get('drive', 0)} Drive")
+    elif calls:
+        click.echo(f"Files: {calls.get('sheets.read', 0)} read, {calls.get('sheets.write', 0)} saved")
     if not report.ok:
         sys.exit(1)
 

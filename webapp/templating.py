@@ -15,7 +15,7 @@ from domain.access import (
 )
 from domain.access import can_resolve as resolve_rule
 from domain.attention import is_overdue
-from domain.dates import uk, uk_time
+from domain.dates import clock, uk, uk_time
 from domain.edits import EDITABLE, kind_words
 from domain.people import ROLE_NAMES
 from domain.status import chip
@@ -41,7 +41,7 @@ def uk_date(value):
     """A date, or a stored UTC time on UK clocks (GMT or BST, as the day has it), as people read it."""
     if isinstance(value, datetime):
         local = uk_time(value)
-        return f"{uk(local.date())}, {local:%H:%M}"
+        return f"{uk(local.date())}, {clock(local)}"
     if isinstance(value, date):
         return uk(value)
     return value or ""
@@ -79,6 +79,7 @@ def register(app):
     app.add_template_global(kind_words)
     app.add_template_filter(bullets)
     app.add_template_filter(uk_date)
+    app.add_template_filter(clock)
     app.add_template_filter(chip, "status_chip")
     app.add_template_global(due_text)
     app.add_template_filter(due_words)  # a snapshot's Due (ISO when a date) as people read it

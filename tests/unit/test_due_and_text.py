@@ -1,9 +1,9 @@
 """What schools write in Due, and text cleaned to what a sheet cell can hold."""
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 import pytest
 
-from domain.dates import UK_TIME, Due, date_advice, parse_date, parse_due, uk_day
+from domain.dates import UK_TIME, Due, clock_span, date_advice, parse_date, parse_due, uk_day
 from domain.text import clean_text, needs_cleaning
 
 from ..conftest import REAL_UK_TODAY
@@ -95,3 +95,16 @@ def test_a_weekday_that_is_not_the_dates_is_refused_and_said(text, advice):
 
 def test_a_due_with_its_weekday_is_a_date():
     assert parse_due("Thurs 11th Feb 2027") == Due("date", date(2027, 2, 11))
+
+
+@pytest.mark.parametrize("start, end, words", [
+    (time(9), None, "9am"),
+    (time(9, 30), None, "9:30am"),
+    (time(12), None, "12pm"),  # midday
+    (time(0, 5), None, "12:05am"),
+    (time(9), time(12), "9am to 12pm"),
+    (time(13, 15), time(15, 30), "1:15pm to 3:30pm"),
+    (None, None, ""),
+])
+def test_times_as_gov_uk_writes_them(start, end, words):
+    assert clock_span(start, end) == words

@@ -5,7 +5,7 @@ import socket
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from domain.dates import uk
+from domain.calendar import long_day
 from domain.models import CalendarEvent, EventReply, OutboxEntry, RowChange, School, User
 from webapp.extensions import db
 from webapp.syncing import sync_now
@@ -61,7 +61,7 @@ def test_the_month_view_puts_events_on_their_days(login_as, demo):
     maths, heads = demo.event_day("J-E003"), demo.event_day("J-E004")
     html = client.get(f"/calendar/month/{maths:%Y-%m}").get_data(as_text=True)
     assert f"{maths:%B %Y}" in html
-    assert "09:00 Subject network: Maths: fractions" in html
+    assert "9am Subject network: Maths: fractions" in html  # GOV.UK's times
     assert "Safeguarding records" not in html  # the visit six weeks on, in a later month
     html = client.get(f"/calendar/month/{heads:%Y-%m}").get_data(as_text=True)
     assert "Headteachers network" in html  # an all-day event, no time before it
@@ -273,18 +273,19 @@ def test_a_reminder_goes_by_mail_to_those_who_have_not_answered(synced_app, logi
     assert sent == ["head@wl.test.school", "staff@wl.test.school"]  # the governor is not asked to reply
     message = inbox.messages[0][1]
     assert message["Subject"].startswith(
-        f"Please reply: Quality assurance visit: safeguarding on {uk(demo.event_day('J-E005'))}")
+        f"Please reply: Quality assurance visit: safeguarding on {long_day(demo.event_day('J-E005'))}, 9am to 3pm")
     again = remind(host, event_id)  # a second press, or another manager's
     assert "less than a day ago" in again and len(inbox.messages) == 2
 
 
 def test_a_reminder_for_a_time_cell_of_two_lines_has_its_subject_on_one(synced_app, login_as, inbox, demo):
     event_id = _event(synced_app, "J-E005")
-    with synced_app.app_context():  # as a person types it in the sheet: a line break, then a note
-        db.session.get(CalendarEvent, event_id).time = "09:00-12:00\narrive 08:45"
+    with synced_app.app_context():  # as a person types it in the sheet: a line break, then a note (no clock read)
+        event = db.session.get(CalendarEvent, event_id)
+        event.time, event.start_time, event.end_time = "09:00-12:00\narrive 08:45", None, None
         db.session.commit()
     assert "Reminder sent to 2 people." in remind(login_as("br_head"), event_id)
-    assert inbox.messages[0][1]["Subject"].endswith(f"{uk(demo.event_day('J-E005'))}, 09:00-12:00 arrive 08:45")
+    assert inbox.messages[0][1]["Subject"].endswith(f"{long_day(demo.event_day('J-E005'))}, 09:00-12:00 arrive 08:45")
 
 
 def test_a_reminder_the_mail_server_refused_to_everyone_can_be_sent_again_at_once(synced_app, login_as):

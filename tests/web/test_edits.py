@@ -230,8 +230,8 @@ def test_times_are_shown_on_uk_clocks_in_summer_and_winter():
 
     from webapp.templating import uk_date
 
-    assert uk_date(datetime(2026, 7, 1, 9, 30)) == "1 Jul 2026, 10:30"  # BST
-    assert uk_date(datetime(2026, 12, 1, 9, 30)) == "1 Dec 2026, 09:30"  # GMT
+    assert uk_date(datetime(2026, 7, 1, 9, 30)) == "1 Jul 2026, 10:30am"  # BST
+    assert uk_date(datetime(2026, 12, 1, 9, 30)) == "1 Dec 2026, 9:30am"  # GMT
 
 
 def test_a_renamed_column_puts_a_warning_across_the_schools_plan(synced_app, client, workbook_dir):

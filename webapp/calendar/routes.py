@@ -43,10 +43,9 @@ def require_login():
     return login_required(lambda: None)()
 
 
-@bp.app_template_filter("long_date")
-def long_date(day):
-    """Thursday 3 December 2026: a date as UK schools write it."""
-    return f"{day:%A} {day.day} {day:%B %Y}" if day else ""
+# Days and times as GOV.UK writes them, on every page that shows an event.
+bp.add_app_template_filter(cal.long_day, "long_date")
+bp.add_app_template_filter(cal.time_words, "time_words")
 
 
 def _filters():
@@ -205,7 +204,7 @@ def reply(event_id):
     if form.cleaned():
         message += " " + CLEANED_NOTE
     if from_home:
-        return _for_you_answer(f"{event.type}, {long_date(event.date)}: {message}")
+        return _for_you_answer(f"{event.type}, {cal.long_day(event.date)}: {message}")
     if in_place:
         return fragment(render_template("calendar/_reply.html",
                                         **_event_context(event, schools, message=message, focus=True)))
@@ -270,8 +269,8 @@ def remind(event_id):
         flash("Those who have not answered have no account here to reply with: no reminder to send." if answers.waiting
               else "Everyone invited has answered: no reminder to send.", "info")
     elif next_at is not None:
-        flash(f"A reminder went out less than a day ago; the next can go from {next_at:%H:%M} on "
-              f"{long_date(next_at.date())}.", "info")
+        flash(f"A reminder went out less than a day ago; the next can go from {dates.clock(next_at)} on "
+              f"{cal.long_day(next_at.date())}.", "info")
     elif not mail_configured():
         return render_template("calendar/reminder.html", event=event, subject=subject, body=body,
                                recipients=recipients)
