@@ -1,4 +1,6 @@
 """Combined SIP priorities: grouped by theme, private when unshared, themes answered by heads."""
+import csv
+import io
 import re
 
 from openpyxl import load_workbook
@@ -161,6 +163,17 @@ def test_a_yes_leaves_the_page_grouped_anew_without_a_reload(client):
     html = response.get_data(as_text=True)
     assert 'id="priority-groups" class="priority-groups" hx-swap-oob="true"' in html
     assert len(groups(html)["Emotional health and wellbeing"]) == 2 and "EHWB" not in groups(html)
+    # the theme filter comes too, without the merged name
+    choices = re.search(r'<select id="filter-theme" name="theme" hx-swap-oob="true">(.*?)</select>', html, re.S).group(1)
+    assert ">Emotional health and wellbeing</option>" in choices and ">EHWB</option>" not in choices
+
+
+def test_after_a_yes_the_export_gives_each_priority_its_groups_name(client):
+    login(client, "br_head")
+    answer(client, "EHWB", "Emotional health and wellbeing", "yes")
+    rows = list(csv.DictReader(io.StringIO(client.get("/priorities/export/csv").get_data(as_text=True))))
+    themes = {row["Theme"] for row in rows}
+    assert "Emotional health and wellbeing" in themes and "EHWB" not in themes  # one row a theme in a pivot
 
 
 def add_reading_priorities(app, workbook_dir, count):

@@ -104,6 +104,7 @@ def same_theme():
         html = render_template("priorities/_suggestions.html", message=message, focus=True,
                                **_suggestions_context(every))
         html += render_template("priorities/_groups.html", groups_oob=True, count_oob=True, **context)
+        html += render_template("priorities/_theme_filter.html", theme_filter_oob=True, themes=every, filters=filters)
         return fragment(html, replace_url=_address(filters, context["shown"].number))
     flash(message, "info")
     return redirect(url_for("priorities.combined"), 303)
