@@ -32,6 +32,12 @@ SYNC_HISTORY_REFUSAL = "Only partnership coordinators see the sync history."
 SYNC_REFUSAL = "Head teachers and partnership coordinators can ask for a sync."
 
 
+def sees_sheet_ids(user):
+    """Are a row's sheet IDs (BR-A003) shown to this person? Those who edit the sheets find
+    rows by them; governors read the words, never the IDs (nor does a board pack)."""
+    return user.role in EDITING_ROLES
+
+
 def can_view_plan(user, plan_code):
     """May this user see the plan (``joint`` or a school code) and its problems?"""
     if plan_code == JOINT or user.role == "admin":

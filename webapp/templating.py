@@ -12,6 +12,7 @@ from domain.access import (
     can_see_sync_history,
     can_sync,
     can_view_plan,
+    sees_sheet_ids,
 )
 from domain.access import can_resolve as resolve_rule
 from domain.attention import is_overdue
@@ -62,6 +63,11 @@ def role_name(role):
     return ROLE_NAMES.get(role, role).capitalize()
 
 
+def shows_ids():
+    """Does this page show the sheet's IDs to the person reading it (domain/access.py)?"""
+    return current_user.is_authenticated and sees_sheet_ids(current_user)
+
+
 def register(app):
     app.add_template_global(hub_url)  # a link that leaves the page: from HUB_URL, never the request's Host
     app.add_template_global(role_name)
@@ -75,6 +81,7 @@ def register(app):
     app.add_template_global(can_manage_people)
     app.add_template_global(is_overdue)
     app.add_template_global(can_view_plan)
+    app.add_template_global(shows_ids)
     app.add_template_global(EDITABLE, "cell_names")
     app.add_template_global(kind_words)
     app.add_template_filter(bullets)

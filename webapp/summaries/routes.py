@@ -6,10 +6,11 @@ from its signed snapshot. Whoever may view the plan may open them; nothing of an
 plan is read, so nothing hidden is sent.
 """
 from flask import Blueprint, Response, abort, render_template, url_for
-from flask_login import login_required
+from flask_login import current_user, login_required
 from werkzeug.routing import BaseConverter
 
 from domain import dates, summaries, years
+from domain.access import sees_sheet_ids
 from domain.dates import parse_date
 
 from ..downloads import attachment
@@ -61,13 +62,15 @@ def _summary(code):
 def summary(code):
     plan, found = _summary(code)
     return render_template("summaries/summary.html", summary=found, code=plan.code, plan=plan, link=url_for,
-                           **_helpers())
+                           ids=sees_sheet_ids(current_user), **_helpers())
 
 
 @bp.get("/summary/<plan_code:code>.pdf")
 def pack(code):
     plan, found = _summary(code)
-    html = render_template("summaries/pack.html", summary=found, code=plan.code, link=hub_url, **_helpers())
+    # A board pack is the governors' paper: the objectives in words, no sheet IDs.
+    html = render_template("summaries/pack.html", summary=found, code=plan.code, link=hub_url, ids=False,
+                           **_helpers())
     response = Response(render_pdf(html), mimetype="application/pdf")
     name = f"board-pack-{plan.code}-{found.as_at.isoformat()}"
     if found.of_review:
