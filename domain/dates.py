@@ -237,6 +237,12 @@ def due_examples(today=None):
             f"(Summer {year}, Autumn 1 {year - 1}) or a word such as TBC, ongoing or termly.")
 
 
+def due_hint(today=None):
+    """The Due field's hint, with this school year's year in its examples."""
+    year = _spring_of(today)
+    return f"A date (25/04/{year}), a month (July {year}), a term (Summer {year}) or TBC."
+
+
 class Due(NamedTuple):
     kind: str  # "date", "month", "term", "word" or "blank"
     ends: date | None  # the last day it covers (date, month, term)

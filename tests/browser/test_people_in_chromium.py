@@ -25,6 +25,10 @@ def test_a_coordinator_invites_a_person_who_chooses_a_password_and_is_signed_in(
     expect(page.locator("article")).to_contain_text("Mail is not set up for the hub")
     link = page.get_by_label("Their link to choose a password").input_value()
     assert link.startswith(page.base + "/password/")
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=page.base)
+    page.get_by_role("button", name="Copy link").click()  # shown once: copied in one click
+    expect(page.locator(".copy-done")).to_have_text("Copied. Paste it into a message only they read.")
+    assert page.evaluate("navigator.clipboard.readText()") == link
 
     context = browser.new_context()  # the newcomer, on their own computer
     newcomer = context.new_page()

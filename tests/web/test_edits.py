@@ -164,6 +164,20 @@ def test_adding_evidence_records_who_and_reaches_the_sheet(synced_app, client, w
     assert last[7] == "staff"
 
 
+def test_evidence_is_dated_today_and_no_field_shows_an_example_as_if_it_were_a_value(synced_app, client):
+    login(client, "br_staff")
+    fields = form_fields(client.get("/plans/BR/impact").get_data(as_text=True))
+    assert fields["date"] == f"{SUITE_DAY:%d/%m/%Y}"  # most evidence is of today: typed only when it is not
+    with synced_app.app_context():
+        row_id = db.session.scalar(select(ActionRow.id).where(ActionRow.sheet_id == "BR-A003"))
+    for path in ("/plans/BR/impact", f"/plans/BR/rows/{row_id}/edit", f"/plans/BR/rows/{row_id}/evidence"):
+        page = client.get(path).get_data(as_text=True)
+        assert "placeholder=" not in page, path
+    spring = SUITE_DAY.year + 1 if SUITE_DAY.month >= 9 else SUITE_DAY.year
+    edit = client.get(f"/plans/BR/rows/{row_id}/edit").get_data(as_text=True)
+    assert f"A date (25/04/{spring}), a month (July {spring}), a term (Summer {spring}) or TBC." in edit
+
+
 def test_evidence_with_a_bad_date_is_refused_with_a_reason(synced_app, client):
     login(client, "br_staff")
     token = csrf_token(client, "/plans/BR/impact")

@@ -31,7 +31,7 @@ class EventForm(CleanForm):
     date = StringField("Date", filters=TEXT_FILTERS, description="day/month/year",
                        validators=[DataRequired(message="Give the date of the event."), a_day])
     time = StringField("Time", filters=TEXT_FILTERS, validators=[Optional(), a_time, max_chars(100, "a time")],
-                       description="09:00-12:00; blank for the whole day")
+                       description="9am to 12pm, or 09:00-12:00; blank for the whole day")
     type = SelectField("Type", choices=list(TYPES))
     focus = StringField("Focus", filters=TEXT_FILTERS, validators=[max_chars()],
                         description="The subject or theme, e.g. Maths: fractions")

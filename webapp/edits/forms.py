@@ -3,7 +3,7 @@ from wtforms import HiddenField, IntegerField, SelectChoice, SelectField, String
 from wtforms.validators import ValidationError
 from wtforms.widgets import HiddenInput
 
-from domain.dates import due_examples, parse_due
+from domain.dates import due_examples, due_hint, parse_due
 from domain.edits import EDITABLE, same
 from domain.status import STATUSES
 
@@ -23,7 +23,7 @@ class RowEditForm(CleanForm):
     lead = StringField("Lead", filters=TEXT_FILTERS, validators=[skip_if_untouched, max_chars()])
     due = StringField("Due", filters=TEXT_FILTERS,
                       validators=[skip_if_untouched, max_chars(), due_as_schools_write_it],
-                      description="A date (25/04/2027), a month (July 2027), a term (Summer 2027) or TBC.")
+                      description="")  # this school year's examples: __init__
     # What the editor saw, so that nobody's change is overwritten unseen.
     version = IntegerField(widget=HiddenInput())
     seen_status = HiddenField()
@@ -32,6 +32,10 @@ class RowEditForm(CleanForm):
     seen_due = HiddenField()
 
     EDITABLE = tuple(EDITABLE)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.due.description = due_hint()  # the examples of the year it is shown in, not of one written here
 
     def untouched(self, name):
         """Is the cell as the editor saw it? (Compared as sent, before cleaning.)"""

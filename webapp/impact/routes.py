@@ -4,7 +4,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
-from domain import edits, exports, impact, plans, years
+from domain import dates, edits, exports, impact, plans, years
 from domain.dates import parse_date
 
 from ..downloads import FORMATS, download
@@ -45,8 +45,10 @@ class _Choices:
 def _impact_form(choices, action=None):
     form = ImpactForm()
     form.action.choices = [SelectChoice("", "— none —")] + choices.options
-    if action and request.method == "GET":
-        form.action.data = action
+    if request.method == "GET":
+        form.date.data = form.date.data or dates.uk_today().strftime("%d/%m/%Y")  # most evidence is today's
+        if action:
+            form.action.data = action
     return form
 
 

@@ -92,3 +92,24 @@ document.addEventListener("DOMContentLoaded", () => {
     links.classList.toggle("open", open);
   });
 });
+
+// A link shown once (a password link a coordinator passes on) has a Copy button: it
+// copies the field's text and says so; where the clipboard is refused, the text is
+// selected for the person to copy themselves.
+document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll("[data-copy]").forEach((button) => {
+    const field = document.querySelector(button.dataset.copy);
+    const said = document.querySelector(".copy-done");
+    if (!field) return;
+    button.hidden = false;
+    button.addEventListener("click", async () => {
+      field.select();
+      try {
+        await navigator.clipboard.writeText(field.value);
+        if (said) said.textContent = "Copied. Paste it into a message only they read.";
+      } catch (error) {
+        if (said) said.textContent = "Selected: press Ctrl+C (or Cmd+C) to copy it.";
+      }
+    });
+  });
+});
