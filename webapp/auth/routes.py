@@ -71,9 +71,10 @@ LINK_REFUSALS = {
     "invalid": ("This link is not valid",
                 "It may have been cut short or mistyped: copy the whole link from the message. "
                 "Or ask for a new one below."),
-    "replaced": ("A newer link was sent",
-                 "This link was replaced by a newer one sent to you since: use the link in the newest message, "
-                 "or ask for a new one below."),
+    # Said as plainly as an expired link: whoever holds an old link learns nothing of the
+    # account, not even that someone asked for a newer one.
+    "replaced": ("This link no longer works",
+                 "Ask for a new one below, or ask a coordinator to send one."),
     "used": ("This link has been used already",
              "A password has been chosen with it, or set since it was sent. Sign in with that password, "
              "or ask for a new link below."),
