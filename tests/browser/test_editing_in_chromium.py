@@ -1,4 +1,6 @@
 """Editing in a real browser: by keyboard alone, Escape to cancel, evidence, and a conflict choice."""
+import re
+
 import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import expect
@@ -88,8 +90,10 @@ def test_a_mistake_is_explained_next_to_its_field(page, synced_app):
     page.get_by_role("button", name="Save").click()
     due = editing(page).get_by_label("Due")
     expect(due).to_have_attribute("aria-invalid", "true")
-    error = page.locator("#" + due.get_attribute("aria-describedby"))  # the message is tied to its field
+    hint, error = (page.locator("#" + i) for i in due.get_attribute("aria-describedby").split())  # tied to the field
+    expect(hint).to_contain_text(f"a term (Summer {DUE.year}) or TBC")  # how to write it, this year's examples
     expect(error).to_contain_text(f"a term or half-term (Summer {DUE.year}, Autumn 1 {DUE.year - 1})")  # this year's
+    expect(due).to_have_accessible_description(re.compile("or TBC.*Give a date"))  # both read out with the field
 
 
 def test_evidence_is_added_from_a_row_and_appears_in_the_impact_log(page, synced_app):
