@@ -85,10 +85,10 @@ def parse_date(value, today=None):
 
     Accepts date objects, UK day-first dates (25/04/2017, 25.4.17), ISO dates,
     "25 April 2017" / "25th Apr 2017", and spreadsheet serials, each after a weekday
-    if one is written ("Thurs 11th Feb 2027"), which must then be the date's. A day
-    and month with no year ("Tues 3rd Feb") is of the school year of ``today``, or,
-    where its weekday says so, of the year before or after. Text such as
-    "Autumn 2017" or "date TBC" is not a date: callers keep it as written.
+    if one is written ("Thurs 11th Feb 2027"), which must then be the date's. A day and
+    month with no year is a date only with its weekday ("Tues 3rd Feb"), which names the
+    year: the one nearest ``today`` (within a year either way) whose day it is. Text
+    such as "Autumn 2017", "3rd Feb" or "date TBC" is not a date: callers keep it as written.
     """
     if value is None:
         return None
@@ -102,25 +102,27 @@ def parse_date(value, today=None):
     weekday = None
     if (m := _WEEKDAY.match(text)) and m.group(1) in _WEEKDAYS:
         weekday, text = _WEEKDAYS[m.group(1)], text[m.end():]
-    day = _parse_day(text, today)
-    if weekday is None or (day and day.weekday() == weekday):
-        return day
-    if (m := _WORDS.match(text)) and not m.group(3):  # no year: the weekday says which
-        return _of_weekday(text, weekday, today)
-    return None  # the weekday is not the date's: which was meant is the writer's to say
+    if (m := _WORDS.match(text)) and not m.group(3):  # no year: only its weekday can say which
+        return _of_weekday(m, weekday, today) if weekday is not None else None
+    day = _parse_day(text)
+    return day if day is None or weekday is None or day.weekday() == weekday else None
 
 
 def date_advice(value, today=None):
     """What to tell a person whose text parse_date refused: that its weekday is not the
     date's ("11 Feb 2027 is a Thursday"), else how to write a date."""
     text = str(value or "").strip().lower()
-    if (m := _WEEKDAY.match(text)) and m.group(1) in _WEEKDAYS and (day := _parse_day(text[m.end():], today)):
+    weekday = _WEEKDAY.match(text)
+    rest = text[weekday.end():] if weekday and weekday.group(1) in _WEEKDAYS else text
+    if rest is not text and (day := _parse_day(rest)):
         return f"{uk(day)} is a {day:%A}: check the day or the date."
+    if (m := _WORDS.match(rest)) and not m.group(3) and m.group(2) in _MONTHS:
+        return f"Give the year too, e.g. {day_example(today)}."
     return f"Write the date as day/month/year, e.g. {day_example(today)}."
 
 
-def _parse_day(text, today):
-    """parse_date after any weekday: the day ``text`` gives, or None."""
+def _parse_day(text):
+    """parse_date after any weekday, with a year: the day ``text`` gives, or None."""
     if not text:
         return None
     try:
@@ -133,41 +135,29 @@ def _parse_day(text, today):
             return date(year, month, day)
         if m := _ISO.match(text):
             return date(*(int(g) for g in m.groups()))
-        if m := _WORDS.match(text):
+        if (m := _WORDS.match(text)) and m.group(3):
             month = _MONTHS.get(m.group(2))
             if month:
-                year = int(m.group(3)) if m.group(3) else _year_of(month, _school_year_start(today))
-                return date(year, month, int(m.group(1)))
+                return date(int(m.group(3)), month, int(m.group(1)))
     except ValueError:  # 31/02/2017 and the like
         return None
     return None
 
 
-def _school_year_start(today):
-    """The calendar year in which the school year of ``today`` began (1 September)."""
-    today = today or uk_today()
-    return today.year if today.month >= 9 else today.year - 1
-
-
-def _year_of(month, start):
-    """The calendar year a month falls in, in the school year that began in ``start``."""
-    return start if month >= 9 else start + 1
-
-
-def _of_weekday(text, weekday, today):
-    """A day and month with no year whose weekday is not this school year's: the
-    school year before or after that gives it that weekday ("Tues 3rd Feb" in
-    December 2026 is 3 February 2026), else None."""
-    m = _WORDS.match(text)
-    month, start = _MONTHS.get(m.group(2)), _school_year_start(today)
-    for year_start in (start - 1, start + 1):
+def _of_weekday(words, weekday, today):
+    """The day and month of ``words`` (a _WORDS match with no year) in the year, of last
+    year, this one and next, whose date falls on ``weekday`` and lies nearest ``today``;
+    None when none does (a weekday that is no such date's: the writer's slip to put right)."""
+    month, today = _MONTHS.get(words.group(2)), today or uk_today()
+    found = []
+    for year in (today.year - 1, today.year, today.year + 1):
         try:
-            day = date(_year_of(month, year_start), month, int(m.group(1))) if month else None
-        except ValueError:
+            day = date(year, month, int(words.group(1))) if month else None
+        except ValueError:  # 29 February of a year with none, 31 April
             continue
         if day and day.weekday() == weekday:
-            return day
-    return None
+            found.append(day)
+    return min(found, key=lambda day: abs((day - today).days)) if found else None
 
 
 def uk(day):

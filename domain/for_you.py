@@ -13,7 +13,8 @@ from sqlalchemy.orm import defer, selectinload
 
 from . import calendar as cal
 from . import dates
-from .access import can_manage_event, can_reply_to_events
+from .access import can_reply_to_events, can_resolve
+from .contract import ACTION_PLAN, IMPACT_LOG
 from .event_cells import CONFIRMED, DECLINED
 from .impact_forms import FINAL, HOST, LEADER, VISITOR, event_kind, host_code, is_invited, sides_needed
 from .leaders import leaders_of
@@ -27,6 +28,11 @@ KINDS = (REPLY, SIGN, FORM, EDIT, ANSWERS, HOSTING)
 ANSWERS_AHEAD = timedelta(days=28)
 # Edits a person must decide on; an edit simply on its way needs nothing of them.
 NEEDS_A_CHOICE = ("conflict", "stuck", "failed")
+# An event called off or moved asks nothing of anyone until it has a day again.
+OFF = ("Cancelled", "Postponed")
+# The plan tabs whose edits a person chooses on themselves (a reply or an event waiting on
+# the partnership's sheet is the coordinators' to settle, from the Schools page).
+PLAN_TABS = (ACTION_PLAN.tab, IMPACT_LOG.tab)
 
 
 @dataclass(frozen=True)
@@ -88,7 +94,7 @@ def _replies(session, user, events, schools, today):
     mine = _my_replies(session, user)
     lines = []
     for event in events:
-        if event.date < today or event.status == cal.CANCELLED:
+        if event.date < today or event.status in OFF:
             continue
         reply = mine.get(event.sheet_id.upper())
         if reply is not None and reply.reply in (CONFIRMED, DECLINED):
@@ -109,13 +115,16 @@ def _reviews(session, user):
             for review in found if can_sign(session, review, user)]
 
 
-def _side_for(user, event, leaders):
+def _side_for(user, event, leaders, went):
     """The side of the event's form that is this person's own to complete, or None. A
-    coordinator may write any form but owns none: theirs are the ones they lead."""
+    coordinator may write any form but owns none: theirs are the ones they lead. A visit's
+    side is its school's head's, its leader's, and (visiting) of those who said they came
+    (``went``: the event IDs this person confirmed); the rest of a school are not asked."""
     code = user.school.code if user.school is not None else ""
+    named = leaders.get(event.id)
+    leads = named is not None and named.includes(user)
     if event_kind(event) == "network":
-        named = leaders.get(event.id)
-        if named is not None and named.includes(user):
+        if leads:
             return LEADER
         # Nobody the Lead names can lead: the host school's head completes the form.
         if user.role == "head" and code and code == host_code(event) and not (named and named.people):
@@ -124,24 +133,27 @@ def _side_for(user, event, leaders):
     if user.role not in ("head", "staff") or not code:
         return None
     if code == host_code(event):
-        return HOST
-    return VISITOR if is_invited(code, event) else None
+        return HOST if user.role == "head" or leads else None
+    if is_invited(code, event) and (user.role == "head" or leads or event.sheet_id.upper() in went):
+        return VISITOR
+    return None
 
 
 def _forms(session, user, events, today):
     """Impact forms of events that have happened this year with this person's side to do."""
     if user.role == "governor":
         return []
-    past = [e for e in events if e.date <= today and e.status != cal.CANCELLED and e.category in ("network", "visit")]
+    past = [e for e in events if e.date <= today and e.status not in OFF and e.category in ("network", "visit")]
     if not past:
         return []
-    leaders = leaders_of(session, [e for e in past if e.category == "network"])
+    leaders = leaders_of(session, past)
+    went = {ref for ref, row in _my_replies(session, user).items() if row.reply == CONFIRMED}
     forms = {f.event_id: f for f in session.scalars(
         select(ImpactForm).where(ImpactForm.event_id.in_([e.id for e in past]))
         .options(selectinload(ImpactForm.confirmations)))}
     lines = []
     for event in reversed(past):  # the latest first
-        side = _side_for(user, event, leaders)
+        side = _side_for(user, event, leaders, went)
         form = forms.get(event.id)
         if side is None or side not in sides_needed(event) or (form is not None and form.state == FINAL):
             continue
@@ -153,9 +165,11 @@ def _forms(session, user, events, today):
 
 def _edits(session, user):
     """The person's own edits that wait for their choice."""
-    return [Line(EDIT, entry) for entry in session.scalars(
-        select(OutboxEntry).where(OutboxEntry.created_by_id == user.id, OutboxEntry.state.in_(NEEDS_A_CHOICE))
-        .order_by(OutboxEntry.id))]
+    entries = session.scalars(
+        select(OutboxEntry).where(OutboxEntry.created_by_id == user.id, OutboxEntry.state.in_(NEEDS_A_CHOICE),
+                                  OutboxEntry.tab.in_(PLAN_TABS)).order_by(OutboxEntry.id))
+    # Only those they may still settle: not a plan of a school they have since left.
+    return [Line(EDIT, entry) for entry in entries if can_resolve(user, entry, entry.workbook.code)]
 
 
 def _answers(session, user, events, schools, today):
@@ -165,9 +179,9 @@ def _answers(session, user, events, schools, today):
         return []
     lines = []
     for event in events:
-        if not today <= event.date <= today + ANSWERS_AHEAD or event.status == cal.CANCELLED:
+        if not today <= event.date <= today + ANSWERS_AHEAD or event.status in OFF:
             continue
-        if not can_manage_event(user, schools.host(event)):
+        if not cal.manages(user, event, schools):  # a host that has left: coordinators only
             continue
         waiting = len(cal.answers(session, event, schools).waiting)
         if waiting:
@@ -179,7 +193,7 @@ def _hosting(session, user, events, schools, today):
     """Events this week (today to Sunday) that the person's school hosts or that they lead."""
     if user.role not in ("head", "staff", "admin"):
         return []
-    soon = [e for e in events if today <= e.date <= week_end(today) and e.status != cal.CANCELLED]
+    soon = [e for e in events if today <= e.date <= week_end(today) and e.status not in OFF]
     leaders = leaders_of(session, soon) if soon else {}
     return [Line(HOSTING, e) for e in soon if schools.hosts(e, user) or leaders[e.id].includes(user)]
 

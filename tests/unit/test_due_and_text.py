@@ -74,10 +74,9 @@ DECEMBER_2026 = date(2026, 12, 6)
     ("Wed, 9th Dec. 2026", date(2026, 12, 9)),
     ("Thu 11/02/2027", date(2027, 2, 11)),
     ("11th of February 2027", date(2027, 2, 11)),
-    ("3rd Feb", date(2027, 2, 3)),  # no year: this school year's February
-    ("14 Oct", date(2026, 10, 14)),  # and its October
-    ("Wed 3rd Feb", date(2027, 2, 3)),
+    ("Wed 3rd Feb", date(2027, 2, 3)),  # no year: its weekday names it, the nearest such day
     ("Tues 3rd Feb", date(2026, 2, 3)),  # 3 Feb 2027 is a Wednesday: the weekday says last year's
+    ("Wednesday, 9 December", date(2026, 12, 9)),
 ])
 def test_a_date_is_read_as_schools_type_it_weekday_and_all(text, day):
     assert parse_date(text, DECEMBER_2026) == day
@@ -87,6 +86,8 @@ def test_a_date_is_read_as_schools_type_it_weekday_and_all(text, day):
     ("Fri 11th Feb 2027", "11 Feb 2027 is a Thursday: check the day or the date."),
     ("Mon 11/02/2027", "11 Feb 2027 is a Thursday: check the day or the date."),
     ("Thurs the eleventh", "Write the date as day/month/year, e.g. 14/01/2027."),
+    ("3rd Feb", "Give the year too, e.g. 14/01/2027."),  # which February, only a year or a weekday says
+    ("Sat 3rd Feb", "Give the year too, e.g. 14/01/2027."),  # no 3 February near is a Saturday
 ])
 def test_a_weekday_that_is_not_the_dates_is_refused_and_said(text, advice):
     assert parse_date(text, DECEMBER_2026) is None

@@ -28,7 +28,11 @@ def test_the_host_schools_people_host_their_event_even_when_every_school_is_invi
     assert re.search(r"Visiting William Lilley[^:]*: your checklist", guest)
     assert "Hosting: what to prepare" not in guest
 
-    manager = page_text(signed_in(quiet_calendar, "wl_head"), path)
+    manager_client = signed_in(quiet_calendar, "wl_head")
+    page = manager_client.get(path).get_data(as_text=True)
+    invite_choices = page.split('id="invite-heading"', 1)[1]
+    assert 'value="BR"' not in invite_choices and 'value="WL"' not in invite_choices  # all invited; the host is no guest
+    manager = page_text(manager_client, path)
     answers = manager.split("Who is coming", 1)[1].split("Invite more", 1)[0]
     assert "staff (BR)" in answers.split("Not answered yet", 1)[1]
     assert "(WL" not in answers  # the host's own people are not awaited
@@ -45,6 +49,9 @@ def test_an_event_gone_by_takes_no_reply_and_offers_its_impact_form_and_the_list
     refused = client.post(f"{path}/reply", data={"answer": "Confirmed", "csrf_token": csrf_token(client, path)})
     assert refused.status_code == 403
 
+    host_head = signed_in(quiet_calendar, "wl_head")  # its manager: no reminder or invitation after the day
+    assert "Remind the" not in page_text(host_head, path) and "Invite more" not in page_text(host_head, path)
+    assert host_head.post(f"{path}/remind", data={"csrf_token": csrf_token(host_head, path)}).status_code == 403
     governor = page_text(signed_in(quiet_calendar, "br_governor"), path)
     assert "Complete the impact form" not in governor  # governors read forms, they do not write them
 

@@ -59,6 +59,16 @@ def test_without_scripts_a_reply_from_the_home_comes_back_to_the_home_with_what_
     assert "You have declined." in home and "Fractions in Year 5?" not in home
 
 
+def test_a_reply_refused_from_the_home_without_scripts_comes_back_to_the_home_with_why(quiet_calendar):
+    event_id = add_event(quiet_calendar, "T-E811", -1, focus="Yesterday")  # the home was open since before it
+    client = signed_in(quiet_calendar, "br_staff")
+    response = client.post(f"/calendar/events/{event_id}/reply", data={
+        "answer": "Confirmed", "back": "home", "csrf_token": csrf_token(client, "/")})
+    assert response.status_code == 303 and response.headers["Location"].endswith("/#for-you")
+    home = html.unescape(client.get("/").get_data(as_text=True))
+    assert "This event has taken place: replies are closed." in home
+
+
 def test_the_host_schools_people_are_not_asked_to_reply_to_their_own_event_they_host_it(quiet_calendar):
     add_event(quiet_calendar, "T-E803", 0, host="WL", invited=("BR",), focus="Hosted today")
     add_event(quiet_calendar, "T-E804", 30, host="WL", invited=("BR",), focus="Hosted next month")
@@ -98,11 +108,19 @@ def test_governors_are_told_nothing_is_waiting(quiet_calendar):
 
 def test_each_side_of_a_visit_is_asked_for_its_part_of_the_impact_form_until_it_confirms(quiet_calendar):
     event_id = past_visit(quiet_calendar, host="WL", visitor="BR", sheet_id="T-E810", days=3)
-    for who in ("wl_staff", "wl_head", "br_staff", "br_head"):
-        assert "Complete the impact form of Quality assurance visit: behaviour" in for_you(signed_in(quiet_calendar, who)), who
-    assert "impact form" not in for_you(signed_in(quiet_calendar, "admin"))  # a coordinator may write it, but it is not theirs
+    with quiet_calendar.app_context():  # Bank Road's teacher said they would come; nobody else replied
+        joint = db.session.scalar(select(Workbook).where(Workbook.code == "joint", Workbook.is_current))
+        db.session.add(EventReply(workbook_id=joint.id, sheet_id="T-R810", event_ref="T-E810", school="BR",
+                                  person="staff <staff@br.test.school>", email="staff@br.test.school",
+                                  reply="Confirmed"))
+        db.session.commit()
+    asked = "Complete the impact form of Quality assurance visit: behaviour"
+    for who in ("wl_head", "br_head", "br_staff"):  # each school's head, and the visitor who came
+        assert asked in for_you(signed_in(quiet_calendar, who)), who
+    for who in ("wl_staff", "admin", "br_governor"):  # staff who were not there; coordinators may, but need not
+        assert "impact form" not in for_you(signed_in(quiet_calendar, who)), who
 
-    host = signed_in(quiet_calendar, "wl_staff")
+    host = signed_in(quiet_calendar, "wl_head")
     started = host.post(f"/impact-forms/event/{event_id}",
                         data={"csrf_token": csrf_token(host, f"/impact-forms/event/{event_id}")})
     form_path = started.headers["Location"]
@@ -142,8 +160,12 @@ def test_an_edit_that_clashed_with_the_sheet_waits_for_its_author_alone(quiet_ca
                                    row_id=1, fields={}, state="conflict", created_by_id=staff.id, created_by="staff"))
         db.session.add(OutboxEntry(workbook_id=workbook.id, kind="edit", tab="Action plan", sheet_id="BR-A002",
                                    row_id=2, fields={}, state="waiting", created_by_id=staff.id, created_by="staff"))
+        joint = db.session.scalar(select(Workbook).where(Workbook.code == "joint", Workbook.is_current))
+        db.session.add(OutboxEntry(workbook_id=joint.id, kind="edit", tab="RSVP", sheet_id="J-R050", row_id=3,
+                                   fields={}, state="conflict", created_by_id=staff.id, created_by="staff"))
         db.session.commit()
     text = for_you(signed_in(quiet_calendar, "br_staff"))
     assert "Your edit to BR-A001 : the sheet was changed meanwhile; choose which to keep" in text
     assert "BR-A002" not in text  # on its way: nothing for them to do
+    assert "J-R050" not in text  # a reply waiting on the partnership's sheet is the coordinators' to settle
     assert "BR-A001" not in for_you(signed_in(quiet_calendar, "br_head"))

@@ -157,7 +157,8 @@ def _on_its_way(event, mine):
 def _invite_form(event, schools, formdata=None):
     form = InviteForm(formdata=formdata) if formdata is not None else InviteForm(formdata=None)
     invited, _ = schools.invited(event)
-    form.schools.choices = [SelectChoice(s.code, s.name) for s in schools.all if s not in invited]
+    host = schools.host(event)  # never its own guest
+    form.schools.choices = [SelectChoice(s.code, s.name) for s in schools.all if s not in invited and s is not host]
     people = db.session.scalars(select(User).outerjoin(School, User.school_id == School.id)
                                 .where(User.active.is_(True), User.role.in_(("admin", "head", "staff")),
                                        School.archived_at.is_(None))  # nor a school that has left
@@ -184,7 +185,7 @@ def reply(event_id):
     if not cal.can_reply(db.session, current_user, event, schools):
         why = _why_not_reply(event, schools)
         if from_home:
-            return _for_you_answer(why), 403
+            return _for_you_answer(f"{event.type}, {cal.long_day(event.date)}: {why}", 403)
         if in_place:
             return fragment(render_template("calendar/_reply.html", **_event_context(event, schools, message=why,
                                                                                       focus=True))), 403
@@ -192,7 +193,7 @@ def reply(event_id):
     form = ReplyForm()
     if not form.validate_on_submit():
         if from_home:  # the home's buttons send an answer and no note: only a stale page gets here
-            return _for_you_answer(" ".join(e for errors in form.errors.values() for e in errors)), 422
+            return _for_you_answer(" ".join(e for errors in form.errors.values() for e in errors), 422)
         context = _event_context(event, schools, reply_form=form, focus=True)
         if in_place:
             return fragment(render_template("calendar/_reply.html", **context)), 422
@@ -205,19 +206,22 @@ def reply(event_id):
         message += " " + CLEANED_NOTE
     if from_home:
         return _for_you_answer(f"{event.type}, {cal.long_day(event.date)}: {message}")
-    if in_place:
+    if in_place:  # the navigation's count follows (one invitation fewer to answer)
         return fragment(render_template("calendar/_reply.html",
-                                        **_event_context(event, schools, message=message, focus=True)))
+                                        **_event_context(event, schools, message=message, focus=True)),
+                        trigger="for-you-changed")
     flash(message, "info")
     return redirect(url_for("calendar.event", event_id=event.id, _anchor="reply-box"), 303)
 
 
-def _for_you_answer(message):
+def _for_you_answer(message, status=200):
     """The home's "For you" after a reply made there: the section again (htmx), which tells
-    the navigation's count to follow; without scripts, the home with the message."""
+    the navigation's count to follow; without scripts, the home with the message (a
+    redirect whatever befell the reply: a browser follows no 403 with a Location)."""
     if wants_fragment("for-you"):
-        return fragment(render_template("home/_for_you.html", **for_you_context(message)), trigger="for-you-changed")
-    flash(message, "info")
+        return fragment(render_template("home/_for_you.html", **for_you_context(message)),
+                        trigger="for-you-changed"), status
+    flash(message, "info" if status == 200 else "error")
     return redirect(url_for("plans.home", _anchor="for-you"), 303)
 
 
@@ -228,6 +232,8 @@ def _manager_event(event_id):
         abort(403, EVENT_MANAGER_REFUSAL)
     if years.is_over(event):
         abort(403, years.over_note(event, "event"))
+    if cal.is_past(event):
+        abort(403, "This event has taken place: its invitations and reminders are closed.")
     return event, schools
 
 
