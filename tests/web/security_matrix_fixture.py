@@ -1,5 +1,7 @@
 """Real ids for every kind of URL argument, in three scopes: the BR people's own school,
 another school (WL), and the joint plan; shared by the security matrix tests."""
+from datetime import timedelta
+
 from sqlalchemy import select
 
 from domain import impact_forms, reviews
@@ -8,7 +10,7 @@ from domain.models import ActionRow, School, SipPriority, SyncRun, User, Workboo
 from domain.plans import find_plan
 from webapp.extensions import db
 
-from ..conftest import _HASH, login
+from ..conftest import _HASH, SUITE_DAY, login
 from ..sync.impact_form_helpers import make_event
 
 # The roles of the matrix, in the order of each row of the table; all BR people.
@@ -42,6 +44,9 @@ def make_ids(app):
             form = impact_forms.start(s, event, head.name)
             event_without_form = make_event(s, sheet_id=f"PS-E8{len(ids)}", host_school=host or "",
                                             host_code=host, invited_schools="", invited_codes=[])
+            # Invitations, reminders and replies are for an event still to come (one gone by takes none).
+            coming = make_event(s, sheet_id=f"PS-E7{len(ids)}", date=SUITE_DAY + timedelta(days=14),
+                                host_school=host or "", host_code=host, invited_schools="", invited_codes=[])
             review = reviews.start(s, find_plan(s, code), head)
             person = None
             if scope != "joint":  # someone for a coordinator to change, not one of the signed-in people
@@ -52,7 +57,8 @@ def make_ids(app):
             ids[scope] = {
                 "code": code, "row_id": row.id, "entry_id": entry.id, "choice": "keep",
                 "priority_id": priority.id if priority else 0, "event_id": event.id,
-                "start_event_id": event_without_form.id, "form_id": form.id, "review_id": review.id,
+                "start_event_id": event_without_form.id, "coming_event_id": coming.id, "form_id": form.id,
+                "review_id": review.id,
                 "person_id": person.id if person else 0,
             }
         common = {"run_id": s.scalar(select(SyncRun.id).limit(1)), "fmt": "csv", "year": 2026, "month": 11,

@@ -282,6 +282,8 @@ def _requests(app, ids):
                 values = dict(ids[scope])
                 if rule.endpoint == "impact_forms.start":
                     values["event_id"] = values["start_event_id"]  # an event with no form yet
+                if rule.endpoint in ("calendar.invite", "calendar.remind", "calendar.reply"):
+                    values["event_id"] = values["coming_event_id"]  # an event still to come
                 url = rule.build({name: values[name] for name in rule.arguments}, append_unknown=False)[1]
                 yield rule.endpoint, method, scope, url
 
