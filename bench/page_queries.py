@@ -15,11 +15,11 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
-from sqlalchemy import event, insert
+from sqlalchemy import event, insert, select
 
 from config import TestConfig
 from domain import dates
-from domain.models import ActionRow, ImpactEntry, School, SipPriority, User, Workbook
+from domain.models import ActionRow, CalendarEvent, ImpactEntry, School, SipPriority, User, Workbook
 from domain.passwords import hash_password
 from domain.years import school_year_of
 from webapp import create_app
@@ -45,6 +45,8 @@ PAGES = [  # (what, role, path)
     ("governors' summary", "governor", "/summary/S001"),
     ("joint summary", "governor", "/summary/joint"),
     ("board pack (PDF)", "governor", "/summary/S001.pdf"),
+    ("for you: admin", "admin", "/for-you/count"),
+    ("for you: head", "head", "/for-you/count"),
 ]
 
 
@@ -54,7 +56,10 @@ def build(url, schools):
     with app.app_context():
         db.create_all()
         session = db.session
-        session.execute(insert(Workbook), [{"code": "joint", "ref": "partnership.xlsx", "school_year": YEAR}])
+        session.execute(insert(Workbook), [{"code": "joint", "ref": "partnership.xlsx", "school_year": YEAR,
+                                             "is_current": True}])
+        joint_id = session.scalar(select(Workbook.id).where(Workbook.code == "joint"))
+        today = dates.uk_today()
         for n in range(1, schools + 1):
             code = f"S{n:03d}"
             school = School(code=code, name=f"School {n}")
@@ -80,6 +85,17 @@ def build(url, schools):
                 {"workbook_id": w, "sheet_id": f"{code}-S{i:03d}", "sheet_row": i + 1, "priority": f"Priority {i}",
                  "theme": THEMES[(i + n) % 10], "status": STATUSES[i % 5], "share": i < 8, "extra": {}}
                 for i in range(10)])
+            # Each school hosts a network next week, every school invited, and had a visit from
+            # the first school a week ago: For you reads them all for the coordinator and heads.
+            session.execute(insert(CalendarEvent), [
+                {"workbook_id": joint_id, "sheet_id": f"J-E{n:03d}", "sheet_row": n + 1,
+                 "date": today + timedelta(days=7),
+                 "type": "Subject network", "category": "network", "host_school": code, "host_code": code,
+                 "invited_schools": "All schools", "invited_codes": ["*"], "lead": "", "extra": {}},
+                {"workbook_id": joint_id, "sheet_id": f"J-V{n:03d}", "sheet_row": 1000 + n,
+                 "date": today - timedelta(days=7),
+                 "type": "Subject review visit", "category": "visit", "host_school": code, "host_code": code,
+                 "invited_schools": "S001", "invited_codes": ["S001"], "lead": "", "extra": {}}])
         first = session.get(School, 1)
         for role in ("admin", "head", "staff", "governor"):
             session.add(User(email=f"{role}@bench.school", role=role, name=role, password_hash=hash_password(PASSWORD),

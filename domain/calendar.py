@@ -287,23 +287,49 @@ class Answers:
 def answers(session, event, schools=None):
     """Who is coming, who declined and who has not answered: the invited schools' heads
     and staff, and everyone invited one by one (or who replied)."""
+    return answers_of(session, [event], schools)[event.id]
+
+
+def answers_of(session, events, schools=None):
+    """{event id: Answers} of several events, in two queries whatever their number (the
+    invited schools' people, then the events' replies): a home lists many."""
     schools = schools or Schools(session)
-    invited, _ = schools.invited(event)
-    replies = replies_of(session, event)
-    people = {}
-    if invited:
-        for user in session.scalars(select(User).where(User.school_id.in_([s.id for s in invited]),
-                                                       User.active.is_(True), User.role.in_(("head", "staff")))
-                                    .order_by(User.name)):
-            people[user.email.lower()] = Invitee(user.name or user.email, user.email.lower(),
-                                                 user.school.code if user.school else "")
-    for email, row in replies.items():
-        person = people.get(email) or Invitee(_name_of(row.person) or email, email, row.school)
-        person.reply, person.note, person.replied = row.reply, row.note, row.replied
-        people[email] = person
-    everyone = sorted(people.values(), key=lambda p: (p.school, p.name.lower()))
-    return Answers([p for p in everyone if p.reply == CONFIRMED], [p for p in everyone if p.reply == DECLINED],
-                   [p for p in everyone if p.reply not in (CONFIRMED, DECLINED)])
+    invited = {event.id: schools.invited(event)[0] for event in events}
+    school_ids = {s.id for found in invited.values() for s in found}
+    staff = {}  # school id: [Invitee]
+    if school_ids:
+        for user in session.scalars(select(User).where(User.school_id.in_(school_ids), User.active.is_(True),
+                                                       User.role.in_(("head", "staff"))).order_by(User.name)):
+            staff.setdefault(user.school_id, []).append(
+                (user.email.lower(), user.name or user.email, user.school.code if user.school else ""))
+    replies = _replies_of_events(session, events)
+    result = {}
+    for event in events:
+        people = {email: Invitee(name, email, code)
+                  for school in invited[event.id] for email, name, code in staff.get(school.id, [])}
+        for email, row in replies.get((event.workbook_id, event.sheet_id.upper()), {}).items():
+            person = people.get(email) or Invitee(_name_of(row.person) or email, email, row.school)
+            person.reply, person.note, person.replied = row.reply, row.note, row.replied
+            people[email] = person
+        everyone = sorted(people.values(), key=lambda p: (p.school, p.name.lower()))
+        result[event.id] = Answers([p for p in everyone if p.reply == CONFIRMED],
+                                   [p for p in everyone if p.reply == DECLINED],
+                                   [p for p in everyone if p.reply not in (CONFIRMED, DECLINED)])
+    return result
+
+
+def _replies_of_events(session, events):
+    """{(workbook id, event ID): {e-mail: the RSVP row}}, as replies_of gives one event's."""
+    refs = {event.sheet_id.upper() for event in events}
+    found = {}
+    if not refs:
+        return found
+    for row in session.scalars(select(EventReply).where(EventReply.workbook_id.in_({e.workbook_id for e in events}),
+                                                        EventReply.event_ref.in_(refs),
+                                                        EventReply.archived_at.is_(None)).order_by(EventReply.id)):
+        if row.email:
+            found.setdefault((row.workbook_id, row.event_ref), {}).setdefault(row.email, row)
+    return found
 
 
 def _name_of(person):
