@@ -230,14 +230,7 @@ def manages(user, event, schools):
 def replies_of(session, event):
     """{e-mail: the RSVP row} of the event (the first row of a person counts). Event cells are
     kept in capitals (domain/event_cells.py): an ID typed in lower case is the same event."""
-    rows = session.scalars(select(EventReply).where(EventReply.workbook_id == event.workbook_id,
-                                                    EventReply.event_ref == event.sheet_id.upper(),
-                                                    EventReply.archived_at.is_(None)).order_by(EventReply.id))
-    found = {}
-    for row in rows:
-        if row.email:
-            found.setdefault(row.email, row)
-    return found
+    return _replies_of_events(session, [event]).get((event.workbook_id, event.sheet_id.upper()), {})
 
 
 def is_invited(session, user, event, schools=None, replies=None):

@@ -54,9 +54,6 @@ class ForYou:
     def count(self):
         return len(self.lines)
 
-    def of(self, kind):
-        return [line for line in self.lines if line.kind == kind]
-
 
 def for_you(session, user, today=None):
     """Everything waiting for ``user`` today (UK), in the order of KINDS."""
@@ -64,8 +61,9 @@ def for_you(session, user, today=None):
     schools = cal.Schools(session)
     events = session.scalars(cal._current(session).order_by(CalendarEvent.date, CalendarEvent.start_time,
                                                             CalendarEvent.id)).all()
-    lines = (_replies(session, user, events, schools, today) + _reviews(session, user)
-             + _forms(session, user, events, today) + _edits(session, user)
+    mine = _my_replies(session, user)
+    lines = (_replies(user, events, schools, today, mine) + _reviews(session, user)
+             + _forms(session, user, events, today, mine) + _edits(session, user)
              + _answers(session, user, events, schools, today) + _hosting(session, user, events, schools, today))
     return ForYou(lines)
 
@@ -86,12 +84,11 @@ def _my_replies(session, user):
     return found
 
 
-def _replies(session, user, events, schools, today):
+def _replies(user, events, schools, today, mine):
     """Invitations still unanswered, for events to come. The host school's own people are
     not its guests (Schools.invited): they are asked nothing."""
     if not can_reply_to_events(user):
         return []
-    mine = _my_replies(session, user)
     lines = []
     for event in events:
         if event.date < today or event.status in OFF:
@@ -139,7 +136,7 @@ def _side_for(user, event, leaders, went):
     return None
 
 
-def _forms(session, user, events, today):
+def _forms(session, user, events, today, mine):
     """Impact forms of events that have happened this year with this person's side to do."""
     if user.role == "governor":
         return []
@@ -147,7 +144,7 @@ def _forms(session, user, events, today):
     if not past:
         return []
     leaders = leaders_of(session, past)
-    went = {ref for ref, row in _my_replies(session, user).items() if row.reply == CONFIRMED}
+    went = {ref for ref, row in mine.items() if row.reply == CONFIRMED}
     forms = {f.event_id: f for f in session.scalars(
         select(ImpactForm).where(ImpactForm.event_id.in_([e.id for e in past]))
         .options(selectinload(ImpactForm.confirmations)))}

@@ -131,14 +131,14 @@ def _event_context(event, schools, reply_form=None, invite_form=None, message=""
     return context
 
 
-def _why_not_reply(event, schools=None):
+def _why_not_reply(event, schools):
     """Why this person has no reply to give, from where they stand: a year gone by, a day
     gone by, their own school's event, then what their role allows."""
     if years.is_over(event):
         return years.over_note(event, "event")
     if cal.is_past(event) and event.status != cal.CANCELLED:
         return "This event has taken place: replies are closed."
-    if (schools or cal.Schools(db.session)).hosts(event, current_user):
+    if schools.hosts(event, current_user):
         return "Your school hosts this event: the invited schools reply to it."
     return why_not_reply(current_user, cancelled=event.status == cal.CANCELLED)
 
