@@ -303,6 +303,13 @@ def login(client, who, password=PASSWORD):
     return client.post("/login", data={"email": email, "password": password, "csrf_token": csrf_token(client)})
 
 
+def signed_in(app, who, password=PASSWORD):
+    """A browser of its own (a new test client), signed in as one of PEOPLE or an e-mail."""
+    client = app.test_client()
+    assert login(client, who, password).status_code == 302
+    return client
+
+
 @pytest.fixture
 def login_as(client):
     def sign_in(who):

@@ -5,9 +5,7 @@ import html
 import re
 
 from domain.event_cells import ALL_SCHOOLS
-from tests.conftest import add_event, csrf_token
-
-from .test_for_you import signed_in
+from tests.conftest import add_event, csrf_token, signed_in
 
 
 def page_text(client, path):

@@ -6,7 +6,7 @@ import re
 from sqlalchemy import select
 
 from domain.models import CalendarEvent, EventReply, OutboxEntry, School, User, Workbook
-from tests.conftest import _HASH, add_event, csrf_token, login, past_visit
+from tests.conftest import _HASH, add_event, csrf_token, past_visit, signed_in
 from webapp.extensions import db
 
 
@@ -21,12 +21,6 @@ def nav_count(client):
     """The figure the navigation shows (fetched after the page), or 0."""
     found = re.search(r'class="nav-count">(\d+)', client.get("/for-you/count").get_data(as_text=True))
     return int(found.group(1)) if found else 0
-
-
-def signed_in(app, who):
-    client = app.test_client()
-    assert login(client, who).status_code == 302
-    return client
 
 
 def test_an_invitation_is_answered_from_the_home_in_one_click_and_the_line_and_count_follow(quiet_calendar):

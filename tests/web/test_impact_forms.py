@@ -9,7 +9,7 @@ from sqlalchemy import select
 from domain.models import ActionRow, CalendarEvent, ImpactForm, OutboxEntry, SipPriority, Workbook
 from webapp.extensions import db
 
-from ..conftest import csrf_token, login
+from ..conftest import csrf_token, signed_in
 from ..sync.impact_form_helpers import EVENT_DAY
 
 HX = {"HX-Request": "true", "HX-Target": "impact-form"}
@@ -26,12 +26,6 @@ def visit(synced_app):
         db.session.add(event)
         db.session.commit()
         return event.id
-
-
-def signed_in(app, who):
-    client = app.test_client()
-    assert login(client, who).status_code == 302
-    return client
 
 
 def start(client, event_id):

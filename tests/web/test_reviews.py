@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from domain import dates, reviews
 from domain.models import ActionRow, Review, School, User, Workbook
-from tests.conftest import _HASH, PASSWORD, Statements, csrf_token, login
+from tests.conftest import _HASH, PASSWORD, Statements, csrf_token, login, signed_in
 from webapp.extensions import db
 
 CHAIRS = {"br_chair": ("chair@br.test.school", "BR"), "wl_chair": ("chair@wl.test.school", "WL")}
@@ -44,16 +44,12 @@ def text(response):
 
 
 def start(app, code="BR", who="br_head"):
-    client = as_user(app, who) if who in CHAIRS else login_client(app, who)
+    client = as_user(app, who) if who in CHAIRS else signed_in(app, who)
     response = post(client, f"/plans/{code}/reviews")
     assert response.status_code == 303, text(response)
     return int(response.headers["Location"].rsplit("/", 1)[1]), client
 
 
-def login_client(app, who):
-    client = app.test_client()
-    assert login(client, who).status_code == 302
-    return client
 
 
 def test_a_head_starts_a_review_and_the_page_shows_the_steps(hub):
@@ -75,7 +71,7 @@ def test_the_chair_of_governors_name_from_the_schools_tab_is_shown_beside_the_ch
 
 
 def test_staff_cannot_start_or_sign_and_are_told_so(hub):
-    staff = login_client(hub, "br_staff")
+    staff = signed_in(hub, "br_staff")
     page = text(staff.get("/plans/BR/reviews"))
     assert "Start the review" not in page
     response = post(staff, "/plans/BR/reviews")
@@ -88,7 +84,7 @@ def test_staff_cannot_start_or_sign_and_are_told_so(hub):
 
 
 def test_a_head_of_another_school_cannot_start_or_see_its_review(hub):
-    wl_head = login_client(hub, "wl_head")
+    wl_head = signed_in(hub, "wl_head")
     assert post(wl_head, "/plans/BR/reviews", page="/plans/WL/reviews").status_code == 403
     review_id, _ = start(hub)
     response = wl_head.get(f"/reviews/{review_id}")
@@ -97,7 +93,7 @@ def test_a_head_of_another_school_cannot_start_or_see_its_review(hub):
 
 def test_governors_view_reviews_of_plans_they_may_view_and_only_chairs_sign_step_two(hub):
     review_id, head = start(hub)
-    governor = login_client(hub, "br_governor")
+    governor = signed_in(hub, "br_governor")
     page = text(governor.get(f"/reviews/{review_id}"))
     assert "Step 1" in page and "I confirm" not in page and "I sign" not in page
     assert governor.get("/plans/joint/reviews").status_code == 200
@@ -159,7 +155,7 @@ def test_one_review_per_plan_per_term(hub):
 
 
 def test_admins_and_member_heads_start_the_joint_review_but_admins_do_not_sign(hub):
-    admin = login_client(hub, "admin")
+    admin = signed_in(hub, "admin")
     assert "Start the review" in text(admin.get("/plans/joint/reviews"))
     review_id, _ = start(hub, "joint", "admin")
     response = post(admin, f"/reviews/{review_id}/sign", page=f"/reviews/{review_id}")
@@ -190,7 +186,7 @@ def test_no_review_route_under_any_method_changes_a_signed_snapshot(hub):
     routes = [r for r in hub.url_map.iter_rules() if r.endpoint.startswith("reviews.")]
     assert len(routes) >= 4
     for who in ("admin", "br_head", "br_staff", "br_governor", "br_chair"):
-        client = as_user(hub, who) if who in CHAIRS else login_client(hub, who)
+        client = as_user(hub, who) if who in CHAIRS else signed_in(hub, who)
         token = csrf_token(client, f"/reviews/{review_id}")
         for rule in routes:
             path = rule.rule.replace("<int:review_id>", str(review_id)).replace("<code>", "BR")
@@ -241,11 +237,11 @@ def test_a_sync_that_changes_the_plan_leaves_the_snapshot_as_signed_and_compare_
     assert "Status changed (1)" in page and "→ Behind" in page
     assert "Impact to date changed (1)" in page and "New evidence from the sheet" in page
     assert sheet_id not in page  # a governor reads the objective, not the sheet's ID
-    assert sheet_id in text(login_client(hub, "br_head").get(f"/reviews/{review_id}/compare"))  # a head finds the row by it
+    assert sheet_id in text(signed_in(hub, "br_head").get(f"/reviews/{review_id}/compare"))  # a head finds the row by it
 
 
 def test_the_plan_and_the_home_show_the_last_review_and_the_next_due(hub):
-    head = login_client(hub, "br_head")
+    head = signed_in(hub, "br_head")
     assert "No confirmed review yet" in text(head.get("/plans/BR"))
     review_id = confirm(hub)
     label = reviews.term_label(*snapshot_label(hub, review_id))
@@ -254,7 +250,7 @@ def test_the_plan_and_the_home_show_the_last_review_and_the_next_due(hub):
     assert "Next review due: <strong>" in plan_page and label not in plan_page.split("Next review due:")[1][:80]
     home = text(head.get("/"))
     assert "Termly reviews" in home and f"/reviews/{review_id}" in home
-    governor_home = text(login_client(hub, "wl_governor").get("/"))
+    governor_home = text(signed_in(hub, "wl_governor").get("/"))
     assert f"/reviews/{review_id}" not in governor_home  # not a plan they may open
 
 
@@ -306,7 +302,7 @@ def test_the_term_is_the_uk_days_at_midnight_in_summer_time(hub, monkeypatch):
     # 23:30 UTC on 31 March 2027 is 00:30 on 1 April in the UK (BST): the Summer term has begun.
     from datetime import datetime
     monkeypatch.setattr(dates, "uk_today", lambda: dates.uk_day(datetime(2027, 3, 31, 23, 30)))
-    head = login_client(hub, "br_head")
+    head = signed_in(hub, "br_head")
     assert "Start the review of the Summer term, 2026 to 2027" in text(head.get("/plans/BR/reviews"))
     review_id, _ = start(hub)
     assert snapshot_label(hub, review_id) == ("Summer", 2026)
@@ -319,7 +315,7 @@ def test_a_head_of_an_archived_school_is_told_so_not_that_the_joint_plan_is_anot
         from domain.models import utcnow
         db.session.scalar(select(School).where(School.code == "WL")).archived_at = utcnow()
         db.session.commit()
-    head = login_client(hub, "wl_head")
+    head = signed_in(hub, "wl_head")
     for page in (text(head.get(f"/reviews/{review_id}")), text(head.get("/plans/joint/reviews"))):
         assert "another school's plan" not in page
     response = post(head, f"/reviews/{review_id}/sign", page=f"/reviews/{review_id}")
@@ -333,7 +329,7 @@ def test_the_home_the_plan_and_its_reviews_list_load_no_snapshot(hub):
     # A snapshot holds every row of the plan; a plan gathers three a year, and these pages
     # are opened all day: they read the reviews' states, never the rows as signed.
     confirm(hub)
-    head = login_client(hub, "br_head")
+    head = signed_in(hub, "br_head")
     with Statements(hub) as seen:
         for path in ("/", "/plans/BR", "/plans/BR/reviews"):
             assert head.get(path).status_code == 200
@@ -354,7 +350,7 @@ def test_a_comment_too_long_sent_with_htmx_puts_the_focus_on_the_comment_and_its
 
 
 def test_a_governor_who_is_not_chair_is_not_told_they_confirm_reviews(hub):
-    governor = login_client(hub, "br_governor")
+    governor = signed_in(hub, "br_governor")
     response = post(governor, "/plans/BR/reviews", page="/plans/BR/reviews")
     refusal = text(response)
     assert response.status_code == 403 and "chair of governors confirms them" in refusal
@@ -364,7 +360,7 @@ def test_a_governor_who_is_not_chair_is_not_told_they_confirm_reviews(hub):
 def test_the_reviews_export_reads_the_signatures_in_one_query_not_one_a_review(hub):
     for code, who in (("BR", "br_head"), ("WL", "wl_head"), ("joint", "admin")):
         review_id, _ = start(hub, code, who)
-        head = login_client(hub, "br_head" if code != "WL" else "wl_head")
+        head = signed_in(hub, "br_head" if code != "WL" else "wl_head")
         assert post(head, f"/reviews/{review_id}/sign", page=f"/reviews/{review_id}").status_code == 303
     with Statements(hub) as seen:
         result = hub.test_cli_runner().invoke(args=["export", "reviews", "--format", "json"])
@@ -374,7 +370,7 @@ def test_the_reviews_export_reads_the_signatures_in_one_query_not_one_a_review(h
 
 def test_a_confirmed_review_links_to_its_board_pack_as_signed(hub):
     review_id = confirm(hub)
-    governor = login_client(hub, "br_governor")
+    governor = signed_in(hub, "br_governor")
     page_html = governor.get(f"/reviews/{review_id}").get_data(as_text=True)
     link = re.search(r'href="([^"]+)"[^>]*>The board pack as signed \(PDF\)', page_html)
     assert link, "no link to the pack as signed"
@@ -411,7 +407,7 @@ def test_a_dated_tab_the_sheet_refused_is_retried_from_the_schools_page_once_the
 
     review_id, tab, path, result = refused_review_tab(hub, workbook_dir)
 
-    admin = login_client(hub, "admin")
+    admin = signed_in(hub, "admin")
     page = text(admin.get("/schools/"))
     assert "a review's dated tab" in page and "the sheet refused it" in page and "Try again" in page
     entry_id = result.entry_id
@@ -441,13 +437,13 @@ def test_a_dated_tab_the_sheet_refused_can_be_discarded_and_the_review_stays_con
     from domain.models import OutboxEntry
 
     review_id, _, _, result = refused_review_tab(hub, workbook_dir)
-    head = login_client(hub, "br_head")
+    head = signed_in(hub, "br_head")
     response = post(head, f"/outbox/{result.entry_id}/discard", page="/schools/")  # no page to go back to
     assert response.status_code == 303 and response.headers["Location"] == f"/reviews/{review_id}"
     with hub.app_context():
         assert db.session.get(OutboxEntry, result.entry_id).state == "dropped"
     assert snapshot_bytes(hub, review_id)[2] == "confirmed"
-    assert "None: every browser edit is in the sheets." in text(login_client(hub, "admin").get("/schools/"))
+    assert "None: every browser edit is in the sheets." in text(signed_in(hub, "admin").get("/schools/"))
 
 
 def test_a_review_waiting_on_the_old_chair_is_confirmed_by_the_new_chair(hub):
@@ -457,7 +453,7 @@ def test_a_review_waiting_on_the_old_chair_is_confirmed_by_the_new_chair(hub):
     assert "Still to confirm: Chair BR" in text(old_chair.get(f"/reviews/{review_id}"))
     with hub.app_context():
         governor = db.session.scalar(select(User.id).where(User.email == "governor@br.test.school"))
-    admin = login_client(hub, "admin")
+    admin = signed_in(hub, "admin")
     response = post(admin, f"/people/{governor}", {"role": "governor", "school": "BR", "chair": "y"},
                     page=f"/people/{governor}")
     assert response.status_code == 303
@@ -467,7 +463,7 @@ def test_a_review_waiting_on_the_old_chair_is_confirmed_by_the_new_chair(hub):
     assert "I confirm this review" not in page and "Still to confirm: governor" in page
     refused = post(old_chair, f"/reviews/{review_id}/sign", page=f"/reviews/{review_id}")
     assert refused.status_code == 403 and "only the chair of governors confirms" in text(refused)
-    new_chair = login_client(hub, "br_governor")
+    new_chair = signed_in(hub, "br_governor")
     assert "I confirm this review" in text(new_chair.get(f"/reviews/{review_id}"))
     assert post(new_chair, f"/reviews/{review_id}/sign", page=f"/reviews/{review_id}").status_code == 303
     assert snapshot_bytes(hub, review_id)[2] == "confirmed"
@@ -540,7 +536,7 @@ def test_a_school_that_leaves_mid_review_is_no_longer_waited_for_and_the_page_sa
     assert (f"Brook Lane Primary School left the partnership on {uk(left_on)}: its signature is no longer needed."
             in page)
     assert "Still to sign: Head BL" not in page
-    head = login_client(hub, "br_head")
+    head = signed_in(hub, "br_head")
     assert post(head, f"/reviews/{review_id}/sign", page=f"/reviews/{review_id}").status_code == 303
     assert snapshot_bytes(hub, review_id)[2] == "open"
     assert "You signed this review. 1 more head teacher to sign." in text(head.get(f"/reviews/{review_id}"))

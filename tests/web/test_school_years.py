@@ -24,7 +24,7 @@ from domain.models import (
 from webapp.extensions import db
 from webapp.syncing import drain_now, sync_now
 
-from ..conftest import SUITE_DAY, csrf_token, login
+from ..conftest import SUITE_DAY, csrf_token, signed_in
 from .test_impact_forms import form_row, post, start
 from .test_impact_forms import visit as visit  # noqa: F401 - the fixture, for this file's tests
 from .test_summaries import confirm_review
@@ -34,12 +34,6 @@ NEXT = THIS + 1
 JUNE = date(NEXT, 6, 21)
 KEPT = (ActionRow, ImpactEntry, SipPriority, CalendarEvent, EventReply, ImpactForm, Review, ReviewSignature,
         PersonChange)
-
-
-def signed_in(app, who):
-    client = app.test_client()
-    assert login(client, who).status_code == 302
-    return client
 
 
 def everything(app):
