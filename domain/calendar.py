@@ -451,6 +451,12 @@ def can_be_reminded(session, waiting):
     return [p for p in waiting if p.email in able]
 
 
+def title(event):
+    """"Subject network: Maths: fractions": an event's type and focus, as every page, list,
+    file and feed names it."""
+    return f"{event.type}: {event.focus}" if event.focus else event.type
+
+
 def time_words(event):
     """When in the day, as GOV.UK writes it: "9am to 12pm" from the times read; a Time cell
     that gives no clock ("AM", "after school") as written; "all day" when it is blank."""

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta, timezone
 
 from icalendar import Calendar, Event
 
+from . import calendar
 from .dates import UK_TIME
 from .event_cells import ALL_SCHOOLS
 
@@ -23,10 +24,6 @@ SEQUENCE_FROM = datetime(2026, 1, 1)
 def uid(event):
     """The event's UID: the same in every file and feed, for as long as the event keeps its ID."""
     return f"{event.sheet_id.lower()}@{UID_DOMAIN}"
-
-
-def _summary(event):
-    return f"{event.type}: {event.focus}" if event.focus else event.type
 
 
 def _description(event, link):
@@ -52,7 +49,7 @@ def vevent(event, host_name="", link=""):
     if event.changed_at:
         item.add("last-modified", event.changed_at.replace(microsecond=0, tzinfo=timezone.utc))
         item.add("sequence", max(0, int((event.changed_at - SEQUENCE_FROM).total_seconds())))
-    item.add("summary", _summary(event))
+    item.add("summary", calendar.title(event))
     if event.start_time is None:
         item.add("dtstart", event.date)  # a whole-day event: DTSTART;VALUE=DATE
         item.add("dtend", event.date + timedelta(days=1))

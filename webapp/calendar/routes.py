@@ -46,6 +46,7 @@ def require_login():
 # Days and times as GOV.UK writes them, on every page that shows an event.
 bp.add_app_template_filter(cal.long_day, "long_date")
 bp.add_app_template_filter(cal.time_words, "time_words")
+bp.add_app_template_filter(cal.title, "event_title")
 
 
 def _filters():
