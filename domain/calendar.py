@@ -23,6 +23,7 @@ from .dates import UK_TIME, clock_span, uk, uk_time
 from .edits import add_row, edit_row
 from .event_cells import ALL_SCHOOLS, CONFIRMED, DECLINED, TYPES, clean_event_row, person_cell, school_list
 from .models import JOINT, CalendarEvent, EventReply, RowChange, School, SheetProblem, User, Workbook, lock_row, utcnow
+from .scope import HUB_WIDE
 
 REPLYING_ROLES = frozenset({"admin", "head", "staff"})
 CANCELLED = "Cancelled"
@@ -551,7 +552,8 @@ def user_for_feed(session, secret):
     """The active person whose feed this secret opens, or None."""
     if not secret or len(secret) > 100:
         return None
-    user = session.scalar(select(User).where(User.calendar_feed_hash == feed_hash(secret)))
+    user = session.scalar(select(User).where(User.calendar_feed_hash == feed_hash(secret))  # before any partnership
+                          .execution_options(**HUB_WIDE))
     return user if user is not None and user.active else None
 
 

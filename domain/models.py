@@ -68,6 +68,39 @@ ROLES = ("admin", "head", "staff", "governor")
 JOINT = "joint"  # the plan code of the partnership workbook's joint action plan
 
 
+class Partnership(Base):
+    """A partnership the hub holds (docs/partnerships.md): its own partnership workbook,
+    coordinators, people, calendar, themes and reviews. What a request or a sync reads is
+    held to one partnership at a time (domain/scope.py). The first is the one the
+    configuration names (PARTNERSHIP_WORKBOOK); others are added by a coordinator."""
+
+    __tablename__ = "partnership"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(Text)
+    workbook_ref: Mapped[str] = mapped_column(String(500), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(300), default="")
+
+
+class Membership(Base):
+    """A school in a partnership, as the partnership's Schools tab lists it. A school may
+    be in several: its own plan is one, shown in each. ``archived_at``: no longer listed."""
+
+    __tablename__ = "membership"
+    __table_args__ = (UniqueConstraint("partnership_id", "school_id", name="uq_membership_school"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partnership_id: Mapped[int] = mapped_column(ForeignKey("partnership.id"), index=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("school.id"), index=True)
+    joined_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    archived_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    school: Mapped[School] = relationship()
+    partnership: Mapped[Partnership] = relationship()
+
+
 class School(Base):
     """A member school, as listed in the partnership workbook's Schools tab."""
 
@@ -114,13 +147,23 @@ class Workbook(Base):
 
     __tablename__ = "workbook"
     __table_args__ = (
-        UniqueConstraint("code", "school_year", name="uq_workbook_code_year"),
-        # One current workbook a plan, held by the database too.
-        Index("uq_workbook_current_code", "code", unique=True, sqlite_where=text("is_current"),
-              postgresql_where=text("is_current")),
+        # A school's plan is one a year whichever partnerships it is in; the joint plan is one
+        # a year in each partnership. One current workbook a plan, held by the database too.
+        Index("uq_workbook_school_code_year", "code", "school_year", unique=True,
+              sqlite_where=text("partnership_id IS NULL"), postgresql_where=text("partnership_id IS NULL")),
+        Index("uq_workbook_joint_year", "partnership_id", "school_year", unique=True,
+              sqlite_where=text("partnership_id IS NOT NULL"), postgresql_where=text("partnership_id IS NOT NULL")),
+        Index("uq_workbook_current_code", "code", unique=True,
+              sqlite_where=text("is_current AND partnership_id IS NULL"),
+              postgresql_where=text("is_current AND partnership_id IS NULL")),
+        Index("uq_workbook_current_joint", "partnership_id", unique=True,
+              sqlite_where=text("is_current AND partnership_id IS NOT NULL"),
+              postgresql_where=text("is_current AND partnership_id IS NOT NULL")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # The partnership whose joint plan this is; None for a school's own plan (in each of its partnerships).
+    partnership_id: Mapped[int | None] = mapped_column(ForeignKey("partnership.id"), index=True)
     code: Mapped[str] = mapped_column(String(20))
     school_year: Mapped[int] = mapped_column(Integer)
     is_current: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true(), index=True)
@@ -152,9 +195,11 @@ class Objective(Base):
     """One numbered objective of the partnership (Objectives tab)."""
 
     __tablename__ = "objective"
+    __table_args__ = (UniqueConstraint("partnership_id", "ref", name="uq_objective_partnership_ref"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    ref: Mapped[int] = mapped_column(Integer, unique=True)
+    partnership_id: Mapped[int] = mapped_column(ForeignKey("partnership.id"), index=True)
+    ref: Mapped[int] = mapped_column(Integer)
     text: Mapped[str] = mapped_column(Text)
     archived_at: Mapped[datetime | None] = mapped_column(DateTime)
 
@@ -165,9 +210,11 @@ class Theme(Base):
     (domain/themes.py theme_key)."""
 
     __tablename__ = "theme"
+    __table_args__ = (UniqueConstraint("partnership_id", "key", name="uq_theme_partnership_key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    key: Mapped[str] = mapped_column(String(300), unique=True)
+    partnership_id: Mapped[int] = mapped_column(ForeignKey("partnership.id"), index=True)
+    key: Mapped[str] = mapped_column(String(300))
     name: Mapped[str] = mapped_column(Text)
     also_called: Mapped[str] = mapped_column(Text, default="")  # as written: names separated by , or ;
     archived_at: Mapped[datetime | None] = mapped_column(DateTime)
@@ -178,9 +225,11 @@ class ThemeAnswer(Base):
     as the theme's, and written to the Themes tab) or no (not asked again)."""
 
     __tablename__ = "theme_answer"
-    __table_args__ = (UniqueConstraint("name_key", "theme_key", name="uq_theme_answer_pair"),)
+    __table_args__ = (
+        UniqueConstraint("partnership_id", "name_key", "theme_key", name="uq_theme_answer_partnership_pair"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    partnership_id: Mapped[int] = mapped_column(ForeignKey("partnership.id"), index=True)
     name_key: Mapped[str] = mapped_column(String(300))
     theme_key: Mapped[str] = mapped_column(String(300))
     name: Mapped[str] = mapped_column(Text)  # the name as a school wrote it
@@ -396,7 +445,11 @@ class SyncLock(Base):
 
 
 class User(Base):
-    """A person who signs in. Everyone but an admin belongs to one school."""
+    """A person who signs in. Everyone but an admin belongs to one school.
+
+    ``partnership_id``: the partnership they were invited into, whose coordinator manages
+    them. A coordinator works in that one; a school's people also in each other
+    partnership their school is in (domain/partnerships.py)."""
 
     __tablename__ = "user"
 
@@ -407,6 +460,7 @@ class User(Base):
     # cell is matched to people by an indexed lookup, not by folding every name each time.
     name_key: Mapped[str] = mapped_column(String(300), default="", server_default="", index=True)
     role: Mapped[str] = mapped_column(String(20))
+    partnership_id: Mapped[int] = mapped_column(ForeignKey("partnership.id"), index=True)
     school_id: Mapped[int | None] = mapped_column(ForeignKey("school.id"))
     password_hash: Mapped[str] = mapped_column(String(300))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -715,3 +769,8 @@ class ImpactFormConfirmation(Base):
     at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     form: Mapped[ImpactForm] = relationship(back_populates="confirmations")
+
+
+# Every session holds to the partnership it serves (domain/scope.py): its listeners are
+# registered wherever the tables are used.
+from . import scope  # noqa: E402,F401

@@ -13,6 +13,7 @@ from sqlalchemy import func, or_, select, update
 
 from .models import ROLES, PersonChange, School, User, lock_row, utcnow
 from .paging import Page, clamp
+from .scope import HUB_WIDE
 from .users import UserError, activate, checked_new_user, deactivate, school_for_role, set_password
 
 # Not an argon2 hash, so verify_password is False for every password typed.
@@ -230,7 +231,8 @@ class LinkReplaced(LinkUsed):
 def user_for_link(session, payload):
     """The person a (verified) link's payload names; LinkUsed if it has done its work,
     LinkReplaced if a newer link has been sent since."""
-    user = session.get(User, payload.get("id")) if isinstance(payload, dict) else None
+    user = (session.get(User, payload.get("id"), execution_options=HUB_WIDE)  # before any partnership
+            if isinstance(payload, dict) else None)
     if (user is None or not user.active or user.session_version != payload.get("v")
             or payload.get("f") != _fingerprint(user)):
         raise LinkUsed("This link has been used already, or a newer password has been set since it was sent.")

@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, func, not_, select
 from sqlalchemy.orm import defer
 
-from .models import SyncRun, utcnow
+from .models import JOINT, School, SyncRun, utcnow
 from .paging import Page, clamp
 
 RUNS_PER_PAGE = 20
@@ -53,6 +53,16 @@ def quiet_runs(session):
 def run(session, run_id):
     """One sync run, or None."""
     return session.get(SyncRun, run_id)
+
+
+def results_seen(session, run, partnership_slug):
+    """A run's lines for the workbooks of the partnership the session serves: one run reads
+    every partnership's, and another partnership's workbooks are none of this one's business.
+    A line from before the hub held several partnerships names none, and is shown."""
+    codes = set(session.scalars(select(School.code)))
+    return [r for r in run.results
+            if (r.get("code") == JOINT and r.get("partnership", partnership_slug) == partnership_slug)
+            or (r.get("code") != JOINT and r.get("code") in codes)]
 
 
 def current_run(session):

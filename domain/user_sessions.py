@@ -15,6 +15,7 @@ from datetime import timedelta
 from sqlalchemy import delete, select
 
 from .models import User, UserSession, utcnow
+from .scope import HUB_WIDE
 
 
 def _digest(token):
@@ -37,7 +38,7 @@ def signed_in_user(session, user_id, version, token, absolute_hours):
         select(User).join(UserSession, UserSession.user_id == User.id).where(
             User.id == user_id, User.active.is_(True), User.session_version == version,
             UserSession.token_hash == _digest(token), UserSession.started_at >= since,
-        )
+        ).execution_options(**HUB_WIDE)  # who is asking comes before which partnership they see
     )
 
 

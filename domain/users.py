@@ -6,6 +6,7 @@ from sqlalchemy.orm import object_session
 
 from .models import ROLES, School, User
 from .passwords import hash_password, needs_rehash, password_problem, verify_password
+from .scope import HUB_WIDE
 from .user_sessions import end_all
 
 
@@ -24,8 +25,9 @@ def normalise_email(email):
 
 
 def find_user(session, email):
-    """The user with this e-mail address, or None."""
-    return session.scalar(select(User).where(User.email == normalise_email(email)))
+    """The user with this e-mail address, or None, in whichever partnership: an address is
+    one account in the whole hub (signing in, and no second account for it)."""
+    return session.scalar(select(User).where(User.email == normalise_email(email)).execution_options(**HUB_WIDE))
 
 
 def add_user(session, email, role, password, school_code=None, name="", password_hash=None):

@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from domain import years
+from domain import scope, years
 from domain.calendar import Schools
 from domain.event_cells import ALL_SCHOOLS, school_code, school_parts
-from domain.models import JOINT, OutboxEntry, RowChange, School, Workbook, utcnow
+from domain.models import JOINT, Membership, OutboxEntry, RowChange, School, Workbook, utcnow
 
 from .errors import WorkbookUnavailable
 from .parse import Problem
@@ -180,6 +180,105 @@ def reconcile_keyed(session, parsed):
     return counts
 
 
+def reconcile_schools(session, parsed, identity):
+    """The Schools tab of the partnership the session serves (domain/scope.py): like
+    ``reconcile_keyed``, and each school's membership of this partnership besides.
+
+    A code that another partnership's school already has is that school joining this one
+    too (one school, one plan, shown in each), but only with the workbook it already has:
+    knowing a school's code must not be enough to read its plan. The partnership a school
+    joined first keeps its details (name, head, links). A school gone from the tab leaves
+    this partnership, and is archived once it is in none. Returns (counts, problems).
+    """
+    pid = scope.current(session)
+    if pid is None:  # a session not held to a partnership: the single-partnership rule
+        return reconcile_keyed(session, parsed), []
+    table = parsed.table
+    attrs = [c.attr for c in table.columns if c.attr != "code" and c.attr in School.__table__.columns]
+    schools = {s.code: s for s in session.scalars(
+        select(School).options(selectinload(School.workbook)).execution_options(**scope.HUB_WIDE))}
+    active = _active_memberships(session)
+    first = _first_partnerships(session, active)
+    members = {m.school_id: m for m in session.scalars(select(Membership).where(Membership.partnership_id == pid))}
+    counts, problems, seen, now = Counts(read=len(parsed.rows)), [], set(), utcnow()
+    for row in parsed.rows:
+        code = row.values.get("code")
+        if code in (None, "") or code in seen:
+            continue
+        seen.add(code)
+        if not row.valid:
+            continue
+        details = {attr: row.values.get(attr, "") for attr in attrs if attr not in row.unread}
+        school = schools.get(code)
+        if school is None:
+            school = School(code=code, **details)
+            session.add_all([school, Membership(partnership_id=pid, school=school)])
+            counts.added += 1
+            continue
+        membership = members.get(school.id)
+        owner = first.get(school.id, pid)
+        if membership is None and owner != pid:
+            problem = _joining_problem(parsed, row, school, identity)
+            if problem:
+                problems.append(problem)
+                continue
+        if membership is None:
+            session.add(Membership(partnership_id=pid, school=school))
+            counts.added += 1
+        elif membership.archived_at is not None:
+            membership.archived_at = None
+            counts.changed += 1
+        if owner == pid and (school.archived_at or any(getattr(school, a) != v for a, v in details.items())):
+            for attr, v in details.items():
+                setattr(school, attr, v)
+            counts.changed += 1
+        school.archived_at = None
+    by_id = {s.id: s for s in schools.values()}
+    for school_id, membership in members.items():
+        school = by_id[school_id]
+        if school.code in seen or membership.archived_at is not None:
+            continue
+        membership.archived_at = now
+        counts.archived += 1
+        if all(p == pid for s, p in active if s == school_id):  # in no other partnership now
+            school.archived_at = now
+    session.flush()
+    return counts, problems
+
+
+def _active_memberships(session):
+    """(school id, partnership id) of every school in every partnership, in the order they joined."""
+    return session.execute(select(Membership.school_id, Membership.partnership_id)
+                           .where(Membership.archived_at.is_(None)).order_by(Membership.id)
+                           .execution_options(**scope.HUB_WIDE)).all()
+
+
+def _first_partnerships(session, active=None):
+    """{school id: the partnership it joined first}: that partnership's Schools tab says
+    the school's details and how its workbook is written."""
+    first = {}
+    for school_id, partnership_id in active if active is not None else _active_memberships(session):
+        first.setdefault(school_id, partnership_id)
+    return first
+
+
+def _joining_problem(parsed, row, school, identity):
+    """Why a school of another partnership cannot join this one from this row, or None."""
+    ref = row.values.get("workbook", "").strip()
+    held = school.workbook.identity if school.workbook else ""
+    try:
+        same = bool(ref) and bool(held) and identity(ref) == held
+    except WorkbookUnavailable:
+        same = False
+    if same:
+        return None
+    return Problem(parsed.title, row.number, parsed.column_label("workbook"),
+                   f"School {school.code} is already in another partnership, with another workbook, so it "
+                   "is not added to this one.",
+                   "A school joins a second partnership with the workbook it already has: put that "
+                   "workbook's address here, or give this school another code.")
+
+
 def repeated_keys(parsed):
     """Rows that repeat an earlier row's natural key: the first one counts, and the
     school is told which row is left out."""
@@ -224,6 +323,7 @@ def link_school_workbooks(session, schools, partnership_identity, identity):
             seen.add(code)
             rows.append(row)
     problems, resolved = [], {}
+    pid, first = scope.current(session), _first_partnerships(session)
     for row in rows:
         if not row.valid:
             continue
@@ -235,6 +335,12 @@ def link_school_workbooks(session, schools, partnership_identity, identity):
             problems.append(Problem(schools.title, row.number, schools.column_label("workbook"),
                                     f"School {code}: {error.message}", error.fix))
     holder = {partnership_identity: JOINT} if partnership_identity else {}
+    # Every other plan's workbook in the hub, whichever partnership it serves, is taken too.
+    for code, held, partnership_id in session.execute(
+            select(Workbook.code, Workbook.identity, Workbook.partnership_id)
+            .where(Workbook.is_current, Workbook.identity != "").execution_options(**scope.HUB_WIDE)):
+        if code not in by_code:
+            holder.setdefault(held, JOINT if partnership_id else code)
     for row in rows:  # incumbents first: a workbook a school has (or keeps, its row having a slip)
         school = by_code[row.values["code"]]
         held = school.workbook.identity if school.workbook else ""
@@ -256,7 +362,11 @@ def link_school_workbooks(session, schools, partnership_identity, identity):
                                     f"School {code}'s workbook is {other}, so none of its rows are synced.",
                                     "Give each school a workbook of its own."))
             ref = canonical = ""
-        _set_workbook(session, by_code[code], ref, canonical)
+        school = by_code[code]
+        if pid is not None and first.get(school.id, pid) != pid and school.workbook \
+                and school.workbook.identity == canonical:
+            continue  # its first partnership's tab says how its workbook is written: not two ways in turn
+        _set_workbook(session, school, ref, canonical)
     return problems
 
 

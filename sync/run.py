@@ -17,7 +17,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
-from domain import reviews, years
+from domain import partnerships, reviews, scope, years
 from domain.contract import CALENDAR, OBJECTIVES, PARTNERSHIP, RSVP, SCHOOL, SCHOOLS
 from domain.ids import format_id, id_prefix, next_number, plan_ids
 from domain.models import JOINT, Objective, SheetProblem, SyncRun, Workbook, utcnow
@@ -30,6 +30,7 @@ from .reconcile import (
     link_school_workbooks,
     pending_edits,
     reconcile_keyed,
+    reconcile_schools,
     reconcile_table,
     repeated_keys,
     resolve_hosts,
@@ -54,6 +55,7 @@ KEEP_RUNS = timedelta(days=90)
 class WorkbookResult:
     code: str
     ref: str
+    partnership: str = ""  # the slug of the partnership whose joint plan it is; "" for a school's
     ok: bool = True
     skipped: bool = False  # unchanged since its last read: not read at all
     transient: bool = False  # failed because the service did not answer, not for its content
@@ -89,6 +91,7 @@ class SyncReport:
     busy: bool = False  # another sync held the lock; nothing was done
     results: list = field(default_factory=list)
     calls: dict = field(default_factory=dict)  # API calls this run made, by kind
+    outage: int = 0  # workbooks in a row that found the service not answering
 
     @property
     def ok(self):
@@ -130,28 +133,20 @@ def run_sync(session, backend, partnership_ref, trigger="cli", run_id=None, full
     calls_before = Counter(backend.calls)
     lease = _Lease(session, holder)
     try:
-        joint = _workbook(session, backend, JOINT, partnership_ref)
-        versions = _versions(backend)
-        report.results.append(_sync_one(session, backend, joint, PARTNERSHIP, versions, full))
-        schools = session.scalars(  # the current year's: a year over stays as it was at its end
-            select(Workbook).where(Workbook.code != JOINT, Workbook.is_current).options(selectinload(Workbook.school))
-            .order_by(Workbook.code)
-        ).all()
-        outage = 1 if report.results[0].transient else 0
-        for workbook in schools:
-            if workbook.school is None or workbook.school.archived_at is not None:
-                continue
-            unchanged = _unchanged(workbook, versions, full)
-            if not lease.keep(reading=not unchanged):
-                log.error("sync lock lost; stopping this run")
-                break
-            if outage >= OUTAGE_LIMIT and not unchanged:
-                report.results.append(_not_asked(workbook))
-                continue
-            result = _sync_one(session, backend, workbook, SCHOOL, versions, full)
-            if not result.skipped:  # an unchanged workbook asked nothing of the service
-                outage = outage + 1 if result.transient else 0
-            report.results.append(result)
+        versions, done, outage = None, set(), 0
+        for partnership in partnerships.for_sync(session, partnership_ref):
+            with scope.entered(session, partnership.id):
+                joint = _workbook(session, backend, JOINT, partnership.workbook_ref)
+                if versions is None:  # one listing for every partnership's workbooks
+                    versions = _versions(backend)
+                result = _sync_one(session, backend, joint, PARTNERSHIP, versions, full)
+                result.partnership = partnership.slug
+                report.results.append(result)
+                if not result.skipped:
+                    outage = outage + 1 if result.transient else 0
+                if not _sync_schools(session, backend, versions, full, lease, report, done, outage):
+                    break
+                outage = report.outage
     except Exception:
         session.rollback()
         report.results.append(WorkbookResult("-", "", ok=False, error="The sync stopped on an unexpected error."))
@@ -163,6 +158,32 @@ def run_sync(session, backend, partnership_ref, trigger="cli", run_id=None, full
         session.commit()
         lock.release(session, holder)
     return report
+
+
+def _sync_schools(session, backend, versions, full, lease, report, done, outage):
+    """The current year's workbooks of the partnership's schools, each read once a run
+    however many partnerships its school is in. False when the lease is lost."""
+    schools = session.scalars(  # the current year's: a year over stays as it was at its end
+        select(Workbook).where(Workbook.partnership_id.is_(None), Workbook.is_current)
+        .options(selectinload(Workbook.school)).order_by(Workbook.code)
+    ).all()
+    for workbook in schools:
+        if workbook.school is None or workbook.school.archived_at is not None or workbook.id in done:
+            continue
+        done.add(workbook.id)
+        unchanged = _unchanged(workbook, versions, full)
+        if not lease.keep(reading=not unchanged):
+            log.error("sync lock lost; stopping this run")
+            return False
+        if outage >= OUTAGE_LIMIT and not unchanged:
+            report.results.append(_not_asked(workbook))
+            continue
+        result = _sync_one(session, backend, workbook, SCHOOL, versions, full)
+        if not result.skipped:  # an unchanged workbook asked nothing of the service
+            outage = outage + 1 if result.transient else 0
+        report.results.append(result)
+    report.outage = outage
+    return True
 
 
 def _unchanged(workbook, versions, full):
@@ -343,7 +364,11 @@ def _sync_tables(session, backend, workbook, kind, snapshot, result):
     problems += id_problems
     for table in parsed.values():
         if not table.table.has_ids:  # keyed by a natural key: a school's Code, an objective's Ref
-            counts = reconcile_keyed(session, table)
+            if table.table is SCHOOLS:
+                counts, joining = reconcile_schools(session, table, backend.identity)
+                problems += joining
+            else:
+                counts = reconcile_keyed(session, table)
             result.add(counts)
             problems += repeated_keys(table)
             if table.table is SCHOOLS:

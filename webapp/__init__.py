@@ -33,6 +33,7 @@ def create_app(config=None, **overrides):
 
     configure_logging(app)
     register_extensions(app)
+    hold_requests_to_partnerships(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_template_helpers(app)
@@ -68,6 +69,13 @@ def register_extensions(app):
     configure_login_manager(login_manager)
 
 
+def hold_requests_to_partnerships(app):
+    """Before any blueprint's own before_request: what a view reads is its partnership's."""
+    from .partnership_scope import register
+
+    register(app)
+
+
 def register_blueprints(app):
     from .auth.routes import bp as auth_bp
     from .calendar.routes import bp as calendar_bp
@@ -75,6 +83,7 @@ def register_blueprints(app):
     from .health.routes import bp as health_bp
     from .impact.routes import bp as impact_bp
     from .impact_forms.routes import bp as impact_forms_bp
+    from .partnerships.routes import bp as partnerships_bp
     from .people.routes import bp as people_bp
     from .plans.routes import bp as plans_bp
     from .priorities.routes import bp as priorities_bp
@@ -99,6 +108,7 @@ def register_blueprints(app):
     app.register_blueprint(summaries_bp)
     app.register_blueprint(impact_forms_bp)
     app.register_blueprint(years_bp)
+    app.register_blueprint(partnerships_bp)
 
 
 def register_url_converters(app):

@@ -19,7 +19,7 @@ from ..sync.impact_form_helpers import make_event
 SIGN_IN = {"auth.login", "auth.logout", "auth.forgot_password", "auth.choose_password"}
 # A person's own settings, not the partnership's data: a governor may make (or reset)
 # the secret address of their own calendar feed.
-PERSONAL = {"calendar.reset_feed": "/calendar/my-feed"}
+PERSONAL = {"calendar.reset_feed": "/calendar/my-feed", "partnerships.choose": "/partnerships"}
 # Pages that are GET but hand out editing, or belong to coordinators only.
 EDITING_GETS = {"edits.edit_row", "impact.evidence_form", "people.index", "people.person", "people.changes",
                 "people.invite", "schools.index", "syncs.history", "syncs.run"}

@@ -8,6 +8,7 @@ from domain.users import authenticate, find_user, normalise_email
 
 from ..extensions import db
 from ..mail import mail_configured
+from ..partnership_scope import enter_for, enter_the_only
 from ..safe_urls import local_path
 from .forms import ChoosePasswordForm, ForgotPasswordForm, LoginForm
 from .links import LinkExpired, LinkInvalid, read_link, send_password_link
@@ -82,6 +83,7 @@ LINK_REFUSALS = {
 
 
 def _link_refused(reason):
+    enter_the_only()
     title, advice = LINK_REFUSALS[reason]
     advice = advice.format(hours=current_app.config["INVITE_HOURS"])
     return render_template("auth/link_refused.html", title=title, advice=advice,
@@ -101,6 +103,7 @@ def choose_password(token):
         return _link_refused("replaced")
     except people.LinkUsed:
         return _link_refused("used")
+    enter_for(user)
     form = ChoosePasswordForm()
     if not form.validate_on_submit():
         status = 422 if form.is_submitted() else 200
@@ -120,6 +123,7 @@ def forgot_password():
     """Ask for a password link. The answer is the same whether or not the address has an account."""
     form = ForgotPasswordForm()
     cfg = current_app.config
+    enter_the_only()
     context = dict(form=form, coordinators=people.active_admins(db.session), mail=mail_configured())
     if not form.validate_on_submit():
         status = 422 if form.is_submitted() else 200
@@ -131,6 +135,7 @@ def forgot_password():
         return render_template("auth/forgot_password.html", **context), 429
     user = find_user(db.session, form.email.data)
     if user is not None and user.active:
+        enter_for(user)
         send_password_link(user, "themselves", asked=True)
         db.session.commit()
     answer = FORGOT_ANSWER.format(email=normalise_email(form.email.data), hours=cfg["INVITE_HOURS"])
@@ -138,6 +143,7 @@ def forgot_password():
 
 
 def _login_page(form, next_url):
+    enter_the_only()
     return render_template("auth/login.html", form=form, next_url=next_url,
                            coordinators=people.active_admins(db.session))
 

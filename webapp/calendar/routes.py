@@ -25,6 +25,7 @@ from ..for_you import for_you_context
 from ..forms import CLEANED_NOTE
 from ..hx import fragment, page, wants_fragment
 from ..mail import mail_configured, send
+from ..partnership_scope import enter_for
 from ..safe_urls import hub_url
 from ..syncing import request_drain
 from .forms import EventForm, InviteForm, ReplyForm
@@ -367,6 +368,7 @@ def feed(secret):
     user = cal.user_for_feed(db.session, secret)
     if user is None:
         abort(404)
+    enter_for(user)
     schools = cal.Schools(db.session)
     events = cal.events_for_person(db.session, user, schools)
     hosts, links = _ics_details(events, schools)

@@ -1,5 +1,5 @@
 """The sync as people see it: heads' "Sync now", admins' history of runs."""
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from domain import syncs
@@ -75,6 +75,7 @@ def run(run_id):
     record = syncs.run(db.session, run_id)
     if record is None:
         abort(404)
+    results = syncs.results_seen(db.session, record, g.partnership.slug)
     if wants_fragment(f"run-{run_id}-results"):
-        return fragment(render_template("syncs/_run_results.html", run=record))
-    return page(render_template("syncs/run.html", run=record, duration=syncs.duration))
+        return fragment(render_template("syncs/_run_results.html", run=record, results=results))
+    return page(render_template("syncs/run.html", run=record, results=results, duration=syncs.duration))

@@ -1,0 +1,182 @@
+"""Holding every read and write to one partnership (docs/partnerships.md).
+
+A hub holds many partnerships, and nothing may cross a partnership's boundary that it did
+not choose to share. Rather than trusting each of some hundred queries to remember a
+WHERE, the session is told which partnership it serves (``enter``) and every ORM
+SELECT, UPDATE and DELETE it runs is given the partnership's criteria
+(SQLAlchemy's ``with_loader_criteria``): a query that forgets finds nothing of another
+partnership's, instead of finding everything.
+
+What a partnership holds:
+- its schools: those its Schools tab lists (a school that left is kept, as history,
+  only while it is in no other partnership);
+- its joint plan's workbooks, and its schools' own workbooks (a school's plan is one,
+  shown in each of its partnerships); every row, problem, edit and review of those;
+- its objectives, themes and theme answers, and its events' impact forms;
+- its people: those it invited, and the people of its schools (a coordinator only
+  in the partnership they coordinate).
+
+A session that has not entered a partnership is the hub's own (the sync between
+partnerships, the command line): it sees everything. A web request always enters one.
+``hub_wide`` lets a statement see past the boundary on purpose (signing in, a school
+code taken in another partnership), and says so where it is written.
+"""
+from sqlalchemy import and_, event, or_, select
+from sqlalchemy.orm import Session, with_loader_criteria
+
+from .models import (
+    JOINT,
+    ActionRow,
+    CalendarEvent,
+    EventReply,
+    ImpactEntry,
+    ImpactForm,
+    ImpactFormConfirmation,
+    Membership,
+    Objective,
+    OutboxEntry,
+    Partnership,
+    PersonChange,
+    Review,
+    ReviewSignature,
+    School,
+    SheetProblem,
+    SipPriority,
+    Theme,
+    ThemeAnswer,
+    User,
+    Workbook,
+    utcnow,
+)
+
+KEY = "partnership_id"
+HUB_WIDE = {"hub_wide": True}  # execution_options(**HUB_WIDE): this statement sees every partnership
+
+_membership, _school = Membership.__table__, School.__table__
+_workbook, _user = Workbook.__table__.alias("partnership_workbook"), User.__table__.alias("partnership_user")
+_event, _review = CalendarEvent.__table__.alias("partnership_event"), Review.__table__.alias("partnership_review")
+_form = ImpactForm.__table__.alias("partnership_form")
+_partnership = Partnership.__table__
+
+
+def enter(session, partnership_id):
+    """From now on ``session`` serves this partnership only (None: the whole hub)."""
+    if partnership_id is None:
+        session.info.pop(KEY, None)
+    else:
+        session.info[KEY] = partnership_id
+
+
+def current(session):
+    """The partnership the session serves, or None for the whole hub."""
+    return session.info.get(KEY)
+
+
+class entered:
+    """``with entered(session, id):`` the partnership for a while, then back to what it was."""
+
+    def __init__(self, session, partnership_id):
+        self.session, self.partnership_id = session, partnership_id
+
+    def __enter__(self):
+        self.before = current(self.session)
+        enter(self.session, self.partnership_id)
+        return self.session
+
+    def __exit__(self, *exc):
+        enter(self.session, self.before)
+
+
+# -- what a partnership holds, as subqueries on aliases of the tables: not the ORM entities,
+# which would have the criteria applied to the criteria, nor the tables themselves, which
+# would correlate with the query they hold (a school's criteria inside a query of schools) --
+
+def school_ids(pid):
+    """Its schools: listed in its Schools tab, or gone from it while in no other partnership."""
+    member, school = _membership.alias("in_partnership"), _school.alias("member_school")
+    return (select(member.c.school_id).select_from(member.join(school, school.c.id == member.c.school_id))
+            .where(member.c.partnership_id == pid,
+                   or_(member.c.archived_at.is_(None), school.c.archived_at.is_not(None))))
+
+
+def workbook_ids(pid):
+    """Its plans' workbooks: its joint plan's and its schools' own, every year."""
+    return select(_workbook.c.id).where(or_(_workbook.c.partnership_id == pid,
+                                            _workbook.c.school_id.in_(school_ids(pid))))
+
+
+def user_ids(pid):
+    """Its people: those it invited, and its schools' (not another partnership's coordinator)."""
+    return select(_user.c.id).where(or_(_user.c.partnership_id == pid, and_(
+        _user.c.school_id.in_(school_ids(pid)), _user.c.role != "admin")))
+
+
+def _criteria(pid):
+    return [
+        with_loader_criteria(School, lambda cls: cls.id.in_(school_ids(pid)), track_closure_variables=True),
+        with_loader_criteria(Membership, lambda cls: cls.partnership_id == pid, track_closure_variables=True),
+        with_loader_criteria(Workbook, lambda cls: or_(cls.partnership_id == pid, cls.school_id.in_(school_ids(pid))),
+                             track_closure_variables=True),
+        *(with_loader_criteria(model, lambda cls: cls.workbook_id.in_(workbook_ids(pid)), track_closure_variables=True)
+          for model in (ActionRow, ImpactEntry, SipPriority, CalendarEvent, EventReply, SheetProblem,
+                        OutboxEntry, Review)),
+        *(with_loader_criteria(model, lambda cls: cls.partnership_id == pid, track_closure_variables=True)
+          for model in (Objective, Theme, ThemeAnswer)),
+        with_loader_criteria(User, lambda cls: or_(cls.partnership_id == pid, and_(
+            cls.school_id.in_(school_ids(pid)), cls.role != "admin")), track_closure_variables=True),
+        with_loader_criteria(PersonChange, lambda cls: cls.person_id.in_(user_ids(pid)), track_closure_variables=True),
+        with_loader_criteria(ReviewSignature, lambda cls: cls.review_id.in_(
+            select(_review.c.id).where(_review.c.workbook_id.in_(workbook_ids(pid)))), track_closure_variables=True),
+        with_loader_criteria(ImpactForm, lambda cls: cls.event_id.in_(
+            select(_event.c.id).where(_event.c.workbook_id.in_(workbook_ids(pid)))), track_closure_variables=True),
+        with_loader_criteria(ImpactFormConfirmation, lambda cls: cls.form_id.in_(
+            select(_form.c.id).where(_form.c.event_id.in_(
+                select(_event.c.id).where(_event.c.workbook_id.in_(workbook_ids(pid)))))),
+            track_closure_variables=True),
+    ]
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _hold_to_partnership(state):
+    pid = state.session.info.get(KEY)
+    if pid is None or state.is_column_load or state.is_relationship_load:
+        return  # a relationship's load carries its parent query's criteria already
+    if state.execution_options.get("hub_wide"):
+        return
+    state.statement = state.statement.options(*_criteria(pid))
+
+
+@event.listens_for(Session, "before_flush")
+def _into_partnership(session, flush_context, instances):
+    """What a partnership's session adds is the partnership's: its themes, its objectives,
+    its people, its joint workbook. (A school joins a partnership through the sync's
+    Schools tab, sync/reconcile.py reconcile_schools, which adds its membership.)"""
+    new = [obj for obj in session.new if isinstance(obj, _OWNED) and getattr(obj, KEY) is None
+           and (not isinstance(obj, Workbook) or obj.code == JOINT)]
+    if not new:
+        return
+    pid = session.info.get(KEY) or _only_partnership(session)
+    for obj in new:
+        obj.partnership_id = pid
+
+
+_OWNED = (Objective, Theme, ThemeAnswer, User, Workbook)
+
+
+class NoPartnershipChosen(RuntimeError):
+    """Something of one partnership was added by a session serving the whole hub, which
+    holds several: which one it belongs to cannot be guessed."""
+
+
+def _only_partnership(session):
+    """The hub's one partnership, for a session serving the whole hub (the command line,
+    a test): made, with no workbook yet, if there is none (the first sync names its
+    workbook). With several, the caller must enter one."""
+    ids = session.execute(select(_partnership.c.id).limit(2)).scalars().all()
+    if len(ids) > 1:
+        raise NoPartnershipChosen("This hub holds several partnerships: say which one this is for.")
+    if ids:
+        return ids[0]
+    return session.execute(_partnership.insert().values(slug="our-partnership", name="Our partnership",
+                                                        workbook_ref="", created_at=utcnow(), created_by="")
+                           ).inserted_primary_key[0]
