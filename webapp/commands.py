@@ -1,4 +1,5 @@
 """Command-line tasks for coordinators and set-up scripts (`flask --app wsgi ...`)."""
+import functools
 import getpass
 import json
 import sys
@@ -9,7 +10,7 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import func, select
 
-from domain import dates, edits, exports, new_year, people, plans, priorities, reviews, years
+from domain import dates, edits, exports, new_year, partnerships, people, plans, priorities, reviews, scope, years
 from domain.contract import KINDS
 from domain.models import JOINT, ROLES, OutboxEntry, SchoolYear, User, Workbook
 from domain.passwords import hash_password
@@ -17,8 +18,10 @@ from domain.people import deactivate_person
 from domain.users import UserError, activate, add_user, find_user, set_password
 from sync.demo import PARTNERSHIP_FILE, write_demo_workbooks
 from sync.demo import add_impact_forms as demo_impact_forms
+from sync.errors import WorkbookUnavailable
 from sync.setup_check import check_partnership, check_workbook, missing_headers, year_kinds
 
+from .auth.links import send_password_link
 from .extensions import db
 from .syncing import backend_for, drain_now, sync_now
 
@@ -29,6 +32,7 @@ demo_cli = AppGroup("demo", help="The demo partnership that `make run` serves.")
 sheets_cli = AppGroup("sheets", help="Check and set up the spreadsheets themselves.")
 outbox_cli = AppGroup("outbox", help="Browser edits on their way to the sheets.")
 year_cli = AppGroup("year", help="School years: which is current, starting the next, carrying rows into it.")
+partnership_cli = AppGroup("partnership", help="The partnerships this hub holds (docs/partnerships.md).")
 
 DEMO_PASSWORD = "partnership-demo"  # the demo's only: printed by `make run`
 DEMO_USERS = [
@@ -65,6 +69,58 @@ def sync_run(full):
         sys.exit(1)
 
 
+def in_partnership(command):
+    """A command about one partnership: ``--partnership SLUG`` says which, and may be left
+    out while the hub holds one. What the command reads and adds is that partnership's."""
+    @click.option("--partnership", "partnership_slug", metavar="SLUG",
+                  help="Which partnership (`flask partnership list`); needed when the hub holds several.")
+    @functools.wraps(command)
+    def held(*args, partnership_slug=None, **kwargs):
+        if partnership_slug:
+            chosen = partnerships.by_slug(db.session, partnership_slug)
+            if chosen is None:
+                raise click.ClickException(f"There is no partnership {partnership_slug!r}: "
+                                           "see `flask partnership list`.")
+            scope.enter(db.session, chosen.id)
+        elif partnerships.only(db.session) is not None:
+            scope.enter(db.session, partnerships.only(db.session))
+        elif len(partnerships.all_partnerships(db.session)) > 1:
+            raise click.ClickException("This hub holds several partnerships: say which with --partnership SLUG "
+                                       "(`flask partnership list`).")
+        return command(*args, **kwargs)
+
+    return held
+
+
+@partnership_cli.command("list")
+def partnership_list():
+    """Every partnership: its short name (for --partnership), name and workbook."""
+    for each in partnerships.all_partnerships(db.session):
+        click.echo(f"{each.slug:<30} {each.name:<40} {each.workbook_ref}")
+
+
+@partnership_cli.command("add")
+@click.argument("name")
+@click.option("--workbook", required=True, help="Its partnership workbook: a Google Sheets address or a file name.")
+@click.option("--coordinator-email", required=True, help="Its first coordinator, who is sent an invitation.")
+@click.option("--coordinator-name", default="", help="Their name as pages show it.")
+def partnership_add(name, workbook, coordinator_email, coordinator_name):
+    """Add a partnership and invite its first coordinator; its workbook is read at the next sync."""
+    backend = backend_for(current_app)
+    try:
+        partnership, coordinator = partnerships.add(db.session, name, workbook, coordinator_email, coordinator_name,
+                                                    by="the command line", identity=backend.identity)
+    except (partnerships.PartnershipError, WorkbookUnavailable) as error:
+        db.session.rollback()
+        raise click.ClickException(getattr(error, "message", None) or str(error))
+    scope.enter(db.session, partnership.id)
+    link = send_password_link(coordinator, "the command line", invited=True)  # built from HUB_URL
+    db.session.commit()
+    click.echo(f"Added {partnership.name} ({partnership.slug}); {coordinator.email} is invited to coordinate it.")
+    if link:
+        click.echo(f"Pass this link on to them (it works once): {link}")
+
+
 def _read_password():
     """From stdin: piped for scripts, or typed twice at a terminal."""
     if sys.stdin.isatty():
@@ -81,6 +137,7 @@ def _read_password():
 @click.option("--school", "school_code", help="The school's code (not for admins).")
 @click.option("--name", default="", help="The person's name as pages show it.")
 @click.option("--chair", is_flag=True, help="A governor who chairs their school's governing body.")
+@in_partnership
 def users_add(email, role, school_code, name, chair):
     """Add a user; the password is read from stdin."""
     try:
@@ -155,6 +212,7 @@ def users_deactivate(email):
 @click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True)
 @click.option("--year", type=int, help="The school year, by the year it starts in (2026: 2026 to 2027); "
                                        "the current one if not given.")
+@in_partnership
 def export_action_plan(plan_code, fmt, year):
     """Every current row of PLAN (a school code or 'joint'), as synced, to stdout."""
     plan = plans.find_plan(db.session, plan_code, year)
@@ -177,6 +235,7 @@ def _write_records(records, names, fmt):
 
 @export_cli.command("priorities")
 @click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True)
+@in_partnership
 def export_priorities(fmt):
     """Every SIP priority of every school, shared or not, with the theme it is grouped under."""
     records = exports.priority_records(priorities.every_priority(db.session))
@@ -337,6 +396,7 @@ def year_start(workbooks):
 @year_cli.command("carry")
 @click.argument("plan_code", metavar="PLAN")
 @click.argument("row_ids", metavar="ID", nargs=-1, required=True)
+@in_partnership
 def year_carry(plan_code, row_ids):
     """Carry unfinished rows of PLAN's last year (by their IDs: BR-A003 ...) into this year's plan."""
     code = "joint" if plan_code.lower() == "joint" else plan_code.upper()
@@ -352,7 +412,7 @@ def year_carry(plan_code, row_ids):
 
 
 def register(app):
-    for group in (sync_cli, users_cli, export_cli, demo_cli, sheets_cli, outbox_cli, year_cli):
+    for group in (sync_cli, users_cli, export_cli, demo_cli, sheets_cli, outbox_cli, year_cli, partnership_cli):
         app.cli.add_command(group)
     from .scheduler_cli import scheduler_cli
 
@@ -380,6 +440,7 @@ def users_set_chair(email, unset):
 
 @export_cli.command("reviews")
 @click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="json", show_default=True)
+@in_partnership
 def export_reviews(fmt):
     """Every termly review: plan, term, state, each signature and the rows its snapshot holds."""
     records = reviews.review_records(db.session)

@@ -147,6 +147,12 @@ EXPECTED = {
     "people.change": {"POST own": "login ok 403 403 403 403", "POST other": "login ok 403 403 403 403"},
     "people.changes": {"GET any": "login 200 403 403 403 403"},
     "people.deactivate": {"POST own": "login ok 403 403 403 403", "POST other": "login ok 403 403 403 403"},
+    # Partnerships: everyone sees the ones they work in; choosing one they do not work in
+    # (here none is named) is not found; coordinators rename theirs and add others.
+    "partnerships.index": {"GET any": "login 200 200 200 200 200"},
+    "partnerships.choose": {"POST any": "login 404 404 404 404 404"},
+    "partnerships.rename": {"POST any": "login ok 403 403 403 403"},
+    "partnerships.add": {"POST any": "login ok 403 403 403 403"},
     "people.index": {"GET any": "login 200 403 403 403 403"},
     "people.invite": {"GET any": "login 200 403 403 403 403", "POST any": "login ok 403 403 403 403"},
     "people.password_link": {"POST own": "login ok 403 403 403 403", "POST other": "login ok 403 403 403 403"},

@@ -1,0 +1,78 @@
+"""One sync for every partnership of the hub: one Drive listing for all their files, no
+Sheets read while nothing changed, a school in two partnerships read once, and a school
+of one partnership never claimed by another's Schools tab with another workbook."""
+from sqlalchemy import select
+
+from domain import partnerships, scope
+from domain.models import Membership, Partnership, School, SheetProblem, Workbook
+from sheets_emulator.workbooks import load_partnership
+
+from ..partnership_helpers import MARK, OAKFIELD, OTHER_FILE, write_other_partnership
+from .conftest import actions
+
+WILLIAM_LILLEY = ["WL", "William Lilley Infant and Nursery School", "william-lilley.xlsx", "Infant and nursery",
+                  "Sally Beardsley", "Kevin Snow"]
+
+
+def _other(session, ref):
+    """The Oakfield Cluster beside the first partnership (made by a first sync)."""
+    other = Partnership(slug="oakfield-cluster", name="Oakfield Cluster", workbook_ref=ref)
+    session.add(other)
+    session.commit()
+    return other.id
+
+
+def test_one_listing_covers_every_partnership_and_nothing_changed_costs_no_read(session, gsync, emulator,
+                                                                                 workbook_dir):
+    write_other_partnership(workbook_dir)
+    other_url = load_partnership(emulator.store, workbook_dir, OTHER_FILE)
+    partnerships.ensure_first(session, emulator.partnership_url)
+    other = _other(session, other_url)
+    results, report = gsync()
+    assert report.ok, [r.line() for r in report.results]
+    assert [(r.code, r.partnership) for r in report.results if r.code == "joint"] == [
+        ("joint", "our-partnership"), ("joint", "oakfield-cluster")]
+    assert report.calls["drive"] >= 1 and report.calls["sheets.read"] == 5  # two partnerships, three schools
+    gsync()  # the IDs the first sync wrote moved those files on: read once more
+    results, report = gsync()
+    assert dict(emulator.calls) == {"drive": 1}  # one listing for both partnerships' five workbooks
+    assert len(report.results) == 5 and all(r.skipped for r in report.results)
+    with scope.entered(session, other):
+        assert all(MARK in row.key_objective or not row.key_objective for row in actions(session, "joint").values())
+        assert {s.code for s in session.scalars(select(School))} == {"OK"}
+    first = partnerships.first(session).id
+    with scope.entered(session, first):
+        assert {s.code for s in session.scalars(select(School))} == {"BR", "WL"}
+        assert not any(MARK in row.key_objective for row in actions(session, "joint").values())
+
+
+def test_a_school_in_two_partnerships_is_one_school_with_one_plan_read_once(session, sync, backend, workbook_dir):
+    write_other_partnership(workbook_dir, schools=(OAKFIELD, WILLIAM_LILLEY))
+    sync()
+    other = _other(session, OTHER_FILE)
+    results, report = sync()
+    assert report.ok, [r.line() for r in report.results]
+    assert [r.code for r in report.results].count("WL") == 1  # read once, for both
+    wl = session.scalar(select(School).where(School.code == "WL"))
+    assert {m.partnership_id for m in session.scalars(select(Membership).where(Membership.school_id == wl.id))} \
+        == {partnerships.first(session).id, other}
+    assert session.scalar(select(Workbook.id).where(Workbook.code == "WL")) is not None
+    with scope.entered(session, other):
+        assert {s.code for s in session.scalars(select(School))} == {"OK", "WL"}
+        assert len(actions(session, "WL")) == 5  # the one plan, shown here too
+
+
+def test_another_partnerships_school_is_not_claimed_with_another_workbook(session, sync, workbook_dir):
+    br_elsewhere = ["BR", "Bank Road (claimed)", "oakfield.xlsx", "Primary", "Someone Else", ""]
+    write_other_partnership(workbook_dir, schools=(br_elsewhere,))
+    sync()
+    other = _other(session, OTHER_FILE)
+    sync()
+    with scope.entered(session, other):
+        assert session.scalar(select(School).where(School.code == "BR")) is None
+        problems = [p.message for p in session.scalars(select(SheetProblem))]
+    assert any("BR is already in another partnership, with another workbook" in p for p in problems)
+    br = session.scalar(select(School).where(School.code == "BR"))
+    assert br.name == "Bank Road Infant and Nursery School"  # its details stay its first partnership's
+    with scope.entered(session, partnerships.first(session).id):
+        assert len(actions(session, "BR")) == 6
