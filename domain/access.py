@@ -155,3 +155,11 @@ def writes_any_impact_form(user):
 def heads_school(user, code):
     """Is this person the head of the school with this code (a network's host, say)?"""
     return user.role == "head" and user.school is not None and bool(code) and user.school.code == code
+
+
+DIRECTORY_REFUSAL = "Head teachers, chairs of governors and coordinators use the directory across partnerships."
+
+
+def can_use_directory(user):
+    """Lead heads, chairs and coordinators find those who work on a theme in other partnerships."""
+    return user.role in ("admin", "head") or (user.role == "governor" and user.chair)

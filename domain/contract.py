@@ -14,7 +14,17 @@ import re
 from dataclasses import dataclass, field, replace
 
 from . import cells, event_cells
-from .models import ActionRow, CalendarEvent, EventReply, ImpactEntry, Objective, School, SipPriority, Theme
+from .models import (
+    ActionRow,
+    CalendarEvent,
+    DevelopmentVisit,
+    EventReply,
+    ImpactEntry,
+    Objective,
+    School,
+    SipPriority,
+    Theme,
+)
 from .years import short, year_suffixes
 
 _BRACKETS = re.compile(r"\(.*?\)")
@@ -324,15 +334,39 @@ RSVP = Table(
     cleaner=event_cells.clean_reply_row,
 )
 
+# -- the supporter's own workbook (issue 25): its officers' development visits --------
+
+DEVELOPMENT_VISITS = Table(
+    "Development visits",
+    (
+        ID,
+        Column("Date", "date", ("Visit date", "Date of visit", "When"), required=True, kind="date"),
+        Column("Partnership", "partnership", ("Partnership visited", "Cluster", "Collaboration"), required=True),
+        Column("Present", "present", ("Who was there", "Attendees", "Attending", "Present at the visit")),
+        Column("Vision and intended outcomes", "vision",
+               ("Vision", "Intended outcomes", "Vision and outcomes", "Outcomes discussed")),
+        Column("Successes", "successes", ("Main successes", "Success", "What went well")),
+        Column("Challenges", "challenges", ("Key challenges", "Challenge", "Barriers")),
+        Column("Lessons", "lessons", ("Lessons learned", "Key lessons", "Lessons learnt")),
+        Column("Next steps", "next_steps", ("Next step", "Actions", "Next actions")),
+        Column("Recorded by", "recorded_by", ("By", "Officer", "Visited by")),
+    ),
+    model=DevelopmentVisit,
+    id_letter="V",
+    tab_synonyms=("Visits", "Development visit", "Partnership visits"),
+    browser_adds=True,
+)
+SUPPORTER = WorkbookKind("supporter", (Use(DEVELOPMENT_VISITS),))
+
 # The partnership workbook lists the schools (and the objectives their plans link to)
 # before its joint plan: each table is read in this order.
 PARTNERSHIP = WorkbookKind("partnership", (Use(SCHOOLS), Use(OBJECTIVES), Use(ACTION_PLAN, optional=True),
                                            Use(THEMES, optional=True, silent=True),
                                            Use(CALENDAR, optional=True), Use(RSVP, optional=True)))
 SCHOOL = WorkbookKind("school", (Use(ACTION_PLAN), Use(IMPACT_LOG, optional=True), Use(SIP_PRIORITIES, optional=True)))
-KINDS = {kind.name: kind for kind in (PARTNERSHIP, SCHOOL)}
+KINDS = {kind.name: kind for kind in (PARTNERSHIP, SCHOOL, SUPPORTER)}
 
-TABLES = (SCHOOLS, OBJECTIVES, ACTION_PLAN, IMPACT_LOG, SIP_PRIORITIES, THEMES, CALENDAR, RSVP)
+TABLES = (SCHOOLS, OBJECTIVES, ACTION_PLAN, IMPACT_LOG, SIP_PRIORITIES, THEMES, CALENDAR, RSVP, DEVELOPMENT_VISITS)
 _BY_TAB = {table.tab: table for table in TABLES}
 
 

@@ -10,10 +10,14 @@ from sqlalchemy import select
 
 from .models import JOINT, Workbook
 
+SUPPORT = "support-"  # a supporter's workbook's code begins so (support-3): no school's code is in lower case
+
 
 def id_prefix(workbook_code, table):
-    """'BR-A' for a school's action plan, 'J-I' for the joint plan's impact log."""
-    return f"{'J' if workbook_code == JOINT else workbook_code}-{table.id_letter}"
+    """'BR-A' for a school's action plan, 'J-I' for the joint plan's impact log, 'D-V' for
+    a supporter's development visits."""
+    short = "J" if workbook_code == JOINT else "D" if workbook_code.startswith(SUPPORT) else workbook_code
+    return f"{short}-{table.id_letter}"
 
 
 def next_number(prefix, known_ids):

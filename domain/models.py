@@ -65,7 +65,22 @@ class Base(DeclarativeBase):
 
 
 ROLES = ("admin", "head", "staff", "governor")
+OFFICER = "officer"  # an authority's or trust's officer: above the partnerships, in none (docs/partnerships.md)
 JOINT = "joint"  # the plan code of the partnership workbook's joint action plan
+
+
+class Supporter(Base):
+    """An authority, trust or teaching school hub that supports partnerships. Its officers
+    see what each partnership it supports chooses to share with it, record development
+    visits (in its own workbook's Development visits tab) and write the report across them."""
+
+    __tablename__ = "supporter"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(Text)
+    workbook_ref: Mapped[str] = mapped_column(String(500), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
 class Partnership(Base):
@@ -82,6 +97,13 @@ class Partnership(Base):
     workbook_ref: Mapped[str] = mapped_column(String(500), default="")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     created_by: Mapped[str] = mapped_column(String(300), default="")
+    # The authority or trust that supports it, and whether it shares with them its signed
+    # reviews, shared priorities, summaries, calendar and strengths (off until its
+    # coordinator turns it on; its page lists what is shared).
+    supporter_id: Mapped[int | None] = mapped_column(ForeignKey("supporter.id"), index=True)
+    shares_with_supporter: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+    supporter: Mapped[Supporter | None] = relationship()
 
 
 class Membership(Base):
@@ -164,6 +186,8 @@ class Workbook(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     # The partnership whose joint plan this is; None for a school's own plan (in each of its partnerships).
     partnership_id: Mapped[int | None] = mapped_column(ForeignKey("partnership.id"), index=True)
+    # The supporter whose workbook this is (its Development visits; code support-<id>), else None.
+    supporter_id: Mapped[int | None] = mapped_column(ForeignKey("supporter.id"), index=True)
     code: Mapped[str] = mapped_column(String(20))
     school_year: Mapped[int] = mapped_column(Integer)
     is_current: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true(), index=True)
@@ -460,7 +484,8 @@ class User(Base):
     # cell is matched to people by an indexed lookup, not by folding every name each time.
     name_key: Mapped[str] = mapped_column(String(300), default="", server_default="", index=True)
     role: Mapped[str] = mapped_column(String(20))
-    partnership_id: Mapped[int] = mapped_column(ForeignKey("partnership.id"), index=True)
+    partnership_id: Mapped[int | None] = mapped_column(ForeignKey("partnership.id"), index=True)  # None: an officer
+    supporter_id: Mapped[int | None] = mapped_column(ForeignKey("supporter.id"))  # an officer's authority or trust
     school_id: Mapped[int | None] = mapped_column(ForeignKey("school.id"))
     password_hash: Mapped[str] = mapped_column(String(300))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -769,6 +794,72 @@ class ImpactFormConfirmation(Base):
     at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     form: Mapped[ImpactForm] = relationship(back_populates="confirmations")
+
+
+# -- development visits and the report across partnerships (issue 25) ------------------
+
+class DevelopmentVisit(SheetRowMixin, Base):
+    """An officer's development visit to a partnership (the supporter workbook's
+    Development visits tab). The points (successes, challenges, lessons, next steps) are
+    as written, one a line; ``partnership_id`` is the partnership the cell names, if any."""
+
+    __tablename__ = "development_visit"
+    __table_args__ = (UniqueConstraint("workbook_id", "sheet_id", name="uq_development_visit_sheet_id"),)
+
+    date: Mapped[date | None] = mapped_column(Date)
+    partnership: Mapped[str] = mapped_column(Text, default="")  # as written
+    partnership_id: Mapped[int | None] = mapped_column(ForeignKey("partnership.id"), index=True)
+    present: Mapped[str] = mapped_column(Text, default="")
+    vision: Mapped[str] = mapped_column(Text, default="")  # the vision and intended outcomes discussed
+    successes: Mapped[str] = mapped_column(Text, default="")
+    challenges: Mapped[str] = mapped_column(Text, default="")
+    lessons: Mapped[str] = mapped_column(Text, default="")
+    next_steps: Mapped[str] = mapped_column(Text, default="")
+    recorded_by: Mapped[str] = mapped_column(Text, default="")
+
+
+class Report(Base):
+    """The report across partnerships for a term or a year (domain/reports.py): drafted
+    from the data, edited by an officer, then published. ``sections`` is the draft as
+    edited: [{"title", "intro", "points": [{"text", "count", "sources": [[label, path]]}]}].
+    Once published it is kept as it was: the database refuses a change (as for a review's
+    snapshot)."""
+
+    __tablename__ = "report"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    supporter_id: Mapped[int] = mapped_column(ForeignKey("supporter.id"), index=True)
+    title: Mapped[str] = mapped_column(Text)
+    period: Mapped[str] = mapped_column(String(40))  # "Summer 2027", "2026 to 2027"
+    starts: Mapped[date] = mapped_column(Date)
+    ends: Mapped[date] = mapped_column(Date)
+    sections: Mapped[list] = mapped_column(JSON, default=list)
+    state: Mapped[str] = mapped_column(String(10), default="draft")
+    created_by: Mapped[str] = mapped_column(String(300), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    published_at: Mapped[datetime | None] = mapped_column(DateTime)
+    published_by: Mapped[str] = mapped_column(String(300), default="")
+
+
+REPORT_KEPT = "A published report is kept as it was published; it cannot be changed."
+_REPORT_TRIGGERS = {
+    "sqlite": (f"""CREATE TRIGGER report_kept BEFORE UPDATE ON report WHEN OLD.state = 'published'
+    BEGIN SELECT RAISE(ABORT, '{REPORT_KEPT}'); END""",),
+    "postgresql": (f"""CREATE FUNCTION report_kept() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      IF OLD.state = 'published' THEN
+        RAISE EXCEPTION '{REPORT_KEPT}';
+      END IF;
+      RETURN NEW;
+    END $$""", "CREATE TRIGGER report_kept BEFORE UPDATE ON report FOR EACH ROW EXECUTE FUNCTION report_kept()"),
+}
+
+
+@event.listens_for(Report.__table__, "after_create")
+def _keep_reports(target, connection, **kw):
+    for statement in _REPORT_TRIGGERS.get(connection.dialect.name, ()):
+        connection.exec_driver_sql(statement)
 
 
 # Every session holds to the partnership it serves (domain/scope.py): its listeners are

@@ -113,6 +113,13 @@ def _taken(session, workbook_ref, partnerships, identity):
     return wanted in held
 
 
+def set_support(session, partnership, supporter, shares):
+    """The authority or trust that supports the partnership (or none), and whether it
+    shares with them: with none, nothing is shared."""
+    partnership.supporter_id = supporter.id if supporter else None
+    partnership.shares_with_supporter = bool(supporter and shares)
+
+
 def rename(session, partnership, name):
     """A partnership's new name; its short name follows it (links carry none: nothing breaks)."""
     partnership.name, partnership.slug = _checked_name(session, name, partnership)

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session, with_loader_criteria
 
 from .models import (
     JOINT,
+    OFFICER,
     ActionRow,
     CalendarEvent,
     EventReply,
@@ -85,6 +86,12 @@ class entered:
 
     def __exit__(self, *exc):
         enter(self.session, self.before)
+
+
+def whole_hub(session):
+    """``with whole_hub(session):`` no partnership's boundary for a while: for what belongs
+    to none (a supporter's development visits, whose IDs are numbered across its workbook)."""
+    return entered(session, None)
 
 
 # -- what a partnership holds, as subqueries on aliases of the tables: not the ORM entities,
@@ -152,7 +159,8 @@ def _into_partnership(session, flush_context, instances):
     its people, its joint workbook. (A school joins a partnership through the sync's
     Schools tab, sync/reconcile.py reconcile_schools, which adds its membership.)"""
     new = [obj for obj in session.new if isinstance(obj, _OWNED) and getattr(obj, KEY) is None
-           and (not isinstance(obj, Workbook) or obj.code == JOINT)]
+           and (not isinstance(obj, Workbook) or obj.code == JOINT)
+           and (not isinstance(obj, User) or obj.role != OFFICER)]  # an officer is in no partnership
     if not new:
         return
     pid = session.info.get(KEY) or _only_partnership(session)

@@ -17,8 +17,8 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
-from domain import partnerships, reviews, scope, years
-from domain.contract import CALENDAR, OBJECTIVES, PARTNERSHIP, RSVP, SCHOOL, SCHOOLS
+from domain import partnerships, reviews, scope, supporters, years
+from domain.contract import CALENDAR, OBJECTIVES, PARTNERSHIP, RSVP, SCHOOL, SCHOOLS, SUPPORTER
 from domain.ids import format_id, id_prefix, next_number, plan_ids
 from domain.models import JOINT, Objective, SheetProblem, SyncRun, Workbook, utcnow
 
@@ -147,6 +147,12 @@ def run_sync(session, backend, partnership_ref, trigger="cli", run_id=None, full
                 if not _sync_schools(session, backend, versions, full, lease, report, done, outage):
                     break
                 outage = report.outage
+        for supporter in supporters.all_supporters(session):  # their development visits
+            if supporter.workbook_ref and lease.keep(reading=True):
+                workbook = _supporter_workbook(session, backend, supporter)
+                report.results.append(_sync_one(session, backend, workbook, SUPPORTER, versions, full))
+                supporters.link_visits(session, supporter)
+                session.commit()
     except Exception:
         session.rollback()
         report.results.append(WorkbookResult("-", "", ok=False, error="The sync stopped on an unexpected error."))
@@ -256,6 +262,21 @@ def _workbook(session, backend, code, ref):
         workbook.ref = ref
         forget(workbook)
     workbook.identity = identity_or_blank(backend, ref)
+    session.commit()
+    return workbook
+
+
+def _supporter_workbook(session, backend, supporter):
+    """The supporter's workbook record of the current year (made the first time)."""
+    workbook = supporters.visits_workbook(session, supporter)
+    if workbook is None:
+        workbook = Workbook(code=supporters.workbook_code(supporter), supporter_id=supporter.id, ref="",
+                            school_year=years.ensure_current(session), is_current=True)
+        session.add(workbook)
+    if workbook.ref != supporter.workbook_ref:
+        workbook.ref = supporter.workbook_ref
+        forget(workbook)
+    workbook.identity = identity_or_blank(backend, workbook.ref)
     session.commit()
     return workbook
 

@@ -76,3 +76,39 @@ def add_other_partnership(app, folder, schools=(OAKFIELD,)):
                                     name=email.split("@")[0], password_hash=_HASH))
         db.session.commit()
     return pid
+
+
+SUPPORTER_FILE = "county.xlsx"
+VISITS_HEADER = ["ID", "Date", "Partnership", "Present", "Vision and intended outcomes", "Successes", "Challenges",
+                 "Lessons", "Next steps", "Recorded by"]
+OFFICER = "officer@county.test.gov"
+
+
+def write_supporter_workbook(folder, rows=()):
+    """The county's own workbook: a Development visits tab, with ``rows`` under its header."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Development visits"
+    sheet.append(VISITS_HEADER)
+    for row in rows:
+        sheet.append(list(row))
+    book.save(Path(folder) / SUPPORTER_FILE)
+
+
+def add_supporter(app, folder, sharing=("oakfield-cluster",), rows=()):
+    """The County Council supporting both partnerships (those in ``sharing`` share with it),
+    its workbook synced, and an officer who can sign in."""
+    from domain import supporters
+
+    write_supporter_workbook(folder, rows)
+    with app.app_context():
+        county = supporters.add(db.session, "County Council", SUPPORTER_FILE)
+        for each in partnerships.all_partnerships(db.session):
+            partnerships.set_support(db.session, each, county, each.slug in sharing)
+        officer = supporters.invite_officer(db.session, county, OFFICER, "Olwen Officer")
+        officer.password_hash = _HASH
+        db.session.commit()
+    report = sync_now(app, "test")
+    assert report.ok, [r.line() for r in report.results]

@@ -90,6 +90,7 @@ def register_blueprints(app):
     from .reviews.routes import bp as reviews_bp
     from .schools.routes import bp as schools_bp
     from .summaries.routes import bp as summaries_bp
+    from .support.routes import bp as support_bp
     from .syncs.routes import bp as syncs_bp
     from .years.routes import bp as years_bp
 
@@ -109,6 +110,7 @@ def register_blueprints(app):
     app.register_blueprint(impact_forms_bp)
     app.register_blueprint(years_bp)
     app.register_blueprint(partnerships_bp)
+    app.register_blueprint(support_bp)
 
 
 def register_url_converters(app):

@@ -10,7 +10,20 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import func, select
 
-from domain import dates, edits, exports, new_year, partnerships, people, plans, priorities, reviews, scope, years
+from domain import (
+    dates,
+    edits,
+    exports,
+    new_year,
+    partnerships,
+    people,
+    plans,
+    priorities,
+    reviews,
+    scope,
+    supporters,
+    years,
+)
 from domain.contract import KINDS
 from domain.models import JOINT, ROLES, OutboxEntry, SchoolYear, User, Workbook
 from domain.passwords import hash_password
@@ -117,6 +130,71 @@ def partnership_add(name, workbook, coordinator_email, coordinator_name):
     link = send_password_link(coordinator, "the command line", invited=True)  # built from HUB_URL
     db.session.commit()
     click.echo(f"Added {partnership.name} ({partnership.slug}); {coordinator.email} is invited to coordinate it.")
+    if link:
+        click.echo(f"Pass this link on to them (it works once): {link}")
+
+
+@partnership_cli.command("support")
+@click.argument("slug")
+@click.option("--supporter", "supporter_slug", default="", help="The supporter's short name; empty for none.")
+@click.option("--share/--no-share", default=False, help="Share with the supporter (off unless asked).")
+def partnership_support(slug, supporter_slug, share):
+    """Say which authority or trust supports a partnership, and whether it shares with them."""
+    partnership = partnerships.by_slug(db.session, slug)
+    supporter = supporters.by_slug(db.session, supporter_slug) if supporter_slug else None
+    if partnership is None or (supporter_slug and supporter is None):
+        raise click.ClickException("No such partnership or supporter: see `flask partnership list` "
+                                   "and `flask supporter list`.")
+    partnerships.set_support(db.session, partnership, supporter, share)
+    db.session.commit()
+    click.echo(f"{partnership.name}: supported by {supporter.name if supporter else 'none'}, "
+               f"{'sharing' if partnership.shares_with_supporter else 'sharing nothing'}.")
+
+
+supporter_cli = AppGroup("supporter", help="Authorities and trusts that support partnerships, and their officers.")
+
+
+@supporter_cli.command("list")
+def supporter_list():
+    """Every supporter: its short name, name and workbook, and the partnerships it supports."""
+    for supporter in supporters.all_supporters(db.session):
+        supported = ", ".join(p.slug + ("" if p.shares_with_supporter else " (not sharing)")
+                              for p in supporters.supported(db.session, supporter))
+        click.echo(f"{supporter.slug:<30} {supporter.name:<40} {supporter.workbook_ref or '(no workbook)'}"
+                   f"  {supported}")
+
+
+@supporter_cli.command("add")
+@click.argument("name")
+@click.option("--workbook", default="", help="Its own workbook, with a Development visits tab.")
+def supporter_add(name, workbook):
+    """Add an authority or trust that supports partnerships."""
+    try:
+        supporter = supporters.add(db.session, name, workbook)
+    except partnerships.PartnershipError as error:
+        db.session.rollback()
+        raise click.ClickException(str(error))
+    db.session.commit()
+    click.echo(f"Added {supporter.name} ({supporter.slug}).")
+
+
+@supporter_cli.command("officer")
+@click.argument("slug")
+@click.argument("email")
+@click.option("--name", default="", help="The officer's name as pages show it.")
+def supporter_officer(slug, email, name):
+    """Invite an officer of a supporter: they see what its partnerships share with it."""
+    supporter = supporters.by_slug(db.session, slug)
+    if supporter is None:
+        raise click.ClickException(f"There is no supporter {slug!r}: see `flask supporter list`.")
+    try:
+        officer = supporters.invite_officer(db.session, supporter, email, name, by="the command line")
+    except partnerships.PartnershipError as error:
+        db.session.rollback()
+        raise click.ClickException(str(error))
+    link = send_password_link(officer, "the command line", invited=True)
+    db.session.commit()
+    click.echo(f"{officer.email} is invited as an officer of {supporter.name}.")
     if link:
         click.echo(f"Pass this link on to them (it works once): {link}")
 
@@ -412,7 +490,8 @@ def year_carry(plan_code, row_ids):
 
 
 def register(app):
-    for group in (sync_cli, users_cli, export_cli, demo_cli, sheets_cli, outbox_cli, year_cli, partnership_cli):
+    for group in (sync_cli, users_cli, export_cli, demo_cli, sheets_cli, outbox_cli, year_cli, partnership_cli,
+                  supporter_cli):
         app.cli.add_command(group)
     from .scheduler_cli import scheduler_cli
 

@@ -4,16 +4,17 @@ is not signed in is held to none: the few pages they may open (signing in, a pas
 link, a private calendar feed) find their person on purpose, then enter that person's
 partnership (``enter_for``); those that name the coordinators to ask name the hub's
 partnership's when it holds one (``enter_the_only``), and none when it holds several."""
-from flask import g, session
+from flask import abort, g, redirect, request, session, url_for
 from flask_login import current_user
 
 from domain import partnerships, scope
-from domain.models import Partnership
+from domain.models import OFFICER, Partnership
 
 from .extensions import db
 
 CHOSEN = "partnership"  # the key, in Flask's session, of the partnership the person chose
 NOBODY = 0  # no partnership has this id: a visitor's queries find nothing of any
+OFFICERS_PAGES = {"support", "auth", "health", None}  # None: the static files
 
 
 def register(app):
@@ -22,6 +23,11 @@ def register(app):
         user = current_user._get_current_object()  # loaded whatever the partnership (auth/sessions.py)
         pid = partnerships.chosen(db.session, user, session.get(CHOSEN))
         enter_for_id(pid)
+        if getattr(user, "role", None) == OFFICER and request.endpoint and request.blueprint not in OFFICERS_PAGES:
+            # An officer is in no partnership: their pages are what partnerships share with them.
+            if request.endpoint == "plans.home":
+                return redirect(url_for("support.home"))
+            abort(403, description="An officer sees what the partnerships share with them, from their own home.")
 
     @app.context_processor
     def the_partnership():

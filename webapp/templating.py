@@ -11,6 +11,7 @@ from domain.access import (
     can_manage_schools,
     can_see_sync_history,
     can_sync,
+    can_use_directory,
     can_view_plan,
     sees_sheet_ids,
 )
@@ -79,6 +80,7 @@ def register(app):
     app.add_template_global(can_edit_plan)
     app.add_template_global(can_answer_themes)
     app.add_template_global(can_manage_people)
+    app.add_template_global(can_use_directory)
     app.add_template_global(is_overdue)
     app.add_template_global(can_view_plan)
     app.add_template_global(shows_ids)

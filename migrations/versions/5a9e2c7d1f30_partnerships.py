@@ -1,6 +1,7 @@
 """Partnerships as tenants: the partnership table, each school's membership of a
 partnership, and the partnership of every joint workbook, objective, theme, theme answer
-and person
+and person; supporters (an authority, a trust) and their officers, development visits
+and reports across partnerships
 
 A hub that held one partnership holds it as its first: everything already stored is
 that partnership's. A school's plan stays one whichever partnerships it is in, so
@@ -24,9 +25,31 @@ branch_labels = None
 depends_on = None
 
 OWNED = ('objective', 'theme', 'theme_answer', 'user')
+REPORT_KEPT = "A published report is kept as it was published; it cannot be changed."
+TRIGGERS = {
+    "sqlite": (f"""CREATE TRIGGER report_kept BEFORE UPDATE ON report WHEN OLD.state = 'published'
+    BEGIN SELECT RAISE(ABORT, '{REPORT_KEPT}'); END""",),
+    "postgresql": (f"""CREATE FUNCTION report_kept() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      IF OLD.state = 'published' THEN
+        RAISE EXCEPTION '{REPORT_KEPT}';
+      END IF;
+      RETURN NEW;
+    END $$""", "CREATE TRIGGER report_kept BEFORE UPDATE ON report FOR EACH ROW EXECUTE FUNCTION report_kept()"),
+}
 
 
 def upgrade():
+    op.create_table(
+        'supporter',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('slug', sa.String(length=40), nullable=False),
+        sa.Column('name', sa.Text(), nullable=False),
+        sa.Column('workbook_ref', sa.String(length=500), nullable=False),
+        sa.Column('created_at', sa.DateTime(), nullable=False),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_supporter')),
+        sa.UniqueConstraint('slug', name=op.f('uq_supporter_slug')),
+    )
     op.create_table(
         'partnership',
         sa.Column('id', sa.Integer(), nullable=False),
@@ -35,9 +58,15 @@ def upgrade():
         sa.Column('workbook_ref', sa.String(length=500), nullable=False),
         sa.Column('created_at', sa.DateTime(), nullable=False),
         sa.Column('created_by', sa.String(length=300), nullable=False),
+        sa.Column('supporter_id', sa.Integer(), nullable=True),
+        sa.Column('shares_with_supporter', sa.Boolean(), server_default=sa.false(), nullable=False),
+        sa.ForeignKeyConstraint(['supporter_id'], ['supporter.id'],
+                                name=op.f('fk_partnership_supporter_id_supporter')),
         sa.PrimaryKeyConstraint('id', name=op.f('pk_partnership')),
         sa.UniqueConstraint('slug', name=op.f('uq_partnership_slug')),
     )
+    with op.batch_alter_table('partnership', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_partnership_supporter_id'), ['supporter_id'], unique=False)
     op.create_table(
         'membership',
         sa.Column('id', sa.Integer(), nullable=False),
@@ -75,6 +104,10 @@ def upgrade():
         batch_op.create_foreign_key(batch_op.f('fk_workbook_partnership_id_partnership'), 'partnership',
                                     ['partnership_id'], ['id'])
         batch_op.create_index(batch_op.f('ix_workbook_partnership_id'), ['partnership_id'], unique=False)
+        batch_op.add_column(sa.Column('supporter_id', sa.Integer(), nullable=True))
+        batch_op.create_foreign_key(batch_op.f('fk_workbook_supporter_id_supporter'), 'supporter',
+                                    ['supporter_id'], ['id'])
+        batch_op.create_index(batch_op.f('ix_workbook_supporter_id'), ['supporter_id'], unique=False)
         batch_op.drop_index('uq_workbook_current_code')
         batch_op.drop_constraint('uq_workbook_code_year', type_='unique')
     if held:
@@ -99,10 +132,14 @@ def upgrade():
         if held:
             bind.execute(sa.text(f'UPDATE "{table}" SET partnership_id = 1'))
         with op.batch_alter_table(table, schema=None) as batch_op:
-            batch_op.alter_column('partnership_id', existing_type=sa.Integer(), nullable=False)
+            if table != 'user':  # an officer is in no partnership
+                batch_op.alter_column('partnership_id', existing_type=sa.Integer(), nullable=False)
             batch_op.create_foreign_key(batch_op.f(f'fk_{table}_partnership_id_partnership'), 'partnership',
                                         ['partnership_id'], ['id'])
             batch_op.create_index(batch_op.f(f'ix_{table}_partnership_id'), ['partnership_id'], unique=False)
+    with op.batch_alter_table('user', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('supporter_id', sa.Integer(), nullable=True))
+        batch_op.create_foreign_key(batch_op.f('fk_user_supporter_id_supporter'), 'supporter', ['supporter_id'], ['id'])
     with op.batch_alter_table('objective', schema=None) as batch_op:
         batch_op.drop_constraint('uq_objective_ref', type_='unique')
         batch_op.create_unique_constraint('uq_objective_partnership_ref', ['partnership_id', 'ref'])
@@ -114,6 +151,59 @@ def upgrade():
         batch_op.create_unique_constraint('uq_theme_answer_partnership_pair',
                                           ['partnership_id', 'name_key', 'theme_key'])
 
+    op.create_table(
+        'development_visit',
+        sa.Column('date', sa.Date(), nullable=True),
+        sa.Column('partnership', sa.Text(), nullable=False),
+        sa.Column('partnership_id', sa.Integer(), nullable=True),
+        sa.Column('present', sa.Text(), nullable=False),
+        sa.Column('vision', sa.Text(), nullable=False),
+        sa.Column('successes', sa.Text(), nullable=False),
+        sa.Column('challenges', sa.Text(), nullable=False),
+        sa.Column('lessons', sa.Text(), nullable=False),
+        sa.Column('next_steps', sa.Text(), nullable=False),
+        sa.Column('recorded_by', sa.Text(), nullable=False),
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('workbook_id', sa.Integer(), nullable=False),
+        sa.Column('sheet_id', sa.String(length=40), nullable=False),
+        sa.Column('sheet_row', sa.Integer(), nullable=False),
+        sa.Column('extra', sa.JSON(), nullable=False),
+        sa.Column('stale', sa.Boolean(), nullable=False),
+        sa.Column('archived_at', sa.DateTime(), nullable=True),
+        sa.Column('first_seen_at', sa.DateTime(), nullable=False),
+        sa.Column('changed_at', sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(['partnership_id'], ['partnership.id'],
+                                name=op.f('fk_development_visit_partnership_id_partnership')),
+        sa.ForeignKeyConstraint(['workbook_id'], ['workbook.id'], name=op.f('fk_development_visit_workbook_id_workbook')),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_development_visit')),
+        sa.UniqueConstraint('workbook_id', 'sheet_id', name='uq_development_visit_sheet_id'),
+    )
+    with op.batch_alter_table('development_visit', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_development_visit_partnership_id'), ['partnership_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_development_visit_workbook_id'), ['workbook_id'], unique=False)
+    op.create_table(
+        'report',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('supporter_id', sa.Integer(), nullable=False),
+        sa.Column('title', sa.Text(), nullable=False),
+        sa.Column('period', sa.String(length=40), nullable=False),
+        sa.Column('starts', sa.Date(), nullable=False),
+        sa.Column('ends', sa.Date(), nullable=False),
+        sa.Column('sections', sa.JSON(), nullable=False),
+        sa.Column('state', sa.String(length=10), nullable=False),
+        sa.Column('created_by', sa.String(length=300), nullable=False),
+        sa.Column('created_at', sa.DateTime(), nullable=False),
+        sa.Column('updated_at', sa.DateTime(), nullable=False),
+        sa.Column('published_at', sa.DateTime(), nullable=True),
+        sa.Column('published_by', sa.String(length=300), nullable=False),
+        sa.ForeignKeyConstraint(['supporter_id'], ['supporter.id'], name=op.f('fk_report_supporter_id_supporter')),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_report')),
+    )
+    with op.batch_alter_table('report', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_report_supporter_id'), ['supporter_id'], unique=False)
+    for statement in TRIGGERS.get(bind.dialect.name, ()):
+        bind.exec_driver_sql(statement)
+
 
 def downgrade():
     # Back to one partnership: only the first partnership's joint plan, themes and
@@ -121,6 +211,15 @@ def downgrade():
     bind = op.get_bind()
     if bind.execute(sa.text("SELECT count(*) FROM partnership")).scalar() > 1:
         raise RuntimeError("This hub holds several partnerships; it cannot go back to holding one.")
+    if bind.dialect.name == 'postgresql':
+        bind.exec_driver_sql("DROP TRIGGER report_kept ON report")
+        bind.exec_driver_sql("DROP FUNCTION report_kept()")
+    op.drop_table('report')
+    op.drop_table('development_visit')
+    bind.execute(sa.text("DELETE FROM \"user\" WHERE role = 'officer'"))
+    with op.batch_alter_table('user', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('fk_user_supporter_id_supporter'), type_='foreignkey')
+        batch_op.drop_column('supporter_id')
     with op.batch_alter_table('theme_answer', schema=None) as batch_op:
         batch_op.drop_constraint('uq_theme_answer_partnership_pair', type_='unique')
         batch_op.create_unique_constraint('uq_theme_answer_pair', ['name_key', 'theme_key'])
@@ -143,8 +242,12 @@ def downgrade():
         batch_op.create_unique_constraint('uq_workbook_code_year', ['code', 'school_year'])
         batch_op.create_index('uq_workbook_current_code', ['code'], unique=True,
                               sqlite_where=sa.text('is_current'), postgresql_where=sa.text('is_current'))
+        batch_op.drop_index(batch_op.f('ix_workbook_supporter_id'))
+        batch_op.drop_constraint(batch_op.f('fk_workbook_supporter_id_supporter'), type_='foreignkey')
+        batch_op.drop_column('supporter_id')
         batch_op.drop_index(batch_op.f('ix_workbook_partnership_id'))
         batch_op.drop_constraint(batch_op.f('fk_workbook_partnership_id_partnership'), type_='foreignkey')
         batch_op.drop_column('partnership_id')
     op.drop_table('membership')
     op.drop_table('partnership')
+    op.drop_table('supporter')

@@ -151,6 +151,8 @@ EXPECTED = {
     # (here none is named) is not found; coordinators rename theirs and add others.
     "partnerships.index": {"GET any": "login 200 200 200 200 200"},
     "partnerships.choose": {"POST any": "login 404 404 404 404 404"},
+    "partnerships.directory": {"GET any": "login 200 200 403 403 200"},
+    "partnerships.support": {"POST any": "login ok 403 403 403 403"},
     "partnerships.rename": {"POST any": "login ok 403 403 403 403"},
     "partnerships.add": {"POST any": "login ok 403 403 403 403"},
     "people.index": {"GET any": "login 200 403 403 403 403"},

@@ -1,6 +1,6 @@
 """Adding a partnership, renaming one, and choosing which one the pages show."""
 from flask_wtf import FlaskForm
-from wtforms import EmailField, HiddenField, StringField, SubmitField
+from wtforms import BooleanField, EmailField, HiddenField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 
 from ..forms import TEXT_FILTERS
@@ -27,6 +27,12 @@ class RenameForm(FlaskForm):
     name = StringField("Name", validators=[DataRequired(message="Enter the partnership's name."), Length(max=200)],
                        filters=TEXT_FILTERS)
     submit = SubmitField("Rename")
+
+
+class SupportForm(FlaskForm):
+    supporter = SelectField("Supported by", validate_choice=True)
+    shares = BooleanField("Share with them what is listed above")
+    submit = SubmitField("Save")
 
 
 class ChooseForm(FlaskForm):

@@ -1,11 +1,14 @@
 """Partnerships: the ones a person works in and which one their pages show; for a
 coordinator, their partnership's name and adding another partnership to the hub.
 Rules are in domain/partnerships.py; every request is held to one (partnership_scope.py)."""
-from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from domain import partnerships
-from domain.access import can_manage_schools
+from domain import partnerships, supporters
+from domain.access import DIRECTORY_REFUSAL, can_manage_schools, can_use_directory
+from domain.directory import find as find_in_directory
+from domain.directory import others as find_others
+from domain.directory import themes as directory_themes
 from sync.errors import WorkbookUnavailable
 
 from ..auth.links import send_password_link
@@ -13,7 +16,7 @@ from ..extensions import db
 from ..mail import mail_configured
 from ..partnership_scope import choose as choose_partnership
 from ..syncing import backend_for, request_sync
-from .forms import ChooseForm, NewPartnershipForm, RenameForm
+from .forms import ChooseForm, NewPartnershipForm, RenameForm, SupportForm
 
 bp = Blueprint("partnerships", __name__, url_prefix="/partnerships")
 COORDINATORS_ONLY = "Partnership coordinators name their partnership and add new ones."
@@ -25,20 +28,61 @@ def require_login():
     """Signed-in people only; what each may do is said by each view."""
 
 
-def _page(add_form=None, rename_form=None, status=200):
+def _support_form(form=None):
+    form = form or SupportForm(data={"supporter": g.partnership.supporter.slug if g.partnership.supporter else "",
+                                     "shares": g.partnership.shares_with_supporter})
+    form.supporter.choices = [("", "No authority or trust")] + [
+        (s.slug, s.name) for s in supporters.all_supporters(db.session)]
+    return form
+
+
+def _page(add_form=None, rename_form=None, support_form=None, status=200):
     coordinator = can_manage_schools(current_user)
     return render_template(
         "partnerships/index.html", mine=partnerships.of_person(db.session, current_user),
-        choose_form=ChooseForm(), coordinator=coordinator,
+        choose_form=ChooseForm(), coordinator=coordinator, shared=supporters.SHARED,
         add_form=add_form or NewPartnershipForm(),
         rename_form=rename_form or RenameForm(data={"name": g.partnership.name}),
+        support_form=_support_form(support_form), mail=mail_configured(),
     ), status
+
+
+@bp.post("/support")
+def support():
+    """Who supports the partnership, and whether it shares with them (off until turned on)."""
+    if not can_manage_schools(current_user):
+        abort(403, description=COORDINATORS_ONLY)
+    form = _support_form(SupportForm())
+    if not form.validate_on_submit():
+        return _page(support_form=form, status=422)
+    supporter = supporters.by_slug(db.session, form.supporter.data) if form.supporter.data else None
+    partnerships.set_support(db.session, g.partnership, supporter, form.shares.data)
+    db.session.commit()
+    if supporter is None:
+        flash("No authority or trust supports the partnership now: nothing is shared.", "info")
+    elif g.partnership.shares_with_supporter:
+        flash(f"{g.partnership.name} now shares with {supporter.name} what the page lists.", "info")
+    else:
+        flash(f"{supporter.name} supports {g.partnership.name}; nothing is shared with them.", "info")
+    return redirect(url_for("partnerships.index"), 303)
 
 
 @bp.get("")
 def index():
     """The partnerships the person works in, the one shown marked; a coordinator's tools."""
     return _page()
+
+
+@bp.get("/directory")
+def directory():
+    """Who else, in other partnerships, works on a theme: from what they share only."""
+    if not can_use_directory(current_user):
+        abort(403, description=DIRECTORY_REFUSAL)
+    words = request.args.get("theme", "").strip()[:200]
+    return render_template("partnerships/directory.html", words=words,
+                           others=find_others(db.session, g.partnership),
+                           themes=directory_themes(db.session, g.partnership),
+                           found=find_in_directory(db.session, g.partnership, words) if words else None)
 
 
 @bp.post("/choose")
