@@ -1,5 +1,6 @@
 """Write the demo partnership's workbooks as .xlsx files (never over existing ones), for
 the school year of the day they are written (sync/demo_data.py)."""
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -151,3 +152,139 @@ def add_impact_forms(session):
             impact_forms.confirm(session, form, event, person, person.name)
         added += 1
     return added
+
+
+# -- the demo across partnerships (`flask demo authority`, docs/partnerships.md) ---------
+# Two more small partnerships beside the demo's, made from its files with their own names,
+# codes and IDs, and the county council that supports all three. Riverside lists William
+# Lilley too, with its workbook: one school in two partnerships.
+
+@dataclass(frozen=True)
+class OtherSchool:
+    code: str
+    name: str
+    file: str
+    head: str
+    chair: str
+    copy_of: str  # the demo school whose workbook it starts from ("" to list that school itself)
+
+
+@dataclass(frozen=True)
+class OtherPartnership:
+    name: str
+    file: str
+    schools: tuple
+
+
+OTHER_PARTNERSHIPS = (
+    OtherPartnership("Oakfield Cluster", "oakfield-partnership.xlsx", (
+        OtherSchool("OK", "Oakfield Primary School", "oakfield.xlsx", "Olu Oke", "Odette Grey", "BR"),
+        OtherSchool("OM", "Oak Meadow Infant School", "oak-meadow.xlsx", "Omar Malik", "Orla Moss", "WL"))),
+    OtherPartnership("Riverside Trust", "riverside-partnership.xlsx", (
+        OtherSchool("RS", "Riverside Academy", "riverside.xlsx", "Rita Shah", "Ravi Patel", "BR"),
+        OtherSchool("WL", "", "william-lilley.xlsx", "", "", ""))),
+)
+SUPPORTER_FILE = "county.xlsx"
+VISITS_HEADER = ["ID", "Date", "Partnership", "Present", "Vision and intended outcomes", "Successes", "Challenges",
+                 "Lessons", "Next steps", "Recorded by"]
+_DEMO_NAMES = {"BR": "Bank Road", "WL": "William Lilley"}
+
+
+def _renamed(value, renames, mark):
+    """A cell of a copied workbook: the demo schools' names and codes as the copy's."""
+    if not isinstance(value, str):
+        return value
+    for old, new in renames.items():
+        value = value.replace(old, new)
+    return f"{value} ({mark})" if mark and len(value) > 25 else value
+
+
+def _renames(schools):
+    """{demo's words: the copy's}: full names, then short names, then IDs' and bare codes."""
+    renames = {}
+    for school in schools:
+        if school.copy_of:
+            full = next(row[1] for row in data.SCHOOLS if row[0] == school.copy_of)
+            renames[full] = school.name
+    for school in schools:
+        if school.copy_of:
+            renames[_DEMO_NAMES[school.copy_of]] = " ".join(school.name.split()[:2])
+            renames[f"{school.copy_of}-"] = f"{school.code}-"
+    for school in schools:
+        if school.copy_of:
+            renames[school.copy_of] = school.code
+    return renames
+
+
+def write_partnership_copy(folder, partnership, mark=""):
+    """One other partnership's workbook and its schools' (copies of the demo's, renamed),
+    never over existing files. ``mark``: a word added to every long text (the tests'
+    way to tell a partnership's text from another's). Returns the paths written."""
+    from openpyxl import load_workbook
+
+    folder = Path(folder)
+    written = []
+    for school in partnership.schools:
+        path = folder / school.file
+        if not school.copy_of or path.exists():
+            continue
+        book = load_workbook(folder / data.SCHOOL_FILES[school.copy_of])
+        for sheet in book.worksheets:
+            for row in sheet.iter_rows():
+                for cell in row:
+                    cell.value = _renamed(cell.value, _renames([school]), mark)
+        for row in book["SIP priorities"].iter_rows(min_row=2):
+            row[6].value = "Yes"  # its schools share every priority with the partnership
+        book.save(path)
+        written.append(path)
+    path = folder / partnership.file
+    if not path.exists():
+        book = load_workbook(folder / PARTNERSHIP_FILE)
+        schools = book["Schools"]
+        schools.delete_rows(2, schools.max_row)
+        for school in partnership.schools:
+            if school.copy_of:
+                schools.append([school.code, school.name, school.file, "Primary", school.head, school.chair])
+            else:  # a demo school in this partnership too, with the workbook it has
+                schools.append(next(row for row in data.SCHOOLS if row[0] == school.code))
+        renames = _renames(partnership.schools)
+        for title in ("Action plan", "Calendar", "Themes"):
+            for row in book[title].iter_rows(min_row=2):
+                for cell in row:
+                    cell.value = _renamed(cell.value, renames, mark)
+        book["RSVP"].delete_rows(2, book["RSVP"].max_row)  # the demo's replies are its own people's
+        book.save(path)
+        written.append(path)
+    return written
+
+
+def write_supporter_workbook(folder, rows=(), today=None):
+    """The county's own workbook, with a Development visits tab (``rows`` under its header);
+    never over an existing file."""
+    path = Path(folder) / SUPPORTER_FILE
+    if path.exists():
+        return []
+    book = Workbook()
+    _bold_row(_sheet(book, "Development visits", [VISITS_HEADER] + [list(r) for r in rows], first=True,
+                     real_dates=True), 1)
+    book.save(path)
+    return [path]
+
+
+def demo_visits(today):
+    """The county's development visits of the term, in the words of seed 003."""
+    demo = data.Demo(today)
+    day = data.uk_date
+    return [
+        ["", day(demo.ago(40)), "Our partnership", "Both heads, both chairs, the county's officer",
+         "A partnership that lasts beyond its first plan", "Stronger collaborative working\nIncreased accountability "
+         "to each other", "Releasing staff\nInvolvement of governors", "Plan diary dates early",
+         "Link up with the other partnerships on moderation", "County officer"],
+        ["", day(demo.ago(30)), "Oakfield Cluster", "Heads of both schools", "Shared expertise across the cluster",
+         "Shared expertise\nA range of CPD activities", "Releasing staff\nChanges of staffing and leadership",
+         "The benefits of an independent chair", "Appoint an independent chair", "County officer"],
+        ["", day(demo.ago(20)), "Riverside Trust", "Heads and the trust's school improvement lead",
+         "Better transition between Year 6 and Year 7", "Stronger collaborative working",
+         "Releasing staff\nWell-being of staff working across schools", "Plan diary dates early",
+         "Collective recruitment", "County officer"],
+    ]

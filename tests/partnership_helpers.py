@@ -1,14 +1,13 @@
 """A second partnership beside the demo's, for the tests of what crosses (and what may
 not cross) a partnership's boundary: its own partnership workbook and school, made
 from copies of the demo's files with every long text marked as its own (MARK)."""
-import shutil
-from pathlib import Path
 
-from openpyxl import load_workbook
 from sqlalchemy import select
 
 from domain import partnerships
 from domain.models import School, User
+from sync.demo import OtherPartnership, OtherSchool, write_partnership_copy
+from sync.demo import write_supporter_workbook as write_county_workbook
 from webapp.extensions import db
 from webapp.syncing import sync_now
 
@@ -16,7 +15,8 @@ from .conftest import _HASH
 
 MARK = "Oakfield-only"  # in the other partnership's sheets, and nowhere else
 OTHER_FILE = "oakfield-partnership.xlsx"
-OAKFIELD = ["OK", "Oakfield Primary School", "oakfield.xlsx", "Primary", "Olu Oke", "Odette Grey"]
+OAKFIELD = OtherSchool("OK", "Oakfield Primary School", "oakfield.xlsx", "Olu Oke", "Odette Grey", "BR")
+WILLIAM_LILLEY = OtherSchool("WL", "", "william-lilley.xlsx", "", "", "")  # the demo's own, in both
 OTHER_PEOPLE = {
     "ok_admin": ("coordinator@oakfield.test.school", "admin", None),
     "ok_head": ("head@ok.test.school", "head", "OK"),
@@ -24,37 +24,10 @@ OTHER_PEOPLE = {
 }
 
 
-def _mark(sheet, skip_rows=1):
-    """Every long text of the tab marked as the other partnership's."""
-    for row in sheet.iter_rows(min_row=skip_rows + 1):
-        for cell in row:
-            if isinstance(cell.value, str) and len(cell.value) > 25:
-                cell.value = f"{cell.value} ({MARK})"
-
-
 def write_other_partnership(folder, schools=(OAKFIELD,)):
-    """The other partnership's workbook (its Schools tab listing ``schools``) and Oakfield's."""
-    folder = Path(folder)
-    book = load_workbook(folder / "partnership.xlsx")
-    tab = book["Schools"]
-    tab.delete_rows(2, tab.max_row)
-    for row in schools:
-        tab.append(list(row))
-    for title in ("Action plan", "Calendar", "Themes"):
-        _mark(book[title])
-    calendar = book["Calendar"]
-    for row in calendar.iter_rows(min_row=2):
-        row[5].value, row[6].value, row[7].value = "OK", "All schools", ""  # host, invited, lead
-    rsvp = book["RSVP"]
-    rsvp.delete_rows(2, rsvp.max_row)  # the demo's replies are its own people's
-    book.save(folder / OTHER_FILE)
-    shutil.copy(folder / "bank-road.xlsx", folder / "oakfield.xlsx")
-    school = load_workbook(folder / "oakfield.xlsx")
-    for title in ("Action plan", "Impact log", "SIP priorities"):
-        _mark(school[title])
-    for row in school["SIP priorities"].iter_rows(min_row=2):
-        row[6].value = "Yes"  # every priority shared with its partnership
-    school.save(folder / "oakfield.xlsx")
+    """The Oakfield Cluster's workbook (its Schools tab listing ``schools``) and its schools',
+    made as the demo across partnerships makes them, every long text marked as its own."""
+    write_partnership_copy(folder, OtherPartnership("Oakfield Cluster", OTHER_FILE, tuple(schools)), mark=MARK)
 
 
 def add_other_partnership(app, folder, schools=(OAKFIELD,)):
@@ -79,22 +52,12 @@ def add_other_partnership(app, folder, schools=(OAKFIELD,)):
 
 
 SUPPORTER_FILE = "county.xlsx"
-VISITS_HEADER = ["ID", "Date", "Partnership", "Present", "Vision and intended outcomes", "Successes", "Challenges",
-                 "Lessons", "Next steps", "Recorded by"]
 OFFICER = "officer@county.test.gov"
 
 
 def write_supporter_workbook(folder, rows=()):
     """The county's own workbook: a Development visits tab, with ``rows`` under its header."""
-    from openpyxl import Workbook
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Development visits"
-    sheet.append(VISITS_HEADER)
-    for row in rows:
-        sheet.append(list(row))
-    book.save(Path(folder) / SUPPORTER_FILE)
+    write_county_workbook(folder, rows)
 
 
 def add_supporter(app, folder, sharing=("oakfield-cluster",), rows=()):

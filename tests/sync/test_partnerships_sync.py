@@ -6,12 +6,10 @@ from sqlalchemy import select
 from domain import partnerships, scope
 from domain.models import Membership, Partnership, School, SheetProblem, Workbook
 from sheets_emulator.workbooks import load_partnership
+from sync.demo import OtherSchool
 
-from ..partnership_helpers import MARK, OAKFIELD, OTHER_FILE, write_other_partnership
+from ..partnership_helpers import MARK, OAKFIELD, OTHER_FILE, WILLIAM_LILLEY, write_other_partnership
 from .conftest import actions
-
-WILLIAM_LILLEY = ["WL", "William Lilley Infant and Nursery School", "william-lilley.xlsx", "Infant and nursery",
-                  "Sally Beardsley", "Kevin Snow"]
 
 
 def _other(session, ref):
@@ -63,7 +61,7 @@ def test_a_school_in_two_partnerships_is_one_school_with_one_plan_read_once(sess
 
 
 def test_another_partnerships_school_is_not_claimed_with_another_workbook(session, sync, workbook_dir):
-    br_elsewhere = ["BR", "Bank Road (claimed)", "oakfield.xlsx", "Primary", "Someone Else", ""]
+    br_elsewhere = OtherSchool("BR", "Bank Road (claimed)", "oakfield.xlsx", "Someone Else", "", "BR")
     write_other_partnership(workbook_dir, schools=(br_elsewhere,))
     sync()
     other = _other(session, OTHER_FILE)

@@ -62,7 +62,8 @@ def make_ids(app):
                 "person_id": person.id if person else 0,
             }
         common = {"run_id": s.scalar(select(SyncRun.id).limit(1)), "fmt": "csv", "year": 2026, "month": 11,
-                  "secret": "no-such-feed", "token": "no-such-token", "filename": "app.css"}
+                  "secret": "no-such-feed", "token": "no-such-token", "filename": "app.css",
+                  "slug": "our-partnership", "visit_id": 1, "report_id": 1}
         s.commit()
     for scope in ids:
         ids[scope].update(common)

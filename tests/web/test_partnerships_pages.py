@@ -12,8 +12,14 @@ from webapp.extensions import db
 from webapp.syncing import sync_now
 
 from ..conftest import csrf_token, signed_in
-from ..partnership_helpers import MARK, OAKFIELD, OTHER_FILE, add_other_partnership, write_other_partnership
-from ..sync.test_partnerships_sync import WILLIAM_LILLEY
+from ..partnership_helpers import (
+    MARK,
+    OAKFIELD,
+    OTHER_FILE,
+    WILLIAM_LILLEY,
+    add_other_partnership,
+    write_other_partnership,
+)
 
 NEW = {"name": "Oakfield Cluster", "workbook": OTHER_FILE, "coordinator_name": "Olive Coordinator",
        "coordinator_email": "olive@oakfield.test.school"}
