@@ -4,7 +4,7 @@ Every signed-in user sees the partnership home and the joint plan; heads, staff
 and governors see their own school; admins (partnership coordinators) see every
 school. Governors never edit.
 """
-from .models import JOINT
+from .models import JOINT, OFFICER
 
 EDITING_ROLES = frozenset({"admin", "head", "staff"})
 SYNC_ROLES = frozenset({"admin", "head"})
@@ -163,3 +163,8 @@ DIRECTORY_REFUSAL = "Head teachers, chairs of governors and coordinators use the
 def can_use_directory(user):
     """Lead heads, chairs and coordinators find those who work on a theme in other partnerships."""
     return user.role in ("admin", "head") or (user.role == "governor" and user.chair)
+
+
+def is_officer(user):
+    """An authority's or trust's officer: above the partnerships, in none."""
+    return user.role == OFFICER

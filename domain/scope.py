@@ -153,19 +153,23 @@ def _hold_to_partnership(state):
     state.statement = state.statement.options(*_criteria(pid))
 
 
-@event.listens_for(Session, "before_flush")
-def _into_partnership(session, flush_context, instances):
+@event.listens_for(Session, "transient_to_pending")
+def _into_partnership(session, obj):
     """What a partnership's session adds is the partnership's: its themes, its objectives,
-    its people, its joint workbook. (A school joins a partnership through the sync's
-    Schools tab, sync/reconcile.py reconcile_schools, which adds its membership.)"""
-    new = [obj for obj in session.new if isinstance(obj, _OWNED) and getattr(obj, KEY) is None
-           and (not isinstance(obj, Workbook) or obj.code == JOINT)
-           and (not isinstance(obj, User) or obj.role != OFFICER)]  # an officer is in no partnership
-    if not new:
+    its people, its joint workbook; a new school is its member. Decided when it is added,
+    not when it is flushed, which may be after the session has left the partnership. (A
+    school of another partnership joins this one through its Schools tab:
+    sync/reconcile.py reconcile_schools.)"""
+    if isinstance(obj, School):
+        session.add(Membership(partnership_id=session.info.get(KEY) or _only_partnership(session), school=obj))
         return
-    pid = session.info.get(KEY) or _only_partnership(session)
-    for obj in new:
-        obj.partnership_id = pid
+    if not isinstance(obj, _OWNED) or getattr(obj, KEY) is not None:
+        return
+    if isinstance(obj, Workbook) and obj.code != JOINT:
+        return  # a school's plan, or a supporter's workbook: in no one partnership
+    if isinstance(obj, User) and obj.role == OFFICER:
+        return  # an officer is in no partnership
+    obj.partnership_id = session.info.get(KEY) or _only_partnership(session)
 
 
 _OWNED = (Objective, Theme, ThemeAnswer, User, Workbook)

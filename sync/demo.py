@@ -1,7 +1,7 @@
 """Write the demo partnership's workbooks as .xlsx files (never over existing ones), for
 the school year of the day they are written (sync/demo_data.py)."""
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -272,18 +272,21 @@ def write_supporter_workbook(folder, rows=(), today=None):
 
 
 def demo_visits(today):
-    """The county's development visits of the term, in the words of seed 003."""
-    demo = data.Demo(today)
-    day = data.uk_date
+    """The county's development visits of this term (however early in it today is), in the
+    words of seed 003."""
+    from domain.reports import periods
+
+    term = periods(today)[0]
+    day = lambda weeks: data.uk_date(min(today, term.starts + timedelta(weeks=weeks)))  # noqa: E731
     return [
-        ["", day(demo.ago(40)), "Our partnership", "Both heads, both chairs, the county's officer",
+        ["", day(1), "Our partnership", "Both heads, both chairs, the county's officer",
          "A partnership that lasts beyond its first plan", "Stronger collaborative working\nIncreased accountability "
          "to each other", "Releasing staff\nInvolvement of governors", "Plan diary dates early",
          "Link up with the other partnerships on moderation", "County officer"],
-        ["", day(demo.ago(30)), "Oakfield Cluster", "Heads of both schools", "Shared expertise across the cluster",
+        ["", day(2), "Oakfield Cluster", "Heads of both schools", "Shared expertise across the cluster",
          "Shared expertise\nA range of CPD activities", "Releasing staff\nChanges of staffing and leadership",
          "The benefits of an independent chair", "Appoint an independent chair", "County officer"],
-        ["", day(demo.ago(20)), "Riverside Trust", "Heads and the trust's school improvement lead",
+        ["", day(3), "Riverside Trust", "Heads and the trust's school improvement lead",
          "Better transition between Year 6 and Year 7", "Stronger collaborative working",
          "Releasing staff\nWell-being of staff working across schools", "Plan diary dates early",
          "Collective recruitment", "County officer"],

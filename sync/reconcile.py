@@ -211,8 +211,7 @@ def reconcile_schools(session, parsed, identity):
         details = {attr: row.values.get(attr, "") for attr in attrs if attr not in row.unread}
         school = schools.get(code)
         if school is None:
-            school = School(code=code, **details)
-            session.add_all([school, Membership(partnership_id=pid, school=school)])
+            session.add(School(code=code, **details))  # a member of this partnership (domain/scope.py)
             counts.added += 1
             continue
         membership = members.get(school.id)

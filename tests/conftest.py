@@ -396,4 +396,7 @@ class Statements:
         event.remove(self.engine, "before_cursor_execute", self._record)
 
     def reading(self, table):
-        return [s for s in self.sql if s.lstrip().upper().startswith("SELECT") and re.search(rf"\bFROM {table}\b", s)]
+        """The statements that read ``table`` itself (not the partnership's bounds that every
+        statement carries, domain/scope.py: FROM workbook AS partnership_workbook)."""
+        return [s for s in self.sql if s.lstrip().upper().startswith("SELECT")
+                and re.search(rf"\bFROM {table}\b(?! AS partnership_)", s)]

@@ -29,7 +29,15 @@ from domain.models import JOINT, ROLES, OutboxEntry, SchoolYear, User, Workbook
 from domain.passwords import hash_password
 from domain.people import deactivate_person
 from domain.users import UserError, activate, add_user, find_user, set_password
-from sync.demo import PARTNERSHIP_FILE, write_demo_workbooks
+from sync.demo import (
+    OTHER_PARTNERSHIPS,
+    PARTNERSHIP_FILE,
+    SUPPORTER_FILE,
+    demo_visits,
+    write_demo_workbooks,
+    write_partnership_copy,
+    write_supporter_workbook,
+)
 from sync.demo import add_impact_forms as demo_impact_forms
 from sync.errors import WorkbookUnavailable
 from sync.setup_check import check_partnership, check_workbook, missing_headers, year_kinds
@@ -360,6 +368,53 @@ def demo_init():
     forms = demo_impact_forms(db.session)  # after the users: they complete the forms
     db.session.commit()
     click.echo(f"Demo impact forms: {forms} added.")
+
+
+DEMO_COUNTY = "Demo County Council"
+DEMO_OFFICER = ("officer@county.demo.gov", "Olwen Officer")
+
+
+@demo_cli.command("authority")
+def demo_authority():
+    """The demo across partnerships: two more small partnerships beside the demo's (one of
+    them with William Lilley too), the county council that supports all three, with its
+    officer and its development visits. After `demo init`; never overwrites."""
+    cfg = current_app.config
+    if cfg["SHEETS_BACKEND"] != "workbook" or cfg["PARTNERSHIP_WORKBOOK"] != PARTNERSHIP_FILE:
+        raise click.ClickException("The demo across partnerships runs on the demo's own workbooks only.")
+    folder, shared = cfg["WORKBOOK_DIR"], hash_password(DEMO_PASSWORD)
+    written = [p for other in OTHER_PARTNERSHIPS for p in write_partnership_copy(folder, other)]
+    written += write_supporter_workbook(folder, demo_visits(dates.uk_today()))
+    for path in written:
+        click.echo(f"Wrote {path}")
+    county = supporters.by_slug(db.session, partnerships.slug_for(DEMO_COUNTY)) or supporters.add(
+        db.session, DEMO_COUNTY, SUPPORTER_FILE)
+    added = {}
+    for other in OTHER_PARTNERSHIPS:
+        if partnerships.by_slug(db.session, partnerships.slug_for(other.name)) is None:
+            first = other.schools[0]
+            added[other.name] = partnerships.add(
+                db.session, other.name, other.file, f"coordinator@{first.code.lower()}.demo.school",
+                f"{other.name} coordinator", by="the demo")[1]
+            added[other.name].password_hash = shared
+    for partnership in partnerships.all_partnerships(db.session):
+        partnerships.set_support(db.session, partnership, county, True)
+    if find_user(db.session, DEMO_OFFICER[0]) is None:
+        supporters.invite_officer(db.session, county, *DEMO_OFFICER, by="the demo").password_hash = shared
+    db.session.commit()
+    report = sync_now(current_app, "demo")  # the new partnerships' schools, before their people
+    for result in report.results:
+        click.echo(result.line())
+    for other in OTHER_PARTNERSHIPS:
+        partnership = partnerships.by_slug(db.session, partnerships.slug_for(other.name))
+        with scope.entered(db.session, partnership.id):
+            for school in other.schools:
+                email = f"head@{school.code.lower()}.{partnerships.slug_for(other.name)}.demo.school"
+                if school.copy_of and find_user(db.session, email) is None:
+                    add_user(db.session, email, "head", DEMO_PASSWORD, school.code, school.head, password_hash=shared)
+    db.session.commit()
+    click.echo(f"{DEMO_COUNTY} supports {len(partnerships.all_partnerships(db.session))} partnerships, "
+               f"all sharing. Its officer: {DEMO_OFFICER[0]}, password {DEMO_PASSWORD}.")
 
 
 @demo_cli.command("sign-ins")

@@ -8,7 +8,8 @@ from flask import abort, g, redirect, request, session, url_for
 from flask_login import current_user
 
 from domain import partnerships, scope
-from domain.models import OFFICER, Partnership
+from domain.access import is_officer
+from domain.models import Partnership
 
 from .extensions import db
 
@@ -23,7 +24,7 @@ def register(app):
         user = current_user._get_current_object()  # loaded whatever the partnership (auth/sessions.py)
         pid = partnerships.chosen(db.session, user, session.get(CHOSEN))
         enter_for_id(pid)
-        if getattr(user, "role", None) == OFFICER and request.endpoint and request.blueprint not in OFFICERS_PAGES:
+        if user.is_authenticated and is_officer(user) and request.endpoint and request.blueprint not in OFFICERS_PAGES:
             # An officer is in no partnership: their pages are what partnerships share with them.
             if request.endpoint == "plans.home":
                 return redirect(url_for("support.home"))

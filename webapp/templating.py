@@ -13,6 +13,7 @@ from domain.access import (
     can_sync,
     can_use_directory,
     can_view_plan,
+    is_officer,
     sees_sheet_ids,
 )
 from domain.access import can_resolve as resolve_rule
@@ -81,6 +82,7 @@ def register(app):
     app.add_template_global(can_answer_themes)
     app.add_template_global(can_manage_people)
     app.add_template_global(can_use_directory)
+    app.add_template_global(is_officer)
     app.add_template_global(is_overdue)
     app.add_template_global(can_view_plan)
     app.add_template_global(shows_ids)

@@ -98,7 +98,7 @@ def test_the_development_servers_request_log_hides_them_too(tmp_path, caplog):
 # Every part of a path the routes take, and whether it is a secret. A new route with a new
 # part fails the last test until it is added here (and, if secret, hidden by SECRET_PATHS).
 NOT_SECRET = {"code", "row_id", "event_id", "form_id", "person_id", "review_id", "entry_id", "priority_id",
-              "run_id", "choice", "fmt", "year", "month", "filename"}
+              "run_id", "choice", "fmt", "year", "month", "filename", "slug", "visit_id", "report_id"}
 SECRET = {"secret", "token"}
 
 

@@ -282,8 +282,9 @@ def test_the_audit_list_is_newest_first_25_a_page(synced_app, login_as):
 
     with synced_app.app_context():
         start = utcnow() - timedelta(days=1)
+        someone = db.session.scalar(select(User).where(User.email == "staff@br.test.school"))
         db.session.add_all([PersonChange(at=start + timedelta(minutes=n), by="admin", person="someone",
-                                         what=f"Change number {n}") for n in range(30)])
+                                         person_id=someone.id, what=f"Change number {n}") for n in range(30)])
         db.session.commit()
     client = login_as("admin")
     first = client.get("/people/changes").get_data(as_text=True)

@@ -9,7 +9,7 @@ import logging
 
 from flask import Blueprint, jsonify
 
-from domain import plans
+from domain import plans, scope
 from sync.outbox import waiting_count
 
 from ..extensions import db
@@ -24,17 +24,22 @@ UNKNOWN = dict(database=False, last_successful_sync=None, sheet_problems=None, o
 @bp.get("/healthz")
 def healthz():
     try:
-        last = plans.last_success_at(db.session)
-        report = dict(
-            database=True,
-            last_successful_sync=last.isoformat() + "Z" if last else None,
-            sheet_problems=plans.problem_total(db.session),
-            outbox_waiting=waiting_count(db.session),
-            # Workbooks the last attempt could not read: a school's sheet, or the service, is down.
-            workbooks_failing=plans.failing_workbook_count(db.session),
-        )
+        with scope.whole_hub(db.session):  # the hub's counts, across its partnerships (numbers only)
+            report = _counts()
     except Exception as error:  # the answer itself is the report; the reason goes to the log only
         db.session.rollback()
         log.warning("healthz: the database did not answer (%s)", error.__class__.__name__)
         return jsonify(UNKNOWN), 503
     return jsonify(report)
+
+
+def _counts():
+    last = plans.last_success_at(db.session)
+    return dict(
+        database=True,
+        last_successful_sync=last.isoformat() + "Z" if last else None,
+        sheet_problems=plans.problem_total(db.session),
+        outbox_waiting=waiting_count(db.session),
+        # Workbooks the last attempt could not read: a school's sheet, or the service, is down.
+        workbooks_failing=plans.failing_workbook_count(db.session),
+    )

@@ -7,9 +7,10 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from domain import dates, reports, scope, supporters
+from domain.access import is_officer
 from domain.contract import DEVELOPMENT_VISITS
 from domain.edits import add_row
-from domain.models import OFFICER, CalendarEvent, DevelopmentVisit, ImpactForm, Report, Review, SipPriority, Supporter
+from domain.models import CalendarEvent, DevelopmentVisit, ImpactForm, Report, Review, SipPriority, Supporter
 from domain.scope import HUB_WIDE
 
 from ..downloads import attachment
@@ -27,7 +28,7 @@ OFFICERS_ONLY = "These pages are for the officers of the authority or trust that
 @login_required
 def require_officer():
     """Officers only: a partnership's people have their own pages."""
-    if current_user.role != OFFICER or current_user.supporter_id is None:
+    if not is_officer(current_user) or current_user.supporter_id is None:
         abort(403, description=OFFICERS_ONLY)
 
 
