@@ -8,11 +8,20 @@ FLASK  := $(BIN)/flask --app wsgi
 VENDOR := webapp/static/vendor
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run run-google test lint bench setup assets browser clean
+.PHONY: run run-authority run-google test lint bench setup assets browser clean
 
 run: setup
 	$(FLASK) db upgrade
 	$(FLASK) demo init
+	$(FLASK) demo sign-ins
+	SCHEDULER_ENABLED=1 $(FLASK) run --host 127.0.0.1 --port 5000
+
+# The demo across partnerships: the demo's partnership and two more, the county council
+# that supports them, its officer and development visits (docs/partnerships.md).
+run-authority: setup
+	$(FLASK) db upgrade
+	$(FLASK) demo init
+	$(FLASK) demo authority
 	$(FLASK) demo sign-ins
 	SCHEDULER_ENABLED=1 $(FLASK) run --host 127.0.0.1 --port 5000
 
@@ -54,14 +63,17 @@ test: setup browser lint
 # are enforced on PostgreSQL only), the outbox and saving (row versions, conditional
 # UPDATEs, the lock), people and sessions (row locks, sign-in counts), IDs past the
 # integer range, paging and ordering (collation), the watch and Sync now's lease, the turn of
-# the school year (one current workbook a code: a partial unique index; every table's rows kept).
+# the school year (one current workbook a code: a partial unique index; every table's rows kept),
+# many partnerships (every statement held to one partnership by its criteria; the published
+# report kept by a trigger).
 # `make test-postgres` runs all of tests/web and tests/sync on PostgreSQL.
 PG_REACHABLE = $(BIN)/python -c "import socket; socket.create_connection(('127.0.0.1', 5432), 2).close()" 2>/dev/null
 PG_TESTS ?= tests/sync/test_workbook_sync.py tests/sync/test_outbox.py tests/sync/test_save_row_edit.py \
 	tests/sync/test_jobs.py tests/sync/test_watch.py tests/sync/test_text_on_every_database.py tests/web/test_edits.py tests/web/test_saving_what_changed.py \
 	tests/web/test_people.py tests/web/test_sessions.py tests/web/test_auth.py tests/web/test_sync_pages.py \
 	tests/web/test_ids_in_urls.py tests/web/test_long_lists.py tests/web/test_priorities.py \
-	tests/sync/test_school_years.py tests/web/test_school_years.py
+	tests/sync/test_school_years.py tests/web/test_school_years.py \
+	tests/sync/test_partnerships_sync.py tests/web/test_partnership_boundaries.py tests/web/test_support.py
 
 .PHONY: test-postgres
 test-postgres: setup

@@ -3,6 +3,8 @@ from . import edit_latency, freshness, load, memory, page_queries, sync_cost
 
 sync_cost.main([])
 print()
+sync_cost.main(["--schools", "1000", "--partnerships", "40"])  # an authority's hub
+print()
 edit_latency.main()
 print()
 memory.main([])

@@ -35,7 +35,7 @@ def percentile(values, share):
 
 def main(argv=None):
     emulator = Emulator(Store())
-    partnership_url, _ = build(emulator.store, SCHOOLS)
+    partnership_url, _, _ = build(emulator.store, SCHOOLS)
     server = EmulatorServer(emulator).start()
     with tempfile.TemporaryDirectory() as folder:
         app = create_app(

@@ -52,7 +52,7 @@ def sync_runs(app):
 
 def run(edits, quiet_seconds, watch_seconds, workdir):
     emulator = Emulator(Store())
-    partnership_url, keys = build(emulator.store, SCHOOLS)
+    partnership_url, keys, _ = build(emulator.store, SCHOOLS)
     server = EmulatorServer(emulator).start()
     app = create_app(
         TestConfig, SQLALCHEMY_DATABASE_URI=f"sqlite:///{workdir / 'freshness.sqlite'}", SHEETS_BACKEND="google",

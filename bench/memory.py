@@ -121,7 +121,7 @@ def run(schools):
         rows.append((".xlsx", f"{schools} + stray XFD1048576", measure("xlsx", books, folder / "b.sqlite")))
 
         emulator = Emulator(Store())
-        url, keys = build(emulator.store, schools)
+        url, keys, _ = build(emulator.store, schools)
         server = EmulatorServer(emulator).start()
         try:
             rows.append(("Google", f"{schools} schools", measure("google", server.host, folder / "c.sqlite", url)))

@@ -6,7 +6,10 @@ into a SQLite database; then each page is asked for 20 times through the Flask
 test client, signed in as the role it is for. A page whose statement count grows
 with N has an N+1.
 
-    .venv/bin/python -m bench.page_queries [--schools 20 200]
+An authority's hub (--authority 40 25: 40 partnerships of 25 schools, 1,000 schools) is
+measured beside them: a person of one partnership should not pay for the other 39.
+
+    .venv/bin/python -m bench.page_queries [--schools 20 200] [--authority 40 25]
 """
 import argparse
 import statistics
@@ -18,8 +21,8 @@ from pathlib import Path
 from sqlalchemy import event, insert, select
 
 from config import TestConfig
-from domain import dates
-from domain.models import ActionRow, CalendarEvent, ImpactEntry, School, SipPriority, User, Workbook
+from domain import dates, scope
+from domain.models import ActionRow, CalendarEvent, ImpactEntry, Partnership, School, SipPriority, User, Workbook
 from domain.passwords import hash_password
 from domain.years import school_year_of
 from webapp import create_app
@@ -50,58 +53,74 @@ PAGES = [  # (what, role, path)
 ]
 
 
-def build(url, schools):
-    """The partnership, written in bulk (no sync: the pages read only the database)."""
+def build(url, schools, partnerships=1):
+    """The hub, written in bulk (no sync: the pages read only the database): ``partnerships``
+    partnerships of ``schools`` schools each, the bench's people in the first."""
     app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=url, WTF_CSRF_ENABLED=False)
     with app.app_context():
         db.create_all()
         session = db.session
-        session.execute(insert(Workbook), [{"code": "joint", "ref": "partnership.xlsx", "school_year": YEAR,
-                                             "is_current": True}])
-        joint_id = session.scalar(select(Workbook.id).where(Workbook.code == "joint"))
-        today = dates.uk_today()
-        for n in range(1, schools + 1):
-            code = f"S{n:03d}"
-            school = School(code=code, name=f"School {n}")
-            session.add(school)
+        for p in range(1, partnerships + 1):
+            partnership = Partnership(slug="our-partnership" if p == 1 else f"partnership-{p:02d}",
+                                      name="Our partnership" if p == 1 else f"Partnership {p:02d}",
+                                      workbook_ref="partnership.xlsx" if p == 1 else f"partnership-{p:02d}.xlsx")
+            session.add(partnership)
             session.flush()
-            workbook = Workbook(code=code, school_id=school.id, ref=f"{code}.xlsx", identity=f"{code}.xlsx",
-                                school_year=YEAR)
-            session.add(workbook)
-            session.flush()
-            w = workbook.id
-            session.execute(insert(ActionRow), [
-                {"workbook_id": w, "sheet_id": f"{code}-A{i:03d}", "sheet_row": i + 1, "area": AREAS[i % 7],
-                 "key_objective": f"Objective {i} of {code}", "status": STATUSES[i % 5], "lead": "Lead",
-                 "due": "Summer 2027", "due_by": date(2027, 7, 31) if i % 3 else date(2026, 10, 31),
-                 "extra": {}, "objective_refs": [1, 2]}
-                for i in range(50)])
-            session.execute(insert(ImpactEntry), [
-                {"workbook_id": w, "sheet_id": f"{code}-I{i:03d}", "sheet_row": i + 1,
-                 "date": date(2026, 9, 1) + timedelta(days=i % 90), "action": f"{code}-A{i % 50:03d}",
-                 "activity": "CPD", "summary": f"Evidence {i}", "extra": {}}
-                for i in range(300)])
-            session.execute(insert(SipPriority), [
-                {"workbook_id": w, "sheet_id": f"{code}-S{i:03d}", "sheet_row": i + 1, "priority": f"Priority {i}",
-                 "theme": THEMES[(i + n) % 10], "status": STATUSES[i % 5], "share": i < 8, "extra": {}}
-                for i in range(10)])
-            # Each school hosts a network next week, every school invited, and had a visit from
-            # the first school a week ago: For you reads them all for the coordinator and heads.
-            session.execute(insert(CalendarEvent), [
-                {"workbook_id": joint_id, "sheet_id": f"J-E{n:03d}", "sheet_row": n + 1,
-                 "date": today + timedelta(days=7),
-                 "type": "Subject network", "category": "network", "host_school": code, "host_code": code,
-                 "invited_schools": "All schools", "invited_codes": ["*"], "lead": "", "extra": {}},
-                {"workbook_id": joint_id, "sheet_id": f"J-V{n:03d}", "sheet_row": 1000 + n,
-                 "date": today - timedelta(days=7),
-                 "type": "Subject review visit", "category": "visit", "host_school": code, "host_code": code,
-                 "invited_schools": "S001", "invited_codes": ["S001"], "lead": "", "extra": {}}])
-        first = session.get(School, 1)
-        for role in ("admin", "head", "staff", "governor"):
-            session.add(User(email=f"{role}@bench.school", role=role, name=role, password_hash=hash_password(PASSWORD),
-                             school=None if role == "admin" else first))
-        session.commit()
+            with scope.entered(session, partnership.id):
+                _partnership(session, partnership, range((p - 1) * schools + 1, p * schools + 1))
+                if p == 1:
+                    first = session.scalar(select(School).order_by(School.id))
+                    for role in ("admin", "head", "staff", "governor"):
+                        session.add(User(email=f"{role}@bench.school", role=role, name=role,
+                                         password_hash=hash_password(PASSWORD),
+                                         school=None if role == "admin" else first))
+                session.commit()
     return app
+
+
+def _partnership(session, partnership, numbers):
+    """One partnership's joint plan, its schools' plans, and its calendar."""
+    session.execute(insert(Workbook), [{"code": "joint", "ref": partnership.workbook_ref, "school_year": YEAR,
+                                         "is_current": True, "partnership_id": partnership.id}])
+    joint_id = session.scalar(select(Workbook.id).where(Workbook.code == "joint"))
+    today = dates.uk_today()
+    first_code = f"S{numbers[0]:03d}"
+    for n in numbers:
+        code = f"S{n:03d}"
+        school = School(code=code, name=f"School {n}")  # a member of the partnership (domain/scope.py)
+        session.add(school)
+        session.flush()
+        workbook = Workbook(code=code, school_id=school.id, ref=f"{code}.xlsx", identity=f"{code}.xlsx",
+                            school_year=YEAR)
+        session.add(workbook)
+        session.flush()
+        w = workbook.id
+        session.execute(insert(ActionRow), [
+            {"workbook_id": w, "sheet_id": f"{code}-A{i:03d}", "sheet_row": i + 1, "area": AREAS[i % 7],
+             "key_objective": f"Objective {i} of {code}", "status": STATUSES[i % 5], "lead": "Lead",
+             "due": "Summer 2027", "due_by": date(2027, 7, 31) if i % 3 else date(2026, 10, 31),
+             "extra": {}, "objective_refs": [1, 2]}
+            for i in range(50)])
+        session.execute(insert(ImpactEntry), [
+            {"workbook_id": w, "sheet_id": f"{code}-I{i:03d}", "sheet_row": i + 1,
+             "date": date(2026, 9, 1) + timedelta(days=i % 90), "action": f"{code}-A{i % 50:03d}",
+             "activity": "CPD", "summary": f"Evidence {i}", "extra": {}}
+            for i in range(300)])
+        session.execute(insert(SipPriority), [
+            {"workbook_id": w, "sheet_id": f"{code}-S{i:03d}", "sheet_row": i + 1, "priority": f"Priority {i}",
+             "theme": THEMES[(i + n) % 10], "status": STATUSES[i % 5], "share": i < 8, "extra": {}}
+            for i in range(10)])
+        # Each school hosts a network next week, every school invited, and had a visit from
+        # the first school a week ago: For you reads them all for the coordinator and heads.
+        session.execute(insert(CalendarEvent), [
+            {"workbook_id": joint_id, "sheet_id": f"J-E{n:03d}", "sheet_row": n + 1,
+             "date": today + timedelta(days=7),
+             "type": "Subject network", "category": "network", "host_school": code, "host_code": code,
+             "invited_schools": "All schools", "invited_codes": ["*"], "lead": "", "extra": {}},
+            {"workbook_id": joint_id, "sheet_id": f"J-V{n:03d}", "sheet_row": 1000 + n,
+             "date": today - timedelta(days=7),
+             "type": "Subject review visit", "category": "visit", "host_school": code, "host_code": code,
+             "invited_schools": first_code, "invited_codes": [first_code], "lead": "", "extra": {}}])
 
 
 def measure(app, role, path, tries=20):
@@ -131,24 +150,32 @@ def measure(app, role, path, tries=20):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--schools", type=int, nargs="+", default=[20, 200])
+    parser.add_argument("--authority", type=int, nargs=2, default=[40, 25], metavar=("PARTNERSHIPS", "SCHOOLS"),
+                        help="also an authority's hub: this many partnerships of this many schools (0 0: none)")
     args = parser.parse_args(argv)
-    results = {}
+    sizes = [(f"{n} schools", n, 1) for n in args.schools]
+    if args.authority[0]:
+        count, each = args.authority
+        sizes.append((f"{count}x{each} schools", each, count))
+    results, healthz = {}, {}
     with tempfile.TemporaryDirectory() as folder:
-        for n in args.schools:
+        for label, n, count in sizes:
             started = time.perf_counter()
-            app = build(f"sqlite:///{Path(folder) / f'hub-{n}.sqlite'}", n)
-            print(f"{n} schools written in {time.perf_counter() - started:.1f} s")
-            results[n] = {what: measure(app, role, path) for what, role, path in PAGES}
+            app = build(f"sqlite:///{Path(folder) / f'hub-{n}-{count}.sqlite'}", n, count)
+            print(f"{label} written in {time.perf_counter() - started:.1f} s")
+            results[label] = {what: measure(app, role, path) for what, role, path in PAGES}
+            healthz[label] = measure(app, "admin", "/healthz")[1]
             with app.app_context():
                 db.engine.dispose()
-    sizes = args.schools
-    header = f"{'page':<22}" + "".join(f"{f'{n} schools: SQL  ms  KB':>28}" for n in sizes)
+    labels = [label for label, _, _ in sizes]
+    header = f"{'page':<22}" + "".join(f"{f'{label}: SQL  ms  x/healthz  KB':>40}" for label in labels)
     print(header)
     for what, _, _ in PAGES:
-        cells = "".join(f"{results[n][what][0]:>17} {results[n][what][1]:>5.1f} {results[n][what][2] / 1024:>4.0f}"
-                        for n in sizes)
+        cells = "".join(f"{results[x][what][0]:>20} {results[x][what][1]:>6.1f} "
+                        f"{results[x][what][1] / healthz[x]:>9.1f} {results[x][what][2] / 1024:>4.0f}" for x in labels)
         print(f"{what:<22}{cells}")
-    grew = [what for what, _, _ in PAGES if len({results[n][what][0] for n in sizes}) > 1]
+    print(f"{'/healthz':<22}" + "".join(f"{'':>20} {healthz[x]:>6.1f} {1:>9.1f} {'':>4}" for x in labels))
+    grew = [what for what, _, _ in PAGES if len({results[x][what][0] for x in labels}) > 1]
     print("statements per page the same at every size" if not grew else f"statements grew with schools: {grew}")
     return results
 

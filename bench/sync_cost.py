@@ -9,7 +9,9 @@ then worksheet(title).get_all_records() per tab) makes for the same work.
 Pacing is off so the figures show the work itself; the last column says how
 long the Sheets reads take at best under Google's 60-reads-a-minute quota.
 
-    .venv/bin/python -m bench.sync_cost [--schools 30 200]
+An authority's hub: --schools 1000 --partnerships 40 (1,040 workbooks).
+
+    .venv/bin/python -m bench.sync_cost [--schools 30 200] [--partnerships 1]
 """
 import argparse
 import tempfile
@@ -20,7 +22,8 @@ import gspread
 from sqlalchemy import create_engine
 from sqlalchemy.orm import Session
 
-from domain.models import Base
+from domain import partnerships as hub
+from domain.models import Base, Partnership
 from sheets_emulator import Emulator, EmulatorServer, Store
 from sheets_emulator.workbooks import sheet_url
 from sync.backends.google import GoogleBackend, make_client
@@ -52,16 +55,24 @@ def school_tabs(code):
     return {"Action plan": actions, "Impact log": impact, "SIP priorities": sip}
 
 
-def build(store, schools):
+def build(store, schools, partnerships=1):
+    """The workbooks in the stand-in: ``partnerships`` partnership workbooks sharing ``schools``
+    school workbooks between them. Returns (the first partnership's URL, school keys, the
+    others' URLs)."""
     codes = [f"S{n:03d}" for n in range(1, schools + 1)]
     keys = {code: store.create(f"School {code}", school_tabs(code), key=f"bench-{code}-{'0' * 20}") for code in codes}
-    partnership = store.create("Partnership", {
-        "Schools": [["Code", "School", "Workbook"]] + [[c, f"School {c}", sheet_url(keys[c])] for c in codes],
-        "Objectives": [["Ref", "Objective"]] + [[n, f"Objective {n}"] for n in range(1, 11)],
-        "Action plan": [["ID", "Area", "Key objective", "Status"]] + [
-            [f"J-A{n:03d}", AREAS[n % len(AREAS)], f"Joint objective {n}", STATUSES[n % 5]] for n in range(1, 11)],
-    }, key="bench-partnership-" + "0" * 20)
-    return sheet_url(partnership), keys
+    each = -(-schools // partnerships)
+    urls = []
+    for p in range(partnerships):
+        mine = codes[p * each:(p + 1) * each]
+        partnership = store.create(f"Partnership {p + 1}", {
+            "Schools": [["Code", "School", "Workbook"]] + [[c, f"School {c}", sheet_url(keys[c])] for c in mine],
+            "Objectives": [["Ref", "Objective"]] + [[n, f"Objective {n}"] for n in range(1, 11)],
+            "Action plan": [["ID", "Area", "Key objective", "Status"]] + [
+                [f"J-A{n:03d}", AREAS[n % len(AREAS)], f"Joint objective {n}", STATUSES[n % 5]] for n in range(1, 11)],
+        }, key=f"bench-partnership-{p + 1:02d}-" + "0" * 20)
+        urls.append(sheet_url(partnership))
+    return urls[0], keys, urls[1:]
 
 
 def measure(emulator, action):
@@ -81,9 +92,9 @@ def obvious_gspread(client, refs):
             spreadsheet.worksheet(title).get_all_records()
 
 
-def run(schools, workdir):
+def run(schools, workdir, partnerships=1):
     emulator = Emulator(Store())
-    partnership_url, keys = build(emulator.store, schools)
+    partnership_url, keys, others = build(emulator.store, schools, partnerships)
     server = EmulatorServer(emulator).start()
     try:
         client, email = make_client(emulator_host=server.host, timeout=(5, 60))
@@ -92,6 +103,11 @@ def run(schools, workdir):
         Base.metadata.create_all(engine)
         rows = []
         with Session(engine) as session:
+            hub.ensure_first(session, partnership_url)
+            session.add_all(Partnership(slug=f"partnership-{n:02d}", name=f"Partnership {n:02d}", workbook_ref=url)
+                            for n, url in enumerate(others, start=2))
+            session.commit()
+
             def ours():
                 report = run_sync(session, backend, partnership_url, "bench")
                 assert report.ok, [r.line() for r in report.results if not r.ok]
@@ -105,7 +121,7 @@ def run(schools, workdir):
                 emulator.store.insert_row(keys[code], "Action plan", 52, [None, "CPD", "1", "A new objective"])
             rows.append(("3 new rows, IDs written", measure(emulator, ours)))
 
-        refs = [(partnership_url, ["Schools", "Objectives", "Action plan"])] + [
+        refs = [(url, ["Schools", "Objectives", "Action plan"]) for url in [partnership_url, *others]] + [
             (sheet_url(key), ["Action plan", "Impact log", "SIP priorities"]) for key in keys.values()
         ]
         baseline = measure(emulator, lambda: obvious_gspread(client, refs))
@@ -118,16 +134,19 @@ def run(schools, workdir):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--schools", type=int, nargs="+", default=[30, 200])
+    parser.add_argument("--partnerships", type=int, default=1, help="the schools shared out among this many")
     args = parser.parse_args(argv)
     print("Sync cost against the local Sheets/Drive stand-in (pacing off).")
-    print("Each school workbook: 50 action rows, 300 impact-log rows, 10 SIP priorities.\n")
+    print("Each school workbook: 50 action rows, 300 impact-log rows, 10 SIP priorities.")
+    print(f"The schools in {args.partnerships} partnership{'s' if args.partnerships > 1 else ''}, "
+          "each with its own partnership workbook.\n")
     header = (f"{'schools':>7}  {'sync':<22} {'Sheets reads':>12} {'writes':>6} {'Drive':>5} {'wall s':>7}"
               f"  {'min. at 60 reads/min':>20}")
     print(header)
     print("-" * len(header))
     with tempfile.TemporaryDirectory() as folder:
         for schools in args.schools:
-            rows, baseline = run(schools, Path(folder))
+            rows, baseline = run(schools, Path(folder), args.partnerships)
             for name, (reads, writes, drive, seconds) in rows:
                 print(f"{schools:>7}  {name:<22} {reads:>12} {writes:>6} {drive:>5} {seconds:>7.1f}"
                       f"  {reads / QUOTA_PER_MINUTE:>17.1f} min")

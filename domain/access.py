@@ -168,3 +168,9 @@ def can_use_directory(user):
 def is_officer(user):
     """An authority's or trust's officer: above the partnerships, in none."""
     return user.role == OFFICER
+
+
+def manages_person(partnership, person):
+    """Does this partnership's coordinator change ``person``'s role and access? Only for
+    those it invited: a school in two partnerships has its people managed by one."""
+    return partnership is not None and person.partnership_id == partnership.id

@@ -184,7 +184,8 @@ def _only_partnership(session):
     """The hub's one partnership, for a session serving the whole hub (the command line,
     a test): made, with no workbook yet, if there is none (the first sync names its
     workbook). With several, the caller must enter one."""
-    ids = session.execute(select(_partnership.c.id).limit(2)).scalars().all()
+    with session.no_autoflush:  # called as an object is added: it must not be flushed before it is given one
+        ids = session.execute(select(_partnership.c.id).limit(2)).scalars().all()
     if len(ids) > 1:
         raise NoPartnershipChosen("This hub holds several partnerships: say which one this is for.")
     if ids:

@@ -427,6 +427,15 @@ def demo_sign_ins():
         if user is not None:
             what = people.ROLE_NAMES[role] + (" (chair)" if user.chair else "") + (f", {school}" if school else "")
             click.echo(f"  {email:<38} {name:<16} {what}")
+    officer = find_user(db.session, DEMO_OFFICER[0])
+    if officer is not None:  # the demo across partnerships (`demo authority`)
+        click.echo(f"  {officer.email:<38} {officer.name:<16} officer, {DEMO_COUNTY}")
+        for other in OTHER_PARTNERSHIPS:
+            slug = partnerships.slug_for(other.name)
+            for school in other.schools:
+                head = find_user(db.session, f"head@{school.code.lower()}.{slug}.demo.school")
+                if head is not None:
+                    click.echo(f"  {head.email:<38} {head.name:<16} head teacher, {school.code} ({other.name})")
     click.echo("")
 
 

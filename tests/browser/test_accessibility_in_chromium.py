@@ -10,12 +10,27 @@ from openpyxl import load_workbook
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from domain.models import ActionRow, CalendarEvent, ImpactForm, Review, School, SipPriority, SyncRun, User, Workbook
+from domain import reviews, scope
+from domain.models import (
+    ActionRow,
+    CalendarEvent,
+    DevelopmentVisit,
+    ImpactForm,
+    Review,
+    School,
+    SipPriority,
+    SyncRun,
+    User,
+    Workbook,
+    utcnow,
+)
+from domain.plans import find_plan
 from webapp.auth.links import password_link
 from webapp.extensions import db
 from webapp.syncing import sync_now
 
-from ..conftest import PASSWORD, PEOPLE, csrf_token, form_fields, in_year, login, past_visit
+from ..conftest import PASSWORD, PEOPLE, SUITE_DAY, csrf_token, form_fields, in_year, login, past_visit
+from ..partnership_helpers import OFFICER, add_other_partnership, add_supporter
 from .conftest import settled, sign_in
 
 pytestmark = pytest.mark.browser
@@ -71,7 +86,24 @@ def pages(ids):
         ("impact form", f"/impact-forms/{ids['form']}", EVERYONE),
         ("start an event's impact form", f"/impact-forms/event/{ids['event']}", EVERYONE),
         ("strengths", "/strengths", EVERYONE),
+        ("partnerships", "/partnerships", EVERYONE),
+        ("across partnerships", "/partnerships/directory?theme=attendance", {"admin", "br_head"}),
         ("not found", "/no-such-page", EVERYONE),
+    ]
+
+
+def officer_pages(ids):
+    """The pages of an officer of the authority that supports the partnerships."""
+    return [
+        ("officer's home", "/support"),
+        ("what a partnership shares", "/support/partnerships/oakfield-cluster"),
+        ("a signed review, to an officer", f"/support/partnerships/oakfield-cluster/reviews/{ids['signed_review']}"),
+        ("development visits", "/support/visits"),
+        ("record a development visit", "/support/visits/new"),
+        ("a development visit", f"/support/visits/{ids['visit']}"),
+        ("reports across partnerships", "/support/reports"),
+        ("a draft report", f"/support/reports/{ids['draft']}"),
+        ("a published report", f"/support/reports/{ids['published']}"),
     ]
 
 
@@ -101,6 +133,8 @@ NOT_PAGES = {
     "edits.sync_state": "a fragment polled under a row while its edit waits",
     "syncs.status": "the Sync now panel, a fragment polled while a sync runs",
     "plans.for_you_count": "the navigation's figure, a fragment fetched after each page",
+    "support.report_pdf": "a PDF",
+    "support.report_word": "a .docx download",
 }
 
 # Words of the machinery, which no page a school person opens may show: settings, commands,
@@ -212,8 +246,9 @@ def test_every_html_page_is_scanned_or_listed_as_no_page(app):
     reaches, or in NOT_PAGES with why."""
     urls = app.url_map.bind("localhost")
     some_ids = {"row": 1, "event": 1, "review": 1, "form": 1, "priority": 1, "person": 1, "run": 1,
-                "password_link": "/password/a-token"}
+                "password_link": "/password/a-token", "signed_review": 1, "visit": 1, "draft": 1, "published": 2}
     paths = [path for name, path, _ in pages(some_ids) if name != "not found"]
+    paths += [path for _, path in officer_pages(some_ids)]
     paths += [path for _, path, _ in signed_out_pages(some_ids)]
     scanned = {urls.match(path.partition("?")[0], method="GET")[0] for path in paths}
     gets = {rule.endpoint for rule in app.url_map.iter_rules() if "GET" in rule.methods}
@@ -347,3 +382,45 @@ def test_a_journey_by_keyboard_alone(page, synced_app, ids):
     expect(signed).to_contain_text("You signed this review")
     expect(signed).to_be_focused()
     assert page.errors == []
+
+
+def test_an_officers_pages_pass_axe_fit_the_screen_and_speak_plainly(browser, live_server, synced_app, workbook_dir):
+    """The county's officer: what a partnership shares, visits, a draft and a published report."""
+    add_other_partnership(synced_app, workbook_dir)
+    add_supporter(synced_app, workbook_dir, rows=[["", f"{SUITE_DAY:%d/%m/%Y}", "Oakfield Cluster", "Both heads",
+                                                   "", "Shared expertise", "Releasing staff", "", "", "Olwen"]])
+    officer = synced_app.test_client()
+    login(officer, OFFICER)
+    with synced_app.app_context(), scope.entered(db.session, 2):
+        coordinator = db.session.scalar(select(User).where(User.role == "admin"))
+        review = reviews.start(db.session, find_plan(db.session, "joint"), coordinator)
+        review.state, review.confirmed_at = "confirmed", utcnow()  # signed by all, as far as this page cares
+        db.session.commit()
+        signed = review.id
+    period = re.search(r'<option[^>]*value="([^"]+)"', officer.get("/support/reports").get_data(as_text=True))[1]
+    made = []
+    for _ in range(2):
+        response = officer.post("/support/reports", data={"period": period,
+                                                          "csrf_token": csrf_token(officer, "/support/reports")})
+        made.append(int(response.headers["Location"].rsplit("/", 1)[1]))
+    officer.post(f"/support/reports/{made[1]}/publish", data={"csrf_token": csrf_token(officer, "/support/reports")})
+    with synced_app.app_context():
+        visit = db.session.scalar(select(DevelopmentVisit.id).execution_options(hub_wide=True))
+    ids = {"signed_review": signed, "visit": visit, "draft": made[0], "published": made[1]}
+    context, page = a_context(browser, live_server)
+    page.goto(page.base + "/login")
+    page.fill("#email", OFFICER)
+    page.fill("#password", PASSWORD)
+    page.click("#submit")
+    page.wait_for_url(page.base + "/support")
+    found, finish = [], []
+    for name, path in officer_pages(ids):
+        page.set_viewport_size({"width": WIDTHS[0], "height": 900})
+        assert page.goto(page.base + path).status == 200, (name, path)
+        for width in WIDTHS:
+            page.set_viewport_size({"width": width, "height": 900})
+            found += [f"{name} at {width}px: {v}" for v in axe_findings(page)]
+            finish += finish_findings(page, f"{name} at {width}px")
+    context.close()
+    assert found == []
+    assert finish == [], "\n".join(finish)

@@ -117,3 +117,19 @@ def test_partnerships_on_the_command_line(synced_app, workbook_dir):
     assert wrong.exit_code == 1 and "There is no school 'OK'" in wrong.output
     done = runner.invoke(args=[*add, "--partnership", "oakfield-cluster"], input="a long password 123\n")
     assert done.exit_code == 0, done.output
+
+
+def test_a_shared_schools_people_are_managed_by_the_partnership_that_invited_them(synced_app, workbook_dir):
+    add_other_partnership(synced_app, workbook_dir, schools=(OAKFIELD, WILLIAM_LILLEY))
+    with synced_app.app_context():
+        wl_head = db.session.scalar(select(User.id).where(User.email == "head@wl.test.school"))
+    olive = signed_in(synced_app, "coordinator@oakfield.test.school")
+    page = olive.get(f"/people/{wl_head}").get_data(as_text=True)
+    assert "was invited by another partnership their school is in" in page and "Deactivate" not in page
+    token = csrf_token(olive, "/people")
+    for action in ("deactivate", "password-link"):
+        assert olive.post(f"/people/{wl_head}/{action}", data={"csrf_token": token}).status_code == 403
+    assert olive.post(f"/people/{wl_head}", data={"csrf_token": token, "role": "staff", "school": "WL"}).status_code == 403
+    with synced_app.app_context():
+        assert db.session.get(User, wl_head).active and db.session.get(User, wl_head).role == "head"
+    assert "Deactivate" in signed_in(synced_app, "admin").get(f"/people/{wl_head}").get_data(as_text=True)

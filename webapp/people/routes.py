@@ -1,10 +1,10 @@
 """People, for partnership coordinators: everyone who signs in, invitations, changes of
 role, school or chair, deactivation, password links, and the audit list of all of it."""
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from domain import people, plans
-from domain.access import PEOPLE_REFUSAL, can_manage_people
+from domain.access import PEOPLE_REFUSAL, can_manage_people, manages_person
 from domain.models import ROLES, User
 from domain.people import ROLE_NAMES, Filters
 from domain.users import UserError
@@ -32,6 +32,17 @@ def require_coordinator():
 def _filters():
     args = {name: request.args.get(name, "").strip()[:200] for name in ("q", "school", "role")}
     return Filters(**args)
+
+
+def _managed_or_403(person_id):
+    """The person, if this partnership manages them: one its coordinators invited. The
+    people of a school in two partnerships are managed by the one that invited them (a
+    deactivation would end their access to both)."""
+    person = _person_or_404(person_id)
+    if not manages_person(g.partnership, person):
+        abort(403, description=f"{person.name} was invited by another partnership their school is in: "
+                               "its coordinators change their role and access.")
+    return person
 
 
 def _person_or_404(person_id):
@@ -95,13 +106,14 @@ def person(person_id):
 
 def _person_page(person, form, status=200):
     return render_template("people/person.html", person=person, form=form,
+                           managed=manages_person(g.partnership, person),
                            changes=people.changes_to(db.session, person, RECENT_CHANGES)), status
 
 
 @bp.post("/<int:person_id>")
 def change(person_id):
     """A new role, school or chair."""
-    person = _person_or_404(person_id)
+    person = _managed_or_403(person_id)
     form = PersonForm().with_schools(plans.schools(db.session))
     if form.validate_on_submit():
         try:
@@ -118,7 +130,7 @@ def change(person_id):
 
 
 def _act(person_id, action, done):
-    person = _person_or_404(person_id)
+    person = _managed_or_403(person_id)
     try:
         action(db.session, current_user, person)
     except UserError as error:
@@ -144,7 +156,7 @@ def reactivate(person_id):
 @bp.post("/<int:person_id>/password-link")
 def password_link(person_id):
     """The same signed link as an invitation; their current password works until they choose a new one."""
-    person = _person_or_404(person_id)
+    person = _managed_or_403(person_id)
     if not person.active:
         flash(f"{person.name} is deactivated: reactivate them first.", "error")
         return redirect(url_for("people.person", person_id=person.id), 303)
