@@ -26,6 +26,7 @@ from .models import (
     ActionRow,
     CalendarEvent,
     ImpactForm,
+    Membership,
     OutboxEntry,
     School,
     SchoolYear,
@@ -82,6 +83,10 @@ def why_not_yet(session, today=None):
     return None
 
 
+SEVERAL = ("This hub holds several partnerships, and a school year starts for all of them together: "
+           "the hub's administrator starts it.")
+
+
 def plans_to_start(session):
     """The current year's workbooks that go on into the next: the joint plan's, then each
     member school's (a school that has left the partnership starts no new year)."""
@@ -124,6 +129,7 @@ def start_year(session, choices, who, today=None):
         choice = choices.get(workbook.code) or Choice(workbook.code)
         ref = workbook.ref if choice.same_workbook else choice.where.strip()
         new = Workbook(code=workbook.code, school_id=workbook.school_id, school_year=year, is_current=True,
+                       partnership_id=workbook.partnership_id, supporter_id=workbook.supporter_id,
                        year_tabs=choice.tabs, ref=ref, identity=workbook.identity if choice.same_workbook else "")
         session.add(new)
         session.flush()
@@ -147,7 +153,11 @@ def _tab_entry(workbook, table, who):
 def _school_ref_entry(session, workbook, old_ref, new_ref, who):
     """The outbox entry that writes the school's new workbook into the partnership
     workbook's Schools tab, where the sync finds each school's workbook."""
-    joint = session.scalar(select(Workbook).where(Workbook.code == JOINT, Workbook.is_current))
+    # The Schools tab of the partnership the school joined first (whose tab says its workbook).
+    first = session.scalar(select(Membership.partnership_id).where(
+        Membership.school_id == workbook.school_id, Membership.archived_at.is_(None)).order_by(Membership.id).limit(1))
+    joint = session.scalar(select(Workbook).where(Workbook.code == JOINT, Workbook.is_current,
+                                                  Workbook.partnership_id == first))
     return OutboxEntry(workbook_id=joint.id, kind=SCHOOL_REF, tab=SCHOOLS.tab, sheet_id=workbook.code,
                        fields={"code": workbook.code, "seen": old_ref, "new": new_ref}, created_by=who[:200])
 

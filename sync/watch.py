@@ -26,8 +26,9 @@ def changed_workbooks(session, versions):
         return [JOINT]
     changed = []
     for workbook in workbooks:
-        if workbook.code != JOINT and (workbook.school is None or workbook.school.archived_at is not None):
-            continue
+        if workbook.code != JOINT and workbook.supporter_id is None and (
+                workbook.school is None or workbook.school.archived_at is not None):
+            continue  # a school no longer in the partnership (a supporter's workbook is watched too)
         if not workbook.ref:
             continue
         if workbook.reread_requested_at is not None:

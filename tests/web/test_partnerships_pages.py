@@ -3,15 +3,17 @@ browser and with `flask partnership add`); a school's people in two partnerships
 which one their pages show; nobody chooses one they do not work in."""
 import html
 import re
+from datetime import date
 from urllib.parse import urlsplit
 
 from sqlalchemy import select
 
-from domain.models import Partnership, User
+from domain import dates, years
+from domain.models import Partnership, User, Workbook
 from webapp.extensions import db
 from webapp.syncing import sync_now
 
-from ..conftest import csrf_token, signed_in
+from ..conftest import SUITE_DAY, csrf_token, signed_in
 from ..partnership_helpers import (
     MARK,
     OAKFIELD,
@@ -133,3 +135,21 @@ def test_a_shared_schools_people_are_managed_by_the_partnership_that_invited_the
     with synced_app.app_context():
         assert db.session.get(User, wl_head).active and db.session.get(User, wl_head).role == "head"
     assert "Deactivate" in signed_in(synced_app, "admin").get(f"/people/{wl_head}").get_data(as_text=True)
+
+
+def test_in_a_hub_of_several_partnerships_the_year_starts_for_all_together(synced_app, workbook_dir, monkeypatch):
+    add_other_partnership(synced_app, workbook_dir)
+    admin = signed_in(synced_app, "admin")
+    page = html.unescape(admin.get("/years").get_data(as_text=True))
+    assert "a school year starts for all of them together: the hub's administrator starts it" in page
+    assert 'action="/years/start"' not in page  # no form to start it here
+    assert _post(admin, "/years/start", {}).status_code == 409
+    this = years.school_year_of(SUITE_DAY)
+    monkeypatch.setattr(dates, "uk_today", lambda: date(this + 1, 6, 21))  # the summer term: the next may start
+    result = synced_app.test_cli_runner().invoke(args=["year", "start"])
+    assert result.exit_code == 0, result.output
+    with synced_app.app_context():
+        current = db.session.scalars(select(Workbook).where(Workbook.is_current)
+                                     .execution_options(hub_wide=True)).all()
+        assert {(w.code, w.school_year) for w in current} >= {("joint", this + 1), ("BR", this + 1), ("OK", this + 1)}
+        assert len([w for w in current if w.code == "joint"]) == 2  # each partnership's joint plan, a year on

@@ -4,7 +4,7 @@ Rules are in domain/new_year.py and domain/years.py."""
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from domain import new_year, plans, years
+from domain import new_year, partnerships, plans, years
 from domain.access import can_carry_forward, can_manage_schools
 
 from ..extensions import db
@@ -43,8 +43,10 @@ def year_label(year):
 
 def _plans_context():
     current = years.current_year(db.session)
+    several = partnerships.only(db.session) is None
     return dict(current=current, next_year=current + 1, held=years.years(db.session),
-                not_yet=new_year.why_not_yet(db.session), open_work=new_year.still_open(db.session),
+                not_yet=new_year.SEVERAL if several else new_year.why_not_yet(db.session),
+                open_work=new_year.still_open(db.session),
                 plans=new_year.plans_to_start(db.session), names={s.code: s.name for s in plans.schools(db.session)},
                 label=years.label, short=years.short, tabs=new_year.TABS)
 
@@ -62,6 +64,8 @@ def start():
     """Start the next school year with each plan's choice of workbook."""
     if not can_manage_schools(current_user):
         abort(403, description=START_REFUSAL)
+    if partnerships.only(db.session) is None:
+        abort(409, description=new_year.SEVERAL)
     choices = {}
     for workbook in new_year.plans_to_start(db.session):
         where = request.form.get(f"where-{workbook.code}", new_year.TABS)
