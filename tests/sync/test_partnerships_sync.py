@@ -1,14 +1,26 @@
 """One sync for every partnership of the hub: one Drive listing for all their files, no
 Sheets read while nothing changed, a school in two partnerships read once, and a school
 of one partnership never claimed by another's Schools tab with another workbook."""
+from datetime import date
+
 from sqlalchemy import select
 
-from domain import partnerships, scope
+from domain import partnerships, scope, supporters
+from domain.contract import DEVELOPMENT_VISITS
+from domain.edits import add_row
 from domain.models import Membership, Partnership, School, SheetProblem, Workbook
-from sheets_emulator.workbooks import load_partnership
+from sheets_emulator.workbooks import load_partnership, load_xlsx, sheet_url
 from sync.demo import OtherSchool
+from sync.outbox import drain
 
-from ..partnership_helpers import MARK, OAKFIELD, OTHER_FILE, WILLIAM_LILLEY, write_other_partnership
+from ..partnership_helpers import (
+    MARK,
+    OAKFIELD,
+    OTHER_FILE,
+    WILLIAM_LILLEY,
+    write_other_partnership,
+    write_supporter_workbook,
+)
 from .conftest import actions
 
 
@@ -74,3 +86,40 @@ def test_another_partnerships_school_is_not_claimed_with_another_workbook(sessio
     assert br.name == "Bank Road Infant and Nursery School"  # its details stay its first partnership's
     with scope.entered(session, partnerships.first(session).id):
         assert len(actions(session, "BR")) == 6
+
+
+def test_a_development_visit_goes_to_the_supporters_sheet_and_back_through_google(session, gsync, emulator,
+                                                                                   google_backend, workbook_dir):
+    """The county's workbook in the stand-in: a visit typed there is read; one recorded in
+    the browser is appended by the outbox, given its ID, and read back as the same visit."""
+    typed = ["", "03/11/2026", "Our partnership", "Both heads", "A shared vision", "Stronger collaborative working",
+             "Releasing staff", "", "", "Olwen Officer"]
+    write_supporter_workbook(workbook_dir, [typed])
+    county_url = sheet_url(load_xlsx(emulator.store, workbook_dir / "county.xlsx", key="demo-county-0000000000"))
+    partnerships.ensure_first(session, emulator.partnership_url)
+    county = supporters.add(session, "County Council", county_url)
+    session.commit()
+    results, report = gsync()
+    assert report.ok, [r.line() for r in report.results]
+    [visit] = supporters.visits(session, county)
+    assert visit.sheet_id == "D-V001" and visit.partnership == "Our partnership"
+    assert emulator.store.rows("demo-county-0000000000", "Development visits")[1][0] == "D-V001"  # its ID, written
+    workbook = supporters.visits_workbook(session, county)
+    with scope.whole_hub(session):
+        added, _ = add_row(session, workbook, DEVELOPMENT_VISITS, {
+            "date": date(2026, 11, 20), "partnership": "Our partnership", "successes": "Shared expertise",
+            "recorded_by": "Olwen Officer"}, "Olwen Officer")
+    session.commit()
+    assert added.sheet_id == "D-V002"
+    [result] = drain(session, google_backend)
+    assert result.state == "done", result.line()
+    rows = emulator.store.rows("demo-county-0000000000", "Development visits")
+    assert [row[0] for row in rows[1:]] == ["D-V001", "D-V002"] and rows[2][5] == "Shared expertise"
+    gsync()
+    assert [v.sheet_id for v in supporters.visits(session, county)] == ["D-V002", "D-V001"]  # the same two
+    assert calls_when_nothing_changed(gsync, emulator) == {"drive": 1}
+
+
+def calls_when_nothing_changed(gsync, emulator):
+    gsync()
+    return dict(emulator.calls)
