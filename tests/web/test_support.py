@@ -56,6 +56,7 @@ def test_an_officer_sees_only_what_a_partnership_shares(county):
     assert officer.get("/support/partnerships/our-partnership").status_code == 404  # shares nothing
     shared = officer.get("/support/partnerships/oakfield-cluster").get_data(as_text=True)
     assert MARK in shared  # the priorities its school shares
+    assert "No signed review of its joint plan yet" in shared  # its plan by area comes from signed reviews only
     with county.app_context(), scope.entered(db.session, 2):
         hidden = db.session.scalar(select(SipPriority).order_by(SipPriority.id))
         hidden.share = False

@@ -2,6 +2,8 @@
 shares with them, read inside its boundary), their development visits (written to the
 supporter's own workbook through the outbox), and the report across partnerships.
 Rules are in domain/supporters.py and domain/reports.py."""
+from datetime import date
+
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -72,8 +74,9 @@ def partnership(slug):
             forms=s.scalars(select(ImpactForm).where(ImpactForm.state == "final")
                             .order_by(ImpactForm.finished_at.desc()).limit(20)).all(),
         )
-        html = render_template("support/partnership.html", partnership=shared, **context)
-    return html
+    # Its joint plan's progress by area, as its last signed review has it (read inside it too).
+    summary = reports.plan_section(db.session, [shared], reports.Period("to date", date.min, dates.uk_today()))
+    return render_template("support/partnership.html", partnership=shared, summary=summary["groups"][0], **context)
 
 
 @bp.get("/partnerships/<slug>/reviews/<int:review_id>")
