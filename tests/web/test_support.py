@@ -11,12 +11,12 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 from sqlalchemy import select, update
 
-from domain import reports, scope
+from domain import reports, scope, supporters
 from domain.models import DevelopmentVisit, Report, SipPriority
 from webapp.extensions import db
 from webapp.syncing import drain_now, sync_now
 
-from ..conftest import SUITE_DAY, csrf_token, signed_in
+from ..conftest import _HASH, SUITE_DAY, csrf_token, signed_in
 from ..partnership_helpers import (
     MARK,
     OFFICER,
@@ -55,7 +55,7 @@ def test_an_officer_sees_only_what_a_partnership_shares(county):
     assert "Oakfield Cluster</a>" in home and "Our partnership: " in home and "shares nothing" in home
     assert officer.get("/support/partnerships/our-partnership").status_code == 404  # shares nothing
     shared = officer.get("/support/partnerships/oakfield-cluster").get_data(as_text=True)
-    assert MARK in shared  # the priorities its school shares
+    assert MARK in shared and "Oakfield Primary School" in shared  # the priorities its school shares, and whose
     assert "No signed review of its joint plan yet" in shared  # its plan by area comes from signed reviews only
     with county.app_context(), scope.entered(db.session, 2):
         hidden = db.session.scalar(select(SipPriority).order_by(SipPriority.id))
@@ -174,3 +174,21 @@ def test_a_head_finds_another_partnerships_school_working_on_the_same_theme(coun
         db.session.commit()
     assert "Olu Oke" not in head.get("/partnerships/directory?theme=attendance").get_data(as_text=True)
     assert signed_in(county, "br_staff").get("/partnerships/directory").status_code == 403
+
+
+def test_another_supporters_officer_sees_none_of_it(county):
+    with county.app_context():
+        trust = supporters.add(db.session, "Other Trust")
+        other = supporters.invite_officer(db.session, trust, "officer@trust.test.org", "Tom Trust")
+        other.password_hash = _HASH
+        db.session.commit()
+        visit = db.session.scalar(select(DevelopmentVisit.id).execution_options(hub_wide=True))
+    officer = signed_in(county, OFFICER)
+    page = officer.get("/support/reports").get_data(as_text=True)
+    period = __import__("re").search(r'<option[^>]*value="([^"]+)"', page).group(1)
+    report = _post(officer, "/support/reports", {"period": period}, "/support/reports").headers["Location"]
+    stranger = signed_in(county, "officer@trust.test.org")
+    assert "Oakfield" not in stranger.get("/support").get_data(as_text=True)
+    for path in (f"/support/visits/{visit}", report, "/support/partnerships/oakfield-cluster"):
+        assert stranger.get(path).status_code == 404, path
+    assert "Releasing staff" not in stranger.get("/support/visits").get_data(as_text=True)

@@ -12,7 +12,16 @@ from domain import dates, reports, scope, supporters
 from domain.access import is_officer
 from domain.contract import DEVELOPMENT_VISITS
 from domain.edits import add_row
-from domain.models import CalendarEvent, DevelopmentVisit, ImpactForm, Report, Review, SipPriority, Supporter
+from domain.models import (
+    CalendarEvent,
+    DevelopmentVisit,
+    ImpactForm,
+    Report,
+    Review,
+    SipPriority,
+    Supporter,
+    Workbook,
+)
 from domain.scope import HUB_WIDE
 
 from ..downloads import attachment
@@ -74,9 +83,16 @@ def partnership(slug):
             forms=s.scalars(select(ImpactForm).where(ImpactForm.state == "final")
                             .order_by(ImpactForm.finished_at.desc()).limit(20)).all(),
         )
-    # Its joint plan's progress by area, as its last signed review has it (read inside it too).
-    summary = reports.plan_section(db.session, [shared], reports.Period("to date", date.min, dates.uk_today()))
-    return render_template("support/partnership.html", partnership=shared, summary=summary["groups"][0], **context)
+        # Drawn inside its boundary too: what the page reads of each row (a priority's
+        # school, a form's event) is loaded as it is drawn.
+        return render_template("support/partnership.html", partnership=shared, summary=_plan_by_area(shared),
+                               **context)
+
+
+def _plan_by_area(shared):
+    """Its joint plan's progress by area, as its last signed review has it."""
+    return reports.plan_section(db.session, [shared], reports.Period("to date", date.min, dates.uk_today()))[
+        "groups"][0]
 
 
 @bp.get("/partnerships/<slug>/reviews/<int:review_id>")
@@ -132,9 +148,11 @@ def new_visit():
 
 
 def _visit_or_404(visit_id):
-    found = db.session.get(DevelopmentVisit, visit_id)
-    workbook = supporters.visits_workbook(db.session, _supporter())
-    if found is None or workbook is None or found.workbook_id != workbook.id:
+    found = db.session.scalar(  # another supporter's visit is not found
+        select(DevelopmentVisit).join(Workbook, Workbook.id == DevelopmentVisit.workbook_id)
+        .where(DevelopmentVisit.id == visit_id, Workbook.supporter_id == current_user.supporter_id)
+        .execution_options(**HUB_WIDE))
+    if found is None:
         abort(404)
     return found
 
