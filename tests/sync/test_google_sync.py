@@ -228,13 +228,14 @@ def test_the_rate_limiter_paces_calls_under_the_quota():
 
 
 def test_reads_paced_by_the_backend_meet_no_429_where_unpaced_reads_do(session, emulator):
-    emulator.reads_per_minute, emulator.quota_window = 2, 1.0  # two reads a second, to keep the test short
+    # Two reads in three seconds: a sync's three reads fall within it however loaded the machine.
+    emulator.reads_per_minute, emulator.quota_window = 2, 3.0
     report = run_sync(session, make_backend(emulator), emulator.partnership_url, "test")
     assert emulator.calls["rejected.429"] > 0  # unpaced: a storm of 429s (retried)
 
     time.sleep(emulator.quota_window)  # let the quota window empty
     emulator.reset_counts()
-    paced = make_backend(emulator, reads_per_minute=90)  # under two a second, with room for a late read
+    paced = make_backend(emulator, reads_per_minute=35)  # under two in three seconds, with room for a late read
     report = run_sync(session, paced, emulator.partnership_url, "test", full=True)
     assert report.ok and emulator.calls["rejected.429"] == 0
 
