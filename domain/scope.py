@@ -118,29 +118,53 @@ def user_ids(pid):
         _user.c.school_id.in_(school_ids(pid)), _user.c.role != "admin")))
 
 
-def _criteria(pid):
-    return [
-        with_loader_criteria(School, lambda cls: cls.id.in_(school_ids(pid)), track_closure_variables=True),
-        with_loader_criteria(Membership, lambda cls: cls.partnership_id == pid, track_closure_variables=True),
-        with_loader_criteria(Workbook, lambda cls: or_(cls.partnership_id == pid, cls.school_id.in_(school_ids(pid))),
-                             track_closure_variables=True),
-        *(with_loader_criteria(model, lambda cls: cls.workbook_id.in_(workbook_ids(pid)), track_closure_variables=True)
-          for model in (ActionRow, ImpactEntry, SipPriority, CalendarEvent, EventReply, SheetProblem,
-                        OutboxEntry, Review)),
-        *(with_loader_criteria(model, lambda cls: cls.partnership_id == pid, track_closure_variables=True)
-          for model in (Objective, Theme, ThemeAnswer)),
-        with_loader_criteria(User, lambda cls: or_(cls.partnership_id == pid, and_(
-            cls.school_id.in_(school_ids(pid)), cls.role != "admin")), track_closure_variables=True),
-        with_loader_criteria(PersonChange, lambda cls: cls.person_id.in_(user_ids(pid)), track_closure_variables=True),
-        with_loader_criteria(ReviewSignature, lambda cls: cls.review_id.in_(
-            select(_review.c.id).where(_review.c.workbook_id.in_(workbook_ids(pid)))), track_closure_variables=True),
-        with_loader_criteria(ImpactForm, lambda cls: cls.event_id.in_(
-            select(_event.c.id).where(_event.c.workbook_id.in_(workbook_ids(pid)))), track_closure_variables=True),
-        with_loader_criteria(ImpactFormConfirmation, lambda cls: cls.form_id.in_(
-            select(_form.c.id).where(_form.c.event_id.in_(
-                select(_event.c.id).where(_event.c.workbook_id.in_(workbook_ids(pid)))))),
-            track_closure_variables=True),
-    ]
+HELD = "partnership_held"  # session.info: (partnership id, its school ids, its workbook ids, its options)
+SHAPE = (School, Membership, Workbook)  # a change to one of these may change what a partnership holds
+
+
+def _held(session, pid):
+    """The options that hold a statement to the partnership, from its schools' and
+    workbooks' ids: read once (two small queries) and kept in the session until a change
+    to a school, a membership or a workbook, or another partnership, drops them.
+
+    Ids, not subqueries: each statement then carries ``IN (…)`` lists, bound as expanding
+    parameters, which compile once and cost little to key, where nested subqueries made
+    every statement dearer to compile and to cache."""
+    held = session.info.get(HELD)
+    if held is not None and held[0] == pid:
+        return held[3]
+    with session.no_autoflush:
+        schools = tuple(session.execute(school_ids(pid).execution_options(**HUB_WIDE)).scalars())
+        workbooks = tuple(session.execute(
+            select(_workbook.c.id).where(or_(_workbook.c.partnership_id == pid, _workbook.c.school_id.in_(schools)))
+            .execution_options(**HUB_WIDE)).scalars())
+    options = _criteria(pid, schools, workbooks)
+    session.info[HELD] = (pid, schools, workbooks, options)
+    return options
+
+
+def _criteria(pid, schools, workbooks):
+    """The options that hold a statement to the partnership (with_loader_criteria)."""
+    events = select(_event.c.id).where(_event.c.workbook_id.in_(workbooks))
+    people = select(_user.c.id).where(or_(_user.c.partnership_id == pid, and_(
+        _user.c.school_id.in_(schools), _user.c.role != "admin")))
+    criteria = {
+        School: School.id.in_(schools),
+        Membership: Membership.partnership_id == pid,
+        Workbook: Workbook.id.in_(workbooks),
+        User: or_(User.partnership_id == pid, and_(User.school_id.in_(schools), User.role != "admin")),
+        PersonChange: PersonChange.person_id.in_(people),
+        ReviewSignature: ReviewSignature.review_id.in_(
+            select(_review.c.id).where(_review.c.workbook_id.in_(workbooks))),
+        ImpactForm: ImpactForm.event_id.in_(events),
+        ImpactFormConfirmation: ImpactFormConfirmation.form_id.in_(
+            select(_form.c.id).where(_form.c.event_id.in_(events))),
+    }
+    for model in (ActionRow, ImpactEntry, SipPriority, CalendarEvent, EventReply, SheetProblem, OutboxEntry, Review):
+        criteria[model] = model.workbook_id.in_(workbooks)
+    for model in (Objective, Theme, ThemeAnswer):
+        criteria[model] = model.partnership_id == pid
+    return tuple(with_loader_criteria(model, where) for model, where in criteria.items())
 
 
 @event.listens_for(Session, "do_orm_execute")
@@ -150,7 +174,16 @@ def _hold_to_partnership(state):
         return  # a relationship's load carries its parent query's criteria already
     if state.execution_options.get("hub_wide"):
         return
-    state.statement = state.statement.options(*_criteria(pid))
+    if not state.is_select:  # an INSERT, UPDATE or DELETE may change what the partnership holds
+        state.session.info.pop(HELD, None)
+    state.statement = state.statement.options(*_held(state.session, pid))
+
+
+@event.listens_for(Session, "after_flush")
+def _forget_held(session, flush_context):
+    """A school, a membership or a workbook added, changed or gone: read the ids again."""
+    if any(isinstance(obj, SHAPE) for obj in (*session.new, *session.dirty, *session.deleted)):
+        session.info.pop(HELD, None)
 
 
 @event.listens_for(Session, "transient_to_pending")
