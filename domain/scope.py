@@ -62,6 +62,7 @@ _partnership = Partnership.__table__
 
 def enter(session, partnership_id):
     """From now on ``session`` serves this partnership only (None: the whole hub)."""
+    session.info.pop(HELD, None)
     if partnership_id is None:
         session.info.pop(KEY, None)
     else:
@@ -174,9 +175,13 @@ def _hold_to_partnership(state):
         return  # a relationship's load carries its parent query's criteria already
     if state.execution_options.get("hub_wide"):
         return
-    if not state.is_select:  # an INSERT, UPDATE or DELETE may change what the partnership holds
+    if state.is_insert:  # adds rows, reads none; and may change what the partnership holds
         state.session.info.pop(HELD, None)
-    state.statement = state.statement.options(*_held(state.session, pid))
+        return
+    options = _held(state.session, pid)
+    if not state.is_select:  # an UPDATE or DELETE may change what the partnership holds: read it again after
+        state.session.info.pop(HELD, None)
+    state.statement = state.statement.options(*options)
 
 
 @event.listens_for(Session, "after_flush")
@@ -184,6 +189,13 @@ def _forget_held(session, flush_context):
     """A school, a membership or a workbook added, changed or gone: read the ids again."""
     if any(isinstance(obj, SHAPE) for obj in (*session.new, *session.dirty, *session.deleted)):
         session.info.pop(HELD, None)
+
+
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_soft_rollback")
+def _held_for_a_transaction(session, *args):
+    """The ids hold for one transaction: after it, another session's sync may have added a school."""
+    session.info.pop(HELD, None)
 
 
 @event.listens_for(Session, "transient_to_pending")
