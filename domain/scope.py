@@ -95,9 +95,9 @@ def whole_hub(session):
     return entered(session, None)
 
 
-# -- what a partnership holds, as subqueries on aliases of the tables: not the ORM entities,
-# which would have the criteria applied to the criteria, nor the tables themselves, which
-# would correlate with the query they hold (a school's criteria inside a query of schools) --
+# -- what a partnership holds, read on aliases of the tables: not the ORM entities, which
+# would have the criteria applied to the criteria, nor the tables themselves, which would
+# correlate with the query they hold (a school's criteria inside a query of schools) --
 
 def school_ids(pid):
     """Its schools: listed in its Schools tab, or gone from it while in no other partnership."""
@@ -105,18 +105,6 @@ def school_ids(pid):
     return (select(member.c.school_id).select_from(member.join(school, school.c.id == member.c.school_id))
             .where(member.c.partnership_id == pid,
                    or_(member.c.archived_at.is_(None), school.c.archived_at.is_not(None))))
-
-
-def workbook_ids(pid):
-    """Its plans' workbooks: its joint plan's and its schools' own, every year."""
-    return select(_workbook.c.id).where(or_(_workbook.c.partnership_id == pid,
-                                            _workbook.c.school_id.in_(school_ids(pid))))
-
-
-def user_ids(pid):
-    """Its people: those it invited, and its schools' (not another partnership's coordinator)."""
-    return select(_user.c.id).where(or_(_user.c.partnership_id == pid, and_(
-        _user.c.school_id.in_(school_ids(pid)), _user.c.role != "admin")))
 
 
 HELD = "partnership_held"  # session.info: (partnership id, its school ids, its workbook ids, its options)
