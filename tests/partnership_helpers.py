@@ -6,8 +6,12 @@ from sqlalchemy import select
 
 from domain import partnerships
 from domain.models import School, User
-from sync.demo import OtherPartnership, OtherSchool, write_partnership_copy
-from sync.demo import write_supporter_workbook as write_county_workbook
+from sync.demo import (
+    OtherPartnership,
+    OtherSchool,
+    write_partnership_copy,
+    write_supporter_workbook,
+)
 from webapp.extensions import db
 from webapp.syncing import sync_now
 
@@ -53,11 +57,6 @@ def add_other_partnership(app, folder, schools=(OAKFIELD,)):
 
 SUPPORTER_FILE = "county.xlsx"
 OFFICER = "officer@county.test.gov"
-
-
-def write_supporter_workbook(folder, rows=()):
-    """The county's own workbook: a Development visits tab, with ``rows`` under its header."""
-    write_county_workbook(folder, rows)
 
 
 def add_supporter(app, folder, sharing=("oakfield-cluster",), rows=()):
