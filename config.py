@@ -24,6 +24,11 @@ def _flag(name, default=False):
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _float(name, default):
+    value = os.environ.get(name)
+    return float(value) if value else default
+
+
 def _int(name, default):
     value = os.environ.get(name)
     return int(value) if value not in (None, "") else default
@@ -144,7 +149,10 @@ class Config:
     MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
     MAIL_FROM = os.environ.get("MAIL_FROM", "partnership-hub@localhost")
-    MAIL_TIMEOUT_SECONDS = 10
+    MAIL_TIMEOUT_SECONDS = 10  # a job's wait on a mail server that does not answer (never a request's)
+    # How often the scheduler's process looks for background jobs (mail, sheets checks,
+    # board packs): a job asked for is started within this.
+    JOBS_POLL_SECONDS = _float("JOBS_POLL_SECONDS", 1.0)
 
     @classmethod
     def check(cls):

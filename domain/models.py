@@ -17,9 +17,11 @@ from sqlalchemy import (
     Boolean,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -102,6 +104,10 @@ class Partnership(Base):
     # coordinator turns it on; its page lists what is shared).
     supporter_id: Mapped[int | None] = mapped_column(ForeignKey("supporter.id"), index=True)
     shares_with_supporter: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Moved on by any change to what the partnership itself decides (its themes and their
+    # answers, objectives, schools, reviews), in that change's transaction: a figure kept
+    # for a version is never served after the change (domain/versions.py).
+    content_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     supporter: Mapped[Supporter | None] = relationship()
 
@@ -211,6 +217,10 @@ class Workbook(Base):
     # A person asked for it to be read again though it has not changed (a choice in a
     # conflict): the next sync reads it, and clears this if it was asked before that read.
     reread_requested_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # Moved on by any change to one of its rows (a sync, a save, a reply), in that change's
+    # transaction: what was made from the rows (a summary's figures, a board pack) is
+    # kept for a version and never served for another (domain/versions.py).
+    content_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     school: Mapped[School | None] = relationship()
 
@@ -862,6 +872,72 @@ def _keep_reports(target, connection, **kw):
         connection.exec_driver_sql(statement)
 
 
-# Every session holds to the partnership it serves (domain/scope.py): its listeners are
-# registered wherever the tables are used.
-from . import scope  # noqa: E402,F401
+
+
+# -- work that leaves the request (issue 26) --
+
+class Job(Base):
+    """A piece of work done in the background: a mail, a sheets check, a board pack.
+
+    Kept in the database, so it survives a restart and is done once whichever process
+    takes it: a worker claims a queued job with a conditional UPDATE (domain/job_queue.py)
+    and holds it for a lease; a job whose worker died is queued again when its lease runs
+    out. state: queued, running, done, failed (no attempts left). ``key`` names what the
+    job makes (a plan's pack), so that the same work waits at most once.
+    """
+
+    __tablename__ = "job"
+    __table_args__ = (
+        Index("ix_job_state_run_at", "state", "run_at"),
+        Index("ix_job_key_id", "key", "id"),  # a person's or a plan's newest job, for its page
+        # One queued job a key: asking again while it waits is the same job.
+        Index("uq_job_queued_key", "key", unique=True, sqlite_where=text("state = 'queued' AND key != ''"),
+              postgresql_where=text("state = 'queued' AND key != ''")),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    key: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    partnership_id: Mapped[int | None] = mapped_column(ForeignKey("partnership.id"), index=True)
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    payload: Mapped[dict] = mapped_column(JSON, default=dict)
+    state: Mapped[str] = mapped_column(String(10), default="queued")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    max_attempts: Mapped[int] = mapped_column(Integer, default=5)
+    run_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    lease_until: Mapped[datetime | None] = mapped_column(DateTime)
+    worker: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    started_at: Mapped[datetime | None] = mapped_column(DateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime)
+    result: Mapped[dict | None] = mapped_column(JSON)
+    error: Mapped[str] = mapped_column(Text, default="")
+
+    STATES = ("queued", "running", "done", "failed")
+
+
+class BoardPack(Base):
+    """A board pack's PDF, made in the background (webapp/summaries/packs.py).
+
+    A confirmed review's pack (``review_id``) is made once and kept for good. The live
+    plan's pack (no review) is kept for the plan's content version and day it was made
+    from (``made_from``): a request serves it only while both still hold.
+    """
+
+    __tablename__ = "board_pack"
+    __table_args__ = (UniqueConstraint("workbook_id", "review_id", name="uq_board_pack_workbook_review"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workbook_id: Mapped[int] = mapped_column(ForeignKey("workbook.id"), index=True)
+    review_id: Mapped[int | None] = mapped_column(ForeignKey("review.id"))
+    made_from: Mapped[str] = mapped_column(String(100))
+    as_at: Mapped[date] = mapped_column(Date)
+    pdf: Mapped[bytes] = mapped_column(LargeBinary)
+    made_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    seconds: Mapped[float] = mapped_column(Float, default=0.0)  # how long WeasyPrint took
+
+
+# Every session holds to the partnership it serves (domain/scope.py), and moves on the
+# versions of what it changes (domain/versions.py): their listeners are registered
+# wherever the tables are used.
+from . import scope, versions  # noqa: E402,F401

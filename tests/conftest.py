@@ -23,7 +23,7 @@ from sheets_emulator import Emulator, EmulatorServer, Store
 from sheets_emulator.workbooks import load_partnership
 from sync.demo import write_demo_workbooks
 from sync.demo_data import Demo
-from webapp import create_app
+from webapp import background, create_app
 from webapp.extensions import db
 from webapp.syncing import sync_now
 
@@ -69,13 +69,15 @@ def inbox(synced_app):
 @contextmanager
 def serving(app):
     """The app on a real threaded server on loopback, for browsers and concurrent clients;
-    its address is the hub's own (HUB_URL) while it serves, as a deployment's would be."""
+    its address is the hub's own (HUB_URL) while it serves, as a deployment's would be.
+    A job worker runs beside it, as the scheduler's process does in production."""
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     address, app.config["HUB_URL"] = app.config["HUB_URL"], f"http://127.0.0.1:{server.server_port}"
     thread.start()
     try:
-        yield app.config["HUB_URL"]
+        with background.Worker(app):
+            yield app.config["HUB_URL"]
     finally:
         server.shutdown()
         thread.join(timeout=5)

@@ -11,6 +11,7 @@ from sync import jobs, lock
 from sync.backends.google import GoogleBackend, make_client
 from sync.backends.workbook import XlsxBackend
 
+from . import background
 from .extensions import db, scheduler
 
 log = logging.getLogger(__name__)
@@ -109,7 +110,8 @@ def request_sync(app, requested_by):
 
 def start_scheduler(app, sync_at_start=False):
     """Sync every SYNC_INTERVAL_MINUTES in this process (make run syncs once before),
-    and between syncs look every WATCH_SECONDS for workbooks that changed.
+    between syncs look every WATCH_SECONDS for workbooks that changed, and do the
+    background jobs as they come (every JOBS_POLL_SECONDS).
 
     Run one scheduler per database: `flask --app wsgi scheduler run` in production
     (docs/deploy.md), SCHEDULER_ENABLED in `make run`. The database lock in sync.lock
@@ -124,7 +126,14 @@ def start_scheduler(app, sync_at_start=False):
     def watch():
         jobs.watch(lambda: _sessions(app), backend_for(app), app.config["PARTNERSHIP_WORKBOOK"])
 
+    def jobs():
+        background.run_due(app)
+
     first = {"next_run_time": datetime.now(timezone.utc)} if sync_at_start else {}
+    # The background jobs (mail, sheets checks, board packs: webapp/background.py): each
+    # claimed once across processes, so a second scheduler would share them, not repeat them.
+    scheduler.add_job(jobs, "interval", seconds=app.config["JOBS_POLL_SECONDS"], id="jobs",
+                      replace_existing=True, max_instances=1, coalesce=True)
     scheduler.add_job(
         tick, "interval", minutes=app.config["SYNC_INTERVAL_MINUTES"], id="sync",
         replace_existing=True, max_instances=1, coalesce=True, **first,

@@ -2,16 +2,15 @@
 new events, .ics files and each person's private feed (the one page that needs no
 session: its secret URL is the key). Rules are in domain/calendar.py."""
 import logging
-import smtplib
 from datetime import timedelta
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from wtforms import SelectChoice
 
 from domain import calendar as cal
-from domain import dates, ics, years
+from domain import dates, ics, job_queue, years
 from domain.access import EVENT_MANAGER_REFUSAL, EVENTS_REFUSAL, why_not_reply
 from domain.edits import latest_for_rows
 from domain.event_cells import CONFIRMED, DECLINED, TYPES
@@ -24,10 +23,11 @@ from ..extensions import db
 from ..for_you import for_you_context
 from ..forms import CLEANED_NOTE
 from ..hx import fragment, page, wants_fragment
-from ..mail import mail_configured, send
+from ..mail import mail_configured
 from ..partnership_scope import enter_for
 from ..safe_urls import hub_url
 from ..syncing import request_drain
+from . import reminders  # noqa: F401  (the reminder's job)
 from .forms import EventForm, InviteForm, ReplyForm
 
 bp = Blueprint("calendar", __name__, url_prefix="/calendar")
@@ -129,6 +129,7 @@ def _event_context(event, schools, reply_form=None, invite_form=None, message=""
                    past=cal.is_past(event), over=years.is_over(event), why_not=_why_not_reply(event, schools))
     if manages:
         context.update(answers=cal.answers(db.session, event, schools),
+                       reminder=job_queue.latest(db.session, f"reminder:{event.id}"),
                        invite_form=invite_form or _invite_form(event, schools, formdata=None))
     return context
 
@@ -283,20 +284,22 @@ def remind(event_id):
         return render_template("calendar/reminder.html", event=event, subject=subject, body=body,
                                recipients=recipients)
     else:
-        failed, sent = [], 0
-        try:
-            for address in recipients:
-                try:
-                    send(address, subject, body)
-                    sent += 1
-                except (OSError, smtplib.SMTPException):
-                    log.exception("reminder to %s failed", address)
-                    failed.append(address)
-        finally:  # whatever stops the sending, the claim says whom it reached (none: no claim)
-            cal.settle_reminder(db.session, claim, sent)
-        flash(f"Reminder sent to {sent} {'person' if sent == 1 else 'people'}."
-              + (f" It could not be sent to {', '.join(failed)}." if failed else ""), "info")
+        job_queue.enqueue(db.session, "reminder", key=f"reminder:{event.id}", partnership_id=g.partnership.id,
+                          requested_by_id=current_user.id,
+                          payload=dict(event_id=event.id, claim_id=claim.id, subject=subject, body=body,
+                                       waiting=list(recipients), sent=0))
+        db.session.commit()
+        flash(f"A reminder is on its way to {len(recipients)} {'person' if len(recipients) == 1 else 'people'}; "
+              "the event's history says when it has gone.", "info")
     return redirect(url_for("calendar.event", event_id=event.id, _anchor="answers"), 303)
+
+
+@bp.get("/events/<int:event_id>/reminder")
+def reminder_status(event_id):
+    """How the newest reminder is going: the answers section follows it with htmx."""
+    event, _ = _manager_event(event_id)
+    return fragment(render_template("calendar/_reminder_status.html", event=event,
+                                    reminder=job_queue.latest(db.session, f"reminder:{event.id}")))
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -9,7 +9,7 @@ from domain.models import ROLES, User
 from domain.people import ROLE_NAMES, Filters
 from domain.users import UserError
 
-from ..auth.links import send_password_link
+from ..auth.links import mail_to, send_password_link
 from ..extensions import db
 from ..hx import fragment, page, wants_fragment
 from ..mail import mail_configured
@@ -106,8 +106,16 @@ def person(person_id):
 
 def _person_page(person, form, status=200):
     return render_template("people/person.html", person=person, form=form,
-                           managed=manages_person(g.partnership, person),
+                           managed=manages_person(g.partnership, person), mail=mail_to(db.session, person),
                            changes=people.changes_to(db.session, person, RECENT_CHANGES)), status
+
+
+@bp.get("/<int:person_id>/mail")
+def mail_status(person_id):
+    """How the newest e-mail to the person is going: the person's page follows it with htmx."""
+    person = _person_or_404(person_id)
+    return fragment(render_template("people/_mail_status.html", person=person, mail=mail_to(db.session, person),
+                                    managed=manages_person(g.partnership, person)))
 
 
 @bp.post("/<int:person_id>")
@@ -160,7 +168,8 @@ def password_link(person_id):
     if not person.active:
         flash(f"{person.name} is deactivated: reactivate them first.", "error")
         return redirect(url_for("people.person", person_id=person.id), 303)
-    link = send_password_link(person, current_user)
+    by_hand = request.form.get("by_hand") == "1"  # the e-mail is not getting through: pass one on instead
+    link = send_password_link(person, current_user, by_hand=by_hand)
     db.session.commit()
     return _link_sent(person, link, f"A new password link for {person.name}.")
 

@@ -1,0 +1,105 @@
+"""Versions of what pages are made from, so that what was made can be kept.
+
+Every workbook has a ``content_version``, moved on by any change to one of its rows (a
+sync, a save, a reply) in the same flush, so in the same transaction as the change; the
+partnership has one of its own, moved on by a change to what it decides itself (themes
+and their answers, objectives, schools, memberships, reviews and their signatures).
+A figure kept under the versions it was made from (domain/kept.py) is never found after
+the change that made it stale: the change moved the versions on, whichever process made
+it, and a transaction that rolls back takes its moved version back with it.
+
+Only the versions' moving is here, done by listeners on every session; what they key is
+``partnership_key`` and ``workbook_key``.
+"""
+from hashlib import blake2b
+from itertools import chain
+
+from sqlalchemy import event, func, select, update
+from sqlalchemy.orm import Session
+
+from .models import (
+    ActionRow,
+    CalendarEvent,
+    DevelopmentVisit,
+    EventReply,
+    ImpactEntry,
+    ImpactForm,
+    ImpactFormConfirmation,
+    Membership,
+    Objective,
+    Partnership,
+    Review,
+    ReviewSignature,
+    School,
+    SipPriority,
+    Theme,
+    ThemeAnswer,
+    Workbook,
+)
+
+ROWS = (ActionRow, ImpactEntry, SipPriority, CalendarEvent, EventReply, DevelopmentVisit)
+DECIDED = (Theme, ThemeAnswer, Objective, School, Membership, Review, ReviewSignature, ImpactForm,
+           ImpactFormConfirmation)
+MOVED = "versions_moved"  # session.info: this transaction moved a version (what it makes is not kept)
+_HUB_WIDE = {"hub_wide": True}  # domain/scope.py's: a version is no partnership's secret
+
+
+def changed_in_transaction(session):
+    """Did this transaction change anything a version keys? What it computes then holds
+    changes not yet committed, and must not be kept for others."""
+    return bool(session.info.get(MOVED))
+
+
+@event.listens_for(Session, "before_flush")
+def _move_versions(session, flush_context, instances):
+    workbooks, partnerships, every_partnership = set(), set(), False
+    for obj in chain(session.new, session.dirty, session.deleted):
+        if obj in session.dirty and not session.is_modified(obj, include_collections=False):
+            continue
+        if isinstance(obj, ROWS):
+            workbook_id = obj.workbook_id if obj.workbook_id is not None else getattr(obj.workbook, "id", None)
+            if workbook_id is not None:  # a new workbook's rows: the new workbook is a new key
+                workbooks.add(workbook_id)
+        elif isinstance(obj, DECIDED):
+            pid = getattr(obj, "partnership_id", None)
+            if pid is None:  # a school, a review: shown in every partnership it is in (rare changes)
+                every_partnership = True
+            else:
+                partnerships.add(pid)
+    if not (workbooks or partnerships or every_partnership):
+        return
+    session.info[MOVED] = True
+    if workbooks:
+        session.execute(update(Workbook).where(Workbook.id.in_(sorted(workbooks)))
+                        .values(content_version=Workbook.content_version + 1)
+                        .execution_options(synchronize_session=False, **_HUB_WIDE))
+    if partnerships or every_partnership:
+        statement = update(Partnership).values(content_version=Partnership.content_version + 1)
+        if not every_partnership:
+            statement = statement.where(Partnership.id.in_(sorted(partnerships)))
+        session.execute(statement.execution_options(synchronize_session=False, **_HUB_WIDE))
+
+
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_soft_rollback")
+def _transaction_over(session, *args):
+    session.info.pop(MOVED, None)
+
+
+def workbook_key(session, workbook_id):
+    """What one plan's figures are made from: its workbook's id and content version."""
+    version = session.execute(select(Workbook.content_version).where(Workbook.id == workbook_id)
+                              .execution_options(**_HUB_WIDE)).scalar()
+    return f"w{workbook_id}.{version}"
+
+
+def partnership_key(session, partnership_id, workbook_ids):
+    """What a partnership's figures are made from: its own version, and its workbooks'
+    (which of them, and the sum of their versions: each only ever grows, so the sum moves
+    whenever one does). One small statement."""
+    ids = sorted(workbook_ids)
+    own = select(Partnership.content_version).where(Partnership.id == partnership_id).scalar_subquery()
+    rows = select(func.coalesce(func.sum(Workbook.content_version), 0)).where(Workbook.id.in_(ids)).scalar_subquery()
+    version, total = session.execute(select(own, rows).execution_options(**_HUB_WIDE)).one()
+    which = blake2b(",".join(map(str, ids)).encode(), digest_size=8).hexdigest()
+    return f"p{partnership_id}.{version}.{total}.{which}"
