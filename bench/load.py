@@ -1,20 +1,26 @@
-"""The hub under load: gunicorn (gunicorn.conf.py) on PostgreSQL, loaded with wrk.
+"""The hub under load: gunicorn (gunicorn.conf.py) on PostgreSQL, loaded with wrk; one
+table of every page a person opens often, kept in docs/performance.md with the run before.
 
 200 schools' data (bench.page_queries.build: 50 action rows, 300 impact-log rows
-and 10 priorities each) in a PostgreSQL database of its own on 127.0.0.1:5432
-(created, then dropped), served by `gunicorn -c gunicorn.conf.py wsgi:app` on a
-loopback port. Each page is asked for a bounded count of requests by wrk from
-Debian (`apt-get install -y wrk`), with the cookie of a session signed in once
-through the login form; the save is a POST with the session's CSRF token, each
-request a different action row (so every one is a real save, never a clash).
-Every figure is also given as a ratio to /healthz measured in the same run.
+and 10 priorities each; bench.crowd.seed: 1,000 people, 400 events over two terms,
+182 finished impact forms, sync runs) in a PostgreSQL database of its own on
+127.0.0.1:5432 (created, then dropped), served by `gunicorn -c gunicorn.conf.py
+wsgi:app` on a loopback port. Each page of bench/pages.py's PAGES is asked for a
+bounded count of requests by wrk from Debian (`apt-get install -y wrk`), with the
+cookie of a session signed in once through the login form as the role the page is
+for; the save is a POST with the session's CSRF token, each request a different
+action row (so every one is a real save, never a clash). The table gives each
+page's p50 and p95, its p95 as a ratio to /healthz's (the median of bursts of it
+between the pages, in the same run), its bytes, and that ratio over the run
+before's; bench/pages.py writes it into docs/performance.md, "Every page under
+load (make bench)".
 
-The rate a school's plan holds under 100 ms p95: wrk is a closed loop (each
-connection sends its next request when the last is answered), so the load is
-stepped by connection count, and the rate is the highest throughput among the
-steps whose p95 stayed under 100 ms.
+Then the rate a school's plan holds under 100 ms p95 (--no-steps skips it): wrk is
+a closed loop (each connection sends its next request when the last is answered),
+so the load is stepped by connection count, and the rate is the highest throughput
+among the steps whose p95 stayed under 100 ms.
 
-    .venv/bin/python -m bench.load [--schools 200] [--scale 1.0]
+    .venv/bin/python -m bench.load [--schools 200] [--scale 1.0] [--no-steps] [--no-docs]
 """
 import argparse
 import json
@@ -24,6 +30,7 @@ import secrets
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -37,23 +44,14 @@ from sqlalchemy import create_engine, func, select, text
 from domain.models import ActionRow, OutboxEntry
 from webapp.extensions import db
 
+from . import crowd
 from .page_queries import PASSWORD, build
+from .pages import DOC, HEALTHZ, PAGES, SAVE, SECTION, Measured, comparable_before, heading, table, write
 
 ROOT = Path(__file__).resolve().parents[1]
 SERVER = os.environ.get("LOAD_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432")
 CONNECTIONS = 4  # gunicorn.conf.py: 2 workers x 2 threads on this 2-core machine
-PAGES = [  # (what, role, path, requests); the slow pages get fewer
-    ("school plan", "head", "/plans/S001", 200),
-    ("plan filtered", "staff", "/plans/S001?status=Behind", 200),
-    ("combined priorities", "head", "/priorities", 60),
-    ("governors' summary", "governor", "/summary/S001", 200),
-    ("board pack (PDF)", "governor", "/summary/S001.pdf", 12),
-    ("home: staff", "staff", "/", 200),
-    ("home: head", "head", "/", 60),
-    ("home: governor", "governor", "/", 200),
-    ("home: admin", "admin", "/", 100),
-]
-SAVES = 200
+HEALTHZ_BURST = 300  # /healthz's requests before each page: its p95 is the median of the run's bursts
 STEPS = [1, 2, 3, 4, 5, 6, 8, 12, 16]  # connections for the school plan's rate: finer where p95 crosses 100 ms
 STEP_REQUESTS = 150
 
@@ -114,11 +112,16 @@ def sign_in(base, role):
     return "; ".join(f"{k}={v}" for k, v in cookies.items()), found[1]
 
 
-def wrk(folder, url, cookie, count, connections, script="counting.lua"):
-    """One bounded wrk run: {requests, us, p50, p95, p99 (us), bad_status, socket_errors}."""
+def wrk_command(folder, url, cookie, count, connections, script="counting.lua"):
     command = ["wrk", "-t1", f"-c{connections}", "-d120s", "--timeout", "30s", "-s", str(folder / script), url]
     if cookie:
         command[1:1] = ["-H", f"Cookie: {cookie}"]
+    return command
+
+
+def wrk(folder, url, cookie, count, connections, script="counting.lua"):
+    """One bounded wrk run: {requests, us, p50, p95, p99 (us), bad_status, socket_errors}."""
+    command = wrk_command(folder, url, cookie, count, connections, script)
     run = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=dict(os.environ, LOAD_REQUESTS=str(count)))
     for line in run.stdout:
         if line.startswith("STOPPED"):
@@ -127,12 +130,16 @@ def wrk(folder, url, cookie, count, connections, script="counting.lua"):
     out = run.communicate(timeout=60)[0]
     result = json.loads(out.split("LOAD ", 1)[1].splitlines()[0])
     result["command"] = " ".join(command)
+    # The requests still in flight when wrk stopped (up to connections - 1) are served
+    # meanwhile: wait them out, or the next run (a burst of /healthz) would queue behind them.
+    time.sleep(min(10, result["p99"] / 1e6) + 0.1)
     return result
 
 
 def save_script(folder, base, cookie, token, rows):
     """A wrk script whose every request saves a different row's lead, as htmx sends it;
-    the first row is saved here first, proof that the body is one the app accepts."""
+    the first row is saved here first, proof that the body is one the app accepts. Returns
+    the bytes of that first save's answer."""
     bodies, paths, targets = [], [], []
     for n, (row_id, code, status, lead, due) in enumerate(rows):
         fields = {"csrf_token": token, "status": status, "impact_to_date": "", "lead": f"Load test lead {n}",
@@ -146,6 +153,7 @@ def save_script(folder, base, cookie, token, rows):
         "Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded", "HX-Request": "true",
         "HX-Target": targets[0]})
     assert answer.status_code == 200 and "Load test lead 0" in answer.text, (answer.status_code, answer.text[:500])
+    size = len(answer.content)
     paths, bodies, targets = paths[1:], bodies[1:], targets[1:]
     lua = "\n".join([
         "local paths = " + lua_list(paths), "local bodies = " + lua_list(bodies),
@@ -159,6 +167,7 @@ def save_script(folder, base, cookie, token, rows):
         "end",
     ]) + COUNTING
     (folder / "save.lua").write_text(lua)
+    return size
 
 
 def lua_list(values):
@@ -191,21 +200,76 @@ def start_gunicorn(folder, url):
         time.sleep(0.3)
 
 
-def row(what, r, health=None):
-    ms = {k: r[k] / 1000 for k in ("p50", "p95", "p99")}
-    rate = r["requests"] / (r["us"] / 1e6)
-    ratio = f"{ms['p50'] / health['p50ms']:>6.1f} {ms['p95'] / health['p95ms']:>6.1f} {health['rate'] / rate:>6.1f}" \
-        if health else f"{'1.0':>6} {'1.0':>6} {'1.0':>6}"
-    bad = f"  ({r['bad_status']} bad status, {r['socket_errors']} socket errors)" \
+def measured(what, path, r):
+    bad = f"{r['bad_status']} bad status, {r['socket_errors']} socket errors" \
         if r["bad_status"] or r["socket_errors"] else ""
-    print(f"{what:<22}{r['requests']:>6}{ms['p50']:>8.1f}{ms['p95']:>8.1f}{ms['p99']:>8.1f}{rate:>8.1f}  {ratio}{bad}")
-    return dict(p50ms=ms["p50"], p95ms=ms["p95"], rate=rate, n=r["requests"])
+    return Measured(what, path, r["requests"], r["p50"] / 1000, r["p95"] / 1000, bad=bad)
+
+
+def warm(base, cookie, path):
+    """(status, bytes) of the fourth of four asks: each worker warmed, the page's size known."""
+    for _ in range(4):
+        answer = requests.get(base + path, headers={"Cookie": cookie, "Accept-Encoding": "identity"}, timeout=120)
+    return answer.status_code, len(answer.content)
+
+
+def measure_all(folder, base, cookies, warmed, saves, save_bytes, health_bytes, n):
+    """Each page in turn, then the save, a burst of /healthz before each and one after the
+    last: ([/healthz's row (the median of the bursts' p50s and p95s), then each page's], a
+    note of how far /healthz moved). A page that did not answer 200 when warmed is not loaded."""
+    bursts = []
+
+    def healthz():
+        bursts.append(wrk(folder, f"{base}/healthz", None, n(HEALTHZ_BURST), CONNECTIONS))
+
+    rows = []
+    for what, role, path, count in PAGES:
+        status, size = warmed[what]
+        if status != 200:
+            rows.append(Measured(what, path, size=size, failed=f"HTTP {status}"))
+            continue
+        healthz()
+        rows.append(measured(what, path, wrk(folder, base + path, cookies[role], n(count), CONNECTIONS)))
+        rows[-1].size = size
+    what, role, path, _ = SAVE
+    healthz()
+    rows.append(measured(what, path, wrk(folder, f"{base}/", cookies[role], saves, CONNECTIONS, "save.lua")))
+    rows[-1].size = save_bytes
+    healthz()
+    p95s = sorted(b["p95"] / 1000 for b in bursts)
+    health = measured(HEALTHZ, "/healthz", dict(
+        requests=sum(b["requests"] for b in bursts), p50=statistics.median(b["p50"] for b in bursts),
+        p95=statistics.median(b["p95"] for b in bursts), bad_status=sum(b["bad_status"] for b in bursts),
+        socket_errors=sum(b["socket_errors"] for b in bursts)))
+    health.size = health_bytes
+    note = (f"/healthz: {len(bursts)} bursts of {n(HEALTHZ_BURST)} requests, one before each page and one after "
+            f"the last; their p95 {p95s[0]:.1f} to {p95s[-1]:.1f} ms, the median taken")
+    return [health, *rows], note
+
+
+def stepped(folder, base, cookie, count):
+    """The school plan's rate under 100 ms p95, connections stepped (issue 18's figure)."""
+    print(f"\nschool plan (/plans/S001), {count} requests a step, connections stepped:")
+    print(f"{'connections':>11}{'p50 ms':>8}{'p95 ms':>8}{'p99 ms':>8}{'req/s':>8}")
+    held = None
+    for c in STEPS:
+        r = wrk(folder, f"{base}/plans/S001", cookie, count, c)
+        rate = r["requests"] / (r["us"] / 1e6)
+        print(f"{c:>11}{r['p50'] / 1000:>8.1f}{r['p95'] / 1000:>8.1f}{r['p99'] / 1000:>8.1f}{rate:>8.1f}")
+        if r["p95"] < 100_000:
+            held = max(held or 0, rate)
+    print(f"p95 under 100 ms up to {held:.0f} requests/s" if held else "p95 over 100 ms at every step")
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--schools", type=int, default=200)
     parser.add_argument("--scale", type=float, default=1.0, help="multiply every request count")
+    parser.add_argument("--people", type=int, default=1000, help="bench.crowd.seed's people, events, forms")
+    parser.add_argument("--events", type=int, default=400)
+    parser.add_argument("--forms", type=int, default=182, help="finished impact forms")
+    parser.add_argument("--no-steps", action="store_true", help="skip the school plan's connections stepped")
+    parser.add_argument("--no-docs", action="store_true", help=f"do not write the table into {DOC.name}")
     args = parser.parse_args(argv)
     if wrk_missing():
         return None
@@ -219,6 +283,8 @@ def main(argv=None):
     try:
         started = time.perf_counter()
         app = build(url, args.schools)
+        seeded = crowd.seed(app, people=args.people, events=args.events, finished_forms=args.forms,
+                            sync_runs=3 * args.schools)
         with app.app_context():
             rows = db.session.execute(  # rows of every school but the first, in turn, for the saves
                 select(ActionRow.id, ActionRow.sheet_id, ActionRow.status, ActionRow.lead, ActionRow.due)
@@ -226,54 +292,48 @@ def main(argv=None):
             db.engine.dispose()
         rows = [(r.id, r.sheet_id.split("-")[0], r.status, r.lead, r.due) for r in rows
                 if not r.sheet_id.startswith("S001-")]
-        print(f"{args.schools} schools written to PostgreSQL in {time.perf_counter() - started:.1f} s")
+        print(f"{args.schools} schools and {seeded} written to PostgreSQL in {time.perf_counter() - started:.1f} s")
         with tempfile.TemporaryDirectory() as tmp:
             folder = Path(tmp)
             (folder / "counting.lua").write_text(COUNTING)
             server, base = start_gunicorn(folder, url)
             sessions = {role: sign_in(base, role) for role in ("admin", "head", "staff", "governor")}
             cookies = {role: cookie for role, (cookie, _) in sessions.items()}
-            for what, role, path, _ in PAGES:  # warm each worker, and every page answers 200
-                for _ in range(4):
-                    answer = requests.get(base + path, headers={"Cookie": cookies[role]}, timeout=60)
-                    assert answer.status_code == 200, (what, answer.status_code)
-            saves = n(SAVES)
-            save_script(folder, base, *sessions["admin"],
-                        rows[:saves + CONNECTIONS + 1])
+            warmed = {what: warm(base, cookies[role], path) for what, role, path, _ in PAGES}
+            for what, (status, _) in warmed.items():
+                if status != 200:
+                    print(f"{what}: HTTP {status} when warmed, not loaded (gunicorn's log: the traceback)")
+            save_what, save_role, save_path, save_count = SAVE
+            saves = n(save_count)
+            save_bytes = save_script(folder, base, *sessions[save_role], rows[:saves + CONNECTIONS + 1])
+            health_bytes = len(requests.get(f"{base}/healthz", timeout=30).content)
 
-            load = os.getloadavg()
+            load_start = os.getloadavg()
             print(f"gunicorn -c gunicorn.conf.py (2 workers x 2 threads), wrk -t1 -c{CONNECTIONS}; "
-                  f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} on {os.cpu_count()} cores")
-            print(f"{'request':<22}{'n':>6}{'p50 ms':>8}{'p95 ms':>8}{'p99 ms':>8}{'req/s':>8}  "
-                  f"{'x healthz: p50 p95 time/req':>27}")
-            health = row("/healthz", wrk(folder, f"{base}/healthz", None, n(1000), CONNECTIONS))
-            results = {}
-            for what, role, path, count in PAGES:
-                results[what] = row(what, wrk(folder, base + path, cookies[role], n(count), CONNECTIONS), health)
-            results["save (POST)"] = row("save (POST)", wrk(folder, f"{base}/", cookies["admin"], saves,
-                                                            CONNECTIONS, "save.lua"), health)
-            again = row("/healthz again", wrk(folder, f"{base}/healthz", None, n(1000), CONNECTIONS))
-            del again
+                  f"load average {load_start[0]:.2f} {load_start[1]:.2f} {load_start[2]:.2f} on {os.cpu_count()} cores")
+            results, health_note = measure_all(folder, base, cookies, warmed, saves, save_bytes, health_bytes, n)
+            load_end = os.getloadavg()
+
+            docs = DOC.read_text() if DOC.exists() else ""
+            lines = table(results, comparable_before(docs, args.schools), [health_note])
+            print("\n" + "\n".join(lines))
+            head = heading(args.schools, seeded, args.scale, load_start, load_end, os.cpu_count())
+            print(head.replace("Last run: ", "", 1))
             engine = create_engine(url)
             with engine.connect() as c:  # each save's entry, waiting for the sheet: none lost, none a clash
                 entries = c.execute(select(func.count()).select_from(OutboxEntry)).scalar()
             engine.dispose()
-            print(f"saves in the outbox: {entries} (1 by hand first, {results['save (POST)']['n']} counted by wrk, "
+            print(f"saves in the outbox: {entries} (1 by hand first, {results[-1].n} counted by wrk, "
                   f"the rest in flight when it stopped)")
-
-            print(f"\nschool plan (/plans/S001), {n(STEP_REQUESTS)} requests a step, connections stepped:")
-            print(f"{'connections':>11}{'p50 ms':>8}{'p95 ms':>8}{'p99 ms':>8}{'req/s':>8}")
-            held = None
-            for c in STEPS:
-                r = wrk(folder, f"{base}/plans/S001", cookies["head"], n(STEP_REQUESTS), c)
-                rate = r["requests"] / (r["us"] / 1e6)
-                print(f"{c:>11}{r['p50'] / 1000:>8.1f}{r['p95'] / 1000:>8.1f}{r['p99'] / 1000:>8.1f}{rate:>8.1f}")
-                if r["p95"] < 100_000:
-                    held = max(held or 0, rate)
-            load = os.getloadavg()
-            print(f"p95 under 100 ms up to {held:.0f} requests/s" if held else "p95 over 100 ms at every step")
-            print(f"load average at the end {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
-            print("wrk, e.g.: " + re.sub(r"Cookie: \S+", "'Cookie: session=…'", r["command"]))
+            if not args.no_docs:
+                write(lines, head)
+                print(f"written to {DOC.relative_to(ROOT)}, \"{SECTION[3:]}\" (the last run before it: the run before)")
+            if not args.no_steps:
+                stepped(folder, base, cookies["head"], n(STEP_REQUESTS))
+                load = os.getloadavg()
+                print(f"load average at the end {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
+            print("wrk, e.g.: " + re.sub(r"Cookie: \S+", "'Cookie: session=…'",
+                                         " ".join(wrk_command(folder, f"{base}/plans/S001", "…", n(200), CONNECTIONS))))
             return results
     finally:
         if server is not None:
