@@ -25,15 +25,20 @@ HUB_WIDE = {"hub_wide": True}  # a worker serves every partnership (domain/scope
 
 
 def enqueue(session, kind, payload=None, key="", partnership_id=None, requested_by_id=None, after=None,
-            max_attempts=5):
+            longest=None, max_attempts=5):
     """Queue a job, due now or ``after`` a while; returns it (flushed, so it has an id).
 
     With a ``key``, one job a key waits at a time: if one is queued already, that one is
-    returned (and made due no later than this one would be)."""
+    returned, made due no later than this one would be. With ``longest``, it waits
+    ``after`` again from now instead (work done after a quiet while: each new ask
+    restarts the while), but never longer than ``longest`` from when it was first asked."""
     run_at = utcnow() + (after or timedelta(0))
     if key:
         waiting = _queued(session, key)
         if waiting is not None:
+            if not waiting.attempts:  # a job waiting after a failure keeps its backoff
+                waiting.run_at = (min(max(waiting.run_at, run_at), waiting.created_at + longest)
+                                  if longest is not None else min(waiting.run_at, run_at))
             return waiting
     job = Job(kind=kind, key=key, payload=payload or {}, partnership_id=partnership_id,
               requested_by_id=requested_by_id, run_at=run_at, max_attempts=max_attempts)

@@ -41,6 +41,7 @@ ROWS = (ActionRow, ImpactEntry, SipPriority, CalendarEvent, EventReply, Developm
 DECIDED = (Theme, ThemeAnswer, Objective, School, Membership, Review, ReviewSignature, ImpactForm,
            ImpactFormConfirmation)
 MOVED = "versions_moved"  # session.info: this transaction moved a version (what it makes is not kept)
+MOVED_WORKBOOKS = "versions_moved_workbooks"  # session.info: the workbooks whose rows it changed
 _HUB_WIDE = {"hub_wide": True}  # domain/scope.py's: a version is no partnership's secret
 
 
@@ -69,6 +70,7 @@ def _move_versions(session, flush_context, instances):
     if not (workbooks or partnerships or every_partnership):
         return
     session.info[MOVED] = True
+    session.info.setdefault(MOVED_WORKBOOKS, set()).update(workbooks)
     if workbooks:
         session.execute(update(Workbook).where(Workbook.id.in_(sorted(workbooks)))
                         .values(content_version=Workbook.content_version + 1)
@@ -84,13 +86,21 @@ def _move_versions(session, flush_context, instances):
 @event.listens_for(Session, "after_soft_rollback")
 def _transaction_over(session, *args):
     session.info.pop(MOVED, None)
+    session.info.pop(MOVED_WORKBOOKS, None)
 
 
-def workbook_key(session, workbook_id):
-    """What one plan's figures are made from: its workbook's id and content version."""
-    version = session.execute(select(Workbook.content_version).where(Workbook.id == workbook_id)
-                              .execution_options(**_HUB_WIDE)).scalar()
-    return f"w{workbook_id}.{version}"
+def moved_workbooks(session):
+    """The workbooks whose rows this transaction changed (so far)."""
+    return set(session.info.get(MOVED_WORKBOOKS, ()))
+
+
+def plan_key(session, workbook_id, partnership_id):
+    """What one plan's figures are made from, as a partnership shows it: its workbook's
+    content version and the partnership's (its school's name, its reviews). One statement."""
+    own = select(Workbook.content_version).where(Workbook.id == workbook_id).scalar_subquery()
+    theirs = select(Partnership.content_version).where(Partnership.id == partnership_id).scalar_subquery()
+    version, partnership = session.execute(select(own, theirs).execution_options(**_HUB_WIDE)).one()
+    return f"w{workbook_id}.{version}.p{partnership_id}.{partnership}"
 
 
 def partnership_key(session, partnership_id, workbook_ids):

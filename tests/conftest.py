@@ -66,6 +66,17 @@ def inbox(synced_app):
     controller.stop()
 
 
+def board_pack(client, path):
+    """A board pack as a person gets it: asked for, made by the job that asking queued (the
+    scheduler's process does it in production), then asked for again."""
+    response = client.get(path)
+    if response.status_code == 202:
+        assert "The board pack is being prepared" in response.get_data(as_text=True)
+        background.work_off(client.application)
+        response = client.get(path)
+    return response
+
+
 @contextmanager
 def serving(app):
     """The app on a real threaded server on loopback, for browsers and concurrent clients;

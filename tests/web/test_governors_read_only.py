@@ -13,7 +13,7 @@ from domain.models import ActionRow, ReviewSignature, SipPriority, SyncRun, User
 from domain.plans import find_plan
 from webapp.extensions import db
 
-from ..conftest import csrf_token, login
+from ..conftest import board_pack, csrf_token, login
 from ..sync.impact_form_helpers import make_event
 
 SIGN_IN = {"auth.login", "auth.logout", "auth.forgot_password", "auth.choose_password"}
@@ -41,7 +41,7 @@ def crawl(client, start="/", limit=300):
     seen, queue, pages = {start}, deque([start]), {}
     while queue and len(pages) < limit:
         url = queue.popleft()
-        response = client.get(url)
+        response = board_pack(client, url)  # a pack being prepared is made, as it would be meanwhile
         pages[url] = response
         if response.mimetype != "text/html":
             continue

@@ -24,7 +24,7 @@ from domain.models import (
 from webapp.extensions import db
 from webapp.syncing import drain_now, sync_now
 
-from ..conftest import SUITE_DAY, csrf_token, signed_in
+from ..conftest import SUITE_DAY, board_pack, csrf_token, signed_in
 from .test_impact_forms import form_row, post, start
 from .test_impact_forms import visit as visit  # noqa: F401 - the fixture, for this file's tests
 from .test_summaries import confirm_review
@@ -103,7 +103,7 @@ def test_the_year_turns_and_last_year_stays_whole_reachable_and_read_only(synced
     assert head.get(f"/reviews/{a_year_with_work['review']}").status_code == 200
     assert head.get(f"/impact-forms/{a_year_with_work['form']}").status_code == 200
     assert head.get(f"/summary/BR?year={THIS}").status_code == 200
-    assert head.get(f"/summary/BR.pdf?review={a_year_with_work['review']}").status_code == 200
+    assert board_pack(head, f"/summary/BR.pdf?review={a_year_with_work['review']}").status_code == 200
     assert head.get(f"/priorities?year={THIS}").status_code == 200
     assert "SCR complete" in head.get(f"/plans/BR/impact?year={THIS}").get_data(as_text=True)  # the final form
     export = head.get(f"/plans/BR/export/csv?year={THIS}")

@@ -18,7 +18,7 @@ from domain.plans import find_plan, status_key
 from webapp.extensions import db
 from webapp.summaries.pdf import STATIC, StaticOnlyFetcher, render_pdf
 
-from ..conftest import login
+from ..conftest import board_pack, login
 
 SECTIONS = ["1. Exceptions", "2. Progress by area", "3. What changed since the last signed review",
             "4. Shared priorities", "5. Review record"]
@@ -150,17 +150,17 @@ def test_the_charts_numbers_are_the_tables_and_the_plans(synced_app, client):
 def test_whoever_may_view_the_plan_may_open_its_summary_and_pack(client, who, code, status):
     login(client, who)
     assert client.get(f"/summary/{code}").status_code == status
-    assert client.get(f"/summary/{code}.pdf").status_code == status
+    assert board_pack(client, f"/summary/{code}.pdf").status_code == status
 
 
 def test_the_summary_is_for_signed_in_people_and_names_real_plans(client):
     assert client.get("/summary/BR").status_code == 302
-    assert client.get("/summary/BR.pdf").status_code == 302
+    assert board_pack(client, "/summary/BR.pdf").status_code == 302
     login(client, "admin")
     assert client.get("/summary/NOPE").status_code == 404
     assert client.get("/summary/br").status_code == 200  # codes as people type them
-    assert client.get("/summary/BR.pdf?review=99").status_code == 404
-    assert client.get("/summary/BR.pdf?review=x").status_code == 404
+    assert board_pack(client, "/summary/BR.pdf?review=99").status_code == 404
+    assert board_pack(client, "/summary/BR.pdf?review=x").status_code == 404
 
 
 def test_a_schools_summary_carries_no_other_schools_rows(synced_app, client):
@@ -173,7 +173,7 @@ def test_a_schools_summary_carries_no_other_schools_rows(synced_app, client):
     assert len(secrets) > 8
     login(client, "br_governor")
     html = client.get("/summary/BR").get_data(as_text=True)
-    pdf = pdf_text(client.get("/summary/BR.pdf").data)
+    pdf = pdf_text(board_pack(client, "/summary/BR.pdf").data)
     for secret in secrets:
         assert secret not in html, secret
         assert secret not in pdf, secret
@@ -192,7 +192,7 @@ def test_a_governor_is_linked_to_their_summaries_and_a_head_from_the_plan(client
 
 def test_the_board_pack_pdf_is_titled_dated_and_opens_with_the_exceptions(client):
     login(client, "br_governor")
-    response = client.get("/summary/BR.pdf")
+    response = board_pack(client, "/summary/BR.pdf")
     assert response.mimetype == "application/pdf" and "attachment" in response.headers["Content-Disposition"]
     reader = PdfReader(io.BytesIO(response.data))
     term = reviews.term_label(*reviews.term_now(dates.uk_today()))  # "Autumn term, 2026 to 2027" on 1 December 2026
@@ -212,7 +212,7 @@ def test_the_board_pack_pdf_is_titled_dated_and_opens_with_the_exceptions(client
 
 def test_the_joint_pack_is_the_partnerships(client):
     login(client, "br_governor")
-    text = re.sub(r"\s+", " ", pdf_text(client.get("/summary/joint.pdf").data))
+    text = re.sub(r"\s+", " ", pdf_text(board_pack(client, "/summary/joint.pdf").data))
     assert text.startswith("Joint action plan: board pack, ")
     assert "William Lilley Infant and Nursery School" in text and "Bank Road Infant and Nursery School" in text
 
@@ -249,15 +249,15 @@ def test_changes_since_the_last_signed_review_are_listed_and_a_worse_row_is_an_e
 def test_the_pack_of_a_signed_review_stays_the_same_when_the_plan_changes(synced_app, client):
     review_id = confirm_review(synced_app, "BR")
     login(client, "br_governor")
-    signed = pdf_text(client.get(f"/summary/BR.pdf?review={review_id}").data)
-    live_before = pdf_text(client.get("/summary/BR.pdf").data)
+    signed = pdf_text(board_pack(client, f"/summary/BR.pdf?review={review_id}").data)
+    live_before = pdf_text(board_pack(client, "/summary/BR.pdf").data)
     assert "Heads agree the plan as it stands" in " ".join(signed.split()) and "the plan as signed" in signed
     set_row(synced_app, "BR-A002", status="Behind", key_objective="Raise attainment in writing and spelling")
     with synced_app.app_context():
         db.session.scalar(select(ActionRow).where(ActionRow.sheet_id == "BR-A005")).archived_at = utcnow()
         db.session.commit()
-    signed_again = pdf_text(client.get(f"/summary/BR.pdf?review={review_id}").data)
-    live_after = pdf_text(client.get("/summary/BR.pdf").data)
+    signed_again = pdf_text(board_pack(client, f"/summary/BR.pdf?review={review_id}").data)
+    live_after = pdf_text(board_pack(client, "/summary/BR.pdf").data)
     assert signed_again == signed
     assert live_after != live_before
     assert "Raise attainment in writing and spelling" in live_after and "and spelling" not in signed_again
@@ -274,9 +274,9 @@ def test_only_a_confirmed_review_of_that_plan_has_a_pack(synced_app, client):
         db.session.commit()
         open_id = open_review.id
     login(client, "admin")
-    assert client.get(f"/summary/WL.pdf?review={review_id}").status_code == 404  # BR's review, WL's URL
-    assert client.get(f"/summary/WL.pdf?review={open_id}").status_code == 404  # still being signed
-    assert client.get(f"/summary/BR.pdf?review={review_id}").status_code == 200
+    assert board_pack(client, f"/summary/WL.pdf?review={review_id}").status_code == 404  # BR's review, WL's URL
+    assert board_pack(client, f"/summary/WL.pdf?review={open_id}").status_code == 404  # still being signed
+    assert board_pack(client, f"/summary/BR.pdf?review={review_id}").status_code == 200
 
 
 def test_the_pdf_fetches_nothing_from_the_network():
@@ -324,7 +324,7 @@ def test_the_summary_and_pack_are_as_at_the_uk_day_at_midnight_in_summer_time(cl
     monkeypatch.setattr(dates, "uk_today", lambda: dates.uk_day(datetime(2027, 3, 31, 23, 30)))
     login(client, "br_governor")
     assert "Summer term, 2026 to 2027, as at 1 April 2027" in text_of(client.get("/summary/BR").get_data(as_text=True))
-    response = client.get("/summary/BR.pdf")
+    response = board_pack(client, "/summary/BR.pdf")
     assert 'filename="board-pack-BR-2027-04-01.pdf"' in response.headers["Content-Disposition"]
     assert "As at 1 April 2027" in re.sub(r"\s+", " ", pdf_text(response.data))
 
@@ -332,7 +332,7 @@ def test_the_summary_and_pack_are_as_at_the_uk_day_at_midnight_in_summer_time(cl
 def test_the_packs_link_to_the_signed_pack_leads_to_the_hub_not_a_file(synced_app, client):
     review_id = confirm_review(synced_app, "BR")
     login(client, "br_governor")
-    data = client.get("/summary/BR.pdf").data
+    data = board_pack(client, "/summary/BR.pdf").data
     links = [a.get_object()["/A"]["/URI"] for page in PdfReader(io.BytesIO(data)).pages
              for a in page.get("/Annots") or [] if "/URI" in a.get_object().get("/A", {})]
     assert set(links) == {f"http://localhost/summary/BR.pdf?review={review_id}"}

@@ -5,20 +5,19 @@ joint.pdf) the board pack, with ``?review=<id>`` the pack of a confirmed review 
 from its signed snapshot. Whoever may view the plan may open them; nothing of another
 plan is read, so nothing hidden is sent.
 """
-from flask import Blueprint, Response, abort, render_template, url_for
+from flask import Blueprint, Response, abort, g, render_template, url_for
 from flask_login import current_user, login_required
 from werkzeug.routing import BaseConverter
 
-from domain import dates, summaries, years
+from domain import dates, job_queue, summaries, years
 from domain.access import sees_sheet_ids
-from domain.dates import parse_date
 
 from ..downloads import attachment
 from ..extensions import db
+from ..hx import fragment
 from ..lookups import plan_or_abort
 from ..params import id_arg
-from ..safe_urls import hub_url
-from .pdf import render_pdf
+from . import packs
 
 bp = Blueprint("summaries", __name__)
 
@@ -41,11 +40,6 @@ def require_login():
     """Every page here is for signed-in people only."""
 
 
-def _helpers():
-    return dict(long_date=summaries.long_date, due_words=summaries.due_words,
-                long_date_iso=lambda text: summaries.long_date(parse_date(text)) if text else "")
-
-
 def _summary(code):
     plan = plan_or_abort(code, workbook=False, past=True)
     review_id = id_arg("review")
@@ -62,17 +56,45 @@ def _summary(code):
 def summary(code):
     plan, found = _summary(code)
     return render_template("summaries/summary.html", summary=found, code=plan.code, plan=plan, link=url_for,
-                           ids=sees_sheet_ids(current_user), **_helpers())
+                           ids=sees_sheet_ids(current_user), **packs.helpers())
 
 
 @bp.get("/summary/<plan_code:code>.pdf")
 def pack(code):
-    plan, found = _summary(code)
-    # A board pack is the governors' paper: the objectives in words, no sheet IDs.
-    html = render_template("summaries/pack.html", summary=found, code=plan.code, link=hub_url, ids=False,
-                           **_helpers())
-    response = Response(render_pdf(html), mimetype="application/pdf")
-    name = f"board-pack-{plan.code}-{found.as_at.isoformat()}"
-    if found.of_review:
-        name += f"-review-{found.of_review.id}"
-    return attachment(response, name, "pdf")
+    """The board pack: served as kept when it was made from the plan as it is now (or
+    from the review asked for); otherwise asked for, and a page that says it is being
+    prepared and follows it (webapp/summaries/packs.py). Nobody waits on WeasyPrint."""
+    plan, review = _pack_of(code)
+    key = packs.made_from(db.session, plan.workbook, g.partnership.id, review)
+    kept = packs.stored(db.session, plan.workbook, key, review)
+    if kept is not None:
+        response = Response(kept.pdf, mimetype="application/pdf")
+        name = f"board-pack-{plan.code}-{kept.as_at.isoformat()}" + (f"-review-{review.id}" if review else "")
+        return attachment(response, name, "pdf")
+    job = packs.ask_for(db.session, plan.workbook.id, g.partnership.id, review_id=review.id if review else None,
+                        requested_by_id=current_user.id)
+    db.session.commit()
+    return render_template("summaries/preparing.html", plan=plan, code=plan.code, job=job, ready=False,
+                           review=review), 202
+
+
+@bp.get("/summary/<plan_code:code>/pack")
+def pack_status(code):
+    """Where the pack being prepared has got to: the preparing page follows it with htmx."""
+    plan, review = _pack_of(code)
+    key = packs.made_from(db.session, plan.workbook, g.partnership.id, review)
+    ready = packs.stored(db.session, plan.workbook, key, review) is not None
+    job = job_queue.latest(db.session, packs.job_key(plan.workbook.id, review.id if review else None))
+    return fragment(render_template("summaries/_preparing.html", plan=plan, code=plan.code, job=job, ready=ready,
+                                    review=review))
+
+
+def _pack_of(code):
+    plan = plan_or_abort(code, past=True)
+    review_id = id_arg("review")
+    if review_id is None:
+        return plan, None
+    review = summaries.confirmed_review(db.session, review_id, plan.code)
+    if review is None:
+        abort(404, description="There is no confirmed review with that number for this plan.")
+    return plan, review
