@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from domain.models import ImpactEntry, OutboxEntry, Workbook
 from sync.backends.google import spreadsheet_url
+from webapp.background import work_off
 from webapp.extensions import db
 from webapp.syncing import sync_now
 
@@ -58,18 +59,24 @@ def test_on_google_each_workbook_links_to_its_spreadsheet(synced_app, client):
 
 
 def test_the_sheets_check_never_runs_on_a_get(client, monkeypatch):
-    import webapp.schools.routes as routes
+    from webapp.schools import checks
 
-    monkeypatch.setattr(routes, "check_partnership", lambda *a: pytest.fail("the check ran on a GET"))
+    monkeypatch.setattr(checks, "check_partnership", lambda *a: pytest.fail("the check ran on a GET"))
     login(client, "admin")
     assert client.get("/schools/").status_code == 200
-    assert client.get("/schools/check").status_code == 405
+    assert client.get("/schools/check").status_code == 200  # where a check has got to: none asked for
+    assert work_off(client.application) == 0
     assert client.post("/schools/check").status_code == 400  # no CSRF token
 
 
 def check(client, htmx=False):
+    """Ask for the check, let the job do it (the scheduler's process, in production), and
+    return the page, or the part htmx follows, as it then stands."""
     headers = {"HX-Request": "true", "HX-Target": "sheets-check"} if htmx else {}
-    return client.post("/schools/check", data={"csrf_token": csrf_token(client, "/schools/")}, headers=headers)
+    asked = client.post("/schools/check", data={"csrf_token": csrf_token(client, "/schools/")}, headers=headers)
+    assert asked.status_code == 200 and "Checking every workbook" in asked.get_data(as_text=True)
+    assert work_off(client.application) == 1
+    return client.get("/schools/check") if htmx else client.get("/schools/")
 
 
 def test_the_sheets_check_says_every_workbook_is_ready(client):
@@ -77,6 +84,13 @@ def test_the_sheets_check_says_every_workbook_is_ready(client):
     html = check(client).get_data(as_text=True)
     assert "Every workbook is ready" in html and html.count("every tab and required column is there") == 3
     assert "<h1>Schools and workbooks</h1>" in html  # without JavaScript: the page, with the result
+
+
+def test_asking_for_the_check_again_while_it_waits_is_one_check(client):
+    login(client, "admin")
+    for _ in range(2):
+        client.post("/schools/check", data={"csrf_token": csrf_token(client, "/schools/")})
+    assert work_off(client.application) == 1
 
 
 def test_the_sheets_check_names_a_missing_tab_and_a_missing_file(client, workbook_dir):

@@ -1,16 +1,15 @@
 """Schools and workbooks, for partnership coordinators: every school as the Schools tab
 lists it with its workbook's state, the sheets check on request, every edit waiting."""
-from flask import Blueprint, abort, current_app, render_template
+from flask import Blueprint, abort, current_app, g, render_template
 from flask_login import current_user, login_required
 
 from domain import edits, schools
 from domain.access import SCHOOLS_REFUSAL, can_manage_schools
 from sync.backends.google import spreadsheet_url
-from sync.setup_check import check_partnership, year_kinds
 
 from ..extensions import db
 from ..hx import fragment, page, wants_fragment
-from ..syncing import backend_for
+from . import checks
 
 bp = Blueprint("schools", __name__, url_prefix="/schools")
 
@@ -31,12 +30,17 @@ def workbook_link(ref):
     return None, ref
 
 
-def _context(checks=None):
+def _partnership_ref(lines):
+    return (lines[0].workbook.ref if lines[0].workbook else "") or g.partnership.workbook_ref or \
+        current_app.config["PARTNERSHIP_WORKBOOK"]
+
+
+def _context(focus=False):
     lines = schools.workbook_lines(db.session)
-    partnership_ref = (lines[0].workbook.ref if lines[0].workbook else "") or current_app.config["PARTNERSHIP_WORKBOOK"]
-    return dict(lines=lines, partnership=workbook_link(partnership_ref), workbook_link=workbook_link,
-                names={line.code: line.school.name for line in lines if line.school}, checks=checks,
-                waiting=edits.pending(db.session))
+    job = checks.latest(db.session, g.partnership)
+    return dict(lines=lines, partnership=workbook_link(_partnership_ref(lines)), workbook_link=workbook_link,
+                names={line.code: line.school.name for line in lines if line.school}, check_job=job,
+                checks=checks.results(job), focus=focus, waiting=edits.pending(db.session))
 
 
 @bp.get("/")
@@ -47,10 +51,17 @@ def index():
 
 @bp.post("/check")
 def check():
-    """Run `sheets check`: reads every workbook once, so it may take a while."""
-    results = check_partnership(backend_for(current_app), current_app.config["PARTNERSHIP_WORKBOOK"],
-                                year_kinds(db.session))
-    context = _context(results)
+    """Ask for the sheets check (a background job: it reads every workbook once, which may
+    take a minute); the page follows it."""
+    checks.ask_for(db.session, g.partnership, _partnership_ref(schools.workbook_lines(db.session)), current_user.id)
+    db.session.commit()
+    context = _context()
     if wants_fragment("sheets-check"):
-        return fragment(render_template("schools/_check.html", focus=True, **context))
+        return fragment(render_template("schools/_check.html", **context))
     return page(render_template("schools/index.html", **context))
+
+
+@bp.get("/check")
+def check_status():
+    """Where the check has got to: the page follows it with htmx until its result is in."""
+    return fragment(render_template("schools/_check.html", **_context(focus=True)))
