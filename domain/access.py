@@ -38,11 +38,21 @@ def sees_sheet_ids(user):
     return user.role in EDITING_ROLES
 
 
+def sees_every_school(user):
+    """Does this user open every school's plan (a coordinator), or at most their own?"""
+    return user.role == "admin"
+
+
+def own_school_code(user):
+    """The code of the user's school, or None."""
+    return user.school.code if user.school is not None else None
+
+
 def can_view_plan(user, plan_code):
     """May this user see the plan (``joint`` or a school code) and its problems?"""
-    if plan_code == JOINT or user.role == "admin":
+    if plan_code == JOINT or sees_every_school(user):
         return True
-    return user.school is not None and user.school.code == plan_code
+    return plan_code is not None and plan_code == own_school_code(user)
 
 
 def can_edit_plan(user, plan_code):
@@ -74,8 +84,13 @@ def why_not_edit(user, plan_code):
 
 
 def visible_school_codes(user, all_codes):
-    """The school codes whose pages this user may open, in the order given."""
-    return [code for code in all_codes if can_view_plan(user, code)]
+    """The school codes whose pages this user may open, in the order given: the person is
+    asked about once (every school, or their own), not once a school, since a home of a
+    partnership of hundreds would ask hundreds of times (can_view_plan's rule, whole)."""
+    if sees_every_school(user):
+        return list(all_codes)
+    own = own_school_code(user)
+    return [code for code in all_codes if code is not None and code == own]
 
 
 def can_resolve(user, entry, plan_code):

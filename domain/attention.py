@@ -89,6 +89,20 @@ class SchoolLine:
     def rows(self):
         return sum(self.statuses.values())
 
+    @property
+    def failed(self):
+        """Did the last read of this plan's workbook fail?"""
+        return bool(self.workbook and self.workbook.last_error)
+
+    @property
+    def read(self):
+        """Has this plan's workbook been read well at least once (and not failed since)?"""
+        return bool(self.workbook and self.workbook.last_success_at) and not self.failed
+
+    @property
+    def needs_someone(self):
+        return bool(self.failed or self.needing_a_person or self.problems or self.overdue)
+
 
 def _counts_by_workbook(session, query):
     return {workbook_id: n for workbook_id, n in session.execute(query).all()}
@@ -165,3 +179,58 @@ def my_edits(session, user_id, limit=20):
         select(OutboxEntry).where(OutboxEntry.created_by_id == user_id, OutboxEntry.state.in_(OutboxEntry.PENDING))
         .order_by(OutboxEntry.id.desc()).limit(limit)
     ).all()
+
+
+def needing_attention_first(lines):
+    """The overview's lines in the order a coordinator works through them: the joint plan,
+    then the schools whose workbook could not be read, whose edits wait for a person, whose
+    sheets have problems, whose rows are overdue, then the rest; by name within each."""
+    def order(line):
+        name = line.school.name.lower() if line.school else ""
+        return (line.school is not None, not line.failed, not line.needing_a_person, not line.problems,
+                not line.overdue, name)
+    return sorted(lines, key=order)
+
+
+@dataclass
+class Glance:
+    """The partnership's plans in figures: what the coordinators' home says above its list."""
+
+    schools: int = 0
+    read: int = 0  # plans whose workbook was last read well
+    failed: int = 0  # whose last read failed
+    unread: int = 0  # never read yet
+    statuses: dict = field(default_factory=dict)  # status -> rows, every plan together
+    rows: int = 0
+    overdue: int = 0
+    overdue_plans: int = 0
+    problems: int = 0
+    problem_plans: int = 0
+    waiting: int = 0  # browser edits not yet in the sheets
+    needing_a_person: int = 0
+    waiting_plans: int = 0
+
+    @property
+    def plans(self):
+        return self.read + self.failed + self.unread
+
+
+def glance(lines):
+    """The figures of partnership_overview's lines (the joint plan's among them)."""
+    found = Glance()
+    for line in lines:
+        found.schools += line.school is not None
+        found.failed += line.failed
+        found.read += line.read
+        found.unread += not line.failed and not line.read
+        for status, n in line.statuses.items():
+            found.statuses[status] = found.statuses.get(status, 0) + n
+        found.rows += line.rows
+        found.overdue += line.overdue
+        found.overdue_plans += bool(line.overdue)
+        found.problems += line.problems
+        found.problem_plans += bool(line.problems)
+        found.waiting += line.waiting
+        found.needing_a_person += line.needing_a_person
+        found.waiting_plans += bool(line.waiting)
+    return found

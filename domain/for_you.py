@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.orm import defer, selectinload
+from sqlalchemy.orm import defer, load_only, selectinload
 
 from . import calendar as cal
 from . import dates
@@ -46,6 +46,11 @@ class Line:
     label: str = ""  # a review's term, in words
 
 
+# A home shows so many lines of a kind, the soonest; the rest are counted, with where to find
+# them (a network for all of 200 schools is 200 invitations, and a home is no place for them).
+SHOWN = 5
+
+
 @dataclass
 class ForYou:
     lines: list = field(default_factory=list)
@@ -53,6 +58,14 @@ class ForYou:
     @property
     def count(self):
         return len(self.lines)
+
+    def by_kind(self, shown=SHOWN):
+        """[(kind, its first ``shown`` lines, how many more)], in the order of KINDS, only the
+        kinds there are."""
+        groups = {}
+        for line in self.lines:
+            groups.setdefault(line.kind, []).append(line)
+        return [(kind, groups[kind][:shown], max(0, len(groups[kind]) - shown)) for kind in KINDS if kind in groups]
 
 
 def for_you(session, user, today=None):
@@ -145,14 +158,19 @@ def _forms(session, user, events, today, mine):
         return []
     leaders = leaders_of(session, past)
     went = {ref for ref, row in mine.items() if row.reply == CONFIRMED}
+    theirs = [(event, side) for event in reversed(past)  # the latest first
+              if (side := _side_for(user, event, leaders, went)) is not None and side in sides_needed(event)]
+    if not theirs:
+        return []
+    # Only the forms of the events with a side of theirs, and of each only what is asked here.
     forms = {f.event_id: f for f in session.scalars(
-        select(ImpactForm).where(ImpactForm.event_id.in_([e.id for e in past]))
-        .options(selectinload(ImpactForm.confirmations)))}
+        select(ImpactForm).where(ImpactForm.event_id.in_([e.id for e, _ in theirs]))
+        .options(load_only(ImpactForm.id, ImpactForm.event_id, ImpactForm.state),
+                 selectinload(ImpactForm.confirmations)))}
     lines = []
-    for event in reversed(past):  # the latest first
-        side = _side_for(user, event, leaders, went)
+    for event, side in theirs:
         form = forms.get(event.id)
-        if side is None or side not in sides_needed(event) or (form is not None and form.state == FINAL):
+        if form is not None and form.state == FINAL:
             continue
         if form is not None and any(c.side == side for c in form.confirmations):
             continue  # their side has confirmed: the other side's turn
@@ -176,8 +194,8 @@ def _answers(session, user, events, schools, today):
         return []
     soon = [e for e in events if today <= e.date <= today + ANSWERS_AHEAD and e.status not in OFF
             and cal.manages(user, e, schools)]  # a host that has left: coordinators only
-    found = cal.answers_of(session, soon, schools)  # two queries, however many events
-    return [Line(ANSWERS, e, len(found[e.id].waiting)) for e in soon if found[e.id].waiting]
+    waiting = cal.waiting_counts(session, soon, schools)  # two queries, however many events
+    return [Line(ANSWERS, e, waiting[e.id]) for e in soon if waiting[e.id]]
 
 
 def _hosting(session, user, events, schools, today):

@@ -35,3 +35,11 @@ class Page:
 def clamp(number, total, per_page):
     """A page number that exists (a bookmark may outlive the entries it pointed at)."""
     return max(1, min(number or 1, max(1, -(-total // per_page))))
+
+
+def page_of(items, number, per_page):
+    """One page of a list already in hand (one that is short to hold, such as a line a
+    plan): the page number kept to one that exists."""
+    items = list(items)
+    number = clamp(number, len(items), per_page)
+    return Page(items[(number - 1) * per_page:number * per_page], len(items), number, per_page)

@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from . import years
 from .attention import is_overdue
 from .models import JOINT, ActionRow, Objective, School, SheetProblem, SyncRun, Workbook
+from .paging import Page, clamp
 from .status import STATUSES
 
 # Rows with no status, or one the app does not know, are counted under these.
@@ -141,6 +142,31 @@ def objectives(session):
 def schools(session):
     """The partnership's current schools, by name."""
     return session.scalars(select(School).where(School.archived_at.is_(None)).order_by(School.name)).all()
+
+
+def school_count(session):
+    """How many current schools the partnership has."""
+    return session.scalar(select(func.count(School.id)).where(School.archived_at.is_(None))) or 0
+
+
+def school_codes(session):
+    """The codes of the partnership's current schools (strings: cheap however many)."""
+    return session.scalars(select(School.code).where(School.archived_at.is_(None))).all()
+
+
+def first_schools(session, limit):
+    """The first ``limit`` current schools by name: a home names them when they are all."""
+    return session.scalars(select(School).where(School.archived_at.is_(None)).order_by(School.name, School.id)
+                           .limit(limit)).all()
+
+
+def schools_page(session, number, per_page):
+    """A page of the partnership's current schools, by name (domain.paging.Page)."""
+    total = school_count(session)
+    number = clamp(number, total, per_page)
+    items = session.scalars(select(School).where(School.archived_at.is_(None)).order_by(School.name, School.id)
+                            .offset((number - 1) * per_page).limit(per_page)).all()
+    return Page(items, total, number, per_page)
 
 
 def problems(session, workbook):

@@ -24,7 +24,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import defer, selectinload
 
 from . import dates
-from .access import can_view_plan
+from .access import can_view_plan, visible_school_codes
 from .attention import TERMS as TERM_MONTHS
 from .attention import term_of
 from .contract import ACTION_PLAN, SIP_PRIORITIES
@@ -693,11 +693,22 @@ def standings(session, plan_codes, today=None):
 
 
 def home_standings(session, user, schools, today=None):
-    """[(plan title, ReviewStanding)] for the home: the joint plan, then each school whose
-    plan this user may open."""
-    mine = [s for s in schools if can_view_plan(user, s.code)]
+    """[(plan title, ReviewStanding)] for the home: the joint plan, then each of ``schools``
+    whose plan this user may open (the person asked about once, not once a school)."""
+    codes = set(visible_school_codes(user, [s.code for s in schools]))
+    mine = [s for s in schools if s.code in codes]
     found = standings(session, [JOINT] + [s.code for s in mine], today)
     return [("Joint action plan", found[JOINT])] + [(s.name, found[s.code]) for s in mine]
+
+
+def review_figures(session, plan_codes, today=None):
+    """(under way, this term's not yet started) among the plans' termly reviews: what a
+    home of hundreds of plans says instead of a line a plan."""
+    today = today or dates.uk_today()
+    now = term_now(today)
+    found = standings(session, plan_codes, today).values()
+    return (sum(1 for s in found if s.open is not None),
+            sum(1 for s in found if s.open is None and tuple(s.due) == now))
 
 
 # --- Exports --------------------------------------------------------------------------------

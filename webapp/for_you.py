@@ -10,5 +10,6 @@ from .extensions import db
 
 def for_you_context(message=""):
     """What templates/home/_for_you.html needs: the signed-in person's lines."""
-    return dict(for_you=for_you.for_you(db.session, current_user), for_you_message=message,
+    # The person, not the proxy: For you asks of them thousands of times in a partnership of hundreds.
+    return dict(for_you=for_you.for_you(db.session, current_user._get_current_object()), for_you_message=message,
                 CONFIRMED=CONFIRMED, DECLINED=DECLINED)

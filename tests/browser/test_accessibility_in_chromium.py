@@ -51,6 +51,7 @@ def pages(ids):
     """Every page type, with the roles that may open it."""
     return [
         ("home", "/", EVERYONE),
+        ("every school of the partnership", "/partnership/schools", EVERYONE),
         ("joint plan", "/plans/joint", ADMIN),
         ("school plan", "/plans/BR", EVERYONE),
         ("filtered plan", "/plans/BR?area=EHWB", EVERYONE),

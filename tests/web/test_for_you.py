@@ -163,3 +163,32 @@ def test_an_edit_that_clashed_with_the_sheet_waits_for_its_author_alone(quiet_ca
     assert "BR-A002" not in text  # on its way: nothing for them to do
     assert "J-R050" not in text  # a reply waiting on the partnership's sheet is the coordinators' to settle
     assert "BR-A001" not in for_you(signed_in(quiet_calendar, "br_head"))
+
+
+def test_a_home_shows_five_invitations_the_soonest_and_counts_the_rest(quiet_calendar):
+    for n in range(8):
+        add_event(quiet_calendar, f"T-E7{n:02d}", 3 + n, focus=f"Topic {n}")
+    client = signed_in(quiet_calendar, "br_staff")
+    text = for_you(client)
+    assert [f"Topic {n}" in text for n in range(8)] == [True] * 5 + [False] * 3
+    assert "And 3 more invitations to answer: the calendar" in text and nav_count(client) == 8
+
+
+def test_the_replies_missing_are_counted_as_the_events_page_counts_them(quiet_calendar):
+    from domain import calendar as cal
+
+    event_id = add_event(quiet_calendar, "T-E811", 3, host="WL", invited=("BR",))
+    with quiet_calendar.app_context():
+        joint = db.session.scalar(select(Workbook).where(Workbook.code == "joint", Workbook.is_current))
+        db.session.add_all([  # one of BR's answers, one asked by name answers, one asked by name does not
+            EventReply(workbook_id=joint.id, sheet_id="T-R1", event_ref="T-E811", email="staff@br.test.school",
+                       person="staff", school="BR", reply="Confirmed"),
+            EventReply(workbook_id=joint.id, sheet_id="T-R2", event_ref="T-E811", email="guest@elsewhere.school",
+                       person="A guest", school="", reply="Declined"),
+            EventReply(workbook_id=joint.id, sheet_id="T-R3", event_ref="T-E811", email="later@elsewhere.school",
+                       person="Not yet", school="", reply="")])
+        db.session.commit()
+        event = db.session.get(CalendarEvent, event_id)
+        waiting = len(cal.answers(db.session, event).waiting)
+        assert cal.waiting_counts(db.session, [event]) == {event_id: waiting} and waiting == 2  # BR's head; Not yet
+    assert "2 not answered yet for Subject network: Fractions" in for_you(signed_in(quiet_calendar, "wl_head"))

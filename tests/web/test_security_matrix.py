@@ -179,6 +179,7 @@ EXPECTED = {
     "people.person": {"GET own": "login 200 403 403 403 403", "GET other": "login 200 403 403 403 403"},
     "people.reactivate": {"POST own": "login ok 403 403 403 403", "POST other": "login ok 403 403 403 403"},
     "plans.home": {"GET any": "login 200 200 200 200 200"},
+    "plans.partnership_schools": {"GET any": "login 200 200 200 200 200"},
     "plans.for_you_count": {"GET any": "login 200 200 200 200 200"},
     "plans.plan": {
         "GET own": "login 200 200 200 200 200",

@@ -4,7 +4,7 @@ from collections import Counter
 from flask import Blueprint, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from domain import attention, edits, exports, for_you, new_year, plans, priorities, reviews, years
+from domain import attention, edits, exports, for_you, new_year, paging, plans, priorities, reviews, years
 from domain.access import can_carry_forward, visible_school_codes
 from domain.models import JOINT
 from domain.status import STATUSES
@@ -14,6 +14,7 @@ from ..extensions import db
 from ..for_you import for_you_context
 from ..hx import fragment, page, wants_fragment
 from ..lookups import plan_or_abort, row_or_abort
+from ..params import page_number, pager
 from ..syncs.panel import panel_context
 from .rows import rows_context
 
@@ -26,37 +27,76 @@ def require_login():
     """Every page here is for signed-in people only."""
 
 
+SCHOOLS_PER_PAGE = 25  # the coordinators' list of plans, and the list of every school
+NAMED_SCHOOLS = 12  # a home names the schools of a partnership this small; more are a link away
+
+
 @bp.get("/")
 def home():
-    """Each role lands where its work is, above the partnership at a glance."""
+    """Each role lands where its work is, above the partnership at a glance: a home as
+    long for 200 schools as for 2 (the schools counted, and listed a page at a time)."""
+    if current_user.role == "admin" and wants_fragment("school-lines"):
+        # The list's Previous and Next asked for the list alone; the address keeps the page.
+        context = _school_lines(page_number())
+        return fragment(render_template("home/_school_lines.html", **context),
+                        push_url=url_for("plans.home", page=context["lines"].number if context["lines"].number > 1
+                                         else None))
+    user = current_user._get_current_object()  # the person, not the proxy: asked of many times
     rows = plans.current_rows(db.session, plans.find_plan(db.session, JOINT))
-    schools = plans.schools(db.session)
-    my_codes = set(visible_school_codes(current_user, [s.code for s in schools]))
-    problem_counts = plans.problem_counts(db.session)
     context = dict(
-        schools=schools,
-        my_codes=my_codes,
         objectives=plans.objectives(db.session),
         progress=plans.status_counts_by_area(rows),
         columns=plans.status_columns(rows),
         total=len(rows),
         last_success=plans.last_success_at(db.session),
+        **_partnership_context(user),
+        **panel_context(),
+        **for_you_context(),
+        **LANDINGS[user.role](user),
+    )
+    return page(render_template(f"home/{user.role}.html", **context))
+
+
+def _partnership_context(user):
+    """What every home's "The partnership" part needs: the schools counted (and named when
+    they are few), the sheet problems this person can open, the review record of the plans
+    that are theirs. Whether the person may open each plan is asked once, not once a school."""
+    codes = plans.school_codes(db.session)
+    my_codes = set(visible_school_codes(user, codes))
+    named = plans.first_schools(db.session, NAMED_SCHOOLS + 1)
+    problem_counts = plans.problem_counts(db.session)
+    own = user.school if user.school is not None and user.school.code in my_codes else None
+    return dict(
+        school_count=len(codes),
+        schools=named if len(named) <= NAMED_SCHOOLS else [],
+        own_school=own,
+        my_codes=my_codes,
         problem_counts=problem_counts,
         # Only the problems this reader can open: their school's and the joint plan's.
         problem_total=sum(n for code, n in problem_counts.items() if code in my_codes or code == JOINT),
-        **panel_context(),
-        review_standings=reviews.home_standings(db.session, current_user, schools),
-        **for_you_context(),
-        **LANDINGS[current_user.role](current_user),
+        # A coordinator's list of plans says how each school's reviews stand; here, the joint plan's.
+        review_standings=reviews.home_standings(db.session, user, [own] if own and user.role != "admin" else []),
     )
-    return render_template(f"home/{current_user.role}.html", **context)
+
+
+@bp.get("/partnership/schools")
+def partnership_schools():
+    """Every school of the partnership and its head teacher, a page at a time."""
+    shown = plans.schools_page(db.session, page_number(), SCHOOLS_PER_PAGE)
+    context = dict(shown=shown, my_codes=set(visible_school_codes(current_user, [s.code for s in shown.items])),
+                   problem_counts=plans.problem_counts(db.session),
+                   pager=pager(shown, "plans.partnership_schools", labels=("← Previous", "Next →")))
+    if wants_fragment("school-list"):
+        return fragment(render_template("home/_school_list.html", **context),
+                        push_url=url_for("plans.partnership_schools", page=shown.number if shown.number > 1 else None))
+    return page(render_template("home/schools.html", **context))
 
 
 @bp.get("/for-you/count")
 def for_you_count():
     """The navigation's figure, fetched after the page so no page waits for it."""
     return fragment(render_template("home/_for_you_count.html",
-                                    count=for_you.count(db.session, current_user)))
+                                    count=for_you.count(db.session, current_user._get_current_object())))
 
 
 def _staff(user):
@@ -80,7 +120,21 @@ def _governor(user):
 
 
 def _admin(user):
-    return dict(lines=attention.partnership_overview(db.session), statuses=STATUSES)
+    return _school_lines(page_number(), figures=True)
+
+
+def _school_lines(number, figures=False):
+    """The coordinators' list of plans, a page at a time, those needing someone first;
+    with ``figures``, the whole partnership's figures above it (and its reviews')."""
+    every = attention.partnership_overview(db.session)
+    lines = paging.page_of(attention.needing_attention_first(every), number, SCHOOLS_PER_PAGE)
+    context = dict(lines=lines, statuses=STATUSES,
+                   pager=pager(lines, "plans.home", labels=("← Previous", "Next →")))
+    if figures:
+        under_way, to_start = reviews.review_figures(
+            db.session, [line.school.code if line.school else JOINT for line in every])
+        context.update(glance=attention.glance(every), reviews_under_way=under_way, reviews_to_start=to_start)
+    return context
 
 
 LANDINGS = {"staff": _staff, "head": _head, "governor": _governor, "admin": _admin}
