@@ -23,6 +23,7 @@ from .dates import UK_TIME, clock_span, uk, uk_time
 from .edits import add_row, edit_row
 from .event_cells import ALL_SCHOOLS, CONFIRMED, DECLINED, TYPES, clean_event_row, person_cell, school_list
 from .models import JOINT, CalendarEvent, EventReply, RowChange, School, SheetProblem, User, Workbook, lock_row, utcnow
+from .paging import Page, clamp
 from .scope import HUB_WIDE
 
 REPLYING_ROLES = frozenset({"admin", "head", "staff"})
@@ -178,6 +179,53 @@ def events_between(session, start, end, filters=None, schools=None):
         school = schools.find(filters.school)
         rows = [e for e in rows if schools.involves(e, school)]
     return rows
+
+
+PER_PAGE = 25  # events a page of the list
+
+
+@dataclass
+class Listing:
+    """A page of the calendar's list, and how many events it holds in all and to come."""
+
+    page: Page  # of CalendarEvent: those to come (soonest first), then those gone by (latest first)
+    upcoming: int
+
+    @property
+    def gone_by(self):
+        return self.page.total - self.upcoming
+
+
+def listing(session, start, end, today, filters=None, schools=None, number=1, per_page=PER_PAGE):
+    """The events from ``start`` to ``end``, filtered, as a person reads a calendar: those to
+    come first, soonest first, then those gone by, latest first; a page at a time. Each
+    event's day, host and guests are read to filter and order them; only the page's events
+    are read whole. Two queries, however many events."""
+    filters = filters or Filters()
+    query = _current(session).where(CalendarEvent.date >= start, CalendarEvent.date <= end)
+    if filters.type in ("network", "visit"):
+        query = query.where(CalendarEvent.category == filters.type)
+    elif filters.type:
+        query = query.where(CalendarEvent.type == filters.type)
+    light = session.execute(query.with_only_columns(
+        CalendarEvent.id, CalendarEvent.date, CalendarEvent.start_time, CalendarEvent.host_code,
+        CalendarEvent.host_school, CalendarEvent.invited_codes)).all()
+    if filters.school:  # by code or name, as the cells give them (Schools): not one column to ask
+        schools = schools or Schools(session)
+        school = schools.find(filters.school)
+        light = [e for e in light if schools.involves(e, school)]
+
+    def when(event):
+        return event.date, event.start_time or datetime.min.time(), event.id
+
+    coming = sorted((e for e in light if e.date >= today), key=when)
+    gone = sorted((e for e in light if e.date < today), key=when, reverse=True)
+    ids = [e.id for e in coming + gone]
+    number = clamp(number, len(ids), per_page)
+    wanted = ids[(number - 1) * per_page:number * per_page]
+    found = {e.id: e for e in session.scalars(select(CalendarEvent).where(CalendarEvent.id.in_(wanted)))} \
+        if wanted else {}
+    return Listing(Page([found[i] for i in wanted if i in found], len(ids), number, per_page), len(coming))
 
 
 def event_by_id(session, event_id):

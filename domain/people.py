@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import func, or_, select, update
+from sqlalchemy.orm import contains_eager
 
 from .models import ROLES, PersonChange, School, User, lock_row, utcnow
 from .paging import Page, clamp
@@ -257,15 +258,40 @@ class Filters:
     role: str = ""
 
 
-def listing(session, filters):
-    """Every user matching the filters, by name: search in name and e-mail, exact school and role."""
-    query = select(User).outerjoin(School, User.school_id == School.id).order_by(func.lower(User.name), User.email)
+PER_PAGE = 50
+
+
+def _where(filters):
+    """What the filters ask, as WHERE clauses over User joined to its School. The search is
+    in name, e-mail, school (name or code) and role (as the page names it: "head teacher",
+    "governor"); school and role select exactly."""
+    where = []
     if filters.q:
         q = filters.q.lower()
-        query = query.where(or_(func.lower(User.name).contains(q, autoescape=True),
-                                func.lower(User.email).contains(q, autoescape=True)))
+        roles = [role for role, name in ROLE_NAMES.items() if q in name or q in role]
+        where.append(or_(func.lower(User.name).contains(q, autoescape=True),
+                         func.lower(User.email).contains(q, autoescape=True),
+                         func.lower(School.name).contains(q, autoescape=True),
+                         func.lower(School.code) == q,
+                         User.role.in_(roles)))
     if filters.school:
-        query = query.where(School.code == filters.school)
+        where.append(School.code == filters.school)
     if filters.role in ROLES:
-        query = query.where(User.role == filters.role)
-    return list(session.scalars(query))
+        where.append(User.role == filters.role)
+    return where
+
+
+BY_NAME = (func.lower(User.name), User.email, User.id)
+
+
+def listing_page(session, filters, number=1, per_page=PER_PAGE):
+    """A page of the people the filters find, by name: counted and cut in the database,
+    each with their school in the same statement."""
+    where = _where(filters)
+    total = session.scalar(select(func.count(User.id)).outerjoin(School, User.school_id == School.id)
+                           .where(*where)) or 0
+    number = clamp(number, total, per_page)
+    items = list(session.scalars(select(User).outerjoin(School, User.school_id == School.id).where(*where)
+                                 .options(contains_eager(User.school)).order_by(*BY_NAME)
+                                 .offset((number - 1) * per_page).limit(per_page)))
+    return Page(items, total, number, per_page)

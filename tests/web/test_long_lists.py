@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
-from domain.models import ImpactEntry, OutboxEntry, SyncRun, Workbook
+from domain.models import ImpactEntry, OutboxEntry, School, SyncRun, User, Workbook
 from webapp.extensions import db
 
 from ..conftest import Statements, login
@@ -96,3 +96,89 @@ def test_the_plan_page_reads_its_rows_once(synced_app, client):
     with Statements(synced_app) as statements:
         assert client.get("/plans/BR?status=Behind").status_code == 200
     assert len(statements.reading("action_row")) == 1
+
+
+def add_people(app, count, start=0):
+    with app.app_context():
+        schools = {s.code: s for s in db.session.scalars(select(School))}
+        for n in range(start, start + count):
+            db.session.add(User(email=f"person{n:03}@{'br' if n % 2 else 'wl'}.test.school", name=f"Person {n:03}",
+                                role="staff", school=schools["BR" if n % 2 else "WL"], password_hash="!"))
+        db.session.commit()
+
+
+def test_people_are_50_a_page_searched_by_part_of_a_name_school_or_role_the_search_in_the_address(
+        synced_app, client):
+    add_people(synced_app, 120)
+    with synced_app.app_context():
+        wl = db.session.scalar(select(School).where(School.code == "WL"))
+        db.session.add(User(email="zq@wl.test.school", name="Zebedee Quill", role="governor", school=wl,
+                            password_hash="!"))
+        db.session.commit()
+    login(client, "admin")
+    first = client.get("/people").get_data(as_text=True)
+    assert first.count('<tr id="person-') == 50 and "Page 1 of 3" in first and "128 people: 1 to 50 shown." in first
+    assert 'href="/people?page=2" rel="next"' in first
+    found = client.get("/people?q=ebede").get_data(as_text=True)  # a part of a name
+    assert "Zebedee Quill" in found and found.count('<tr id="person-') == 1
+    assert "1 person matches these filters." in found
+    by_school = client.get("/people?q=william+lilley").get_data(as_text=True)  # a school's name
+    assert "64 people match these filters: 1 to 50 shown." in by_school and "@br.test.school" not in by_school
+    by_role = client.get("/people?q=governor").get_data(as_text=True)  # a role, as the page names it
+    assert by_role.count('<tr id="person-') == 3 and "Zebedee Quill" in by_role
+    second = client.get("/people?q=person&page=2").get_data(as_text=True)  # without scripts: a whole page
+    assert "<h1>People</h1>" in second and "Person 050" in second and "Person 049" not in second
+    assert 'href="/people?q=person&amp;page=3" rel="next"' in second and 'href="/people?q=person" rel="prev"' in second
+    response = client.get("/people?q=person&school=&role=&page=3",
+                          headers={"HX-Request": "true", "HX-Target": "people-list"})
+    body = response.get_data(as_text=True)
+    assert response.headers["HX-Push-Url"] == "/people?q=person&page=3"
+    assert body.lstrip().startswith('<div id="people-list"') and "<h1>" not in body
+    assert "Person 119" in body and body.count('<tr id="person-') == 20 and 'hx-swap-oob' in body
+
+
+def test_a_page_of_people_reads_as_much_for_many_people_as_for_few(synced_app, client):
+    login(client, "admin")
+
+    def statements_for_a_page():
+        with Statements(synced_app) as statements:
+            assert client.get("/people?page=2").status_code == 200
+            assert client.get("/people?page=2", headers={"HX-Request": "true",
+                                                         "HX-Target": "people-list"}).status_code == 200
+        return len(statements.sql)
+
+    add_people(synced_app, 60)
+    few = statements_for_a_page()
+    add_people(synced_app, 200, start=60)
+    assert statements_for_a_page() == few
+
+
+def test_the_calendar_list_is_25_a_page_what_is_to_come_first_then_what_has_gone_by(synced_app, client):
+    from domain.calendar import term_of
+    from domain.models import CalendarEvent
+
+    from ..conftest import SUITE_DAY, add_event
+
+    with synced_app.app_context():  # the demo's events out of the way: the test's own are counted
+        db.session.execute(CalendarEvent.__table__.delete())
+        db.session.commit()
+    for n in range(30):
+        add_event(synced_app, f"T-E6{n:02}", n + 1, focus=f"Coming {n:02}")
+    gone = [n for n in (1, 2) if SUITE_DAY - timedelta(days=n) >= term_of(SUITE_DAY).start]  # this term's
+    for n in gone:
+        add_event(synced_app, f"T-E59{n}", -n, focus=f"Gone {n}")
+    login(client, "br_staff")
+    first = client.get("/calendar").get_data(as_text=True)
+    shown = re.findall(r"Subject network</strong>: (\w+ \d+)", first)
+    assert shown == [f"Coming {n:02}" for n in range(25)] and "Page 1 of 2" in first
+    assert 'href="/calendar?page=2" rel="next"' in first
+    assert f"{30 + len(gone)} events in" in first and "30 to come, soonest first" in first
+    second = client.get("/calendar?page=2").get_data(as_text=True)
+    assert re.findall(r"Subject network</strong>: (\w+ \d+)", second) == (
+        [f"Coming {n:02}" for n in range(25, 30)] + [f"Gone {n}" for n in gone])  # the latest gone by first
+    assert ("Gone by" in second) == bool(gone)
+    response = client.get("/calendar?type=network&page=2",
+                          headers={"HX-Request": "true", "HX-Target": "calendar-results"})
+    assert response.headers["HX-Push-Url"] == "/calendar?type=network&page=2"
+    body = response.get_data(as_text=True)
+    assert body.lstrip().startswith('<div id="calendar-results"') and "Coming 29" in body and "<h1>" not in body

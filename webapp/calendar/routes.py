@@ -24,6 +24,7 @@ from ..for_you import for_you_context
 from ..forms import CLEANED_NOTE
 from ..hx import fragment, page, wants_fragment
 from ..mail import mail_configured
+from ..params import page_number, pager
 from ..partnership_scope import enter_for
 from ..safe_urls import hub_url
 from ..syncing import request_drain
@@ -67,20 +68,42 @@ def _common(schools, filters):
 
 @bp.get("")
 def index():
-    """This term and next (or a term chosen), filtered by type and school."""
+    """This term and next (or a term chosen), filtered by type and school: what is to come
+    first, soonest first, then what has gone by, a page at a time."""
     schools, filters = cal.Schools(db.session), _filters()
     today = dates.uk_today()
     chosen = cal.term_named(request.args.get("term", ""))
     terms = [chosen] if chosen else [cal.term_of(today), cal.next_term(cal.term_of(today))]
-    sections = [(term, cal.events_between(db.session, term.start, term.end, filters, schools)) for term in terms]
-    context = dict(sections=sections, hosts={e.id: schools.host(e) for _, evs in sections for e in evs},
-                   today=today, chosen=chosen, count=sum(len(evs) for _, evs in sections),
+    found = cal.listing(db.session, terms[0].start, terms[-1].end, today, filters, schools, page_number())
+    shown = found.page
+    args = dict(term=chosen.key if chosen else None, **_filter_args(filters))
+    context = dict(found=found, shown=shown, sections=_sections(shown.items, today, terms, chosen),
+                   hosts={e.id: schools.host(e) for e in shown.items}, terms=terms,
+                   today=today, chosen=chosen, count=shown.total,
+                   pager=pager(shown, "calendar.index", labels=("← Previous", "Next →"), **args),
                    previous=cal.term_of(terms[0].start.replace(day=1) - DAY),
                    following=cal.next_term(terms[-1]), **_common(schools, filters))
     if wants_fragment("calendar-results"):
-        canonical = url_for("calendar.index", term=chosen.key if chosen else None, **_filter_args(filters))
+        canonical = url_for("calendar.index", **args, page=shown.number if shown.number > 1 else None)
         return fragment(render_template("calendar/_list.html", **context), push_url=canonical)
     return page(render_template("calendar/index.html", **context))
+
+
+def _sections(events, today, terms, chosen):
+    """A page's events under headings: those to come by term ("this term", "next term"),
+    then those gone by. [(id, heading, note, events)]"""
+    sections = []
+    for event in events:
+        if event.date < today:
+            key, heading, note = "gone-by", "Gone by", "latest first"
+        else:
+            term = cal.term_of(event.date)
+            key, heading = f"term-{term.key}", term.name
+            note = "" if chosen or term not in terms else ("this term" if term == terms[0] else "next term")
+        if not sections or sections[-1][0] != key:
+            sections.append((key, heading, note, []))
+        sections[-1][3].append(event)
+    return sections
 
 
 @bp.get("/month/<int:year>-<int:month>")

@@ -54,11 +54,15 @@ def _person_or_404(person_id):
 
 @bp.get("")
 def index():
-    """Every user, searchable by name or e-mail and filtered by school and role."""
+    """Everyone who signs in, a page at a time: searched by name, e-mail, school or role
+    and filtered by school and role, in the database; the search and the page in the address."""
     filters = _filters()
-    context = dict(people=people.listing(db.session, filters), filters=filters)
+    shown = people.listing_page(db.session, filters, page_number())
+    args = {k: v for k, v in vars(filters).items() if v}
+    context = dict(shown=shown, filters=filters,
+                   pager=pager(shown, "people.index", labels=("← Previous", "Next →"), **args))
     if wants_fragment("people-list"):
-        canonical = url_for("people.index", **{k: v for k, v in vars(filters).items() if v})
+        canonical = url_for("people.index", **args, page=shown.number if shown.number > 1 else None)
         return fragment(render_template("people/_list.html", count_oob=True, **context), push_url=canonical)
     context.update(schools=plans.schools(db.session), roles=[(r, ROLE_NAMES[r]) for r in ROLES],
                    changes=people.changes(db.session, 1, RECENT_CHANGES).items)
