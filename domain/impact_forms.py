@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
@@ -537,28 +537,41 @@ def offered_rows(session, event):
 
 # -- reading final forms ---------------------------------------------------------------
 
-def _final_forms(session, school_code=None, since=None, year=None):
-    """Final forms and their events, newest first: of one school as host, since a day, of a
-    school year (the current one unless given)."""
-    query = (select(ImpactForm, CalendarEvent).join(CalendarEvent, CalendarEvent.id == ImpactForm.event_id)
+def _hosted_by(school_code):
+    """The events a school hosts, as host_code reads the cell, asked of the database."""
+    return func.upper(func.trim(func.coalesce(CalendarEvent.host_code, ""))) == school_code.strip().upper()
+
+
+def _final(query, school_code=None, since=None, year=None):
+    """``query`` (of final forms joined to their events) narrowed to one school as host,
+    since a day, and a school year (the current one unless given), newest first."""
+    query = (query.join(CalendarEvent, CalendarEvent.id == ImpactForm.event_id)
              .join(Workbook, Workbook.id == CalendarEvent.workbook_id)
              .where(ImpactForm.state == FINAL,
                     Workbook.school_year == year if year is not None else Workbook.is_current)
-             .options(selectinload(ImpactForm.confirmations))
              .order_by(CalendarEvent.date.desc(), ImpactForm.id.desc()))
     if since is not None:
         query = query.where(CalendarEvent.date >= since)
-    found = session.execute(query).all()
     if school_code:
-        found = [(f, e) for f, e in found if host_code(e) == school_code.upper()]
-    return found
+        query = query.where(_hosted_by(school_code))
+    return query
+
+
+def _final_forms(session, school_code=None, since=None, year=None):
+    """Final forms and their events, newest first: of one school as host (chosen by the
+    database, not among the whole partnership's), since a day, of a school year (the
+    current one unless given)."""
+    return session.execute(_final(select(ImpactForm, CalendarEvent), school_code, since, year)
+                           .options(selectinload(ImpactForm.confirmations))).all()
 
 
 def _areas_of_rows(session, forms):
     ids = {i for form in forms for i in (form.action_row_ids or [])}
     if not ids:
         return {}
-    return {r.id: r for r in session.scalars(select(ActionRow).where(ActionRow.id.in_(ids)))}
+    # Only what is shown of each: its area and its ID.
+    return {r.id: r for r in session.execute(select(ActionRow.id, ActionRow.area, ActionRow.sheet_id)
+                                             .where(ActionRow.id.in_(ids)))}
 
 
 def _entry_ids(session, forms):
@@ -616,42 +629,83 @@ class StrengthTheme:
         return list({s.school.code: s.school for s in self.strengths}.values())
 
 
-def _strengths(session, year=None):
-    """Every strength on a final form of a school year (the current one unless given),
-    under the theme of its event's focus (or type)."""
+def _strengths(session, year=None, school=None):
+    """Every strength on a final form of a school year (the current one unless given), of
+    one host school if given (chosen by the database), under the theme of its event's
+    focus (or type). Only what a strength shows is read: no confirmation, no summary."""
     themes = theme_list(session)
-    found = _final_forms(session, year=year)
-    rows = _areas_of_rows(session, [f for f, _ in found])
-    schools = {s.code: s for s in session.scalars(select(School).where(School.archived_at.is_(None)))}
+    found = session.execute(_final(select(
+        ImpactForm.id, ImpactForm.strengths, ImpactForm.action_row_ids, CalendarEvent.date, CalendarEvent.type,
+        CalendarEvent.focus, CalendarEvent.host_code).select_from(ImpactForm), school, year=year)).all()
+    rows = _areas_of_rows(session, found)
+    query = select(School).where(School.archived_at.is_(None))
+    schools = {s.code: s for s in session.scalars(query.where(School.code == school.strip().upper())
+                                                  if school else query)}
     groups = {}
-    for form, event in found:
-        school = schools.get(host_code(event))
-        if school is None:
+    for form in found:
+        school_of = schools.get(host_code(form))
+        if school_of is None:
             continue
-        name = themes.theme_for(event.focus or event.type or "")
+        name = themes.theme_for(form.focus or form.type or "")
         group = groups.setdefault(theme_key(name), StrengthTheme(name, theme_key(name)))
         areas = list(dict.fromkeys(rows[i].area for i in form.action_row_ids or [] if i in rows and rows[i].area))
         for text in form.strengths or []:
-            group.strengths.append(Strength(text, school, event.date, event.type or "", event.focus or "",
+            group.strengths.append(Strength(text, school_of, form.date, form.type or "", form.focus or "",
                                             areas, form.id))
     return themes, groups
 
 
 def strength_directory(session, theme=None, area=None, school=None, year=None):
-    """Who is strong at what, from final forms only: (themes shown, every theme), each
-    a StrengthTheme, in order of its name; filtered by theme key, area and school code;
-    of a school year (the current one unless given)."""
-    _, groups = _strengths(session, year)
+    """Who is strong at what, from final forms only: (themes shown, every theme of the forms
+    read), each a StrengthTheme, in order of its name; filtered by theme key, area and school
+    code, the school by the database (so ``every`` is then that school's alone: the choices
+    of the whole directory are directory_choices'); of a school year (the current one unless
+    given)."""
+    _, groups = _strengths(session, year, school)
     every = sorted(groups.values(), key=lambda g: g.theme.lower())
     shown = []
     for group in every:
         if theme and group.key != theme:
             continue
-        picked = [s for s in group.strengths
-                  if (not area or area in s.areas) and (not school or s.school.code == school)]
+        picked = [s for s in group.strengths if not area or area in s.areas]
         if picked:
             shown.append(StrengthTheme(group.theme, group.key, picked))
     return shown, every
+
+
+@dataclass
+class DirectoryChoices:
+    """What the directory's filters offer: its themes (StrengthTheme, without strengths),
+    the plan areas and the host schools of its strengths."""
+
+    themes: list
+    areas: list
+    schools: list
+
+
+def directory_choices(session, year=None):
+    """The directory's filters' choices for a school year (the current one unless given),
+    as strength_directory's ``every`` would give them unfiltered, read from the final
+    forms' events and linked rows without reading the forms whole."""
+    themes = theme_list(session)
+    found = session.execute(_final(select(
+        ImpactForm.strengths, ImpactForm.action_row_ids, CalendarEvent.type, CalendarEvent.focus,
+        CalendarEvent.host_code).select_from(ImpactForm), year=year)).all()
+    codes = {host_code(f) for f in found}
+    schools = {s.code: s for s in session.scalars(select(School).where(School.archived_at.is_(None),
+                                                                       School.code.in_(codes)))} if codes else {}
+    found = [f for f in found if host_code(f) in schools]
+    names = {}
+    for form in found:
+        name = themes.theme_for(form.focus or form.type or "")
+        names.setdefault(theme_key(name), name)
+    shown = [f for f in found if f.strengths]
+    rows = _areas_of_rows(session, shown)
+    areas = {rows[i].area for f in shown for i in f.action_row_ids or [] if i in rows and rows[i].area}
+    return DirectoryChoices(
+        themes=sorted((StrengthTheme(name, key) for key, name in names.items()), key=lambda g: g.theme.lower()),
+        areas=sorted(areas, key=str.lower),
+        schools=sorted({schools[host_code(f)] for f in shown}, key=lambda s: s.name))
 
 
 def directory_areas(groups):

@@ -268,3 +268,36 @@ def test_a_namesake_of_the_networks_leader_at_another_school_is_refused_and_the_
     refused = post(namesake, form_id, op="confirm", strengths="Lively", htmx=False)
     assert refused.status_code == 403
     assert form_row(synced_app, form_id)[0] == "draft"
+
+
+def _finished(app, event_id, strengths):
+    with app.app_context():
+        event = db.session.get(CalendarEvent, event_id)
+        db.session.add(ImpactForm(event_id=event_id, kind=event.category, state="final", strengths=strengths,
+                                  areas=["An area to develop"]))
+        db.session.commit()
+
+
+def test_the_directory_shows_a_few_strengths_a_theme_and_all_of_a_school_its_filters_still_every_school(synced_app):
+    from ..conftest import past_visit
+
+    _finished(synced_app, past_visit(synced_app, host="BR", visitor="WL", sheet_id="T-E901"),
+              [f"Bank Road strength {n}" for n in range(1, 8)])
+    _finished(synced_app, past_visit(synced_app, host="WL", visitor="BR", sheet_id="T-E902", days=14),
+              ["William Lilley strength"])
+    client = signed_in(synced_app, "br_head")
+    overview = client.get("/strengths").get_data(as_text=True)
+    assert "8 strengths on confirmed forms." in overview and "William Lilley strength" in overview
+    shown = re.findall(r"Bank Road strength \d", overview)
+    assert len(shown) == 5, shown  # a theme's latest six (WL's visit the newer), and the way to all of them
+    link = re.search(r'<a href="(/strengths\?theme=[^"]+)">All 8 strengths in Behaviour at lunchtimes</a>', overview)
+    assert link, overview
+    assert len(re.findall(r"Bank Road strength \d", client.get(unescape(link.group(1))).get_data(as_text=True))) == 7
+    wl = client.get("/strengths?school=WL").get_data(as_text=True)
+    assert "William Lilley strength" in wl and "Bank Road strength" not in wl
+    assert "1 strength on confirmed forms matching the filters." in wl
+    choices = re.search(r'<select id="filter-school".*?</select>', wl, re.S).group(0)
+    assert "Bank Road Infant and Nursery School" in choices and "William Lilley" in choices  # every school still
+    fragment = client.get("/strengths?school=BR", headers={"HX-Request": "true", "HX-Target": "strength-groups"})
+    assert fragment.headers["HX-Push-Url"] == "/strengths?school=BR"
+    assert len(re.findall(r"Bank Road strength \d", fragment.get_data(as_text=True))) == 7  # a filter shows all

@@ -239,9 +239,14 @@ def directory():
     if wants_fragment("strength-groups"):
         canonical = url_for("impact_forms.directory", year=year, **{k: v for k, v in filters.items() if v})
         return fragment(render_template("impact_forms/_directory.html", **context), push_url=canonical)
-    schools = sorted({s.school.code: s.school for g in every for s in g.strengths}.values(), key=lambda s: s.name)
-    return page(render_template("impact_forms/directory.html", themes=every, areas=rules.directory_areas(every),
-                                schools=schools, **context))
+    if filters["school"]:  # the forms read were that school's: the filters offer the whole directory's
+        choices = rules.directory_choices(db.session, year)
+        themes, areas, schools = choices.themes, choices.areas, choices.schools
+    else:
+        themes, areas = every, rules.directory_areas(every)
+        schools = sorted({s.school.code: s.school for g in every for s in g.strengths}.values(), key=lambda s: s.name)
+    return page(render_template("impact_forms/directory.html", themes=themes, areas=areas, schools=schools,
+                                **context))
 
 
 @bp.get("/priorities/<int:priority_id>/who-could-help")
