@@ -44,12 +44,20 @@ PAGES = [  # (what, role, path)
     ("home: head", "head", "/"),
     ("home: governor", "governor", "/"),
     ("home: admin", "admin", "/"),
+    ("home: admin, page 2", "admin", "/?page=2"),
+    ("every school", "staff", "/partnership/schools"),
     ("sync history", "admin", "/sync/"),
     ("governors' summary", "governor", "/summary/S001"),
     ("joint summary", "governor", "/summary/joint"),
     ("board pack (PDF)", "governor", "/summary/S001.pdf"),
     ("for you: admin", "admin", "/for-you/count"),
     ("for you: head", "head", "/for-you/count"),
+    ("people", "admin", "/people"),
+    ("people, searched", "admin", "/people?q=head"),
+    ("calendar list", "staff", "/calendar"),
+    ("calendar, page 2", "staff", "/calendar?page=2"),
+    ("strengths", "head", "/strengths"),
+    ("strengths of a school", "head", "/strengths?school=S001"),
 ]
 
 
