@@ -365,8 +365,16 @@ def waiting_counts(session, events, schools=None):
     without naming every invitee of every event (For you wants the figure alone, and an
     event for all of 200 schools asks a thousand people). Two queries, however many events."""
     schools = schools or Schools(session)
-    invited = {event.id: {s.id for s in schools.invited(event)[0]} for event in events}
-    school_ids = set().union(*invited.values()) if invited else set()
+    every_school = {s.id for s in schools.all}
+    invited = {}  # event id: (every school but the host's id, or None; the schools invited by name)
+    for event in events:
+        host = schools.host(event)
+        if ALL_SCHOOLS in (event.invited_codes or []):  # Schools.invited's rule, without a list of them all
+            invited[event.id] = (host.id if host else 0, set())
+        else:
+            invited[event.id] = (None, {s.id for s in schools.invited(event)[0]})
+    school_ids = every_school if any(but is not None for but, _ in invited.values()) \
+        else set().union(*(ids for _, ids in invited.values()))
     staff, school_of = {}, {}  # school id: how many it asks; e-mail: school id
     if school_ids:
         for email, school_id in session.execute(
@@ -374,13 +382,16 @@ def waiting_counts(session, events, schools=None):
                                                          User.role.in_(("head", "staff")))):
             staff[school_id] = staff.get(school_id, 0) + 1
             school_of[email.lower()] = school_id
+    everyone = sum(staff.get(i, 0) for i in every_school)
     replies = _replies_of_events(session, events)
     result = {}
     for event in events:
-        ids = invited[event.id]
-        waiting = sum(staff.get(i, 0) for i in ids)  # everyone asked, less those who answered
+        but, ids = invited[event.id]
+        # Everyone asked, less those who answered.
+        waiting = everyone - staff.get(but, 0) if but is not None else sum(staff.get(i, 0) for i in ids)
         for email, row in replies.get((event.workbook_id, event.sheet_id.upper()), {}).items():
-            asked = school_of.get(email) in ids
+            school_id = school_of.get(email)
+            asked = school_id in every_school and school_id != but if but is not None else school_id in ids
             answered = row.reply in (CONFIRMED, DECLINED)
             waiting -= asked and answered  # one of the asked who answered
             waiting += not asked and not answered  # someone invited one by one, not answered

@@ -178,6 +178,7 @@ def test_the_replies_missing_are_counted_as_the_events_page_counts_them(quiet_ca
     from domain import calendar as cal
 
     event_id = add_event(quiet_calendar, "T-E811", 3, host="WL", invited=("BR",))
+    everyone_id = add_event(quiet_calendar, "T-E812", 4, host="WL", invited=("*",))
     with quiet_calendar.app_context():
         joint = db.session.scalar(select(Workbook).where(Workbook.code == "joint", Workbook.is_current))
         db.session.add_all([  # one of BR's answers, one asked by name answers, one asked by name does not
@@ -186,9 +187,15 @@ def test_the_replies_missing_are_counted_as_the_events_page_counts_them(quiet_ca
             EventReply(workbook_id=joint.id, sheet_id="T-R2", event_ref="T-E811", email="guest@elsewhere.school",
                        person="A guest", school="", reply="Declined"),
             EventReply(workbook_id=joint.id, sheet_id="T-R3", event_ref="T-E811", email="later@elsewhere.school",
-                       person="Not yet", school="", reply="")])
+                       person="Not yet", school="", reply=""),
+            EventReply(workbook_id=joint.id, sheet_id="T-R4", event_ref="T-E812", email="head@br.test.school",
+                       person="head", school="BR", reply="Declined")])
         db.session.commit()
         event = db.session.get(CalendarEvent, event_id)
         waiting = len(cal.answers(db.session, event).waiting)
         assert cal.waiting_counts(db.session, [event]) == {event_id: waiting} and waiting == 2  # BR's head; Not yet
+        everyone = db.session.get(CalendarEvent, everyone_id)  # every school but the host's: BR
+        counts = cal.waiting_counts(db.session, [event, everyone])
+        assert counts == {event_id: 2, everyone_id: len(cal.answers(db.session, everyone).waiting)}
+        assert counts[everyone_id] == 1  # BR's staff (its head has answered)
     assert "2 not answered yet for Subject network: Fractions" in for_you(signed_in(quiet_calendar, "wl_head"))
