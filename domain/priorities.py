@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 
+from . import kept
 from .contract import THEMES
 from .models import JOINT, ActionRow, ImpactEntry, OutboxEntry, School, SipPriority, Theme, ThemeAnswer, Workbook
 from .paging import Page, clamp
@@ -19,13 +20,34 @@ PER_PAGE = 50  # priorities a page of the combined view shows: 200 schools share
 NO_STATUS = "No status"
 
 
+@dataclass(frozen=True)
+class SchoolRef:
+    """A school as the grouping knows it."""
+
+    id: int
+    code: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Shared:
+    """A shared priority as the grouping knows it: what it is grouped, filtered and
+    counted by. The rows a page shows are loaded whole (``_whole``)."""
+
+    id: int
+    workbook_id: int
+    theme: str
+    priority: str
+    status: str
+
+
 @dataclass
 class ThemeGroup:
     """One theme and the shared priorities grouped under it."""
 
     theme: str
     key: str
-    priorities: list = field(default_factory=list)  # [(SipPriority, School)]
+    priorities: list = field(default_factory=list)  # [(Shared, SchoolRef)]; a page's parts: whole rows
     evidence: list = field(default_factory=list)  # [(ImpactEntry, School)], newest first
     joint_rows: list = field(default_factory=list)  # [ActionRow] of the joint plan
 
@@ -98,35 +120,72 @@ def group_theme(themes, priority):
     return themes.theme_for(priority.theme or priority.priority)
 
 
-def combined(session, theme=None, status=None, school=None, year=None):
+def combined(session, theme=None, status=None, school=None, year=None, whole=False):
     """The shared priorities grouped by theme (in order of the theme's name), filtered
     by theme key, status and school code, of the current school year or ``year``: (the
-    groups shown, every group)."""
-    return _combined(session, theme_list(session), theme, status, school, year)
+    groups shown, every group). With ``whole``, the groups shown hold whole rows (a
+    download); else what the grouping knows of each (Shared, SchoolRef)."""
+    shown, every = _combined(session, grouping(session, year)[0], theme, status, school, year)
+    if whole:
+        for group in shown:
+            group.priorities = _whole(session, group.priorities)
+    return shown, every
+
+
+def grouping(session, year=None):
+    """The partnership's shared priorities grouped by theme, in order of the theme's name:
+    (the Themes tab as answered, ((theme, key, ((Shared, SchoolRef), ...)), ...)).
+
+    Every priorities page, summary and home groups the same 1,600 priorities at 200
+    schools: it is done once, read as plain columns, and kept under the partnership's
+    versions (domain/kept.py), which a sync, a save or a theme answer moves on."""
+    def make():
+        themes = theme_list(session)
+        groups = {}
+        for row in session.execute(_current_query(
+                (SipPriority.id, SipPriority.workbook_id, SipPriority.theme, SipPriority.priority, SipPriority.status,
+                 School.id.label("school_id"), School.code, School.name), year=year)):
+            name = group_theme(themes, row)
+            key = theme_key(name)
+            group = groups.setdefault(key, (name, key, []))
+            group[2].append((Shared(row.id, row.workbook_id, row.theme or "", row.priority or "", row.status or ""),
+                             SchoolRef(row.school_id, row.code, row.name)))
+        ordered = sorted(groups.values(), key=lambda g: g[0].lower())
+        return themes, tuple((name, key, tuple(pairs)) for name, key, pairs in ordered)
+    return kept.for_partnership(session, ("priority-grouping", year), make)
 
 
 def _combined(session, themes, theme=None, status=None, school=None, year=None):
-    groups = {}
-    for priority, owner in _current_priorities(session, year=year):
-        name = group_theme(themes, priority)
-        group = groups.setdefault(theme_key(name), ThemeGroup(name, theme_key(name)))
-        group.priorities.append((priority, owner))
-    every = sorted(groups.values(), key=lambda g: g.theme.lower())
+    """(the groups shown under the filters, every group): fresh ThemeGroups over the kept
+    grouping, so that a page may fill them without touching what is kept."""
+    every = [ThemeGroup(name, key, list(pairs)) for name, key, pairs in grouping(session, year)[1]]
     shown = []
     for group in every:
         if theme and group.key != theme:
             continue
-        group.priorities = [(p, s) for p, s in group.priorities
-                            if (not status or p.status == status) and (not school or s.code == school)]
+        if status or school:
+            group = ThemeGroup(group.theme, group.key, [(p, s) for p, s in group.priorities if (
+                not status or p.status == status) and (not school or s.code == school)])
         if group.priorities:
             shown.append(group)
     return shown, every
 
 
+def _whole(session, pairs):
+    """The whole rows of grouped priorities, in the same order: [(SipPriority, School)]."""
+    ids = [p.id for p, _ in pairs]
+    if not ids:
+        return []
+    loaded = {p.id: (p, s) for p, s in session.execute(
+        select(SipPriority, School).join(Workbook, Workbook.id == SipPriority.workbook_id)
+        .join(School, School.id == Workbook.school_id).where(SipPriority.id.in_(ids))).all()}
+    return [loaded[i] for i in ids if i in loaded]
+
+
 def combined_page(session, number=1, per_page=PER_PAGE, **filters):
     """combined() a page at a time: (page ``number`` of the groups shown, the groups shown,
     every group), from one reading of the Themes tab."""
-    themes = theme_list(session)
+    themes = grouping(session, filters.get("year"))[0]
     shown, every = _combined(session, themes, **filters)
     return _page_of(session, themes, shown, number, per_page, filters.get("year")), shown, every
 
@@ -146,6 +205,10 @@ def _page_of(session, themes, groups, number, per_page, year=None):
         parts[-1].priorities.append(pair)
     for part in parts:
         part.last = part.group.priorities[-1] is part.priorities[-1]
+    # The page's own priorities, whole (about 50, in one statement): the rest stay as grouped.
+    whole = {p.id: (p, s) for p, s in _whole(session, [pair for part in parts for pair in part.priorities])}
+    for part in parts:
+        part.priorities = [whole[p.id] for p, _ in part.priorities if p.id in whole]
     starting = [part.group for part in parts if part.first]
     if starting:
         _attach_evidence(session, themes, starting)
@@ -243,10 +306,10 @@ def school_priorities_with_themes(session, school, year=None):
 def who_else(session, priority):
     """The partner schools whose shared priorities fall under this priority's theme:
     [(SipPriority, School)], this priority's own school left out."""
-    themes = theme_list(session)
+    themes, groups = grouping(session)
     key = theme_key(group_theme(themes, priority))
-    return [(p, s) for p, s in _current_priorities(session)
-            if p.workbook_id != priority.workbook_id and theme_key(group_theme(themes, p)) == key]
+    pairs = next((pairs for _, group_key, pairs in groups if group_key == key), ())
+    return _whole(session, [(p, s) for p, s in pairs if p.workbook_id != priority.workbook_id])
 
 
 MAX_QUESTIONS = 10  # asked a few at a time: each answer may settle others
@@ -312,23 +375,21 @@ __all__ = ["GroupPart", "Suggestion", "ThemeGroup", "answer", "combined", "combi
 def partners_of_school(session, school, named=6):
     """A school's shared priorities, each with the first ``named`` partner schools'
     priorities under its theme and how many there are in all:
-    [(SipPriority, [(SipPriority, School)], count)]. The grouping reads only the
-    columns it needs; whole rows are loaded for what is shown (at 200 schools, a few
-    dozen of 1,600)."""
-    themes = theme_list(session)
-    light = session.execute(_current_query((SipPriority.id, SipPriority.theme, SipPriority.priority,
-                                            School.id.label("school_id")))).all()
-    key_of = {row.id: theme_key(group_theme(themes, row)) for row in light}
-    own = [row.id for row in light if row.school_id == school.id]
-    others = {key_of[pid]: [] for pid in own}
-    for row in light:
-        if row.school_id != school.id and key_of[row.id] in others:
-            others[key_of[row.id]].append(row.id)
-    shown = set(own) | {pid for pids in others.values() for pid in pids[:named]}
-    loaded = {p.id: (p, s) for p, s in session.execute(
-        _current_query((SipPriority, School)).where(SipPriority.id.in_(shown))).all()} if shown else {}
-    found = [(loaded[pid][0], [loaded[o] for o in others[key_of[pid]][:named]], len(others[key_of[pid]]))
-             for pid in own]
+    [(SipPriority, [(SipPriority, School)], count)]. From the kept grouping; whole rows
+    are loaded for what is shown (at 200 schools, a few dozen of 1,600)."""
+    own, others = [], {}
+    for _, key, pairs in grouping(session)[1]:
+        mine = [p for p, s in pairs if s.id == school.id]
+        if mine:
+            theirs = [(p, s) for p, s in pairs if s.id != school.id]
+            for priority in mine:
+                own.append(priority)
+                others[priority.id] = theirs
+    shown = [(p, s) for p in own for p, s in others[p.id][:named]]
+    whole = {p.id: (p, s) for p, s in _whole(session, shown + [(p, SchoolRef(school.id, school.code, school.name))
+                                                                for p in own])}
+    found = [(whole[p.id][0], [whole[o.id] for o, _ in others[p.id][:named] if o.id in whole], len(others[p.id]))
+             for p in own if p.id in whole]
     return sorted(found, key=lambda item: (item[0].sheet_row, item[0].id))
 
 

@@ -132,6 +132,16 @@ def _held(session, pid):
     return options
 
 
+def held_workbook_ids(session):
+    """The ids of the workbooks the session's partnership holds (read once a transaction,
+    as its criteria are); None for a session of the whole hub."""
+    pid = current(session)
+    if pid is None:
+        return None
+    _held(session, pid)
+    return session.info[HELD][2]
+
+
 def _criteria(pid, schools, workbooks):
     """The options that hold a statement to the partnership (with_loader_criteria)."""
     events = select(_event.c.id).where(_event.c.workbook_id.in_(workbooks))

@@ -16,7 +16,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from . import dates, impact_forms, reviews
+from . import dates, impact_forms, kept, reviews
 from .charts import progress_chart
 from .dates import due_ends, parse_date, uk_day
 from .models import ImpactEntry, Review
@@ -210,8 +210,16 @@ def evidence_after(session, plan, day):
 
 
 def live(session, plan, today=None):
-    """Today's summary of a plan: a snapshot taken now, against the last signed review."""
+    """Today's summary of a plan: a snapshot taken now, against the last signed review.
+    Kept for the day under the partnership's versions (domain/kept.py): it reads the whole
+    partnership's priorities to say who else shares each, so any change to the
+    partnership makes it afresh."""
     today = today or dates.uk_today()  # the UK day, not the server's: "as at" and overdue are the reader's
+    return kept.for_partnership(session, ("summary", plan.code, plan.year, today),
+                                lambda: _live(session, plan, today))
+
+
+def _live(session, plan, today):
     snapshot = reviews.take_snapshot(session, plan)
     since = record_of(reviews.last_confirmed(session, plan.code))
     return build(plan.code, plan.title if plan.is_joint else plan.school.name, snapshot["rows"],

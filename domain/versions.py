@@ -87,6 +87,7 @@ def _move_versions(session, flush_context, instances):
 def _transaction_over(session, *args):
     session.info.pop(MOVED, None)
     session.info.pop(MOVED_WORKBOOKS, None)
+    session.info.pop("kept_partnership_key", None)  # domain/kept.py's: another transaction may move it
 
 
 def moved_workbooks(session):
@@ -99,17 +100,20 @@ def plan_key(session, workbook_id, partnership_id):
     content version and the partnership's (its school's name, its reviews). One statement."""
     own = select(Workbook.content_version).where(Workbook.id == workbook_id).scalar_subquery()
     theirs = select(Partnership.content_version).where(Partnership.id == partnership_id).scalar_subquery()
-    version, partnership = session.execute(select(own, theirs).execution_options(**_HUB_WIDE)).one()
-    return f"w{workbook_id}.{version}.p{partnership_id}.{partnership}"
+    created = select(Partnership.created_at).where(Partnership.id == partnership_id).scalar_subquery()
+    version, partnership, made = session.execute(select(own, theirs, created).execution_options(**_HUB_WIDE)).one()
+    return f"w{workbook_id}.{version}.p{partnership_id}.{partnership}.{made.isoformat() if made else ''}"
 
 
 def partnership_key(session, partnership_id, workbook_ids):
     """What a partnership's figures are made from: its own version, and its workbooks'
     (which of them, and the sum of their versions: each only ever grows, so the sum moves
-    whenever one does). One small statement."""
+    whenever one does). One small statement. The partnership's creation time comes too:
+    another database (a test's, a copy) starts its versions at the same numbers."""
     ids = sorted(workbook_ids)
-    own = select(Partnership.content_version).where(Partnership.id == partnership_id).scalar_subquery()
     rows = select(func.coalesce(func.sum(Workbook.content_version), 0)).where(Workbook.id.in_(ids)).scalar_subquery()
-    version, total = session.execute(select(own, rows).execution_options(**_HUB_WIDE)).one()
+    version, created, total = session.execute(
+        select(Partnership.content_version, Partnership.created_at, rows).where(Partnership.id == partnership_id)
+        .execution_options(**_HUB_WIDE)).one()
     which = blake2b(",".join(map(str, ids)).encode(), digest_size=8).hexdigest()
-    return f"p{partnership_id}.{version}.{total}.{which}"
+    return f"p{partnership_id}.{created.isoformat()}.{version}.{total}.{which}"

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from domain import dates, reviews
 from domain.models import ActionRow, Review, School, User, Workbook
 from tests.conftest import _HASH, PASSWORD, Statements, csrf_token, login, signed_in
+from webapp.background import work_off
 from webapp.extensions import db
 
 CHAIRS = {"br_chair": ("chair@br.test.school", "BR"), "wl_chair": ("chair@wl.test.school", "WL")}
@@ -370,6 +371,7 @@ def test_the_reviews_export_reads_the_signatures_in_one_query_not_one_a_review(h
 
 def test_a_confirmed_review_links_to_its_board_pack_as_signed(hub):
     review_id = confirm(hub)
+    work_off(hub)  # its pack, made in the background when it was confirmed
     governor = signed_in(hub, "br_governor")
     page_html = governor.get(f"/reviews/{review_id}").get_data(as_text=True)
     link = re.search(r'href="([^"]+)"[^>]*>The board pack as signed \(PDF\)', page_html)

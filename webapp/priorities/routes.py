@@ -68,7 +68,7 @@ def combined():
 def combined_export(fmt):
     """The shared priorities the combined page shows under the same filters: never an unshared one."""
     year = shown_year()
-    groups, _ = priorities.combined(db.session, year=year, **{k: v or None for k, v in _filters().items()})
+    groups, _ = priorities.combined(db.session, year=year, whole=True, **{k: v or None for k, v in _filters().items()})
     triples = [(p, s, group.theme) for group in groups for p, s in group.priorities]
     # The year in the name: next year's download will not overwrite it.
     return download(exports.priority_records(triples), exports.PRIORITY_NAMES, fmt,

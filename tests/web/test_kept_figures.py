@@ -1,0 +1,105 @@
+"""What is kept between requests (domain/kept.py: the priorities' grouping, the governors'
+summaries; webapp/summaries/packs.py: the board packs) is never served stale: after every
+kind of change (a sync, a save, a theme answer, a review, a reply) each page is exactly
+what it is when made afresh, and it shows the change."""
+import re
+
+import pytest
+from openpyxl import load_workbook
+
+from domain import kept
+from webapp.syncing import sync_now
+
+from ..conftest import csrf_token, login, without_csrf_tokens
+from .test_edits import open_form, row_id, save
+from .test_summaries import confirm_review
+
+PAGES = {  # who reads it, and where
+    "combined priorities": ("br_head", "/priorities"),
+    "priorities of one theme": ("br_head", "/priorities?theme=writing"),
+    "a head's home": ("br_head", "/"),
+    "a school's summary": ("br_governor", "/summary/BR"),
+    "the joint summary": ("br_governor", "/summary/joint"),
+    "a priority's partners": ("br_head", "/plans/BR/priorities"),
+}
+
+
+def read_all(app):
+    """Every page, as its reader sees it now: {page: html}."""
+    found = {}
+    for name, (who, path) in PAGES.items():
+        client = app.test_client()
+        login(client, who)
+        response = client.get(path)
+        assert response.status_code == 200, (name, response.status_code)
+        # less the Sync now button's countdown, which moves with the clock
+        found[name] = re.sub(r'data-countdown="\d+"', "", without_csrf_tokens(response.get_data(as_text=True)))
+    return found
+
+
+def change_by_sync(app, workbook_dir, client):
+    path = workbook_dir / "william-lilley.xlsx"
+    book = load_workbook(path)
+    sheet = book["SIP priorities"]
+    status = [c.column for c in sheet[1] if c.value == "Status"][0]
+    sheet.cell(row=2, column=status).value = "Behind"
+    sheet.append(["WL-S090", "Phonics catch-up for Year 2", "Reading", "", "", "At risk", "Yes"])
+    book.save(path)
+    assert sync_now(app, "test").ok
+
+
+def change_by_save(app, workbook_dir, client):
+    login(client, "br_head")
+    rid = row_id(app, "BR-A005")
+    response = save(client, "BR", rid, open_form(client, "BR", rid), status="Complete",
+                    impact_to_date="Every F1 child has their 30 hours")
+    assert response.status_code == 200
+
+
+def change_by_theme_answer(app, workbook_dir, client):
+    login(client, "br_head")
+    response = client.post("/priorities/same-theme", data={
+        "csrf_token": csrf_token(client, "/priorities"), "name": "EHWB", "same_as": "Emotional health and wellbeing",
+        "answer": "yes"})
+    assert response.status_code == 303
+
+
+def change_by_review(app, workbook_dir, client):
+    confirm_review(app, "BR")
+
+
+def change_by_reply(app, workbook_dir, client):
+    from .test_calendar import _event
+
+    login(client, "br_staff")
+    event_id = _event(app, "J-E003")
+    response = client.post(f"/calendar/events/{event_id}/reply", data={
+        "answer": "Confirmed", "note": "Bringing Y2", "csrf_token": csrf_token(client, f"/calendar/events/{event_id}")})
+    assert response.status_code in (200, 303)
+
+
+CHANGES = [change_by_sync, change_by_save, change_by_theme_answer, change_by_review, change_by_reply]
+SHOWN = {  # what each change shows on some page, so that a kept page that ignored it would differ
+    change_by_sync: ("combined priorities", "Phonics catch-up for Year 2"),
+    change_by_save: ("a school's summary", None),
+    change_by_theme_answer: ("combined priorities", None),
+    change_by_review: ("a school's summary", "Confirmed for the board"),
+    change_by_reply: ("combined priorities", None),
+}
+
+
+@pytest.mark.parametrize("change", CHANGES, ids=[c.__name__ for c in CHANGES])
+def test_after_each_kind_of_change_every_kept_page_is_what_it_is_made_afresh(synced_app, workbook_dir, change):
+    before = read_all(synced_app)  # made, and kept
+    assert read_all(synced_app) == before  # kept: the same again
+    change(synced_app, workbook_dir, synced_app.test_client())
+    after = read_all(synced_app)
+    with kept.made_afresh():
+        afresh = read_all(synced_app)
+    for name in PAGES:
+        assert after[name] == afresh[name], f"{name} was served as kept before the {change.__name__}"
+    page, words = SHOWN[change]
+    if words:
+        assert words not in before[page] and words in after[page]
+    elif change is not change_by_reply:  # a reply changes the calendar, none of these pages
+        assert after[page] != before[page]
