@@ -125,7 +125,11 @@ NOT_PAGES = {
     "health.healthz": "JSON for the monitor",
     "calendar.event_ics": "an .ics download",
     "calendar.feed": "an .ics feed",
-    "summaries.pack": "a PDF",
+    "summaries.pack": "a PDF; the page that says it is being prepared: test_the_page_preparing_a_board_pack_passes_axe",
+    "summaries.pack_status": "a fragment polled while a board pack is made",
+    "people.mail_status": "a fragment polled while a password link's e-mail is on its way",
+    "calendar.reminder_status": "a fragment polled while a reminder is on its way",
+    "schools.check_status": "a fragment polled while the sheets check runs",
     "plans.plan_export": "a CSV or XLSX download",
     "plans.problems_export": "a CSV or XLSX download",
     "impact.log_export": "a CSV or XLSX download",
@@ -303,6 +307,19 @@ def test_no_serious_or_critical_violations_signed_out_or_refused(browser, live_s
         page.set_viewport_size({"width": width, "height": 900})
         assert page.goto(page.base + f"/plans/BR/rows/{ids['row']}/edit").status == 403
         found += [f"refused at {width}px: {v}" for v in axe_findings(page)]
+    context.close()
+    assert found == []
+
+
+def test_the_page_preparing_a_board_pack_passes_axe(browser, live_server):
+    context, page = a_context(browser, live_server)
+    sign_in(page, PEOPLE["br_governor"][0], PASSWORD)
+    found = []
+    assert page.goto(page.base + "/summary/BR.pdf").status == 202
+    for width in WIDTHS:  # as it is made, and once it is ready (the worker beside the server makes it)
+        page.set_viewport_size({"width": width, "height": 900})
+        found += [f"preparing at {width}px: {v}" for v in axe_findings(page)]
+        found += finish_findings(page, f"preparing at {width}px")
     context.close()
     assert found == []
 

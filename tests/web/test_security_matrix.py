@@ -60,6 +60,11 @@ EXPECTED = {
         "POST other": "login ok 403 403 403 403",
         "POST joint": "login ok 403 403 403 403",
     },
+    "calendar.reminder_status": {
+        "GET own": "login 200 200 403 403 403",
+        "GET other": "login 200 403 403 403 403",
+        "GET joint": "login 200 403 403 403 403",
+    },
     "calendar.reply": {
         "POST own": "login 403 403 403 403 403",
         "POST other": "login 403 403 403 403 403",
@@ -177,6 +182,7 @@ EXPECTED = {
     "people.invite": {"GET any": "login 200 403 403 403 403", "POST any": "login ok 403 403 403 403"},
     "people.password_link": {"POST own": "login ok 403 403 403 403", "POST other": "login ok 403 403 403 403"},
     "people.person": {"GET own": "login 200 403 403 403 403", "GET other": "login 200 403 403 403 403"},
+    "people.mail_status": {"GET own": "login 200 403 403 403 403", "GET other": "login 200 403 403 403 403"},
     "people.reactivate": {"POST own": "login ok 403 403 403 403", "POST other": "login ok 403 403 403 403"},
     "plans.home": {"GET any": "login 200 200 200 200 200"},
     "plans.partnership_schools": {"GET any": "login 200 200 200 200 200"},
@@ -251,6 +257,7 @@ EXPECTED = {
     },
     "schools.check": {"POST any": "login ok 403 403 403 403"},
     "schools.index": {"GET any": "login 200 403 403 403 403"},
+    "schools.check_status": {"GET any": "login 200 403 403 403 403"},
     # School years: the coordinator starts the next (an empty form before June is refused, 422);
     # a school's head or a coordinator carries last year's unfinished rows (none here).
     "years.index": {"GET any": "login 200 403 403 403 403"},
@@ -266,7 +273,13 @@ EXPECTED = {
         "POST joint": "login ok 403 403 403 403",
     },
     "static": {"GET any": "200 200 200 200 200 200"},
+    # The pack is made in the background: asked for here, it is being prepared (202, a page).
     "summaries.pack": {
+        "GET own": "login 202 202 202 202 202",
+        "GET other": "login 202 403 403 403 403",
+        "GET joint": "login 202 202 202 202 202",
+    },
+    "summaries.pack_status": {
         "GET own": "login 200 200 200 200 200",
         "GET other": "login 200 403 403 403 403",
         "GET joint": "login 200 200 200 200 200",

@@ -319,8 +319,11 @@ def remind(event_id):
 
 @bp.get("/events/<int:event_id>/reminder")
 def reminder_status(event_id):
-    """How the newest reminder is going: the answers section follows it with htmx."""
-    event, _ = _manager_event(event_id)
+    """How the newest reminder is going: the answers section follows it with htmx (an
+    event gone by included: how its last reminder went is still worth knowing)."""
+    event = _event_or_404(event_id)
+    if not cal.manages(current_user, event, cal.Schools(db.session)):
+        abort(403, EVENT_MANAGER_REFUSAL)
     return fragment(render_template("calendar/_reminder_status.html", event=event,
                                     reminder=job_queue.latest(db.session, f"reminder:{event.id}")))
 
