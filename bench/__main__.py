@@ -1,5 +1,5 @@
 """`make bench`: every benchmark, figures printed."""
-from . import edit_latency, freshness, load, memory, page_queries, sync_cost
+from . import board_pack, edit_latency, freshness, load, memory, page_queries, sync_cost
 
 sync_cost.main([])
 print()
@@ -10,6 +10,8 @@ print()
 memory.main([])
 print()
 page_queries.main([])
+print()
+board_pack.main([])
 print()
 freshness.main([])
 print()

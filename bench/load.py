@@ -42,6 +42,7 @@ import requests
 from sqlalchemy import create_engine, func, select, text
 
 from domain.models import ActionRow, OutboxEntry
+from webapp import background
 from webapp.extensions import db
 
 from . import crowd
@@ -206,10 +207,15 @@ def measured(what, path, r):
     return Measured(what, path, r["requests"], r["p50"] / 1000, r["p95"] / 1000, bad=bad)
 
 
-def warm(base, cookie, path):
-    """(status, bytes) of the fourth of four asks: each worker warmed, the page's size known."""
+def warm(base, cookie, path, app):
+    """(status, bytes) of the fourth of four asks: each worker warmed, the page's size known.
+    A page whose work is done in the background (a board pack: 202, being prepared) has it
+    done here, as the scheduler's process would, so that what is loaded is the page served
+    once it is ready."""
     for _ in range(4):
         answer = requests.get(base + path, headers={"Cookie": cookie, "Accept-Encoding": "identity"}, timeout=120)
+        if answer.status_code == 202:
+            background.work_off(app)
     return answer.status_code, len(answer.content)
 
 
@@ -299,7 +305,7 @@ def main(argv=None):
             server, base = start_gunicorn(folder, url)
             sessions = {role: sign_in(base, role) for role in ("admin", "head", "staff", "governor")}
             cookies = {role: cookie for role, (cookie, _) in sessions.items()}
-            warmed = {what: warm(base, cookies[role], path) for what, role, path, _ in PAGES}
+            warmed = {what: warm(base, cookies[role], path, app) for what, role, path, _ in PAGES}
             for what, (status, _) in warmed.items():
                 if status != 200:
                     print(f"{what}: HTTP {status} when warmed, not loaded (gunicorn's log: the traceback)")

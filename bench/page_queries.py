@@ -25,7 +25,7 @@ from domain import dates, scope
 from domain.models import ActionRow, CalendarEvent, ImpactEntry, Partnership, School, SipPriority, User, Workbook
 from domain.passwords import hash_password
 from domain.years import school_year_of
-from webapp import create_app
+from webapp import background, create_app
 from webapp.extensions import db
 
 PASSWORD = "benchmark password"
@@ -132,9 +132,12 @@ def _partnership(session, partnership, numbers):
 
 
 def measure(app, role, path, tries=20):
-    """(statements per request, p50 ms, bytes) for one page."""
+    """(statements per request, p50 ms, bytes) for one page. A page whose work is done in the
+    background (a board pack, 202 while it is prepared) is measured as served once done."""
     client = app.test_client()
     client.post("/login", data={"email": f"{role}@bench.school", "password": PASSWORD})
+    if path.endswith(".pdf") and client.get(path).status_code == 202:
+        background.work_off(app)
     with app.app_context():
         engine = db.engine
     count = []
