@@ -211,9 +211,44 @@ def _page_of(session, themes, groups, number, per_page, year=None):
         part.priorities = [whole[p.id] for p, _ in part.priorities if p.id in whole]
     starting = [part.group for part in parts if part.first]
     if starting:
-        _attach_evidence(session, themes, starting)
-        _attach_joint_rows(session, themes, starting, year)
+        # What bears on the page's themes, kept as the grouping is: which themes, and whose
+        # priorities they hold under the filters, name it.
+        signature = tuple((g.key, frozenset(p.workbook_id for p, _ in g.priorities)) for g in starting)
+        found = kept.for_partnership(session, ("theme-evidence", year, signature),
+                                     lambda: _evidence_and_rows(session, themes, starting, year))
+        for group in starting:
+            evidence, rows = found.get(group.key, ((), ()))
+            group.evidence, group.joint_rows = list(evidence), list(rows)
     return Page(parts, len(flat), number, per_page)
+
+
+@dataclass(frozen=True)
+class EntryRef:
+    """An impact-log entry as a theme's latest evidence shows it."""
+
+    id: int
+    date: object
+    summary: str
+
+
+@dataclass(frozen=True)
+class JointRowRef:
+    """A joint plan row as a theme's list of them shows it."""
+
+    id: int
+    sheet_id: str
+    key_objective: str
+
+
+def _evidence_and_rows(session, themes, groups, year):
+    """{theme key: ((EntryRef, SchoolRef), ...), (JointRowRef, ...))} for the groups: plain
+    data, to be kept."""
+    _attach_evidence(session, themes, groups)
+    _attach_joint_rows(session, themes, groups, year)
+    return {g.key: (tuple((EntryRef(e.id, e.date, e.summary or ""), SchoolRef(s.id, s.code, s.name))
+                          for e, s in g.evidence),
+                    tuple(JointRowRef(r.id, r.sheet_id, r.key_objective or "") for r in g.joint_rows))
+            for g in groups}
 
 
 def _attach_evidence(session, themes, groups):
