@@ -126,13 +126,13 @@ def start_scheduler(app, sync_at_start=False):
     def watch():
         jobs.watch(lambda: _sessions(app), backend_for(app), app.config["PARTNERSHIP_WORKBOOK"])
 
-    def jobs():
+    def background_jobs():
         background.run_due(app)
 
     first = {"next_run_time": datetime.now(timezone.utc)} if sync_at_start else {}
     # The background jobs (mail, sheets checks, board packs: webapp/background.py): each
     # claimed once across processes, so a second scheduler would share them, not repeat them.
-    scheduler.add_job(jobs, "interval", seconds=app.config["JOBS_POLL_SECONDS"], id="jobs",
+    scheduler.add_job(background_jobs, "interval", seconds=app.config["JOBS_POLL_SECONDS"], id="jobs",
                       replace_existing=True, max_instances=1, coalesce=True)
     scheduler.add_job(
         tick, "interval", minutes=app.config["SYNC_INTERVAL_MINUTES"], id="sync",

@@ -5,7 +5,7 @@ from flask import Blueprint, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from domain import attention, edits, exports, for_you, new_year, paging, plans, priorities, reviews, years
-from domain.access import can_carry_forward, visible_school_codes
+from domain.access import can_carry_forward, can_manage_schools, visible_school_codes
 from domain.models import JOINT
 from domain.status import STATUSES
 
@@ -35,7 +35,7 @@ NAMED_SCHOOLS = 12  # a home names the schools of a partnership this small; more
 def home():
     """Each role lands where its work is, above the partnership at a glance: a home as
     long for 200 schools as for 2 (the schools counted, and listed a page at a time)."""
-    if current_user.role == "admin" and wants_fragment("school-lines"):
+    if can_manage_schools(current_user) and wants_fragment("school-lines"):  # the coordinators' home
         # The list's Previous and Next asked for the list alone; the address keeps the page.
         context = _school_lines(page_number())
         return fragment(render_template("home/_school_lines.html", **context),
