@@ -5,7 +5,7 @@ from flask import Blueprint, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from domain import attention, edits, exports, for_you, new_year, paging, plans, priorities, reviews, years
-from domain.access import can_carry_forward, can_manage_schools, visible_school_codes
+from domain.access import can_carry_forward, can_manage_schools, sees_every_school, visible_school_codes
 from domain.models import JOINT
 from domain.status import STATUSES
 
@@ -75,7 +75,7 @@ def _partnership_context(user):
         # Only the problems this reader can open: their school's and the joint plan's.
         problem_total=sum(n for code, n in problem_counts.items() if code in my_codes or code == JOINT),
         # A coordinator's list of plans says how each school's reviews stand; here, the joint plan's.
-        review_standings=reviews.home_standings(db.session, user, [own] if own and user.role != "admin" else []),
+        review_standings=reviews.home_standings(db.session, user, [own] if own and not sees_every_school(user) else []),
     )
 
 
