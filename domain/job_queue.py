@@ -17,11 +17,11 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from .models import Job, utcnow
+from .scope import HUB_WIDE  # a worker serves every partnership
 
 LEASE = timedelta(minutes=5)  # longer than any job runs (a mail's timeouts, a 2,000-row pack)
 FIRST_RETRY = timedelta(seconds=30)
 KEEP_FINISHED = timedelta(days=30)
-HUB_WIDE = {"hub_wide": True}  # a worker serves every partnership (domain/scope.py)
 
 
 def enqueue(session, kind, payload=None, key="", partnership_id=None, requested_by_id=None, after=None,
@@ -133,11 +133,6 @@ def _close(session, job, state, error=None, result=None):
         values["error"] = error
     session.execute(update(Job).where(Job.id == job.id, Job.state == "running", Job.worker == job.worker)
                     .values(**values).execution_options(synchronize_session=False, **HUB_WIDE))
-
-
-def next_try_at(job):
-    """When a job waiting after a failure will be tried again (None: it is due)."""
-    return job.run_at if job.state == "queued" and job.attempts else None
 
 
 def find(session, job_id):

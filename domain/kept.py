@@ -10,6 +10,9 @@ import threading
 from collections import OrderedDict
 from contextlib import contextmanager
 
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
 from . import scope
 from .versions import changed_in_transaction, partnership_key
 
@@ -55,6 +58,13 @@ def for_partnership(session, kind, make):
     return kept(session, kind, key[1], make)
 
 
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_soft_rollback")
+def _key_for_a_transaction(session, *args):
+    """Another transaction (another process's sync) may move the versions: read the key again."""
+    session.info.pop(KEY, None)
+
+
 @contextmanager
 def made_afresh():
     """``with made_afresh():`` nothing kept is used or kept (the tests' uncached figures)."""
@@ -65,8 +75,3 @@ def made_afresh():
     finally:
         _switched_off.on = before
 
-
-def forget_all():
-    """Empty the store (a test's fresh start; never needed for correctness)."""
-    with _lock:
-        _figures.clear()

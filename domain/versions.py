@@ -8,8 +8,8 @@ A figure kept under the versions it was made from (domain/kept.py) is never foun
 the change that made it stale: the change moved the versions on, whichever process made
 it, and a transaction that rolls back takes its moved version back with it.
 
-Only the versions' moving is here, done by listeners on every session; what they key is
-``partnership_key`` and ``workbook_key``.
+Only the versions' moving is here, done by listeners on every session, and the keys they
+make: ``partnership_key`` and ``plan_key``.
 """
 from hashlib import blake2b
 from itertools import chain
@@ -36,13 +36,13 @@ from .models import (
     ThemeAnswer,
     Workbook,
 )
+from .scope import HUB_WIDE
 
 ROWS = (ActionRow, ImpactEntry, SipPriority, CalendarEvent, EventReply, DevelopmentVisit)
 DECIDED = (Theme, ThemeAnswer, Objective, School, Membership, Review, ReviewSignature, ImpactForm,
            ImpactFormConfirmation)
 MOVED = "versions_moved"  # session.info: this transaction moved a version (what it makes is not kept)
 MOVED_WORKBOOKS = "versions_moved_workbooks"  # session.info: the workbooks whose rows it changed
-_HUB_WIDE = {"hub_wide": True}  # domain/scope.py's: a version is no partnership's secret
 
 
 def changed_in_transaction(session):
@@ -74,12 +74,12 @@ def _move_versions(session, flush_context, instances):
     if workbooks:
         session.execute(update(Workbook).where(Workbook.id.in_(sorted(workbooks)))
                         .values(content_version=Workbook.content_version + 1)
-                        .execution_options(synchronize_session=False, **_HUB_WIDE))
+                        .execution_options(synchronize_session=False, **HUB_WIDE))
     if partnerships or every_partnership:
         statement = update(Partnership).values(content_version=Partnership.content_version + 1)
         if not every_partnership:
             statement = statement.where(Partnership.id.in_(sorted(partnerships)))
-        session.execute(statement.execution_options(synchronize_session=False, **_HUB_WIDE))
+        session.execute(statement.execution_options(synchronize_session=False, **HUB_WIDE))
 
 
 @event.listens_for(Session, "after_commit")
@@ -87,7 +87,6 @@ def _move_versions(session, flush_context, instances):
 def _transaction_over(session, *args):
     session.info.pop(MOVED, None)
     session.info.pop(MOVED_WORKBOOKS, None)
-    session.info.pop("kept_partnership_key", None)  # domain/kept.py's: another transaction may move it
 
 
 def moved_workbooks(session):
@@ -101,7 +100,7 @@ def plan_key(session, workbook_id, partnership_id):
     own = select(Workbook.content_version).where(Workbook.id == workbook_id).scalar_subquery()
     theirs = select(Partnership.content_version).where(Partnership.id == partnership_id).scalar_subquery()
     created = select(Partnership.created_at).where(Partnership.id == partnership_id).scalar_subquery()
-    version, partnership, made = session.execute(select(own, theirs, created).execution_options(**_HUB_WIDE)).one()
+    version, partnership, made = session.execute(select(own, theirs, created).execution_options(**HUB_WIDE)).one()
     return f"w{workbook_id}.{version}.p{partnership_id}.{partnership}.{made.isoformat() if made else ''}"
 
 
@@ -114,6 +113,6 @@ def partnership_key(session, partnership_id, workbook_ids):
     rows = select(func.coalesce(func.sum(Workbook.content_version), 0)).where(Workbook.id.in_(ids)).scalar_subquery()
     version, created, total = session.execute(
         select(Partnership.content_version, Partnership.created_at, rows).where(Partnership.id == partnership_id)
-        .execution_options(**_HUB_WIDE)).one()
+        .execution_options(**HUB_WIDE)).one()
     which = blake2b(",".join(map(str, ids)).encode(), digest_size=8).hexdigest()
     return f"p{partnership_id}.{created.isoformat()}.{version}.{total}.{which}"

@@ -12,11 +12,10 @@ import os
 import socket
 import threading
 import time
-from contextlib import contextmanager
 
 from domain import job_queue, scope
 
-from .extensions import db
+from .extensions import unit_of_work
 
 log = logging.getLogger(__name__)
 # kind: (do(app, job) -> result dict, gave_up(app, job) or None); registered by the modules
@@ -31,7 +30,7 @@ class GiveUp(Exception):
 
 
 def handles(kind, gave_up=None):
-    """``@handles("mail")``: the function that does jobs of ``kind``; ``gave_up``, if
+    """``@handles("reminder")``: the function that does jobs of ``kind``; ``gave_up``, if
     given, is called once when a job of that kind fails for good."""
     def register(function):
         HANDLERS[kind] = (function, gave_up)
@@ -39,21 +38,12 @@ def handles(kind, gave_up=None):
     return register
 
 
-@contextmanager
-def _unit_of_work(app):
-    with app.app_context():
-        try:
-            yield db.session
-        finally:
-            db.session.remove()
-
-
 def run_due(app, limit=50, kinds=None):
     """Do the jobs that are due, up to ``limit``; returns how many were done or failed."""
     _prune_now_and_then(app)
     done = 0
     while done < limit:
-        with _unit_of_work(app) as session:
+        with unit_of_work(app) as session:
             job = job_queue.claim(session, f"{WORKER}:{threading.get_ident()}", kinds=kinds)
             if job is None:
                 return done
@@ -77,7 +67,7 @@ def _do(app, session, job):
     except Exception as error:  # a job's failure is reported on its page and tried again, never raised here
         log.warning("job %s (%s) failed on attempt %s: %s", job.id, job.kind, job.attempts, error)
         session.rollback()
-        job_queue.fail(session, job, f"{type(error).__name__}: {error}" if not str(error) else str(error))
+        job_queue.fail(session, job, str(error) or type(error).__name__)
     else:
         job_queue.finish(session, job, result)
         log.info("job %s (%s) done in %.2f s", job.id, job.kind, time.perf_counter() - started)
@@ -101,12 +91,12 @@ def _prune_now_and_then(app, every=3600):
     if time.monotonic() - _pruned[0] < every:
         return
     _pruned[0] = time.monotonic()
-    with _unit_of_work(app) as session:
+    with unit_of_work(app) as session:
         job_queue.prune(session)
 
 
 def work_off(app, kinds=None):
-    """Every due job, until none is due (the command line's `jobs run`, and the tests)."""
+    """Every due job, until none is due (the tests, and the benches, do what the scheduler's process would)."""
     total = 0
     while True:
         done = run_due(app, kinds=kinds)

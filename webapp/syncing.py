@@ -2,7 +2,6 @@
 import logging
 import time
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 
 from domain import syncs
@@ -12,7 +11,7 @@ from sync.backends.google import GoogleBackend, make_client
 from sync.backends.workbook import XlsxBackend
 
 from . import background
-from .extensions import db, scheduler
+from .extensions import db, scheduler, unit_of_work
 
 log = logging.getLogger(__name__)
 SYNC_NOW_LOCK = 2  # a lease row of sync_lock that paces the "Sync now" button across workers
@@ -41,19 +40,9 @@ def _make_backend(config):
     )
 
 
-@contextmanager
-def _sessions(app):
-    """A unit of work on the app's database, for sync/jobs.py (which knows no Flask)."""
-    with app.app_context():
-        try:
-            yield db.session
-        finally:
-            db.session.remove()
-
-
 def sync_now(app, trigger, full=False, run_id=None):
     """Run one sync with the app's database and backend, then the outbox; returns the report."""
-    return jobs.sync_then_drain(lambda: _sessions(app), backend_for(app), app.config["PARTNERSHIP_WORKBOOK"],
+    return jobs.sync_then_drain(lambda: unit_of_work(app), backend_for(app), app.config["PARTNERSHIP_WORKBOOK"],
                                 trigger, run_id=run_id, full=full)
 
 
@@ -63,7 +52,7 @@ _outbox_executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="outbox"
 
 def drain_now(app, only_due=True):
     """Write waiting browser edits to the sheets; a result per edit (None: the lock is held)."""
-    return jobs.drain_now(lambda: _sessions(app), backend_for(app), only_due=only_due)
+    return jobs.drain_now(lambda: unit_of_work(app), backend_for(app), only_due=only_due)
 
 
 def _drain_after_save(app, tries=3, pause=2.0):
@@ -121,10 +110,10 @@ def start_scheduler(app, sync_at_start=False):
         return
 
     def tick():
-        jobs.tick(lambda: _sessions(app), backend_for(app), app.config["PARTNERSHIP_WORKBOOK"])
+        jobs.tick(lambda: unit_of_work(app), backend_for(app), app.config["PARTNERSHIP_WORKBOOK"])
 
     def watch():
-        jobs.watch(lambda: _sessions(app), backend_for(app), app.config["PARTNERSHIP_WORKBOOK"])
+        jobs.watch(lambda: unit_of_work(app), backend_for(app), app.config["PARTNERSHIP_WORKBOOK"])
 
     def background_jobs():
         background.run_due(app)

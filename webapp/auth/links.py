@@ -54,7 +54,7 @@ def send_password_link(user, by, asked=False, invited=False, by_hand=False):
     Returns that link, or None when it goes by e-mail. Recorded in the audit list when
     the e-mail goes (or fails for good), or now when the link is shown."""
     what = "Asked for a password link" if asked else ("Sent an invitation" if invited else "Sent a password link")
-    key = f"password-link:{user.id}"
+    key = _mail_key(user)
     if mail_configured() and not by_hand:
         job_queue.enqueue(db.session, "password-link", key=key, partnership_id=scope.current(db.session),
                           requested_by_id=None if isinstance(by, str) else by.id,
@@ -71,9 +71,13 @@ def send_password_link(user, by, asked=False, invited=False, by_hand=False):
     return link
 
 
+def _mail_key(user):
+    return f"password-link:{user.id}"  # one e-mail waits at a time a person
+
+
 def mail_to(session, user):
     """The newest password-link e-mail to ``user`` (a job), for their page; None if none."""
-    return job_queue.latest(session, f"password-link:{user.id}")
+    return job_queue.latest(session, _mail_key(user))
 
 
 def _link_not_sent(app, job):

@@ -17,7 +17,7 @@ from flask import render_template
 from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session
 
-from domain import dates, job_queue, scope, summaries, versions, years
+from domain import dates, job_queue, plans, scope, summaries, versions, years
 from domain.dates import parse_date
 from domain.models import BoardPack, Review, Workbook, utcnow
 
@@ -39,25 +39,30 @@ def helpers():
                 long_date_iso=lambda text: summaries.long_date(parse_date(text)) if text else "")
 
 
-def live_day(workbook):
-    """The day a live pack is as at: today, or a year that is over as it stood at its end."""
-    return dates.uk_today() if workbook.is_current else years.last_day(workbook.school_year)
+def live_day(plan):
+    """The day a live summary or pack is as at: today, or a year that is over as it stood at its end."""
+    return dates.uk_today() if plan.is_current else years.last_day(plan.year)
 
 
-def made_from(session, workbook, partnership_id, review=None):
+def made_from(session, plan, partnership_id, review=None):
     """What a pack of this plan (or of this confirmed review) is made from: the key it is kept under."""
     if review is not None:
         return f"{PACK_FORMAT}.review{review.id}"
-    key = versions.plan_key(session, workbook.id, partnership_id)
-    return f"{PACK_FORMAT}.{key}.{live_day(workbook).isoformat()}"
+    key = versions.plan_key(session, plan.workbook.id, partnership_id)
+    return f"{PACK_FORMAT}.{key}.{live_day(plan).isoformat()}"
 
 
-def stored(session, workbook, key, review=None):
-    """The kept pack made from ``key``, or None (none yet, or made from something older)."""
-    return session.scalar(select(BoardPack).where(
-        BoardPack.workbook_id == workbook.id,
-        BoardPack.review_id.is_(None) if review is None else BoardPack.review_id == review.id,
-        BoardPack.made_from == key))
+def _kept_pack(workbook_id, review):
+    """The statement for the pack kept of a plan's workbook (live, or of the review)."""
+    return select(BoardPack).where(BoardPack.workbook_id == workbook_id, BoardPack.review_id.is_(None)
+                                   if review is None else BoardPack.review_id == review.id)
+
+
+def current(session, plan, partnership_id, review=None):
+    """The kept pack made from the plan as it is now (or from the review), or None (none
+    yet, or made from something older: never served as current)."""
+    key = made_from(session, plan, partnership_id, review)
+    return session.scalar(_kept_pack(plan.workbook.id, review).where(BoardPack.made_from == key))
 
 
 def job_key(workbook_id, review_id=None):
@@ -73,39 +78,30 @@ def ask_for(session, workbook_id, partnership_id, review_id=None, after=None, re
                              payload=dict(workbook_id=workbook_id, review_id=review_id))
 
 
+@handles("board-pack")
 def _made(app, job):
     """The plan as it is now (or the review as signed), as a PDF, kept with what it was made
     from. The key is read before the plan, so a change made meanwhile leaves a key that
     is already old: that pack is never served as current, and the change asks for another."""
     workbook = db.session.get(Workbook, job.payload["workbook_id"])
+    plan = plans.find_plan(db.session, workbook.code, None if workbook.is_current else workbook.school_year)
     review = db.session.get(Review, job.payload["review_id"]) if job.payload["review_id"] else None
-    key = made_from(db.session, workbook, job.partnership_id, review)
+    key = made_from(db.session, plan, job.partnership_id, review)
     if review is not None:
         found = summaries.of_review(db.session, review)
     else:
-        found = summaries.live(db.session, _plan(workbook), live_day(workbook))
+        found = summaries.live(db.session, plan, live_day(plan))
     html = render_template("summaries/pack.html", summary=found, code=workbook.code, link=hub_url, ids=False,
                            **helpers())
     started = utcnow()
     pdf = render_pdf(html)
     seconds = (utcnow() - started).total_seconds()
-    pack = db.session.scalar(select(BoardPack).where(
-        BoardPack.workbook_id == workbook.id,
-        BoardPack.review_id.is_(None) if review is None else BoardPack.review_id == review.id))
+    pack = db.session.scalar(_kept_pack(workbook.id, review))
     if pack is None:
         pack = BoardPack(workbook_id=workbook.id, review_id=review.id if review else None)
         db.session.add(pack)
     pack.made_from, pack.as_at, pack.pdf, pack.made_at, pack.seconds = key, found.as_at, pdf, utcnow(), seconds
     return {"bytes": len(pdf), "seconds": round(seconds, 2)}
-
-
-handles("board-pack")(_made)
-
-
-def _plan(workbook):
-    from domain import plans  # the plan as the summary reads it (its name, its rows)
-
-    return plans.find_plan(db.session, workbook.code, None if workbook.is_current else workbook.school_year)
 
 
 # -- kept fresh: a change to a plan whose live pack is kept asks for a new one; a review

@@ -9,7 +9,7 @@ from flask import Blueprint, Response, abort, g, render_template, url_for
 from flask_login import current_user, login_required
 from werkzeug.routing import BaseConverter
 
-from domain import dates, job_queue, summaries, years
+from domain import job_queue, summaries
 from domain.access import sees_sheet_ids
 
 from ..downloads import attachment
@@ -40,15 +40,22 @@ def require_login():
     """Every page here is for signed-in people only."""
 
 
-def _summary(code):
-    plan = plan_or_abort(code, workbook=False, past=True)
+def _plan_and_review(code, workbook=True):
+    """The plan the address names, and the confirmed review ``?review=`` names (None: the live plan)."""
+    plan = plan_or_abort(code, workbook=workbook, past=True)
     review_id = id_arg("review")
-    if review_id is None:  # a year that is over: as it stood at its end
-        day = dates.uk_today() if plan.is_current else years.last_day(plan.year)
-        return plan, summaries.live(db.session, plan, day)
+    if review_id is None:
+        return plan, None
     review = summaries.confirmed_review(db.session, review_id, plan.code)
     if review is None:
         abort(404, description="There is no confirmed review with that number for this plan.")
+    return plan, review
+
+
+def _summary(code):
+    plan, review = _plan_and_review(code, workbook=False)
+    if review is None:  # a year that is over: as it stood at its end
+        return plan, summaries.live(db.session, plan, packs.live_day(plan))
     return plan, summaries.of_review(db.session, review)
 
 
@@ -64,9 +71,8 @@ def pack(code):
     """The board pack: served as kept when it was made from the plan as it is now (or
     from the review asked for); otherwise asked for, and a page that says it is being
     prepared and follows it (webapp/summaries/packs.py). Nobody waits on WeasyPrint."""
-    plan, review = _pack_of(code)
-    key = packs.made_from(db.session, plan.workbook, g.partnership.id, review)
-    kept = packs.stored(db.session, plan.workbook, key, review)
+    plan, review = _plan_and_review(code)
+    kept = packs.current(db.session, plan, g.partnership.id, review)
     if kept is not None:
         response = Response(kept.pdf, mimetype="application/pdf")
         name = f"board-pack-{plan.code}-{kept.as_at.isoformat()}" + (f"-review-{review.id}" if review else "")
@@ -81,20 +87,8 @@ def pack(code):
 @bp.get("/summary/<plan_code:code>/pack")
 def pack_status(code):
     """Where the pack being prepared has got to: the preparing page follows it with htmx."""
-    plan, review = _pack_of(code)
-    key = packs.made_from(db.session, plan.workbook, g.partnership.id, review)
-    ready = packs.stored(db.session, plan.workbook, key, review) is not None
+    plan, review = _plan_and_review(code)
+    ready = packs.current(db.session, plan, g.partnership.id, review) is not None
     job = job_queue.latest(db.session, packs.job_key(plan.workbook.id, review.id if review else None))
     return fragment(render_template("summaries/_preparing.html", plan=plan, code=plan.code, job=job, ready=ready,
                                     review=review))
-
-
-def _pack_of(code):
-    plan = plan_or_abort(code, past=True)
-    review_id = id_arg("review")
-    if review_id is None:
-        return plan, None
-    review = summaries.confirmed_review(db.session, review_id, plan.code)
-    if review is None:
-        abort(404, description="There is no confirmed review with that number for this plan.")
-    return plan, review
