@@ -125,7 +125,7 @@ def combined(session, theme=None, status=None, school=None, year=None, whole=Fal
     by theme key, status and school code, of the current school year or ``year``: (the
     groups shown, every group). With ``whole``, the groups shown hold whole rows (a
     download); else what the grouping knows of each (Shared, SchoolRef)."""
-    shown, every = _combined(session, grouping(session, year)[0], theme, status, school, year)
+    shown, every = _combined(grouping(session, year)[1], theme, status, school)
     if whole:
         for group in shown:
             group.priorities = _whole(session, group.priorities)
@@ -155,10 +155,10 @@ def grouping(session, year=None):
     return kept.for_partnership(session, ("priority-grouping", year), make)
 
 
-def _combined(session, themes, theme=None, status=None, school=None, year=None):
+def _combined(grouped, theme=None, status=None, school=None):
     """(the groups shown under the filters, every group): fresh ThemeGroups over the kept
     grouping, so that a page may fill them without touching what is kept."""
-    every = [ThemeGroup(name, key, list(pairs)) for name, key, pairs in grouping(session, year)[1]]
+    every = [ThemeGroup(name, key, list(pairs)) for name, key, pairs in grouped]
     shown = []
     for group in every:
         if theme and group.key != theme:
@@ -185,9 +185,10 @@ def _whole(session, pairs):
 def combined_page(session, number=1, per_page=PER_PAGE, **filters):
     """combined() a page at a time: (page ``number`` of the groups shown, the groups shown,
     every group), from one reading of the Themes tab."""
-    themes = grouping(session, filters.get("year"))[0]
-    shown, every = _combined(session, themes, **filters)
-    return _page_of(session, themes, shown, number, per_page, filters.get("year")), shown, every
+    year = filters.pop("year", None)
+    themes, grouped = grouping(session, year)
+    shown, every = _combined(grouped, **filters)
+    return _page_of(session, themes, shown, number, per_page, year), shown, every
 
 
 def _page_of(session, themes, groups, number, per_page, year=None):
