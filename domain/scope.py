@@ -21,7 +21,11 @@ partnerships, the command line): it sees everything. A web request always enters
 ``hub_wide`` lets a statement see past the boundary on purpose (signing in, a school
 code taken in another partnership), and says so where it is written.
 """
-from sqlalchemy import and_, event, or_, select
+import json
+from functools import lru_cache
+
+from sqlalchemy import Integer, String, and_, any_, bindparam, event, func, literal, or_, select, union_all
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session, with_loader_criteria
 
 from .models import (
@@ -116,18 +120,24 @@ def _held(session, pid):
     workbooks' ids: read once (two small queries) and kept in the session until a change
     to a school, a membership or a workbook, or another partnership, drops them.
 
-    Ids, not subqueries: each statement then carries ``IN (…)`` lists, bound as expanding
-    parameters, which compile once and cost little to key, where nested subqueries made
-    every statement dearer to compile and to cache."""
+    Ids, not subqueries: each statement then carries the lists as parameters, which compile
+    once and cost little to key, where nested subqueries made every statement dearer to
+    compile and to cache. Both lists come in one statement, and the options made from them
+    are shared by every request that finds the same ids (_criteria's cache)."""
     held = session.info.get(HELD)
     if held is not None and held[0] == pid:
         return held[3]
+    schools_of = school_ids(pid)
+    is_school = literal(True).label("is_school")
+    both = union_all(
+        select(schools_of.subquery().c.school_id.label("id"), is_school),
+        select(_workbook.c.id, literal(False)).where(or_(_workbook.c.partnership_id == pid,
+                                                         _workbook.c.school_id.in_(schools_of))))
     with session.no_autoflush:
-        schools = tuple(session.execute(school_ids(pid).execution_options(**HUB_WIDE)).scalars())
-        workbooks = tuple(session.execute(
-            select(_workbook.c.id).where(or_(_workbook.c.partnership_id == pid, _workbook.c.school_id.in_(schools)))
-            .execution_options(**HUB_WIDE)).scalars())
-    options = _criteria(pid, schools, workbooks)
+        rows = session.execute(select(both.subquery()).execution_options(**HUB_WIDE)).all()
+    schools = tuple(sorted(id for id, school in rows if school))
+    workbooks = tuple(sorted(id for id, school in rows if not school))
+    options = _criteria(pid, session.get_bind().dialect.name, schools, workbooks)
     session.info[HELD] = (pid, schools, workbooks, options)
     return options
 
@@ -142,25 +152,48 @@ def held_workbook_ids(session):
     return session.info[HELD][2]
 
 
-def _criteria(pid, schools, workbooks):
+# Each statement is held by a list of some hundred ids (a school's, a workbook's), bound as ONE
+# parameter: an array on PostgreSQL (``= ANY``), a JSON text read by json_each on SQLite. As
+# ``IN (…)`` lists, every execution rendered a new statement some hundred placeholders long, which
+# neither SQLAlchemy nor psycopg could keep compiled: at 200 schools that was most of a page's time.
+
+def _any_of(column, ids):
+    return column == any_(bindparam(None, list(ids), type_=ARRAY(Integer)))
+
+
+def _in_json(column, ids):
+    listed = func.json_each(bindparam(None, json.dumps(list(ids)), type_=String)).table_valued("value")
+    return column.in_(select(listed.c.value))
+
+
+def _in_list(column, ids):
+    return column.in_(ids)
+
+
+AMONG = {"postgresql": _any_of, "sqlite": _in_json}  # by dialect; any other: _in_list
+
+
+@lru_cache(maxsize=64)  # options are immutable statements' parts, safe to share between threads
+def _criteria(pid, dialect, schools, workbooks):
     """The options that hold a statement to the partnership (with_loader_criteria)."""
-    events = select(_event.c.id).where(_event.c.workbook_id.in_(workbooks))
+    among = AMONG.get(dialect, _in_list)
+    events = select(_event.c.id).where(among(_event.c.workbook_id, workbooks))
     people = select(_user.c.id).where(or_(_user.c.partnership_id == pid, and_(
-        _user.c.school_id.in_(schools), _user.c.role != "admin")))
+        among(_user.c.school_id, schools), _user.c.role != "admin")))
     criteria = {
-        School: School.id.in_(schools),
+        School: among(School.id, schools),
         Membership: Membership.partnership_id == pid,
-        Workbook: Workbook.id.in_(workbooks),
-        User: or_(User.partnership_id == pid, and_(User.school_id.in_(schools), User.role != "admin")),
+        Workbook: among(Workbook.id, workbooks),
+        User: or_(User.partnership_id == pid, and_(among(User.school_id, schools), User.role != "admin")),
         PersonChange: PersonChange.person_id.in_(people),
         ReviewSignature: ReviewSignature.review_id.in_(
-            select(_review.c.id).where(_review.c.workbook_id.in_(workbooks))),
+            select(_review.c.id).where(among(_review.c.workbook_id, workbooks))),
         ImpactForm: ImpactForm.event_id.in_(events),
         ImpactFormConfirmation: ImpactFormConfirmation.form_id.in_(
             select(_form.c.id).where(_form.c.event_id.in_(events))),
     }
     for model in (ActionRow, ImpactEntry, SipPriority, CalendarEvent, EventReply, SheetProblem, OutboxEntry, Review):
-        criteria[model] = model.workbook_id.in_(workbooks)
+        criteria[model] = among(model.workbook_id, workbooks)
     for model in (Objective, Theme, ThemeAnswer):
         criteria[model] = model.partnership_id == pid
     return tuple(with_loader_criteria(model, where) for model, where in criteria.items())

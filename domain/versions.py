@@ -36,7 +36,7 @@ from .models import (
     ThemeAnswer,
     Workbook,
 )
-from .scope import HUB_WIDE
+from . import scope  # (module, not name: scope may be half-imported when models brings this in)
 
 ROWS = (ActionRow, ImpactEntry, SipPriority, CalendarEvent, EventReply, DevelopmentVisit)
 DECIDED = (Theme, ThemeAnswer, Objective, School, Membership, Review, ReviewSignature, ImpactForm,
@@ -74,12 +74,12 @@ def _move_versions(session, flush_context, instances):
     if workbooks:
         session.execute(update(Workbook).where(Workbook.id.in_(sorted(workbooks)))
                         .values(content_version=Workbook.content_version + 1)
-                        .execution_options(synchronize_session=False, **HUB_WIDE))
+                        .execution_options(synchronize_session=False, **scope.HUB_WIDE))
     if partnerships or every_partnership:
         statement = update(Partnership).values(content_version=Partnership.content_version + 1)
         if not every_partnership:
             statement = statement.where(Partnership.id.in_(sorted(partnerships)))
-        session.execute(statement.execution_options(synchronize_session=False, **HUB_WIDE))
+        session.execute(statement.execution_options(synchronize_session=False, **scope.HUB_WIDE))
 
 
 @event.listens_for(Session, "after_commit")
@@ -100,7 +100,7 @@ def plan_key(session, workbook_id, partnership_id):
     own = select(Workbook.content_version).where(Workbook.id == workbook_id).scalar_subquery()
     theirs = select(Partnership.content_version).where(Partnership.id == partnership_id).scalar_subquery()
     created = select(Partnership.created_at).where(Partnership.id == partnership_id).scalar_subquery()
-    version, partnership, made = session.execute(select(own, theirs, created).execution_options(**HUB_WIDE)).one()
+    version, partnership, made = session.execute(select(own, theirs, created).execution_options(**scope.HUB_WIDE)).one()
     return f"w{workbook_id}.{version}.p{partnership_id}.{partnership}.{made.isoformat() if made else ''}"
 
 
@@ -113,6 +113,6 @@ def partnership_key(session, partnership_id, workbook_ids):
     rows = select(func.coalesce(func.sum(Workbook.content_version), 0)).where(Workbook.id.in_(ids)).scalar_subquery()
     version, created, total = session.execute(
         select(Partnership.content_version, Partnership.created_at, rows).where(Partnership.id == partnership_id)
-        .execution_options(**HUB_WIDE)).one()
+        .execution_options(**scope.HUB_WIDE)).one()
     which = blake2b(",".join(map(str, ids)).encode(), digest_size=8).hexdigest()
     return f"p{partnership_id}.{created.isoformat()}.{version}.{total}.{which}"
