@@ -16,7 +16,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from . import dates, years
+from . import dates, scope, years
 from .access import can_add_events, can_manage_event, can_reply_to_events
 from .contract import CALENDAR, RSVP
 from .dates import UK_TIME, clock_span, uk, uk_time
@@ -340,8 +340,9 @@ def answers_of(session, events, schools=None):
     school_ids = {s.id for found in invited.values() for s in found}
     staff = {}  # school id: [Invitee]
     if school_ids:
-        for user in session.scalars(select(User).where(User.school_id.in_(school_ids), User.active.is_(True),
-                                                       User.role.in_(("head", "staff"))).order_by(User.name)):
+        for user in session.scalars(select(User).where(scope.among(session, User.school_id, school_ids),
+                                                       User.active.is_(True), User.role.in_(("head", "staff")))
+                                    .order_by(User.name)):
             staff.setdefault(user.school_id, []).append(
                 (user.email.lower(), user.name or user.email, user.school.code if user.school else ""))
     replies = _replies_of_events(session, events)
@@ -378,8 +379,8 @@ def waiting_counts(session, events, schools=None):
     staff, school_of = {}, {}  # school id: how many it asks; e-mail: school id
     if school_ids:
         for email, school_id in session.execute(
-                select(User.email, User.school_id).where(User.school_id.in_(school_ids), User.active.is_(True),
-                                                         User.role.in_(("head", "staff")))):
+                select(User.email, User.school_id).where(scope.among(session, User.school_id, school_ids),
+                                                         User.active.is_(True), User.role.in_(("head", "staff")))):
             staff[school_id] = staff.get(school_id, 0) + 1
             school_of[email.lower()] = school_id
     everyone = sum(staff.get(i, 0) for i in every_school)

@@ -4,6 +4,11 @@ Each line is something this person can act on now, from the local database alone
 an invitation to reply to, a review to sign, an impact form to complete, an edit of
 theirs that needs a choice, replies missing for an event they manage, and the events
 they host this week. Nothing here touches Flask or a sheet.
+
+The calendar's lines (replies, forms, answers, hosting) read every current event of the
+partnership (400 at 200 schools) and its people: they are worked out as plain data and
+kept under the partnership's versions for the person and the day (domain/kept.py), and
+only the events a home shows are read as rows. Reviews and edits are asked afresh.
 """
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -12,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import defer, load_only, selectinload
 
 from . import calendar as cal
-from . import dates
+from . import dates, kept, scope
 from .access import can_reply_to_events, can_resolve
 from .contract import ACTION_PLAN, IMPACT_LOG
 from .event_cells import CONFIRMED, DECLINED
@@ -51,41 +56,75 @@ class Line:
 SHOWN = 5
 
 
+@dataclass(frozen=True)
+class FormBegun:
+    """A line's impact form, begun: ``other_side`` has confirmed it (theirs is still to do)."""
+
+    other_side: bool
+
+
 @dataclass
 class ForYou:
+    """The lines a home shows (at most ``shown`` of a kind) and, by kind, how many more."""
+
     lines: list = field(default_factory=list)
+    more: dict = field(default_factory=dict)
 
     @property
     def count(self):
-        return len(self.lines)
+        return len(self.lines) + sum(self.more.values())
 
-    def by_kind(self, shown=SHOWN):
-        """[(kind, its first ``shown`` lines, how many more)], in the order of KINDS, only the
-        kinds there are."""
+    def by_kind(self):
+        """[(kind, its lines shown, how many more)], in the order of KINDS, only the kinds there are."""
         groups = {}
         for line in self.lines:
             groups.setdefault(line.kind, []).append(line)
-        return [(kind, groups[kind][:shown], max(0, len(groups[kind]) - shown)) for kind in KINDS if kind in groups]
+        kinds = [kind for kind in KINDS if kind in groups or self.more.get(kind)]
+        return [(kind, groups.get(kind, []), self.more.get(kind, 0)) for kind in kinds]
 
 
-def for_you(session, user, today=None):
-    """Everything waiting for ``user`` today (UK), in the order of KINDS."""
+def for_you(session, user, today=None, shown=SHOWN):
+    """Everything waiting for ``user`` today (UK): the first ``shown`` lines of each kind,
+    the rest counted."""
     today = today or dates.uk_today()
     if not can_reply_to_events(user):  # a governor reads only: a review to sign is all they are asked
-        return ForYou(_reviews(session, user))  # (no calendar read: 400 events at 200 schools)
+        return _shown(_reviews(session, user), shown)  # (no calendar read: 400 events at 200 schools)
+    calendar = kept.for_partnership(session, ("for you", user.id, today), lambda: _calendar_lines(session, user, today))
+    picked = _shown(calendar, shown)
+    events = {e.id: e for e in session.scalars(
+        select(CalendarEvent).where(scope.among(session, CalendarEvent.id, {line.subject for line in picked.lines})))
+    } if picked.lines else {}
+    lines = [Line(line.kind, events[line.subject], line.detail) for line in picked.lines if line.subject in events]
+    found = _shown(_reviews(session, user) + _edits(session, user), shown)
+    return ForYou(lines + found.lines, {**picked.more, **found.more})
+
+
+def _shown(lines, shown):
+    """ForYou of ``lines``: the first ``shown`` of each kind, the rest counted."""
+    kept_lines, more = [], {}
+    for line in lines:
+        if sum(1 for x in kept_lines if x.kind == line.kind) < shown:
+            kept_lines.append(line)
+        else:
+            more[line.kind] = more.get(line.kind, 0) + 1
+    return ForYou(kept_lines, more)
+
+
+def count(session, user, today=None):
+    """How many lines ``user`` has (the figure in the navigation): no event read as a row."""
+    return for_you(session, user, today, shown=0).count
+
+
+def _calendar_lines(session, user, today):
+    """The lines the calendar gives ``user`` today, as plain data (kept): Line(kind, event
+    id, detail: a FormBegun, or how many are awaited)."""
     schools = cal.Schools(session)
     events = session.scalars(cal._current(session).order_by(CalendarEvent.date, CalendarEvent.start_time,
                                                             CalendarEvent.id)).all()
     mine = _my_replies(session, user)
-    lines = (_replies(user, events, schools, today, mine) + _reviews(session, user)
-             + _forms(session, user, events, today, mine) + _edits(session, user)
+    lines = (_replies(user, events, schools, today, mine) + _forms(session, user, events, today, mine)
              + _answers(session, user, events, schools, today) + _hosting(session, user, events, schools, today))
-    return ForYou(lines)
-
-
-def count(session, user, today=None):
-    """How many lines ``user`` has (the figure in the navigation)."""
-    return for_you(session, user, today).count
+    return [Line(line.kind, line.subject.id, line.detail) for line in lines]
 
 
 def _my_replies(session, user):
@@ -166,7 +205,7 @@ def _forms(session, user, events, today, mine):
         return []
     # Only the forms of the events with a side of theirs, and of each only what is asked here.
     forms = {f.event_id: f for f in session.scalars(
-        select(ImpactForm).where(ImpactForm.event_id.in_([e.id for e, _ in theirs]))
+        select(ImpactForm).where(scope.among(session, ImpactForm.event_id, [e.id for e, _ in theirs]))
         .options(load_only(ImpactForm.id, ImpactForm.event_id, ImpactForm.state),
                  selectinload(ImpactForm.confirmations)))}
     lines = []
@@ -176,7 +215,7 @@ def _forms(session, user, events, today, mine):
             continue
         if form is not None and any(c.side == side for c in form.confirmations):
             continue  # their side has confirmed: the other side's turn
-        lines.append(Line(FORM, event, form))
+        lines.append(Line(FORM, event, FormBegun(other_side=bool(form.confirmations)) if form is not None else None))
     return lines
 
 

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from . import scope
 from .versions import changed_in_transaction, partnership_key
 
-LIMIT = 256
+LIMIT = 2048  # figures: a partnership's few, and each person's For you (some kilobytes each)
 _figures = OrderedDict()
 _lock = threading.Lock()
 _switched_off = threading.local()

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 
-from . import kept
+from . import kept, scope
 from .contract import THEMES
 from .models import JOINT, ActionRow, ImpactEntry, OutboxEntry, School, SipPriority, Theme, ThemeAnswer, Workbook
 from .paging import Page, clamp
@@ -178,7 +178,7 @@ def _whole(session, pairs):
         return []
     loaded = {p.id: (p, s) for p, s in session.execute(
         select(SipPriority, School).join(Workbook, Workbook.id == SipPriority.workbook_id)
-        .join(School, School.id == Workbook.school_id).where(SipPriority.id.in_(ids))).all()}
+        .join(School, School.id == Workbook.school_id).where(scope.among(session, SipPriority.id, ids))).all()}
     return [loaded[i] for i in ids if i in loaded]
 
 
@@ -264,11 +264,12 @@ def _attach_evidence(session, themes, groups):
     # Only the rows whose area falls under a theme shown: the few distinct areas are
     # matched first, so thousands of rows in areas like Safeguarding are never read.
     areas = session.scalars(select(ActionRow.area).distinct()
-                            .where(ActionRow.workbook_id.in_(workbook_ids), ActionRow.archived_at.is_(None))).all()
+                            .where(scope.among(session, ActionRow.workbook_id, workbook_ids),
+                                   ActionRow.archived_at.is_(None))).all()
     wanted = [area for area in areas if area and theme_key(themes.theme_for(area)) in by_key]
     rows = session.execute(
         select(ActionRow.workbook_id, ActionRow.sheet_id, ActionRow.area)
-        .where(ActionRow.workbook_id.in_(workbook_ids), ActionRow.archived_at.is_(None),
+        .where(scope.among(session, ActionRow.workbook_id, workbook_ids), ActionRow.archived_at.is_(None),
                ActionRow.area.in_(wanted))
     ).all() if wanted else []
     under = {}  # (workbook id, an Action cell's text) -> the group's key
@@ -289,8 +290,8 @@ def _attach_evidence(session, themes, groups):
         select(ImpactEntry.id, func.row_number().over(
             partition_by=(ImpactEntry.workbook_id, ImpactEntry.action),
             order_by=(ImpactEntry.date.desc(), ImpactEntry.id.desc())).label("n"))
-        .where(ImpactEntry.workbook_id.in_(workbook_ids), ImpactEntry.archived_at.is_(None),
-               ImpactEntry.action.in_({text for _, text in under}))
+        .where(scope.among(session, ImpactEntry.workbook_id, workbook_ids), ImpactEntry.archived_at.is_(None),
+               scope.among(session, ImpactEntry.action, {text for _, text in under}))
         .subquery()
     )
     entries = session.execute(

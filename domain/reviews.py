@@ -23,7 +23,7 @@ from sqlalchemy import event, inspect, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import defer, selectinload
 
-from . import dates
+from . import dates, scope
 from .access import can_view_plan, visible_school_codes
 from .attention import TERMS as TERM_MONTHS
 from .attention import term_of
@@ -375,7 +375,7 @@ def signers_needed(session, review):
     left = {s.id: uk_day(s.archived_at) for s in gone}
     schools = sorted(member_schools(session, review) + gone, key=lambda s: (s.name, s.id))
     ids = [s.id for s in schools]
-    users = list(session.scalars(select(User).where(User.school_id.in_(ids), User.active.is_(True),
+    users = list(session.scalars(select(User).where(scope.among(session, User.school_id, ids), User.active.is_(True),
                                                     User.role.in_(("head", "governor"))).order_by(User.name))) \
         if ids else []
     signatures = list(session.scalars(select(ReviewSignature).where(ReviewSignature.review_id == review.id)
@@ -679,7 +679,8 @@ def standings(session, plan_codes, today=None):
     today = today or dates.uk_today()
     codes = [_plan_code(c) for c in plan_codes]
     found = {code: [] for code in codes}
-    for review in session.scalars(select(Review).where(Review.plan_code.in_(codes)).options(defer(Review.snapshot))):
+    for review in session.scalars(select(Review).where(scope.among(session, Review.plan_code, codes))
+                                  .options(defer(Review.snapshot))):
         found[review.plan_code].append(review)
     current = term_now(today)
     result = {}

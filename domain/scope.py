@@ -24,7 +24,7 @@ code taken in another partnership), and says so where it is written.
 import json
 from functools import lru_cache
 
-from sqlalchemy import Integer, String, and_, any_, bindparam, event, func, literal, or_, select, union_all
+from sqlalchemy import String, and_, any_, bindparam, event, func, literal, or_, select, union_all
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session, with_loader_criteria
 
@@ -158,7 +158,7 @@ def held_workbook_ids(session):
 # neither SQLAlchemy nor psycopg could keep compiled: at 200 schools that was most of a page's time.
 
 def _any_of(column, ids):
-    return column == any_(bindparam(None, list(ids), type_=ARRAY(Integer)))
+    return column == any_(bindparam(None, list(ids), type_=ARRAY(column.type)))
 
 
 def _in_json(column, ids):
@@ -171,6 +171,12 @@ def _in_list(column, ids):
 
 
 AMONG = {"postgresql": _any_of, "sqlite": _in_json}  # by dialect; any other: _in_list
+
+
+def among(session, column, ids):
+    """``column`` is one of ``ids`` (some hundreds, say: ids, codes, texts), as one parameter
+    for this session's database, where ``column.in_(ids)`` would bind each apart."""
+    return AMONG.get(session.get_bind().dialect.name, _in_list)(column, sorted(ids))
 
 
 @lru_cache(maxsize=64)  # options are immutable statements' parts, safe to share between threads

@@ -3,7 +3,9 @@
 Every workbook has a ``content_version``, moved on by any change to one of its rows (a
 sync, a save, a reply) in the same flush, so in the same transaction as the change; the
 partnership has one of its own, moved on by a change to what it decides itself (themes
-and their answers, objectives, schools, memberships, reviews and their signatures).
+and their answers, objectives, schools, memberships, reviews and their signatures) and
+to its people as others see them (who they are, their role and school: For you names
+the lead of an event by them), not to their passwords, sessions or sign-ins.
 A figure kept under the versions it was made from (domain/kept.py) is never found after
 the change that made it stale: the change moved the versions on, whichever process made
 it, and a transaction that rolls back takes its moved version back with it.
@@ -14,9 +16,10 @@ make: ``partnership_key`` and ``plan_key``.
 from hashlib import blake2b
 from itertools import chain
 
-from sqlalchemy import event, func, select, update
+from sqlalchemy import event, func, inspect, select, update
 from sqlalchemy.orm import Session
 
+from . import scope  # (module, not name: scope may be half-imported when models brings this in)
 from .models import (
     ActionRow,
     CalendarEvent,
@@ -34,13 +37,14 @@ from .models import (
     SipPriority,
     Theme,
     ThemeAnswer,
+    User,
     Workbook,
 )
-from . import scope  # (module, not name: scope may be half-imported when models brings this in)
 
 ROWS = (ActionRow, ImpactEntry, SipPriority, CalendarEvent, EventReply, DevelopmentVisit)
 DECIDED = (Theme, ThemeAnswer, Objective, School, Membership, Review, ReviewSignature, ImpactForm,
            ImpactFormConfirmation)
+SEEN_OF_PEOPLE = ("email", "name", "name_key", "role", "partnership_id", "school_id", "active", "chair")
 MOVED = "versions_moved"  # session.info: this transaction moved a version (what it makes is not kept)
 MOVED_WORKBOOKS = "versions_moved_workbooks"  # session.info: the workbooks whose rows it changed
 
@@ -61,6 +65,13 @@ def _move_versions(session, flush_context, instances):
             workbook_id = obj.workbook_id if obj.workbook_id is not None else getattr(obj.workbook, "id", None)
             if workbook_id is not None:  # a new workbook's rows: the new workbook is a new key
                 workbooks.add(workbook_id)
+        elif isinstance(obj, User):
+            if obj in session.dirty and not _seen_changed(obj):
+                continue  # a sign-in, a new password, a session ended: nothing another page shows
+            if obj.school_id is None and obj.partnership_id is not None:
+                partnerships.add(obj.partnership_id)  # a coordinator: of their partnership alone
+            else:  # a school's person: shown in each of its school's partnerships (rare changes)
+                every_partnership = True
         elif isinstance(obj, DECIDED):
             pid = getattr(obj, "partnership_id", None)
             if pid is None:  # a school, a review: shown in every partnership it is in (rare changes)
@@ -89,6 +100,11 @@ def _transaction_over(session, *args):
     session.info.pop(MOVED_WORKBOOKS, None)
 
 
+def _seen_changed(user):
+    state = inspect(user)
+    return any(state.attrs[name].history.has_changes() for name in SEEN_OF_PEOPLE)
+
+
 def moved_workbooks(session):
     """The workbooks whose rows this transaction changed (so far)."""
     return set(session.info.get(MOVED_WORKBOOKS, ()))
@@ -110,7 +126,8 @@ def partnership_key(session, partnership_id, workbook_ids):
     whenever one does). One small statement. The partnership's creation time comes too:
     another database (a test's, a copy) starts its versions at the same numbers."""
     ids = sorted(workbook_ids)
-    rows = select(func.coalesce(func.sum(Workbook.content_version), 0)).where(Workbook.id.in_(ids)).scalar_subquery()
+    rows = (select(func.coalesce(func.sum(Workbook.content_version), 0))
+            .where(scope.among(session, Workbook.id, ids)).scalar_subquery())
     version, created, total = session.execute(
         select(Partnership.content_version, Partnership.created_at, rows).where(Partnership.id == partnership_id)
         .execution_options(**scope.HUB_WIDE)).one()

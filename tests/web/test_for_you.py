@@ -199,3 +199,20 @@ def test_the_replies_missing_are_counted_as_the_events_page_counts_them(quiet_ca
         assert counts == {event_id: 2, everyone_id: len(cal.answers(db.session, everyone).waiting)}
         assert counts[everyone_id] == 1  # BR's staff (its head has answered)
     assert "2 not answered yet for Subject network: Fractions" in for_you(signed_in(quiet_calendar, "wl_head"))
+
+
+def test_a_head_s_count_of_missing_replies_follows_a_person_deactivated_after_it_was_kept(quiet_calendar):
+    """For you's calendar lines are kept per person and day (domain/kept.py): a change to
+    the partnership's people (a coordinator deactivates one) moves the versions they are
+    kept under, so the next home counts afresh."""
+    add_event(quiet_calendar, "T-E821", 3, host="WL", invited=("BR",))
+    head = signed_in(quiet_calendar, "wl_head")
+    waiting = re.search(r"(\d+) not answered yet for Subject network", for_you(head))
+    assert waiting and for_you(head) == for_you(head)  # kept: the same again
+    with quiet_calendar.app_context():
+        br_head = db.session.scalar(select(User).where(User.email == "head@br.test.school"))
+    admin = signed_in(quiet_calendar, "admin")
+    answer = admin.post(f"/people/{br_head.id}/deactivate",
+                        data={"csrf_token": csrf_token(admin, f"/people/{br_head.id}")})
+    assert answer.status_code in (200, 303)
+    assert f"{int(waiting.group(1)) - 1} not answered yet for Subject network" in for_you(head)
