@@ -127,19 +127,24 @@ def _held(session, pid):
     held = session.info.get(HELD)
     if held is not None and held[0] == pid:
         return held[3]
-    schools_of = school_ids(pid)
-    is_school = literal(True).label("is_school")
-    both = union_all(
-        select(schools_of.subquery().c.school_id.label("id"), is_school),
-        select(_workbook.c.id, literal(False)).where(or_(_workbook.c.partnership_id == pid,
-                                                         _workbook.c.school_id.in_(schools_of))))
     with session.no_autoflush:
-        rows = session.execute(select(both.subquery()).execution_options(**HUB_WIDE)).all()
+        rows = session.execute(_held_statement(pid)).all()
     schools = tuple(sorted(id for id, school in rows if school))
     workbooks = tuple(sorted(id for id, school in rows if not school))
     options = _criteria(pid, session.get_bind().dialect.name, schools, workbooks)
     session.info[HELD] = (pid, schools, workbooks, options)
     return options
+
+
+@lru_cache(maxsize=64)  # a statement is immutable: made once a partnership, not once a request
+def _held_statement(pid):
+    """(id, is a school) of the partnership's schools and workbooks, in one statement."""
+    schools_of = school_ids(pid)
+    both = union_all(
+        select(schools_of.subquery().c.school_id.label("id"), literal(True).label("is_school")),
+        select(_workbook.c.id, literal(False)).where(or_(_workbook.c.partnership_id == pid,
+                                                         _workbook.c.school_id.in_(schools_of))))
+    return select(both.subquery()).execution_options(**HUB_WIDE)
 
 
 def held_workbook_ids(session):
