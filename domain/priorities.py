@@ -8,6 +8,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import load_only
 
 from . import kept, scope
 from .contract import THEMES
@@ -178,7 +179,10 @@ def _whole(session, pairs):
         return []
     loaded = {p.id: (p, s) for p, s in session.execute(
         select(SipPriority, School).join(Workbook, Workbook.id == SipPriority.workbook_id)
-        .join(School, School.id == Workbook.school_id).where(scope.among(session, SipPriority.id, ids))).all()}
+        .join(School, School.id == Workbook.school_id).where(scope.among(session, SipPriority.id, ids))
+        .options(load_only(SipPriority.id, SipPriority.workbook_id, SipPriority.priority, SipPriority.theme,  # as drawn
+                           SipPriority.status, SipPriority.lead, SipPriority.detail),
+                 load_only(School.id, School.code, School.name))).all()}
     return [loaded[i] for i in ids if i in loaded]
 
 
@@ -357,6 +361,11 @@ def open_suggestions(session, every=None):
     list, leaving out pairs anyone has answered; the first MAX_QUESTIONS of them."""
     if every is None:
         every = combined(session)[1]
+    # Plain questions, made from the grouping and the answers: kept under the partnership's versions.
+    return kept.for_partnership(session, ("theme questions",), lambda: _questions(session, every))
+
+
+def _questions(session, every):
     listed = [t.name for t in session.scalars(select(Theme).where(Theme.archived_at.is_(None)).order_by(Theme.id))]
     names = list(OrderedDict.fromkeys(listed + [g.theme for g in every]))
     answered = {(a, b) for a, b in session.execute(select(ThemeAnswer.name_key, ThemeAnswer.theme_key))}

@@ -64,7 +64,7 @@ def index():
     if wants_fragment("people-list"):
         canonical = url_for("people.index", **args, page=shown.number if shown.number > 1 else None)
         return fragment(render_template("people/_list.html", count_oob=True, **context), push_url=canonical)
-    context.update(schools=plans.schools(db.session), roles=[(r, ROLE_NAMES[r]) for r in ROLES],
+    context.update(schools=plans.school_choices(db.session), roles=[(r, ROLE_NAMES[r]) for r in ROLES],
                    changes=people.changes(db.session, 1, RECENT_CHANGES).items)
     return page(render_template("people/index.html", **context))
 

@@ -59,7 +59,7 @@ def combined():
     if wants_fragment("priority-groups"):
         return fragment(render_template("priorities/_groups.html", count_oob=True, **context),
                         push_url=_address(filters, context["shown"].number, year))
-    context.update(themes=every, schools=plans.schools(db.session),
+    context.update(themes=every, schools=plans.school_choices(db.session),
                    **(_suggestions_context(every) if year is None else dict(suggestions=[])))
     return page(render_template("priorities/combined.html", **context))
 
