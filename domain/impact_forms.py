@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
-from . import dates, years
+from . import dates, kept, scope, years
 from .access import IMPACT_FORM_GOVERNOR_REFUSAL, can_write_impact_forms, heads_school, writes_any_impact_form
 from .calendar import Schools
 from .dates import uk
@@ -36,6 +36,7 @@ from .models import (
     Workbook,
     utcnow,
 )
+from .plans import SchoolChoice
 from .priorities import group_theme, theme_list
 from .themes import main_words, theme_key, why_same
 
@@ -571,7 +572,7 @@ def _areas_of_rows(session, forms):
         return {}
     # Only what is shown of each: its area and its ID.
     return {r.id: r for r in session.execute(select(ActionRow.id, ActionRow.area, ActionRow.sheet_id)
-                                             .where(ActionRow.id.in_(ids)))}
+                                             .where(scope.among(session, ActionRow.id, ids)))}
 
 
 def _entry_ids(session, forms):
@@ -610,7 +611,7 @@ class Strength:
     """One strength a school showed, with its evidence (the form and its event)."""
 
     text: str
-    school: School
+    school: SchoolChoice  # plain: the directory is kept (domain/kept.py)
     date: date | None
     event_type: str
     focus: str
@@ -632,15 +633,21 @@ class StrengthTheme:
 def _strengths(session, year=None, school=None):
     """Every strength on a final form of a school year (the current one unless given), of
     one host school if given (chosen by the database), under the theme of its event's
-    focus (or type). Only what a strength shows is read: no confirmation, no summary."""
+    focus (or type). Only what a strength shows is read: no confirmation, no summary.
+    Plain data, kept under the partnership's versions (forms, events, rows, themes and
+    schools all move them): (ThemeList, {theme key: StrengthTheme})."""
+    return kept.for_partnership(session, ("strengths", year, school), lambda: _strengths_read(session, year, school))
+
+
+def _strengths_read(session, year, school):
     themes = theme_list(session)
     found = session.execute(_final(select(
         ImpactForm.id, ImpactForm.strengths, ImpactForm.action_row_ids, CalendarEvent.date, CalendarEvent.type,
         CalendarEvent.focus, CalendarEvent.host_code).select_from(ImpactForm), school, year=year)).all()
     rows = _areas_of_rows(session, found)
     query = select(School).where(School.archived_at.is_(None))
-    schools = {s.code: s for s in session.scalars(query.where(School.code == school.strip().upper())
-                                                  if school else query)}
+    schools = {s.code: SchoolChoice(s.code, s.name) for s in session.scalars(
+        query.where(School.code == school.strip().upper()) if school else query)}
     groups = {}
     for form in found:
         school_of = schools.get(host_code(form))

@@ -146,7 +146,7 @@ def schools(session):
 
 
 class SchoolChoice(NamedTuple):
-    """A school as a filter offers it."""
+    """A school by code and name, as plain data: as a filter offers it, as kept figures name it."""
 
     code: str
     name: str

@@ -22,6 +22,8 @@ PAGES = {  # who reads it, and where
     "a school's summary": ("br_governor", "/summary/BR"),
     "the joint summary": ("br_governor", "/summary/joint"),
     "a priority's partners": ("br_head", "/plans/BR/priorities"),
+    "strengths": ("br_head", "/strengths"),
+    "the school filter": ("admin", "/people"),
 }
 
 
