@@ -207,9 +207,11 @@ def listing(session, start, end, today, filters=None, schools=None, number=1, pe
         query = query.where(CalendarEvent.category == filters.type)
     elif filters.type:
         query = query.where(CalendarEvent.type == filters.type)
+    # Who hosts and who is invited is read only to filter by school (a JSON list an event).
+    involved = (CalendarEvent.host_code, CalendarEvent.host_school, CalendarEvent.invited_codes) \
+        if filters.school else ()
     light = session.execute(query.with_only_columns(
-        CalendarEvent.id, CalendarEvent.date, CalendarEvent.start_time, CalendarEvent.host_code,
-        CalendarEvent.host_school, CalendarEvent.invited_codes)).all()
+        CalendarEvent.id, CalendarEvent.date, CalendarEvent.start_time, *involved)).all()
     if filters.school:  # by code or name, as the cells give them (Schools): not one column to ask
         schools = schools or Schools(session)
         school = schools.find(filters.school)
@@ -223,8 +225,8 @@ def listing(session, start, end, today, filters=None, schools=None, number=1, pe
     ids = [e.id for e in coming + gone]
     number = clamp(number, len(ids), per_page)
     wanted = ids[(number - 1) * per_page:number * per_page]
-    found = {e.id: e for e in session.scalars(select(CalendarEvent).where(CalendarEvent.id.in_(wanted)))} \
-        if wanted else {}
+    found = {e.id: e for e in session.scalars(select(CalendarEvent).where(scope.among(session, CalendarEvent.id,
+                                                                                        wanted)))} if wanted else {}
     return Listing(Page([found[i] for i in wanted if i in found], len(ids), number, per_page), len(coming))
 
 

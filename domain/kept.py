@@ -65,6 +65,12 @@ def _key_for_a_transaction(session, *args):
     session.info.pop(KEY, None)
 
 
+def clear():
+    """Forget every kept figure (a test's new database starts its versions where another's did)."""
+    with _lock:
+        _figures.clear()
+
+
 @contextmanager
 def made_afresh():
     """``with made_afresh():`` nothing kept is used or kept (the tests' uncached figures)."""

@@ -117,7 +117,7 @@ SHAPE = (School, Membership, Workbook)  # a change to one of these may change wh
 
 def _held(session, pid):
     """The options that hold a statement to the partnership, from its schools' and
-    workbooks' ids: read once (two small queries) and kept in the session until a change
+    workbooks' ids: read once (one small statement) and kept in the session until a change
     to a school, a membership or a workbook, or another partnership, drops them.
 
     Ids, not subqueries: each statement then carries the lists as parameters, which compile

@@ -2,6 +2,7 @@
 import calendar
 import os
 import re
+import shutil
 import socket
 import threading
 import uuid
@@ -12,12 +13,12 @@ from email import message_from_bytes, policy
 
 import pytest
 from aiosmtpd.controller import Controller
-from sqlalchemy import create_engine, event, select, text
+from sqlalchemy import DateTime, create_engine, event, select, text
 from werkzeug.serving import make_server
 
 from config import TestConfig
-from domain import dates
-from domain.models import Base, CalendarEvent, School, User, Workbook
+from domain import dates, kept
+from domain.models import Base, CalendarEvent, School, User, Workbook, utcnow
 from domain.passwords import hash_password
 from sheets_emulator import Emulator, EmulatorServer, Store
 from sheets_emulator.workbooks import load_partnership
@@ -254,9 +255,54 @@ def app(tmp_path, workbook_dir, database_url):
 
 
 @pytest.fixture
-def synced_app(app):
-    """The app after one sync of the demo workbooks, with a user per role and school."""
-    return sync_with_people(app)
+def synced_app(request, app, workbook_dir, database_url, tmp_path):
+    """The app after one sync of the demo workbooks, with a user per role and school.
+
+    On SQLite (some 480 tests), the sync is done once a run (_synced_once) and each test
+    gets a copy of its database and of its workbooks (their times kept, so the next sync
+    finds them unchanged), the database's times moved on to now: the same state, without
+    a second of set-up a test. On PostgreSQL, each test syncs."""
+    if TEST_DATABASE == "postgres":
+        return sync_with_people(app)
+    folder, database, made_at = request.getfixturevalue("_synced_once")
+    with app.app_context():
+        db.engine.dispose()  # the app's empty database is replaced by the copy
+    shutil.copyfile(database, tmp_path / "hub.sqlite")
+    for path in folder.iterdir():
+        shutil.copy2(path, workbook_dir / path.name)
+    seconds = round((utcnow() - made_at).total_seconds())
+    with app.app_context():
+        for table in Base.metadata.sorted_tables:  # every stored time, as if the sync had just run
+            for column in table.columns:
+                if isinstance(column.type, DateTime):
+                    db.session.execute(text(  # its microseconds kept: some are compared
+                        f'UPDATE "{table.name}" SET "{column.name}" = strftime(\'%Y-%m-%d %H:%M:%S\', '
+                        f'"{column.name}", \'+{seconds} seconds\') || substr("{column.name}", 20) '
+                        f'WHERE "{column.name}" IS NOT NULL'))
+        db.session.commit()
+    return app
+
+
+@pytest.fixture(scope="session")
+def _synced_once(tmp_path_factory, suite_day):
+    """(its workbooks, its database, when) of one sync of the demo with its people."""
+    root = tmp_path_factory.mktemp("synced-once")
+    write_demo_workbooks(root / "workbooks")
+    app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=f"sqlite:///{root / 'hub.sqlite'}",
+                     WORKBOOK_DIR=str(root / "workbooks"), PARTNERSHIP_WORKBOOK="partnership.xlsx")
+    with app.app_context():
+        db.create_all()
+    sync_with_people(app)
+    with app.app_context():
+        db.engine.dispose()
+    return root / "workbooks", root / "hub.sqlite", utcnow()
+
+
+@pytest.fixture(autouse=True)
+def _nothing_kept_from_another_test():
+    """Figures are kept per process under versions (domain/kept.py); each test's database
+    starts from the same versions, so what one test kept is not another's."""
+    kept.clear()
 
 
 def sync_with_people(app):

@@ -15,7 +15,7 @@ from .test_edits import open_form, row_id, save
 from .test_summaries import confirm_review
 
 PAGES = {  # who reads it, and where
-    "combined priorities": ("br_head", "/priorities"),
+    "combined priorities": ("br_head", "/priorities"),  # with its school filter (plans.school_choices)
     "priorities of one theme": ("br_head", "/priorities?theme=writing"),
     "a head's home": ("br_head", "/"),
     "a member of staff's home": ("br_staff", "/"),  # For you's calendar lines, kept per person and day
@@ -23,7 +23,6 @@ PAGES = {  # who reads it, and where
     "the joint summary": ("br_governor", "/summary/joint"),
     "a priority's partners": ("br_head", "/plans/BR/priorities"),
     "strengths": ("br_head", "/strengths"),
-    "the school filter": ("admin", "/people"),
 }
 
 
