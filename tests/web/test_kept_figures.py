@@ -23,6 +23,8 @@ PAGES = {  # who reads it, and where
     "the joint summary": ("br_governor", "/summary/joint"),
     "a priority's partners": ("br_head", "/plans/BR/priorities"),
     "strengths": ("br_head", "/strengths"),
+    "a school's plan": ("br_head", "/plans/BR"),  # its rows drawn once and kept (webapp/plans/rows.py)
+    "a school's plan, filtered": ("br_staff", "/plans/BR?status=Complete"),
 }
 
 
@@ -83,7 +85,7 @@ def change_by_reply(app, workbook_dir, client):
 CHANGES = [change_by_sync, change_by_save, change_by_theme_answer, change_by_review, change_by_reply]
 SHOWN = {  # what each change shows on some page, so that a kept page that ignored it would differ
     change_by_sync: ("combined priorities", "Phonics catch-up for Year 2"),
-    change_by_save: ("a school's summary", None),
+    change_by_save: ("a school's plan", "Every F1 child has their 30 hours"),
     change_by_theme_answer: ("combined priorities", None),
     change_by_review: ("a school's summary", "Confirmed for the board"),
     change_by_reply: ("a member of staff's home", None),  # the invitation they answered is gone

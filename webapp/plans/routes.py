@@ -16,7 +16,7 @@ from ..hx import fragment, page, wants_fragment
 from ..lookups import plan_or_abort, row_or_abort
 from ..params import page_number, pager
 from ..syncs.panel import panel_context
-from .rows import rows_context
+from .rows import rows_context, rows_drawn
 
 bp = Blueprint("plans", __name__)
 
@@ -167,11 +167,13 @@ def plan(code):
         filter_args=_filter_args(area, status, overdue),
         **rows_context(plan, rows),
     )
+    filters = (area, status, overdue)
     if wants_fragment("plan-rows"):
         # The filters asked for the rows alone; the address bar gets the tidy URL.
         canonical = url_for("plans.plan", code=plan.code, year=plan.past_year, **context["filter_args"])
-        return fragment(render_template("plans/_rows.html", count_oob=True, **context), push_url=canonical)
+        return fragment(rows_drawn(plan, current_user, context, filters, count_oob=True), push_url=canonical)
     context.update(
+        rows_html=rows_drawn(plan, current_user, context, filters),
         areas=[group for group, _ in plans.group_by_area(every_row)],
         statuses=plans.status_columns(every_row),
         problem_count=plans.problem_count(db.session, plan.workbook),
