@@ -10,6 +10,7 @@ partnership (400 at 200 schools) and its people: they are worked out as plain da
 kept under the partnership's versions for the person and the day (domain/kept.py), and
 only the events a home shows are read as rows. Reviews and edits are asked afresh.
 """
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -101,13 +102,11 @@ def for_you(session, user, today=None, shown=SHOWN):
 
 def _shown(lines, shown):
     """ForYou of ``lines``: the first ``shown`` of each kind, the rest counted."""
-    kept_lines, more = [], {}
+    picked, seen = [], Counter(line.kind for line in lines)
     for line in lines:
-        if sum(1 for x in kept_lines if x.kind == line.kind) < shown:
-            kept_lines.append(line)
-        else:
-            more[line.kind] = more.get(line.kind, 0) + 1
-    return ForYou(kept_lines, more)
+        if sum(1 for x in picked if x.kind == line.kind) < shown:  # a few a kind: a short list to count
+            picked.append(line)
+    return ForYou(picked, {kind: n - shown for kind, n in seen.items() if n > shown})
 
 
 def count(session, user, today=None):
