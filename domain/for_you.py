@@ -20,6 +20,7 @@ from sqlalchemy.orm import defer, load_only, selectinload
 from . import calendar as cal
 from . import dates, kept, scope
 from .access import can_reply_to_events, can_resolve
+from .attention import WAITING_FOR_A_PERSON  # edits a person must decide on
 from .contract import ACTION_PLAN, IMPACT_LOG
 from .event_cells import CONFIRMED, DECLINED
 from .impact_forms import FINAL, HOST, LEADER, VISITOR, event_kind, host_code, is_invited, sides_needed
@@ -32,8 +33,6 @@ REPLY, SIGN, FORM, EDIT, ANSWERS, HOSTING = "reply", "sign", "form", "edit", "an
 KINDS = (REPLY, SIGN, FORM, EDIT, ANSWERS, HOSTING)
 # Replies that matter are for events soon: a manager is not asked about next summer's yet.
 ANSWERS_AHEAD = timedelta(days=28)
-# Edits a person must decide on; an edit simply on its way needs nothing of them.
-NEEDS_A_CHOICE = ("conflict", "stuck", "failed")
 # An event called off or moved asks nothing of anyone until it has a day again.
 OFF = ("Cancelled", "Postponed")
 # The plan tabs whose edits a person chooses on themselves (a reply or an event waiting on
@@ -102,11 +101,12 @@ def for_you(session, user, today=None, shown=SHOWN):
 
 def _shown(lines, shown):
     """ForYou of ``lines``: the first ``shown`` of each kind, the rest counted."""
-    picked, seen = [], Counter(line.kind for line in lines)
+    picked, taken = [], Counter()
     for line in lines:
-        if sum(1 for x in picked if x.kind == line.kind) < shown:  # a few a kind: a short list to count
+        taken[line.kind] += 1
+        if taken[line.kind] <= shown:
             picked.append(line)
-    return ForYou(picked, {kind: n - shown for kind, n in seen.items() if n > shown})
+    return ForYou(picked, {kind: n - shown for kind, n in taken.items() if n > shown})
 
 
 def count(session, user, today=None):
@@ -221,7 +221,7 @@ def _forms(session, user, events, today, mine):
 def _edits(session, user):
     """The person's own edits that wait for their choice."""
     entries = session.scalars(
-        select(OutboxEntry).where(OutboxEntry.created_by_id == user.id, OutboxEntry.state.in_(NEEDS_A_CHOICE),
+        select(OutboxEntry).where(OutboxEntry.created_by_id == user.id, OutboxEntry.state.in_(WAITING_FOR_A_PERSON),
                                   OutboxEntry.tab.in_(PLAN_TABS)).order_by(OutboxEntry.id))
     # Only those they may still settle: not a plan of a school they have since left.
     return [Line(EDIT, entry) for entry in entries if can_resolve(user, entry, entry.workbook.code)]

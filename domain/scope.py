@@ -179,19 +179,21 @@ def _in_list(column, ids):
     return column.in_(ids)
 
 
-AMONG = {"postgresql": _any_of, "sqlite": _in_json}  # by dialect; any other: _in_list
+def _among_for(dialect):
+    """How a database of this dialect is given a list in one parameter (any other: IN)."""
+    return {"postgresql": _any_of, "sqlite": _in_json}.get(dialect, _in_list)
 
 
 def among(session, column, ids):
     """``column`` is one of ``ids`` (some hundreds, say: ids, codes, texts), as one parameter
     for this session's database, where ``column.in_(ids)`` would bind each apart."""
-    return AMONG.get(session.get_bind().dialect.name, _in_list)(column, sorted(ids))
+    return _among_for(session.get_bind().dialect.name)(column, sorted(ids))
 
 
 @lru_cache(maxsize=64)  # options are immutable statements' parts, safe to share between threads
 def _criteria(pid, dialect, schools, workbooks):
     """The options that hold a statement to the partnership (with_loader_criteria)."""
-    among = AMONG.get(dialect, _in_list)
+    among = _among_for(dialect)
     events = select(_event.c.id).where(among(_event.c.workbook_id, workbooks))
     people = select(_user.c.id).where(or_(_user.c.partnership_id == pid, and_(
         among(_user.c.school_id, schools), _user.c.role != "admin")))

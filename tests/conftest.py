@@ -255,7 +255,7 @@ def app(tmp_path, workbook_dir, database_url):
 
 
 @pytest.fixture
-def synced_app(request, app, workbook_dir, database_url, tmp_path):
+def synced_app(request, app, workbook_dir, tmp_path):
     """The app after one sync of the demo workbooks, with a user per role and school.
 
     On SQLite (some 480 tests), the sync is done once a run (_synced_once) and each test
