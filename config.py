@@ -154,6 +154,22 @@ class Config:
     # board packs): a job asked for is started within this.
     JOBS_POLL_SECONDS = _float("JOBS_POLL_SECONDS", 1.0)
 
+    # Sign-in with a school's own account over OpenID Connect (docs/deploy.md): a provider is
+    # offered once its client id and secret are set. Google; Microsoft (its "organizations"
+    # endpoint takes any work or school tenant: each school names its own); and any other
+    # OpenID provider by its issuer address, shown as OIDC_NAME.
+    GOOGLE_CLIENT_ID = os.environ.get("GOOGLE_CLIENT_ID") or None
+    GOOGLE_CLIENT_SECRET = os.environ.get("GOOGLE_CLIENT_SECRET") or None
+    GOOGLE_ISSUER = os.environ.get("GOOGLE_ISSUER", "https://accounts.google.com")
+    MICROSOFT_CLIENT_ID = os.environ.get("MICROSOFT_CLIENT_ID") or None
+    MICROSOFT_CLIENT_SECRET = os.environ.get("MICROSOFT_CLIENT_SECRET") or None
+    MICROSOFT_ISSUER = os.environ.get("MICROSOFT_ISSUER", "https://login.microsoftonline.com/organizations/v2.0")
+    OIDC_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID") or None
+    OIDC_CLIENT_SECRET = os.environ.get("OIDC_CLIENT_SECRET") or None
+    OIDC_ISSUER = os.environ.get("OIDC_ISSUER") or None
+    OIDC_NAME = os.environ.get("OIDC_NAME", "your school account")
+    OIDC_TIMEOUT_SECONDS = _int("OIDC_TIMEOUT_SECONDS", 10)  # a provider that does not answer
+
     @classmethod
     def check(cls):
         """Refuse settings that cannot work; called by the app factory."""
@@ -164,6 +180,11 @@ class Config:
             raise RuntimeError(
                 f"SHEETS_BACKEND must be 'workbook' or 'google', not {cls.SHEETS_BACKEND!r}"
             )
+        for name in ("GOOGLE", "MICROSOFT", "OIDC"):
+            if bool(getattr(cls, f"{name}_CLIENT_ID")) != bool(getattr(cls, f"{name}_CLIENT_SECRET")):
+                raise RuntimeError(f"Set both {name}_CLIENT_ID and {name}_CLIENT_SECRET, or neither")
+        if cls.OIDC_CLIENT_ID and not cls.OIDC_ISSUER:
+            raise RuntimeError("OIDC_CLIENT_ID needs OIDC_ISSUER: the provider's issuer address")
         if cls.MAIL_USE_TLS and cls.MAIL_USE_SSL:
             raise RuntimeError("Set MAIL_USE_TLS (STARTTLS) or MAIL_USE_SSL, not both")
         if cls.SYNC_INTERVAL_MINUTES < 1:

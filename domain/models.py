@@ -588,6 +588,60 @@ class PersonChange(Base):
     what: Mapped[str] = mapped_column(Text, default="")  # in words: "Role: staff → head"
 
 
+# --- Signing in with a school's own account (issue 27) --------------------------------
+
+
+class SchoolSignIn(Base):
+    """How a school's people may sign in with a school account: the Google Workspace domains
+    and Microsoft tenants its accounts come from (an account from any other is refused, even
+    for a matching address), and whether its staff and head must use one (no password).
+    Set by a coordinator; a school without a row names none and requires nothing."""
+
+    __tablename__ = "school_sign_in"
+
+    school_id: Mapped[int] = mapped_column(ForeignKey("school.id"), primary_key=True)
+    google_domains: Mapped[str] = mapped_column(Text, default="")  # "a.sch.uk b.sch.uk", lower case
+    microsoft_tenants: Mapped[str] = mapped_column(Text, default="")  # tenant ids, lower case
+    school_accounts_only: Mapped[bool] = mapped_column(Boolean, default=False)
+    changed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    changed_by: Mapped[str] = mapped_column(String(300), default="")
+
+
+class AccountLink(Base):
+    """A person's school account, linked at their first sign-in with it: the issuer and the
+    provider's stable id for the account (Google's ``sub``; Microsoft's ``oid``, its issuer
+    naming the tenant). Later sign-ins match this, never the address, which a Microsoft
+    tenant's users may be able to change. A coordinator can remove it (domain/school_accounts)."""
+
+    __tablename__ = "account_link"
+    __table_args__ = (UniqueConstraint("issuer", "subject", name="uq_account_link_account"),
+                      UniqueConstraint("user_id", "provider", name="uq_account_link_person_provider"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    provider: Mapped[str] = mapped_column(String(20))  # google, microsoft, oidc (another provider)
+    issuer: Mapped[str] = mapped_column(String(300))
+    subject: Mapped[str] = mapped_column(String(300))
+    tenant: Mapped[str] = mapped_column(String(300), default="")  # Microsoft's tid, Google's hd
+    email: Mapped[str] = mapped_column(String(254), default="")  # as the provider last gave it
+    linked_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    user: Mapped[User] = relationship()
+
+
+class SignInState(Base):
+    """A sign-in begun at a provider and not yet finished: Authlib's state, nonce and PKCE
+    verifier, kept here rather than in the browser's cookie so that each is used once
+    (webapp/auth/school_accounts.py takes it out as it reads it)."""
+
+    __tablename__ = "sign_in_state"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+    expires_at: Mapped[datetime] = mapped_column(DateTime, index=True)
+
+
 # --- Termly reviews (issue 15) ----------------------------------------------------------
 
 

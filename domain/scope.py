@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session, with_loader_criteria
 from .models import (
     JOINT,
     OFFICER,
+    AccountLink,
     ActionRow,
     CalendarEvent,
     EventReply,
@@ -45,6 +46,7 @@ from .models import (
     Review,
     ReviewSignature,
     School,
+    SchoolSignIn,
     SheetProblem,
     SipPriority,
     Theme,
@@ -202,7 +204,11 @@ def _criteria(pid, dialect, schools, workbooks):
         Membership: Membership.partnership_id == pid,
         Workbook: among(Workbook.id, workbooks),
         User: or_(User.partnership_id == pid, and_(among(User.school_id, schools), User.role != "admin")),
-        PersonChange: PersonChange.person_id.in_(people),
+        # An entry about nobody (a sign-in refused for an address no one has: nobody's
+        # partnership is known) is every coordinator's to see.
+        PersonChange: or_(PersonChange.person_id.in_(people), PersonChange.person_id.is_(None)),
+        AccountLink: AccountLink.user_id.in_(people),
+        SchoolSignIn: among(SchoolSignIn.school_id, schools),
         ReviewSignature: ReviewSignature.review_id.in_(
             select(_review.c.id).where(among(_review.c.workbook_id, workbooks))),
         ImpactForm: ImpactForm.event_id.in_(events),

@@ -24,7 +24,9 @@ from sheets_emulator import Emulator, EmulatorServer, Store
 from sheets_emulator.workbooks import load_partnership
 from sync.demo import write_demo_workbooks
 from sync.demo_data import Demo
+from tests import oidc
 from webapp import background, create_app
+from webapp.auth import school_accounts as school_account_providers
 from webapp.extensions import db
 from webapp.syncing import sync_now
 
@@ -459,3 +461,29 @@ class Statements:
         statement carries, domain/scope.py: FROM workbook AS partnership_workbook)."""
         return [s for s in self.sql if s.lstrip().upper().startswith("SELECT")
                 and re.search(rf"\bFROM {table}\b(?! AS partnership_)", s)]
+
+
+# --- Sign-in with school accounts: real OpenID providers on loopback (tests/oidc) ---------
+
+@pytest.fixture(scope="session")
+def google_stand_in():
+    with oidc.running("google") as provider:
+        yield provider
+
+
+@pytest.fixture(scope="session")
+def microsoft_stand_in():
+    with oidc.running("microsoft") as provider:
+        yield provider
+
+
+@pytest.fixture
+def school_accounts_hub(synced_app, google_stand_in, microsoft_stand_in):
+    """The synced demo with Google and Microsoft sign-in configured (as a deployment's
+    settings would), each provider's accounts emptied and its tokens honest."""
+    synced_app.config.update(google_stand_in.settings(), **microsoft_stand_in.settings())
+    school_account_providers.init_app(synced_app)
+    for provider in (google_stand_in, microsoft_stand_in):
+        provider.set_accounts({})
+        provider.spoil_id_tokens(None)
+    return synced_app

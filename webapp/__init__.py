@@ -67,6 +67,9 @@ def register_extensions(app):
     from .auth.sessions import configure_login_manager
 
     configure_login_manager(login_manager)
+    from .auth import school_accounts
+
+    school_accounts.init_app(app)
 
 
 def hold_requests_to_partnerships(app):
@@ -78,6 +81,7 @@ def hold_requests_to_partnerships(app):
 
 def register_blueprints(app):
     from .auth.routes import bp as auth_bp
+    from .auth.school_accounts import bp as school_accounts_bp
     from .calendar.routes import bp as calendar_bp
     from .edits.routes import bp as edits_bp
     from .health.routes import bp as health_bp
@@ -96,6 +100,7 @@ def register_blueprints(app):
 
     register_url_converters(app)
     app.register_blueprint(auth_bp)
+    app.register_blueprint(school_accounts_bp)
     app.register_blueprint(plans_bp)
     app.register_blueprint(edits_bp)
     app.register_blueprint(priorities_bp)

@@ -15,7 +15,7 @@ from .extensions import db
 
 CHOSEN = "partnership"  # the key, in Flask's session, of the partnership the person chose
 NOBODY = 0  # no partnership has this id: a visitor's queries find nothing of any
-OFFICERS_PAGES = {"support", "auth", "health", None}  # None: the static files
+OFFICERS_PAGES = {"support", "auth", "school_accounts", "health", None}  # None: the static files
 
 
 def register(app):

@@ -1,9 +1,8 @@
 """Signing in and out, choosing a password through a link, and "forgot your password?"."""
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, logout_user
 
-from domain import login_limits, people, reset_limits, user_sessions
-from domain.models import utcnow
+from domain import login_limits, people, reset_limits, school_accounts, user_sessions
 from domain.users import authenticate, find_user, normalise_email
 
 from ..extensions import db
@@ -12,7 +11,8 @@ from ..partnership_scope import enter_for, enter_the_only
 from ..safe_urls import local_path
 from .forms import ChoosePasswordForm, ForgotPasswordForm, LoginForm
 from .links import LinkExpired, LinkInvalid, read_link, send_password_link
-from .sessions import SESSION_TOKEN
+from .school_accounts import providers
+from .sessions import SESSION_TOKEN, start_session
 
 bp = Blueprint("auth", __name__)
 
@@ -48,22 +48,13 @@ def login():
 
     login_limits.succeeded(db.session, attempt, form.email.data)
     login_limits.forget_old(db.session, cfg["LOGIN_WINDOW_MINUTES"])
+    if _school_account_required(user):  # told only once the password is right: no one learns it otherwise
+        db.session.commit()
+        form.form_errors.append(f"{user.school.name} signs its staff in with their school account: "
+                                "use the button above, not a password.")
+        return _login_page(form, next_url), 403
     start_session(user)
     return redirect(next_url or url_for("plans.home"))
-
-
-def start_session(user):
-    """Sign ``user`` in here: a new server-side session, a fresh cookie, the time noted."""
-    token = user_sessions.start(db.session, user)
-    user_sessions.forget_expired(db.session, current_app.config["SESSION_ABSOLUTE_HOURS"])
-    user.last_sign_in_at = utcnow()
-    db.session.commit()
-    session.clear()  # a fresh session at sign-in: nothing carried over from before
-    session[SESSION_TOKEN] = token
-    login_user(user)
-    # Only a permanent session's cookie has an expiry (PERMANENT_SESSION_LIFETIME, renewed by
-    # each request); otherwise it lasts as long as the browser, which may restore it for days.
-    session.permanent = True
 
 
 LINK_REFUSALS = {
@@ -104,6 +95,8 @@ def choose_password(token):
     except people.LinkUsed:
         return _link_refused("used")
     enter_for(user)
+    if _school_account_required(user):  # an invitation: their way in is their school account
+        return render_template("auth/school_account_required.html", person=user, providers=providers())
     form = ChoosePasswordForm()
     if not form.validate_on_submit():
         status = 422 if form.is_submitted() else 200
@@ -134,7 +127,7 @@ def forgot_password():
                                 "or ask one of the coordinators below.")
         return render_template("auth/forgot_password.html", **context), 429
     user = find_user(db.session, form.email.data)
-    if user is not None and user.active:
+    if user is not None and user.active and not _school_account_required(user):
         enter_for(user)
         send_password_link(user, "themselves", asked=True)
         db.session.commit()
@@ -144,8 +137,13 @@ def forgot_password():
 
 def _login_page(form, next_url):
     enter_the_only()
-    return render_template("auth/login.html", form=form, next_url=next_url,
+    return render_template("auth/login.html", form=form, next_url=next_url, providers=providers(),
                            coordinators=people.active_admins(db.session))
+
+
+def _school_account_required(user):
+    """Must this person use a school account? Only while the hub offers one to use."""
+    return bool(providers()) and school_accounts.requires_school_account(db.session, user)
 
 
 @bp.post("/logout")

@@ -6,8 +6,10 @@ so sign-out, the absolute lifetime, a password change and deactivation all end
 a session even for someone holding a copy of the cookie.
 """
 from flask import current_app, flash, redirect, request, session, url_for
+from flask_login import login_user
 
 from domain import user_sessions
+from domain.models import utcnow
 
 from ..extensions import db
 from ..hx import fragment, is_htmx
@@ -38,3 +40,17 @@ def configure_login_manager(manager):
         if is_htmx():
             return fragment("", redirect=target)  # a whole-page visit, not a swap
         return redirect(target)
+
+
+def start_session(user):
+    """Sign ``user`` in here: a new server-side session, a fresh cookie, the time noted."""
+    token = user_sessions.start(db.session, user)
+    user_sessions.forget_expired(db.session, current_app.config["SESSION_ABSOLUTE_HOURS"])
+    user.last_sign_in_at = utcnow()
+    db.session.commit()
+    session.clear()  # a fresh session at sign-in: nothing carried over from before
+    session[SESSION_TOKEN] = token
+    login_user(user)
+    # Only a permanent session's cookie has an expiry (PERMANENT_SESSION_LIFETIME, renewed by
+    # each request); otherwise it lasts as long as the browser, which may restore it for days.
+    session.permanent = True

@@ -3,7 +3,7 @@ role, school or chair, deactivation, password links, and the audit list of all o
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from domain import people, plans
+from domain import people, plans, school_accounts
 from domain.access import PEOPLE_REFUSAL, can_manage_people, manages_person
 from domain.models import ROLES, User
 from domain.people import ROLE_NAMES, Filters
@@ -110,6 +110,8 @@ def person(person_id):
 
 def _person_page(person, form, status=200):
     return render_template("people/person.html", person=person, form=form,
+                           account_links=school_accounts.links_of(db.session, person),
+                           provider_names=school_accounts.PROVIDER_NAMES,
                            managed=manages_person(g.partnership, person), mail=mail_to(db.session, person),
                            changes=people.changes_to(db.session, person, RECENT_CHANGES)), status
 
@@ -163,6 +165,17 @@ def deactivate(person_id):
 @bp.post("/<int:person_id>/reactivate")
 def reactivate(person_id):
     return _act(person_id, people.reactivate_person, "{name} can sign in again, with their password as it was.")
+
+
+@bp.post("/<int:person_id>/links/<int:link_id>/remove")
+def remove_link(person_id, link_id):
+    """Unlink a school account (a wrong one, or one the school has closed): the person's next
+    sign-in with a school account links it afresh, by the address its provider vouches for."""
+    person = _managed_or_403(person_id)
+    if school_accounts.unlink(db.session, current_user, person, link_id):
+        db.session.commit()
+        flash(f"{person.name}'s school account is no longer linked.", "info")
+    return redirect(url_for("people.person", person_id=person.id), 303)
 
 
 @bp.post("/<int:person_id>/password-link")

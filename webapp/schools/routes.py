@@ -1,15 +1,19 @@
 """Schools and workbooks, for partnership coordinators: every school as the Schools tab
 lists it with its workbook's state, the sheets check on request, every edit waiting."""
-from flask import Blueprint, abort, current_app, g, render_template
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, url_for
 from flask_login import current_user, login_required
+from sqlalchemy import select
 
-from domain import edits, schools
+from domain import edits, plans, school_accounts, schools
 from domain.access import SCHOOLS_REFUSAL, can_manage_schools
+from domain.models import School, SchoolSignIn
 from sync.backends.google import spreadsheet_url
 
+from ..auth.school_accounts import providers
 from ..extensions import db
 from ..hx import fragment, page, wants_fragment
 from . import checks
+from .forms import SchoolSignInForm
 
 bp = Blueprint("schools", __name__, url_prefix="/schools")
 
@@ -65,3 +69,36 @@ def check():
 def check_status():
     """Where the check has got to: the page follows it with htmx until its result is in."""
     return fragment(render_template("schools/_check.html", **_context(focus=True)))
+
+
+@bp.get("/sign-in")
+def sign_in():
+    """Each school's school-account settings: where its accounts come from, and whether its
+    staff must use one."""
+    rows = {row.school_id: row for row in db.session.scalars(select(SchoolSignIn))}
+    return page(render_template("schools/sign_in.html", schools=plans.schools(db.session), rows=rows,
+                                providers=providers()))
+
+
+@bp.route("/<code>/sign-in", methods=["GET", "POST"])
+def school_sign_in(code):
+    school = db.session.scalar(select(School).where(School.code == code))
+    if school is None:
+        abort(404)
+    row = school_accounts.settings_of(db.session, school)
+    form = SchoolSignInForm(data=dict(google_domains=row.google_domains, microsoft_tenants=row.microsoft_tenants,
+                                      school_accounts_only=row.school_accounts_only))
+    if form.validate_on_submit():
+        try:
+            school_accounts.save_settings(db.session, current_user, school, form.google_domains.data,
+                                          form.microsoft_tenants.data, form.school_accounts_only.data,
+                                          {provider.key for provider in providers()})
+        except school_accounts.SettingsError as error:
+            db.session.rollback()
+            form.form_errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(f"Saved how {school.name}'s people sign in.", "info")
+            return redirect(url_for("schools.sign_in"), 303)
+    status = 422 if form.is_submitted() else 200
+    return render_template("schools/school_sign_in.html", school=school, form=form, providers=providers()), status
