@@ -73,7 +73,7 @@ const provider = new Provider(issuer, {
   },
 });
 
-const page = (uid, error = '') => `<!doctype html><html lang="en"><head><title>Sign in - ${kind} stand-in</title></head>
+const page = (uid, error = '') => `<!doctype html><html lang="en"><head><title>Sign in - ${kind} stand-in</title><link rel="icon" href="data:,"></head>
 <body><main><h1>Sign in to your ${kind === 'google' ? 'Google' : 'Microsoft'} account</h1>
 ${error ? `<p role="alert">${error}</p>` : ''}
 <form method="post" action="/interaction/${uid}">

@@ -63,7 +63,8 @@ def make_ids(app):
             }
         common = {"run_id": s.scalar(select(SyncRun.id).limit(1)), "fmt": "csv", "year": 2026, "month": 11,
                   "secret": "no-such-feed", "token": "no-such-token", "filename": "app.css",
-                  "slug": "our-partnership", "visit_id": 1, "report_id": 1}
+                  "slug": "our-partnership", "visit_id": 1, "report_id": 1,
+                  "key": "google", "link_id": 1}
         s.commit()
     for scope in ids:
         ids[scope].update(common)

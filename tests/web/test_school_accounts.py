@@ -109,8 +109,8 @@ def test_google_account_from_the_schools_domain_signs_its_person_in_and_is_linke
 def test_signing_in_returns_to_the_page_asked_for(client, school_accounts_hub, google_stand_in):
     name_sources(school_accounts_hub, domains="br.test.school")
     google_stand_in.set_accounts({STAFF: google_account(STAFF)})
-    callback = at_provider(google_stand_in, begin(client, "google", next_page="/calendar/"), STAFF)
-    assert client.get(callback).headers["Location"] == "/calendar/"
+    callback = at_provider(google_stand_in, begin(client, "google", next_page="/calendar"), STAFF)
+    assert client.get(callback).headers["Location"] == "/calendar"
 
 
 def test_an_address_nobody_has_is_refused_and_the_coordinators_see_it(client, school_accounts_hub, google_stand_in):

@@ -181,6 +181,7 @@ EXPECTED = {
     },
     "people.invite": {"GET any": "login 200 403 403 403 403", "POST any": "login ok 403 403 403 403"},
     "people.password_link": {"POST own": "login ok 403 403 403 403", "POST other": "login ok 403 403 403 403"},
+    "people.remove_link": {"POST own": "login ok 403 403 403 403", "POST other": "login ok 403 403 403 403"},
     "people.person": {"GET own": "login 200 403 403 403 403", "GET other": "login 200 403 403 403 403"},
     "people.mail_status": {"GET own": "login 200 403 403 403 403", "GET other": "login 200 403 403 403 403"},
     "people.reactivate": {"POST own": "login ok 403 403 403 403", "POST other": "login ok 403 403 403 403"},
@@ -256,6 +257,16 @@ EXPECTED = {
         "POST joint": "login ok ok 403 403 403",
     },
     "schools.check": {"POST any": "login ok 403 403 403 403"},
+    "schools.sign_in": {"GET any": "login 200 403 403 403 403"},
+    "schools.school_sign_in": {
+        "GET own": "login 200 403 403 403 403", "GET other": "login 200 403 403 403 403",
+        "GET joint": "login 404 403 403 403 403",
+        "POST own": "login ok 403 403 403 403", "POST other": "login ok 403 403 403 403",
+        "POST joint": "login 404 403 403 403 403",
+    },
+    # Sign-in with a school account: no provider is configured here (test_school_accounts.py has them).
+    "school_accounts.begin": {"GET any": "404 404 404 404 404 404"},
+    "school_accounts.done": {"GET any": "404 404 404 404 404 404"},
     "schools.index": {"GET any": "login 200 403 403 403 403"},
     "schools.check_status": {"GET any": "login 200 403 403 403 403"},
     # School years: the coordinator starts the next (an empty form before June is refused, 422);
