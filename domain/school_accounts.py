@@ -189,12 +189,12 @@ def _check(session, account, person, first):
 def refused(session, provider_name, account_words, refusal):
     """The refusal in the audit list: the person's coordinators see it (or, for an address no
     one has, every coordinator)."""
-    what = f"Sign-in with {provider_name} refused ({account_words}): {REASONS[refusal.reason]}"
+    by, reason = f"Sign-in with {provider_name}", REASONS[refusal.reason]
     if refusal.person is not None:
-        record(session, f"Sign-in with {provider_name}", refusal.person, what)
+        record(session, by, refusal.person, f"Sign-in refused ({account_words}): {reason}")
     else:
-        session.add(PersonChange(at=utcnow(), by=f"Sign-in with {provider_name}", person_id=None,
-                                 person=account_words[:300], what=what))
+        session.add(PersonChange(at=utcnow(), by=by, person_id=None, person=account_words[:300],
+                                 what=f"Sign-in refused: {reason}"))
 
 
 def links_of(session, person):

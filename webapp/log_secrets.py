@@ -13,7 +13,10 @@ from urllib.parse import unquote
 # link (webapp/auth/routes.py); tests/deploy/test_secrets_in_logs.py checks that every route with
 # a <secret> or <token> in its path is hidden. The feed's secret runs up to its ".ics"; a link's
 # token (itsdangerous puts dots in it) to the end of the path.
-SECRET_PATHS = re.compile(r"(/calendar/feed/)[^\s/?#\"]+?(?=\.ics\b|[\s/?#\"]|$)|(/password/)[^\s/?#\"]+")
+# A provider's answer to a sign-in (webapp/auth/school_accounts.py) carries its one-use code and
+# state in the query: hidden too, though without the sign-in's own PKCE verifier neither is a key.
+SECRET_PATHS = re.compile(r"(/calendar/feed/)[^\s/?#\"]+?(?=\.ics\b|[\s/?#\"]|$)|(/password/)[^\s/?#\"]+"
+                          r"|(/sign-in/[a-z]+/done\?)[^\s#\"]+")
 HIDDEN = "[hidden]"
 
 
@@ -24,7 +27,7 @@ def hidden(text):
         return text
     if "%" in text and SECRET_PATHS.search(unquote(text)):
         text = unquote(text)
-    return SECRET_PATHS.sub(lambda match: (match[1] or match[2]) + HIDDEN, text)
+    return SECRET_PATHS.sub(lambda match: (match[1] or match[2] or match[3]) + HIDDEN, text)
 
 
 class HideSecrets(logging.Filter):

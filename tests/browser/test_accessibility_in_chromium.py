@@ -70,6 +70,8 @@ def pages(ids):
         ("changes to people", "/people/changes", ADMIN),
         ("invite a person", "/people/invite", ADMIN),
         ("schools", "/schools/", ADMIN),
+        ("how schools sign in", "/schools/sign-in", ADMIN),
+        ("how a school signs in", "/schools/BR/sign-in", ADMIN),
         ("school years", "/years", ADMIN),
         ("carry rows into this year's plan", "/plans/BR/carry-forward", {"admin", "br_head"}),
         ("sync history", "/sync/", ADMIN),
@@ -140,6 +142,9 @@ NOT_PAGES = {
     "plans.for_you_count": "the navigation's figure, a fragment fetched after each page",
     "support.report_pdf": "a PDF",
     "support.report_word": "a .docx download",
+    "school_accounts.begin": "a redirect to the provider's own sign-in page",
+    "school_accounts.done": "the provider's answer, a redirect home or a refusal: "
+                            "test_signing_in_with_a_school_account_passes_axe",
 }
 
 # Words of the machinery, which no page a school person opens may show: settings, commands,
@@ -307,6 +312,29 @@ def test_no_serious_or_critical_violations_signed_out_or_refused(browser, live_s
         page.set_viewport_size({"width": width, "height": 900})
         assert page.goto(page.base + f"/plans/BR/rows/{ids['row']}/edit").status == 403
         found += [f"refused at {width}px: {v}" for v in axe_findings(page)]
+    context.close()
+    assert found == []
+
+
+def test_signing_in_with_a_school_account_passes_axe(browser, school_accounts_hub, live_server, google_stand_in):
+    """The sign-in page with its providers' buttons, and a refusal (an address nobody has)."""
+    google_stand_in.set_accounts({"nobody@br.test.school": {
+        "sub": "g-404", "email": "nobody@br.test.school", "email_verified": True, "hd": "br.test.school"}})
+    context, page = a_context(browser, live_server)
+    found = []
+    page.goto(page.base + "/login")
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": 900})
+        found += [f"sign-in at {width}px: {v}" for v in axe_findings(page)]
+        found += finish_findings(page, f"sign-in at {width}px")
+    page.get_by_role("button", name="Sign in with Google").click()
+    page.get_by_label("Email").fill("nobody@br.test.school")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="No account for nobody@br.test.school")).to_be_visible()
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": 900})
+        found += [f"refused at {width}px: {v}" for v in axe_findings(page)]
+        found += finish_findings(page, f"refused at {width}px")
     context.close()
     assert found == []
 

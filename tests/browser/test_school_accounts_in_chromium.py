@@ -45,7 +45,7 @@ def test_a_coordinator_names_the_tenant_and_staff_sign_in_with_microsoft(hub_pag
     expect(teacher.locator("body")).to_contain_text("Signed in with your Microsoft account.")
 
     teacher.get_by_role("button", name="Sign out").click()
-    expect(teacher.locator("body")).to_contain_text("You have signed out.")
+    expect(teacher.locator("body")).to_contain_text("You have signed out. This signs you out of the hub only")
     teacher.goto(teacher.base + "/")
     expect(teacher.get_by_role("heading", name="Sign in")).to_be_visible()
     assert teacher.errors == [] and coordinator.errors == []

@@ -98,7 +98,8 @@ def test_the_development_servers_request_log_hides_them_too(tmp_path, caplog):
 # Every part of a path the routes take, and whether it is a secret. A new route with a new
 # part fails the last test until it is added here (and, if secret, hidden by SECRET_PATHS).
 NOT_SECRET = {"code", "row_id", "event_id", "form_id", "person_id", "review_id", "entry_id", "priority_id",
-              "run_id", "choice", "fmt", "year", "month", "filename", "slug", "visit_id", "report_id"}
+              "run_id", "choice", "fmt", "year", "month", "filename", "slug", "visit_id", "report_id",
+              "key", "link_id"}
 SECRET = {"secret", "token"}
 
 
@@ -127,3 +128,10 @@ def test_a_request_that_fails_is_logged_without_its_secret(tmp_path, caplog, mon
     assert f"Exception on /calendar/feed/{HIDDEN}.ics" in caplog.text and secret not in caplog.text
     with app.app_context():
         db.engine.dispose()
+
+
+def test_a_providers_answer_to_a_sign_in_is_logged_without_its_code_and_state():
+    line = '"GET /sign-in/google/done?code=s3cr3t-code&state=s3cr3t-state&iss=https%3A%2F%2Faccounts.google.com HTTP/1.1"'
+    assert hidden(line) == f'"GET /sign-in/google/done?{HIDDEN} HTTP/1.1"'
+    assert hidden('"GET /sign-in/google HTTP/1.1"') == '"GET /sign-in/google HTTP/1.1"'
+

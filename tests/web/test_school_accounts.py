@@ -12,6 +12,7 @@ from domain import school_accounts
 from domain.models import AccountLink, PersonChange, School, SchoolSignIn, User
 from tests.conftest import PEOPLE, csrf_token, login
 from tests.oidc import OTHER_TENANT, SCHOOL_TENANT
+from webapp.auth.links import password_link
 from webapp.extensions import db
 
 STAFF = PEOPLE["br_staff"][0]  # staff@br.test.school, of Brookside (BR)
@@ -127,6 +128,16 @@ def test_an_address_nobody_has_is_refused_and_the_coordinators_see_it(client, sc
     login(coordinator, "admin")
     changes = coordinator.get("/people/changes").get_data(as_text=True)
     assert "stranger@br.test.school" in changes and "no one in the hub has this address" in changes
+
+
+def test_refusals_count_as_failed_sign_ins_and_stop_filling_the_audit_list(school_accounts_hub, google_stand_in):
+    school_accounts_hub.config["LOGIN_MAX_FAILURES_PER_ADDRESS"] = 2
+    google_stand_in.set_accounts({"stranger@br.test.school": google_account("stranger@br.test.school", sub="g-9")})
+    answers = [sign_in_with(school_accounts_hub.test_client(), google_stand_in, "stranger@br.test.school")
+               for _ in range(3)]
+    assert [answer.status_code for answer in answers] == [403, 403, 429]
+    assert "Too many refused sign-ins" in answers[2].get_data(as_text=True)
+    assert sum("no one in the hub has this address" in what for what in audit(school_accounts_hub)) == 2
 
 
 def test_an_address_google_has_not_verified_is_refused(client, school_accounts_hub, google_stand_in):
@@ -287,6 +298,18 @@ def test_a_school_that_requires_school_accounts_refuses_its_staffs_passwords(cli
         assert login(school_accounts_hub.test_client(), who).status_code == 302
 
 
+def test_a_password_link_to_someone_who_must_use_a_school_account_offers_the_account_instead(
+        client, school_accounts_hub):
+    name_sources(school_accounts_hub, domains="br.test.school", only=True)
+    with school_accounts_hub.test_request_context():
+        person = db.session.scalar(select(User).where(User.email == STAFF))
+        link = password_link(person)
+        db.session.commit()
+    html = client.get(urlsplit(link).path).get_data(as_text=True)
+    assert "there is no password to choose" in html and "Sign in with Google" in html
+    assert 'name="password"' not in html
+
+
 def test_requiring_school_accounts_is_refused_before_a_domain_or_tenant_is_named(school_accounts_hub):
     coordinator = school_accounts_hub.test_client()
     login(coordinator, "admin")
@@ -339,7 +362,8 @@ def test_signing_out_signs_out_of_the_hub(client, school_accounts_hub, google_st
     google_stand_in.set_accounts({STAFF: google_account(STAFF)})
     sign_in_with(client, google_stand_in, STAFF)
     response = client.post("/logout", data={"csrf_token": csrf_token(client, "/")}, follow_redirects=True)
-    assert "You have signed out." in response.get_data(as_text=True)
+    assert "You have signed out. This signs you out of the hub only: you are still signed in to your Google " \
+        "account in this browser." in response.get_data(as_text=True)
     assert client.get("/").status_code == 302
 
 

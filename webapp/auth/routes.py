@@ -11,7 +11,7 @@ from ..partnership_scope import enter_for, enter_the_only
 from ..safe_urls import local_path
 from .forms import ChoosePasswordForm, ForgotPasswordForm, LoginForm
 from .links import LinkExpired, LinkInvalid, read_link, send_password_link
-from .school_accounts import providers
+from .school_accounts import SIGNED_IN_WITH, providers
 from .sessions import SESSION_TOKEN, start_session
 
 bp = Blueprint("auth", __name__)
@@ -151,7 +151,10 @@ def logout():
     # Ended on the server, so a copy of the cookie is refused from now on.
     user_sessions.end(db.session, session.get(SESSION_TOKEN))
     db.session.commit()
+    provider = session.get(SIGNED_IN_WITH)
     logout_user()
     session.clear()
-    flash("You have signed out.", "info")
+    flash("You have signed out." + (f" This signs you out of the hub only: you are still signed in to your "
+                                    f"{provider} account in this browser. Sign out of it too on a shared computer."
+                                    if provider else ""), "info")
     return redirect(url_for("auth.login"))

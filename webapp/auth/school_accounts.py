@@ -19,7 +19,7 @@ from flask_login import current_user
 from joserfc.errors import JoseError
 from sqlalchemy import delete
 
-from domain import people, school_accounts
+from domain import login_limits, people, school_accounts
 from domain.models import SignInState, utcnow
 from domain.school_accounts import GOOGLE, MICROSOFT, OTHER, Refused
 
@@ -33,6 +33,7 @@ bp = Blueprint("school_accounts", __name__)
 
 STATE_MINUTES = 10  # time to sign in at the provider
 NEXT = "sign_in_next"  # the key, in Flask's session, of the page to go to once signed in
+SIGNED_IN_WITH = "signed_in_with"  # the provider's name, for the sign-out message
 
 
 @dataclass(frozen=True)
@@ -156,6 +157,13 @@ def done(key):
         person = school_accounts.person_for(db.session, account)
     except Refused as refusal:
         db.session.rollback()
+        # Counted as a failed sign-in, so that someone signing in again and again with an account
+        # nobody has is slowed down as a password guesser is, and cannot fill the audit list.
+        cfg = current_app.config
+        attempt = login_limits.begin(db.session, claims.get("email"), request.remote_addr, cfg["LOGIN_WINDOW_MINUTES"],
+                                     cfg["LOGIN_MAX_FAILURES_PER_ACCOUNT"], cfg["LOGIN_MAX_FAILURES_PER_ADDRESS"])
+        if not attempt.allowed:
+            return _refused(provider, "too_many", 429, minutes=attempt.wait)
         if refusal.person is not None:
             enter_for(refusal.person)
         school_accounts.refused(db.session, provider.name, _account_words(claims), refusal)
@@ -164,6 +172,7 @@ def done(key):
     enter_for(person)
     next_page = session.pop(NEXT, None)
     start_session(person)  # commits the link with the session; a fresh session, nothing carried over
+    session[SIGNED_IN_WITH] = provider.name  # signing out says the provider's session is its own
     flash(f"Signed in with your {provider.name} account.", "info")
     return redirect(next_page or url_for("plans.home"))
 
@@ -202,15 +211,16 @@ REFUSALS = {
     "no_tenant": ("Your school does not yet sign in with {provider}",
                   "A coordinator needs to add your school's {provider} organisation first. Until then, sign in "
                   "with your password."),
+    "too_many": ("Too many refused sign-ins", "Try again in {minutes} minutes, or ask a coordinator."),
     "linked_elsewhere": ("Another {provider} account is linked to you",
                          "Your hub account signs in with a different {provider} account. Use that one, or ask a "
                          "coordinator to remove the link."),
 }
 
 
-def _refused(provider, reason, status, email=""):
+def _refused(provider, reason, status, email="", minutes=STATE_MINUTES):
     enter_the_only()
-    title, advice = (text.format(provider=provider.name, email=email, minutes=STATE_MINUTES)
+    title, advice = (text.format(provider=provider.name, email=email, minutes=minutes)
                      for text in REFUSALS[reason])
     return render_template("auth/school_account_refused.html", title=title, advice=advice,
                            coordinators=people.active_admins(db.session)), status
