@@ -12,6 +12,7 @@ from domain import school_accounts
 from domain.models import AccountLink, PersonChange, School, SchoolSignIn, User
 from tests.conftest import PEOPLE, csrf_token, login
 from tests.oidc import OTHER_TENANT, SCHOOL_TENANT
+from tests.partnership_helpers import OTHER_PEOPLE, add_other_partnership
 from webapp.auth.links import password_link
 from webapp.extensions import db
 
@@ -374,3 +375,27 @@ def test_microsofts_multi_tenant_issuer_is_read_as_the_tokens_own_tenant():
     assert not school_accounts.issuer_matches(common, {"iss": f"https://login.microsoftonline.com/{OTHER_TENANT}/v2.0",
                                                        "tid": SCHOOL_TENANT})
     assert not school_accounts.issuer_matches("https://accounts.google.com", {"iss": "https://evil.example"})
+
+
+def test_a_persons_refusal_is_seen_by_their_own_partnerships_coordinators_only(
+        school_accounts_hub, google_stand_in, workbook_dir):
+    add_other_partnership(school_accounts_hub, workbook_dir)
+    name_sources(school_accounts_hub, domains="br.test.school")
+    name_sources(school_accounts_hub, code="OK", domains="ok.test.school")
+    google_stand_in.set_accounts({STAFF: google_account(STAFF, hd="elsewhere.example")})
+    assert sign_in_with(school_accounts_hub.test_client(), google_stand_in, STAFF).status_code == 403
+    ours, theirs = school_accounts_hub.test_client(), school_accounts_hub.test_client()
+    login(ours, "admin")
+    login(theirs, OTHER_PEOPLE["ok_admin"][0])
+    assert "Sign-in refused (staff@br.test.school, elsewhere.example)" in ours.get("/people/changes").get_data(
+        as_text=True)
+    assert STAFF not in theirs.get("/people/changes").get_data(as_text=True)
+    # Each coordinator names their own partnership's schools only.
+    assert theirs.get("/schools/BR/sign-in").status_code == 404
+    assert "Oakfield" in theirs.get("/schools/sign-in").get_data(as_text=True)
+    assert "Bank Road" not in theirs.get("/schools/sign-in").get_data(as_text=True)
+
+    # Oakfield's coordinator signs in with an account of a domain named for Oakfield's schools.
+    coordinator = OTHER_PEOPLE["ok_admin"][0]
+    google_stand_in.set_accounts({coordinator: google_account(coordinator, sub="g-ok", hd="ok.test.school")})
+    assert sign_in_with(school_accounts_hub.test_client(), google_stand_in, coordinator).status_code == 302
