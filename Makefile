@@ -65,7 +65,8 @@ test: setup browser lint
 # integer range, paging and ordering (collation), the watch and Sync now's lease, the turn of
 # the school year (one current workbook a code: a partial unique index; every table's rows kept),
 # many partnerships (every statement held to one partnership by its criteria; the published
-# report kept by a trigger).
+# report kept by a trigger), sign-in with school accounts (one link an account and a person, a
+# sign-in's state taken once).
 # `make test-postgres` runs all of tests/web and tests/sync on PostgreSQL.
 PG_REACHABLE = $(BIN)/python -c "import socket; socket.create_connection(('127.0.0.1', 5432), 2).close()" 2>/dev/null
 PG_TESTS ?= tests/sync/test_workbook_sync.py tests/sync/test_outbox.py tests/sync/test_save_row_edit.py \
