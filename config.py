@@ -167,7 +167,7 @@ class Config:
     OIDC_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID") or None
     OIDC_CLIENT_SECRET = os.environ.get("OIDC_CLIENT_SECRET") or None
     OIDC_ISSUER = os.environ.get("OIDC_ISSUER") or None
-    OIDC_NAME = os.environ.get("OIDC_NAME", "your school account")
+    OIDC_NAME = os.environ.get("OIDC_NAME") or None  # the provider's name: "Sign in with LGfL"
     OIDC_TIMEOUT_SECONDS = _int("OIDC_TIMEOUT_SECONDS", 10)  # a provider that does not answer
 
     @classmethod
@@ -183,8 +183,9 @@ class Config:
         for name in ("GOOGLE", "MICROSOFT", "OIDC"):
             if bool(getattr(cls, f"{name}_CLIENT_ID")) != bool(getattr(cls, f"{name}_CLIENT_SECRET")):
                 raise RuntimeError(f"Set both {name}_CLIENT_ID and {name}_CLIENT_SECRET, or neither")
-        if cls.OIDC_CLIENT_ID and not cls.OIDC_ISSUER:
-            raise RuntimeError("OIDC_CLIENT_ID needs OIDC_ISSUER: the provider's issuer address")
+        if cls.OIDC_CLIENT_ID and not (cls.OIDC_ISSUER and cls.OIDC_NAME):
+            raise RuntimeError("OIDC_CLIENT_ID needs OIDC_ISSUER (the provider's issuer address) and OIDC_NAME "
+                               "(its name, as the button says: Sign in with OIDC_NAME)")
         if cls.MAIL_USE_TLS and cls.MAIL_USE_SSL:
             raise RuntimeError("Set MAIL_USE_TLS (STARTTLS) or MAIL_USE_SSL, not both")
         if cls.SYNC_INTERVAL_MINUTES < 1:

@@ -584,6 +584,9 @@ class PersonChange(Base):
     at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
     by: Mapped[str] = mapped_column(String(300), default="")  # who did it, "name <e-mail>", or "themselves"
     person_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
+    # Of an entry about no person (a sign-in refused for an address nobody has): the
+    # partnership whose schools the account came from, whose coordinators see it.
+    partnership_id: Mapped[int | None] = mapped_column(ForeignKey("partnership.id"))
     person: Mapped[str] = mapped_column(String(300), default="")  # to whom, "name <e-mail>"
     what: Mapped[str] = mapped_column(Text, default="")  # in words: "Role: staff → head"
 
@@ -592,15 +595,18 @@ class PersonChange(Base):
 
 
 class SchoolSignIn(Base):
-    """How a school's people may sign in with a school account: the Google Workspace domains
-    and Microsoft tenants its accounts come from (an account from any other is refused, even
-    for a matching address), and whether its staff and head must use one (no password).
-    Set by a coordinator; a school without a row names none and requires nothing."""
+    """How a school's people may sign in with a school account, as one partnership sets it for
+    the people it invited (a school in two partnerships has two: neither coordinator decides
+    for the other's people). The school's e-mail domains (its Google Workspace's among them)
+    and its Microsoft tenants: an account from any other is refused, even for a matching
+    address. And whether its staff and head must use one (no password). No row: nothing
+    named, nothing required."""
 
     __tablename__ = "school_sign_in"
 
+    partnership_id: Mapped[int] = mapped_column(ForeignKey("partnership.id"), primary_key=True)
     school_id: Mapped[int] = mapped_column(ForeignKey("school.id"), primary_key=True)
-    google_domains: Mapped[str] = mapped_column(Text, default="")  # "a.sch.uk b.sch.uk", lower case
+    email_domains: Mapped[str] = mapped_column(Text, default="")  # "a.sch.uk b.sch.uk", lower case
     microsoft_tenants: Mapped[str] = mapped_column(Text, default="")  # tenant ids, lower case
     school_accounts_only: Mapped[bool] = mapped_column(Boolean, default=False)
     changed_at: Mapped[datetime | None] = mapped_column(DateTime)

@@ -204,11 +204,11 @@ def _criteria(pid, dialect, schools, workbooks):
         Membership: Membership.partnership_id == pid,
         Workbook: among(Workbook.id, workbooks),
         User: or_(User.partnership_id == pid, and_(among(User.school_id, schools), User.role != "admin")),
-        # An entry about nobody (a sign-in refused for an address no one has: nobody's
-        # partnership is known) is every coordinator's to see.
-        PersonChange: or_(PersonChange.person_id.in_(people), PersonChange.person_id.is_(None)),
+        # An entry about nobody (a sign-in refused for an address no one has) is the partnership's
+        # whose schools' domain or tenant the account came from.
+        PersonChange: or_(PersonChange.person_id.in_(people), PersonChange.partnership_id == pid),
         AccountLink: AccountLink.user_id.in_(people),
-        SchoolSignIn: among(SchoolSignIn.school_id, schools),
+        SchoolSignIn: SchoolSignIn.partnership_id == pid,
         ReviewSignature: ReviewSignature.review_id.in_(
             select(_review.c.id).where(among(_review.c.workbook_id, workbooks))),
         ImpactForm: ImpactForm.event_id.in_(events),

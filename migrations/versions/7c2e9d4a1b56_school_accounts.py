@@ -1,6 +1,7 @@
-"""Signing in with a school's own account: each school's Google domains and Microsoft
-tenants (school_sign_in), people's linked accounts (account_link), and sign-ins begun
-at a provider (sign_in_state). No existing rows change.
+"""Signing in with a school's own account: each school's e-mail domains and Microsoft
+tenants as each partnership names them (school_sign_in), people's linked accounts
+(account_link), sign-ins begun at a provider (sign_in_state); the partnership of an audit
+entry about no person (person_change.partnership_id). No existing rows change.
 
 Revision ID: 7c2e9d4a1b56
 Revises: b3d1f6a8c920
@@ -21,15 +22,22 @@ depends_on = None
 def upgrade():
     op.create_table(
         'school_sign_in',
+        sa.Column('partnership_id', sa.Integer(), nullable=False),
         sa.Column('school_id', sa.Integer(), nullable=False),
-        sa.Column('google_domains', sa.Text(), nullable=False),
+        sa.Column('email_domains', sa.Text(), nullable=False),
         sa.Column('microsoft_tenants', sa.Text(), nullable=False),
         sa.Column('school_accounts_only', sa.Boolean(), nullable=False),
         sa.Column('changed_at', sa.DateTime(), nullable=True),
         sa.Column('changed_by', sa.String(length=300), nullable=False),
+        sa.ForeignKeyConstraint(['partnership_id'], ['partnership.id'],
+                                name=op.f('fk_school_sign_in_partnership_id_partnership')),
         sa.ForeignKeyConstraint(['school_id'], ['school.id'], name=op.f('fk_school_sign_in_school_id_school')),
-        sa.PrimaryKeyConstraint('school_id', name=op.f('pk_school_sign_in')),
+        sa.PrimaryKeyConstraint('partnership_id', 'school_id', name=op.f('pk_school_sign_in')),
     )
+    with op.batch_alter_table('person_change', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('partnership_id', sa.Integer(), nullable=True))
+        batch_op.create_foreign_key(batch_op.f('fk_person_change_partnership_id_partnership'), 'partnership',
+                                    ['partnership_id'], ['id'])
     op.create_table(
         'account_link',
         sa.Column('id', sa.Integer(), nullable=False),
@@ -67,3 +75,6 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_account_link_user_id'))
     op.drop_table('account_link')
     op.drop_table('school_sign_in')
+    with op.batch_alter_table('person_change', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('fk_person_change_partnership_id_partnership'), type_='foreignkey')
+        batch_op.drop_column('partnership_id')

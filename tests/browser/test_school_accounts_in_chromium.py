@@ -28,6 +28,7 @@ def test_a_coordinator_names_the_tenant_and_staff_sign_in_with_microsoft(hub_pag
     coordinator.goto(coordinator.base + "/schools/")
     coordinator.get_by_role("link", name="How schools sign in").click()
     coordinator.get_by_role("link", name="Change Bank Road Infant and Nursery School").click()
+    coordinator.get_by_label("The school's e-mail domains").fill("br.test.school")
     coordinator.get_by_label("Microsoft 365 tenant IDs").fill(SCHOOL_TENANT)
     coordinator.get_by_role("button", name="Save").click()
     expect(coordinator.locator("body")).to_contain_text("Saved how Bank Road Infant and Nursery School")

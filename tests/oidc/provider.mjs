@@ -9,7 +9,7 @@
 //   GET/POST /interaction/<uid>  the provider's sign-in page: an e-mail, "Sign in"
 //   POST /_test/accounts         the accounts, as JSON: {login: {claims...}}
 //   POST /_test/id-token         how the next ID tokens are spoilt: {"spoil": "expired" |
-//                                "wrong-key" | null}, for the hub's refusals of them
+//                                "wrong-key" | "other-audience" | null}, for the hub's refusals
 import http from 'node:http';
 import { generateKeyPair, exportJWK, SignJWT, decodeJwt, decodeProtectedHeader } from 'jose';
 import Provider, { interactionPolicy } from 'oidc-provider';
@@ -122,8 +122,8 @@ provider.use(async (ctx, next) => {
   }
 });
 
-// The token the provider made, signed again: out of date by an hour, or by a key that is
-// not the provider's (under the provider's key id, as a forger would).
+// The token the provider made, signed again: out of date by an hour, for another app, or
+// by a key that is not the provider's (under the provider's key id, as a forger would).
 async function spoilt(idToken) {
   const claims = decodeJwt(idToken);
   const header = decodeProtectedHeader(idToken);
@@ -131,6 +131,8 @@ async function spoilt(idToken) {
   if (spoil === 'expired') {
     claims.iat -= 7200;
     claims.exp = claims.iat + 3600;
+  } else if (spoil === 'other-audience') {
+    claims.aud = 'another-app'; // a token the provider made for another app, passed on
   } else if (spoil === 'wrong-key') {
     ({ privateKey: key } = await generateKeyPair('RS256'));
   }

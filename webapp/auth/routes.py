@@ -77,7 +77,7 @@ def _link_refused(reason):
     enter_the_only()
     title, advice = LINK_REFUSALS[reason]
     advice = advice.format(hours=current_app.config["INVITE_HOURS"])
-    return render_template("auth/link_refused.html", title=title, advice=advice,
+    return render_template("auth/link_refused.html", title=title, advice=advice, new_link=True,
                            coordinators=people.active_admins(db.session)), 410 if reason != "invalid" else 404
 
 
@@ -96,7 +96,9 @@ def choose_password(token):
         return _link_refused("used")
     enter_for(user)
     if _school_account_required(user):  # an invitation: their way in is their school account
-        return render_template("auth/school_account_required.html", person=user, providers=providers())
+        theirs = school_accounts.providers_for(db.session, user, [p.key for p in providers()])
+        return render_template("auth/school_account_required.html", person=user,
+                               providers=[p for p in providers() if p.key in theirs])
     form = ChoosePasswordForm()
     if not form.validate_on_submit():
         status = 422 if form.is_submitted() else 200
@@ -142,8 +144,8 @@ def _login_page(form, next_url):
 
 
 def _school_account_required(user):
-    """Must this person use a school account? Only while the hub offers one to use."""
-    return bool(providers()) and school_accounts.requires_school_account(db.session, user)
+    """Must this person use a school account? Only while the hub offers one that can let them in."""
+    return school_accounts.requires_school_account(db.session, user, [p.key for p in providers()])
 
 
 @bp.post("/logout")

@@ -18,6 +18,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user
 from joserfc.errors import JoseError
 from sqlalchemy import delete
+from sqlalchemy.exc import IntegrityError
 
 from domain import login_limits, people, school_accounts
 from domain.models import SignInState, utcnow
@@ -51,7 +52,7 @@ def configured(config):
     """The providers whose client id and secret are set, in the order the page offers them."""
     found = []
     for key, prefix, name in ((GOOGLE, "GOOGLE", "Google"), (MICROSOFT, "MICROSOFT", "Microsoft"),
-                              (OTHER, "OIDC", config["OIDC_NAME"])):
+                              (OTHER, "OIDC", config.get("OIDC_NAME") or "")):
         if config.get(f"{prefix}_CLIENT_ID") and config.get(f"{prefix}_CLIENT_SECRET"):
             found.append(Provider(key, name, config[f"{prefix}_ISSUER"].rstrip("/"),
                                   config[f"{prefix}_CLIENT_ID"], config[f"{prefix}_CLIENT_SECRET"]))
@@ -89,14 +90,22 @@ def init_app(app):
             provider.key, client_id=provider.client_id, client_secret=provider.client_secret,
             server_metadata_url=f"{provider.issuer}/.well-known/openid-configuration",
             client_kwargs={"scope": "openid email profile", "code_challenge_method": "S256",
-                           "timeout": app.config["OIDC_TIMEOUT_SECONDS"]},
+                           "default_timeout": app.config["OIDC_TIMEOUT_SECONDS"]},
         )
+        # The browser's note of a sign-in begun lasts as long as the sign-in may (Authlib: an hour).
+        oauth.create_client(provider.key).framework.expires_in = STATE_MINUTES * 60
     app.extensions["school_account_providers"] = {p.key: p for p in configured(app.config)}
 
 
 def providers():
     """The configured providers, for the sign-in page's buttons."""
     return list(current_app.extensions["school_account_providers"].values())
+
+
+def provider_names():
+    """{key: name} of every provider a link may name, configured now or not."""
+    names = {GOOGLE: "Google", MICROSOFT: "Microsoft", OTHER: current_app.config.get("OIDC_NAME") or "OpenID"}
+    return names | {provider.key: provider.name for provider in providers()}
 
 
 def _provider_or_404(key):
@@ -106,6 +115,12 @@ def _provider_or_404(key):
     return provider, current_app.extensions["authlib.integrations.flask_client"].create_client(key)
 
 
+# What a provider's unexpected answer raises from Authlib, beyond its own errors: a network
+# failure; a discovery document or key set without a field (KeyError, RuntimeError); a
+# document that is no JSON (ValueError); claims of the wrong type (TypeError).
+PROVIDER_FAULTS = (requests.RequestException, KeyError, ValueError, TypeError, RuntimeError)
+
+
 @bp.get("/sign-in/<key>")
 def begin(key):
     """Off to the provider's own sign-in page; it sends the person back to ``done``."""
@@ -113,19 +128,23 @@ def begin(key):
     if current_user.is_authenticated:
         return redirect(url_for("plans.home"))
     session[NEXT] = local_path(request.args.get("next"))
+    for begun in [name for name in session if name.startswith("_state_")]:
+        session.pop(begun)  # one sign-in at a time: the cookie does not grow with abandoned ones
     extra = {"prompt": "select_account"} if key in (GOOGLE, MICROSOFT) else {}
     try:
         # The address the provider sends back to: the hub's configured one, never the request's Host.
         return client.authorize_redirect(hub_url("school_accounts.done", key=key), **extra)
-    except requests.RequestException as error:
-        log.warning("Sign-in with %s: the provider's document could not be read: %s", provider.name, error)
+    except PROVIDER_FAULTS as error:
+        log.warning("Sign-in with %s: the provider's document could not be read: %r", provider.name, error)
         return _refused(provider, "unreachable", 503)
 
 
-def _issuer_check(client):
-    """Authlib's check of ``iss``, with Microsoft's ``{tenantid}`` read as the token's ``tid``."""
+def _token_checks(client):
+    """Authlib's checks of the ID token's ``iss`` (Microsoft's ``{tenantid}`` read as the token's
+    own ``tid``) and ``aud`` (this hub's client id: Authlib itself checks ``azp`` only)."""
     expected = client.load_server_metadata()["issuer"]
-    return {"iss": {"essential": True, "validate": lambda claims, _: school_accounts.issuer_matches(expected, claims)}}
+    return {"iss": {"essential": True, "validate": lambda claims, _: school_accounts.issuer_matches(expected, claims)},
+            "aud": {"essential": True, "value": client.client_id}}
 
 
 @bp.get("/sign-in/<key>/done")
@@ -135,7 +154,7 @@ def done(key):
     if len(request.args.get("state", "")) > 100:
         return _refused(provider, "expired", 400)
     try:
-        token = client.authorize_access_token(claims_options=_issuer_check(client))
+        token = client.authorize_access_token(claims_options=_token_checks(client))
     except MismatchingStateError:
         return _refused(provider, "expired", 400)
     except OAuthError as error:
@@ -146,29 +165,18 @@ def done(key):
     except JoseError as error:
         log.warning("Sign-in with %s: the ID token failed its checks: %r", provider.name, error)
         return _refused(provider, "failed", 400)
-    except requests.RequestException as error:
-        log.warning("Sign-in with %s: the provider could not be reached: %s", provider.name, error)
+    except PROVIDER_FAULTS as error:
+        log.warning("Sign-in with %s: the provider's answer could not be used: %r", provider.name, error)
         return _refused(provider, "unreachable", 503)
     claims = token.get("userinfo")
     if not claims:
         return _refused(provider, "failed", 400)
+    account = None
     try:
         account = school_accounts.vouched(key, claims["iss"], claims)
-        person = school_accounts.person_for(db.session, account)
+        person = _person_for(account, provider)
     except Refused as refusal:
-        db.session.rollback()
-        # Counted as a failed sign-in, so that someone signing in again and again with an account
-        # nobody has is slowed down as a password guesser is, and cannot fill the audit list.
-        cfg = current_app.config
-        attempt = login_limits.begin(db.session, claims.get("email"), request.remote_addr, cfg["LOGIN_WINDOW_MINUTES"],
-                                     cfg["LOGIN_MAX_FAILURES_PER_ACCOUNT"], cfg["LOGIN_MAX_FAILURES_PER_ADDRESS"])
-        if not attempt.allowed:
-            return _refused(provider, "too_many", 429, minutes=attempt.wait)
-        if refusal.person is not None:
-            enter_for(refusal.person)
-        school_accounts.refused(db.session, provider.name, _account_words(claims), refusal)
-        db.session.commit()
-        return _refused(provider, refusal.reason, 403, email=claims.get("email") or "")
+        return _refusal(provider, account, claims, refusal)
     enter_for(person)
     next_page = session.pop(NEXT, None)
     start_session(person)  # commits the link with the session; a fresh session, nothing carried over
@@ -177,13 +185,55 @@ def done(key):
     return redirect(next_page or url_for("plans.home"))
 
 
-def _account_words(claims):
+def _person_for(account, provider):
+    """domain.school_accounts.person_for, its link flushed: of two first sign-ins at once with
+    one account (two tabs), the second finds the link the first made."""
+    for attempt in (1, 2):
+        try:
+            person = school_accounts.person_for(db.session, account, provider.name)
+            db.session.flush()
+            return person
+        except IntegrityError:
+            db.session.rollback()
+            if attempt == 2:
+                raise
+
+
+def _refusal(provider, account, claims, refusal):
+    db.session.rollback()
+    # Counted as a failed sign-in, so that someone signing in again and again with an account
+    # nobody has is slowed down as a password guesser is, and cannot fill the audit list.
+    cfg = current_app.config
+    attempt = login_limits.begin(db.session, account.email if account else "", request.remote_addr,
+                                 cfg["LOGIN_WINDOW_MINUTES"], cfg["LOGIN_MAX_FAILURES_PER_ACCOUNT"],
+                                 cfg["LOGIN_MAX_FAILURES_PER_ADDRESS"])
+    if not attempt.allowed:
+        return _refused(provider, "too_many", 429, minutes=attempt.wait)
+    if refusal.person is not None:
+        enter_for(refusal.person)
+    words = _account_words(account)
+    school_accounts.refused(db.session, provider.name, account, words, refusal)
+    db.session.commit()
+    log.info("Sign-in with %s refused (%s): %s", provider.name, words, refusal.reason)
+    return _refused(provider, refusal.reason, 403)
+
+
+def _account_words(account):
     """The account as the audit list names it: its address, and its organisation."""
-    where = claims.get("hd") or (f"tenant {claims['tid']}" if claims.get("tid") else "")
-    return f"{claims.get('email') or 'no address'}{f', {where}' if where else ''}"
+    if account is None:
+        return "an account the provider did not identify"
+    where = f"tenant {account.tenant}" if account.tenant else account.domain
+    return f"{account.email or 'no address'}{f', {where}' if where else ''}"
 
 
 # What a person is told, by reason: what happened, and what to do.
+# Whom an account names and why it may not sign in are said alike, whatever the reason: a
+# person is told what to do, and nobody learns from the answer who has an account here (the
+# audit list and the server's log say which it was).
+NOT_THIS_ACCOUNT = ("The hub cannot sign you in with this {provider} account",
+                    "Use the account your school gave you. If you work at or govern one of the partnership's "
+                    "schools, ask your coordinator to invite you, or to check how your school signs in; or sign "
+                    "in with your password.")
 REFUSALS = {
     "expired": ("This sign-in has expired",
                 "It was already used, or took more than {minutes} minutes. Start again."),
@@ -198,29 +248,19 @@ REFUSALS = {
                    "{provider} did not say which account you used. Start again, or tell a coordinator."),
     "no_address": ("No e-mail address from {provider}",
                    "{provider} did not give the hub your e-mail address. Ask a coordinator."),
-    "unknown": ("No account for {email}",
-                "Nobody in the hub has that address, so it cannot sign you in. Ask your partnership "
-                "coordinator to invite you: they have been told of this attempt."),
-    "unverified": ("{provider} has not confirmed {email}",
-                   "The hub signs you in with a {provider} account only when {provider} vouches for its address. "
-                   "Use your school account, or sign in with your password."),
-    "deactivated": ("This account cannot sign in", "Ask a coordinator if you think this is wrong."),
-    "wrong_source": ("Not your school's {provider} account",
-                     "This account is not from your school's organisation. Sign in with the account your school "
-                     "gave you, or ask a coordinator."),
-    "no_tenant": ("Your school does not yet sign in with {provider}",
-                  "A coordinator needs to add your school's {provider} organisation first. Until then, sign in "
-                  "with your password."),
+    "unverified": ("{provider} does not vouch for this address",
+                   "The hub signs you in with a {provider} account only when {provider} vouches for its "
+                   "address, as it does for your school's own accounts. Use your school account, or sign in "
+                   "with your password."),
     "too_many": ("Too many refused sign-ins", "Try again in {minutes} minutes, or ask a coordinator."),
-    "linked_elsewhere": ("Another {provider} account is linked to you",
-                         "Your hub account signs in with a different {provider} account. Use that one, or ask a "
-                         "coordinator to remove the link."),
+    **dict.fromkeys(("not_ours", "unknown", "deactivated", "wrong_source", "no_tenant", "linked_elsewhere"),
+                    NOT_THIS_ACCOUNT),
 }
 
 
-def _refused(provider, reason, status, email="", minutes=STATE_MINUTES):
+def _refused(provider, reason, status, minutes=STATE_MINUTES):
     enter_the_only()
-    title, advice = (text.format(provider=provider.name, email=email, minutes=minutes)
+    title, advice = (text.format(provider=provider.name, minutes=minutes)
                      for text in REFUSALS[reason])
-    return render_template("auth/school_account_refused.html", title=title, advice=advice,
+    return render_template("auth/link_refused.html", title=title, advice=advice, new_link=False,
                            coordinators=people.active_admins(db.session)), status

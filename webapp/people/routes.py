@@ -10,6 +10,7 @@ from domain.people import ROLE_NAMES, Filters
 from domain.users import UserError
 
 from ..auth.links import mail_to, send_password_link
+from ..auth.school_accounts import provider_names
 from ..extensions import db
 from ..hx import fragment, page, wants_fragment
 from ..mail import mail_configured
@@ -111,7 +112,7 @@ def person(person_id):
 def _person_page(person, form, status=200):
     return render_template("people/person.html", person=person, form=form,
                            account_links=school_accounts.links_of(db.session, person),
-                           provider_names=school_accounts.PROVIDER_NAMES,
+                           provider_names=provider_names(),
                            managed=manages_person(g.partnership, person), mail=mail_to(db.session, person),
                            changes=people.changes_to(db.session, person, RECENT_CHANGES)), status
 
@@ -172,9 +173,9 @@ def remove_link(person_id, link_id):
     """Unlink a school account (a wrong one, or one the school has closed): the person's next
     sign-in with a school account links it afresh, by the address its provider vouches for."""
     person = _managed_or_403(person_id)
-    if school_accounts.unlink(db.session, current_user, person, link_id):
+    if school_accounts.unlink(db.session, current_user, person, link_id, provider_names()):
         db.session.commit()
-        flash(f"{person.name}'s school account is no longer linked.", "info")
+        flash(f"{person.name}'s school account is no longer linked, and they are signed out everywhere.", "info")
     return redirect(url_for("people.person", person_id=person.id), 303)
 
 

@@ -82,17 +82,19 @@ def sign_in():
 
 @bp.route("/<code>/sign-in", methods=["GET", "POST"])
 def school_sign_in(code):
+    """How this partnership's people of a school sign in (a school in two partnerships: each
+    names its own, for the people it invited)."""
     school = db.session.scalar(select(School).where(School.code == code))
     if school is None:
         abort(404)
-    row = school_accounts.settings_of(db.session, school)
-    form = SchoolSignInForm(data=dict(google_domains=row.google_domains, microsoft_tenants=row.microsoft_tenants,
+    row = school_accounts.settings_of(db.session, g.partnership.id, school)
+    form = SchoolSignInForm(data=dict(email_domains=row.email_domains, microsoft_tenants=row.microsoft_tenants,
                                       school_accounts_only=row.school_accounts_only))
     if form.validate_on_submit():
         try:
-            school_accounts.save_settings(db.session, current_user, school, form.google_domains.data,
-                                          form.microsoft_tenants.data, form.school_accounts_only.data,
-                                          {provider.key for provider in providers()})
+            school_accounts.save_settings(db.session, current_user, g.partnership.id, school,
+                                          form.email_domains.data, form.microsoft_tenants.data,
+                                          form.school_accounts_only.data, [p.key for p in providers()])
         except school_accounts.SettingsError as error:
             db.session.rollback()
             form.form_errors.append(str(error))
