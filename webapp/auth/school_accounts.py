@@ -154,6 +154,8 @@ def done(key):
     if len(request.args.get("state", "")) > 100:
         return _refused(provider, "expired", 400)
     try:
+        # The provider's document is read inside the try: another worker than the one the
+        # sign-in began in may not have it yet, and the provider may be down by now.
         token = client.authorize_access_token(claims_options=_token_checks(client))
     except MismatchingStateError:
         return _refused(provider, "expired", 400)
@@ -176,7 +178,7 @@ def done(key):
         account = school_accounts.vouched(key, claims["iss"], claims)
         person = _person_for(account, provider)
     except Refused as refusal:
-        return _refusal(provider, account, claims, refusal)
+        return _refusal(provider, account, refusal)
     enter_for(person)
     next_page = session.pop(NEXT, None)
     start_session(person)  # commits the link with the session; a fresh session, nothing carried over
@@ -199,7 +201,7 @@ def _person_for(account, provider):
                 raise
 
 
-def _refusal(provider, account, claims, refusal):
+def _refusal(provider, account, refusal):
     db.session.rollback()
     # Counted as a failed sign-in, so that someone signing in again and again with an account
     # nobody has is slowed down as a password guesser is, and cannot fill the audit list.
