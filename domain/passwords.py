@@ -4,7 +4,8 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 # RFC 9106's second recommended option: 64 MiB, 3 passes, 4 lanes; well above
 # ASVS's minimum for argon2id (19 MiB, 2 passes).
-_hasher = PasswordHasher(time_cost=3, memory_cost=64 * 1024, parallelism=4)
+COST = dict(time_cost=3, memory_cost=64 * 1024, parallelism=4)
+_hasher = PasswordHasher(**COST)
 MIN_LENGTH = 12
 MAX_LENGTH = 256
 

@@ -13,11 +13,12 @@ from email import message_from_bytes, policy
 
 import pytest
 from aiosmtpd.controller import Controller
+from argon2 import PasswordHasher
 from sqlalchemy import DateTime, create_engine, event, select, text
 from werkzeug.serving import make_server
 
 from config import TestConfig
-from domain import dates, kept
+from domain import dates, kept, passwords
 from domain.models import Base, CalendarEvent, School, User, Workbook, utcnow
 from domain.passwords import hash_password
 from sheets_emulator import Emulator, EmulatorServer, Store
@@ -31,7 +32,14 @@ from webapp.extensions import db
 from webapp.syncing import sync_now
 
 PASSWORD = "correct horse battery"
-_HASH = hash_password(PASSWORD)  # hashed once: argon2id is slow on purpose
+# argon2id at the hub's cost (domain/passwords.py COST) takes some 160 ms a check here, on
+# purpose; the suite signs in some thousands of times, which would spend minutes on it. So the
+# suite hashes with argon2id at its lowest cost (as Django's tests use a fast hasher), and
+# test_passwords_are_stored_as_argon2id checks the hub's own cost. Processes the suite starts
+# (gunicorn, the scheduler) keep the hub's cost.
+passwords._hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+passwords._DUMMY_HASH = passwords._hasher.hash("no such user: a password nobody has")
+_HASH = hash_password(PASSWORD)  # hashed once
 
 # One user per role and school of the demo partnership.
 PEOPLE = {
@@ -218,11 +226,32 @@ def pg_url():
     admin.dispose()
 
 
-@pytest.fixture
-def workbook_dir(tmp_path):
-    folder = tmp_path / "workbooks"
+@pytest.fixture(scope="session")
+def _demo_workbooks(tmp_path_factory, suite_day):
+    """The demo's workbooks for the suite's day, written once a run (a quarter of a second)."""
+    folder = tmp_path_factory.mktemp("demo-workbooks")
     write_demo_workbooks(folder)
     return folder
+
+
+@pytest.fixture
+def workbook_dir(tmp_path, _demo_workbooks):
+    """The test's own copy of the demo's workbooks."""
+    folder = tmp_path / "workbooks"
+    shutil.copytree(_demo_workbooks, folder)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def _empty_schema(tmp_path_factory):
+    """A SQLite database with the schema and nothing else, made once a run: each test's is a
+    copy (creating the tables took a quarter of a second a test)."""
+    path = tmp_path_factory.mktemp("schema") / "hub.sqlite"
+    app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=f"sqlite:///{path}")
+    with app.app_context():
+        db.create_all()
+        db.engine.dispose()
+    return path
 
 
 @pytest.fixture
@@ -237,7 +266,9 @@ def emulator(workbook_dir):
 
 
 @pytest.fixture
-def app(tmp_path, workbook_dir, database_url):
+def app(request, tmp_path, workbook_dir, database_url):
+    if TEST_DATABASE != "postgres":  # database_url names tmp_path's hub.sqlite
+        shutil.copyfile(request.getfixturevalue("_empty_schema"), tmp_path / "hub.sqlite")
     app = create_app(
         TestConfig,
         SQLALCHEMY_DATABASE_URI=database_url,
@@ -245,7 +276,7 @@ def app(tmp_path, workbook_dir, database_url):
         PARTNERSHIP_WORKBOOK="partnership.xlsx",
     )
     with app.app_context():
-        db.create_all()
+        db.create_all()  # PostgreSQL's emptied database; SQLite's copy has its tables: nothing to do
     yield app
     # A background sync or drain ends with its test (not in the next test's database);
     # what it raised is the test's own business, as before.
