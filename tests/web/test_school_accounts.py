@@ -19,6 +19,7 @@ from tests.oidc import OTHER_TENANT, SCHOOL_TENANT
 from tests.partnership_helpers import OAKFIELD, OTHER_PEOPLE, WILLIAM_LILLEY, add_other_partnership
 from webapp.auth import school_accounts as school_account_providers
 from webapp.auth.links import password_link
+from webapp.background import work_off
 from webapp.extensions import db
 
 STAFF = PEOPLE["br_staff"][0]  # staff@br.test.school, of Brookside (BR)
@@ -529,3 +530,19 @@ def test_claims_that_are_not_short_texts_identify_no_one(claims):
         school_accounts.vouched("google", "https://accounts.google.com", claims)
     assert refusal.value.reason == "incomplete"
 
+
+
+def test_an_invitation_to_a_school_that_requires_school_accounts_says_there_is_no_password(
+        school_accounts_hub, inbox):
+    name_sources(school_accounts_hub, domains="br.test.school", only=True)
+    coordinator = school_accounts_hub.test_client()
+    login(coordinator, "admin")
+    coordinator.post("/people/invite", data={"email": "kim@br.test.school", "name": "Kim Keen", "role": "staff",
+                                             "school": "BR", "csrf_token": csrf_token(coordinator, "/people/invite")})
+    assert work_off(school_accounts_hub) == 1
+    [(_, message)] = inbox.messages
+    text = message.get_content()
+    assert message["Subject"] == "You are invited to Partnership Hub"
+    assert "there is no password to choose" in text and "Choose your password" not in text
+    link = re.search(r"http://localhost(/password/\S+)", text).group(1)
+    assert "Sign in with Google" in school_accounts_hub.test_client().get(link).get_data(as_text=True)

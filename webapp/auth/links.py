@@ -4,13 +4,14 @@ one password, and until a newer link is sent."""
 from flask import current_app, render_template
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
-from domain import job_queue, people, scope
+from domain import job_queue, people, school_accounts, scope
 from domain.models import User
 
 from ..background import GiveUp, handles
 from ..extensions import db
 from ..mail import mail_configured, send
 from ..safe_urls import hub_url
+from .school_accounts import providers
 
 SALT = "partnership-hub password link"  # a link is never a valid session cookie, or vice versa
 
@@ -98,8 +99,12 @@ def _mail_password_link(app, job):
         raise GiveUp("They are deactivated: nothing was sent.")
     invited = job.payload["invited"]
     link = _link_for(people.new_link_payload(db.session, user))
-    subject = "You are invited to Partnership Hub" if invited else "Choose a new Partnership Hub password"
+    configured = [provider.key for provider in providers()]
+    # A school that requires school accounts: the link leads to the sign-in buttons, and says so.
+    account_only = school_accounts.requires_school_account(db.session, user, configured)
+    subject = "You are invited to Partnership Hub" if invited else (
+        "Sign in to Partnership Hub" if account_only else "Choose a new Partnership Hub password")
     send(user.email, subject, render_template("auth/password_link.txt", person=user, link=link, invited=invited,
-                                              hours=app.config["INVITE_HOURS"]))
+                                              account_only=account_only, hours=app.config["INVITE_HOURS"]))
     people.record(db.session, job.payload["by"], user, f"{job.payload['what']} by e-mail")
     return {"to": user.email}
