@@ -312,7 +312,8 @@ def settings_of(session, partnership_id, school):
 
 def save_settings(session, by, partnership_id, school, domains, tenants, accounts_only, configured):
     """Change how the partnership's people of a school sign in; ``configured``: the providers
-    the hub is registered with. SettingsError if the settings cannot work. Returns the row."""
+    the hub is registered with. SettingsError if the settings cannot work. Requiring school
+    accounts signs the school's staff and head out. Returns the row."""
     domains, tenants = clean_domains(domains), clean_tenants(tenants)
     source = Source(frozenset(domains.split()), frozenset(tenants.split()), bool(accounts_only))
     if tenants and not domains:
@@ -323,8 +324,14 @@ def save_settings(session, by, partnership_id, school, domains, tenants, account
                             "school accounts: otherwise no one at the school could sign in.")
     row = session.get(SchoolSignIn, (partnership_id, school.id))
     if row is None:
-        row = SchoolSignIn(partnership_id=partnership_id, school_id=school.id)
+        row = SchoolSignIn(partnership_id=partnership_id, school_id=school.id, school_accounts_only=False)
         session.add(row)
+    if source.accounts_only and not row.school_accounts_only:
+        # Required from now: a password session open now ends too (they sign in again with their account).
+        for person in session.scalars(select(User).where(
+                User.partnership_id == partnership_id, User.school_id == school.id,
+                User.role.in_(ACCOUNTS_ONLY_ROLES), User.active.is_(True))):
+            person.end_sessions()
     row.email_domains, row.microsoft_tenants, row.school_accounts_only = domains, tenants, source.accounts_only
     row.changed_at, row.changed_by = utcnow(), who(by)[:300]
     return row

@@ -546,3 +546,18 @@ def test_an_invitation_to_a_school_that_requires_school_accounts_says_there_is_n
     assert "there is no password to choose" in text and "Choose your password" not in text
     link = re.search(r"http://localhost(/password/\S+)", text).group(1)
     assert "Sign in with Google" in school_accounts_hub.test_client().get(link).get_data(as_text=True)
+
+
+def test_requiring_school_accounts_signs_the_schools_staff_out_of_their_password_sessions(school_accounts_hub):
+    teacher, governor = school_accounts_hub.test_client(), school_accounts_hub.test_client()
+    login(teacher, "br_staff")
+    login(governor, "br_governor")
+    coordinator = school_accounts_hub.test_client()
+    login(coordinator, "admin")
+    page = "/schools/BR/sign-in"
+    response = coordinator.post(page, data={"csrf_token": csrf_token(coordinator, page),
+                                            "email_domains": "br.test.school", "school_accounts_only": "y"},
+                                follow_redirects=True)
+    assert "Its staff and head are signed out" in response.get_data(as_text=True)
+    assert teacher.get("/").status_code == 302  # to sign in, with their school account now
+    assert governor.get("/").status_code == 200  # governors keep their passwords and sessions

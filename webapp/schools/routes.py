@@ -88,6 +88,7 @@ def school_sign_in(code):
     if school is None:
         abort(404)
     row = school_accounts.settings_of(db.session, g.partnership.id, school)
+    was_required = row.school_accounts_only
     form = SchoolSignInForm(data=dict(email_domains=row.email_domains, microsoft_tenants=row.microsoft_tenants,
                                       school_accounts_only=row.school_accounts_only))
     if form.validate_on_submit():
@@ -100,7 +101,9 @@ def school_sign_in(code):
             form.form_errors.append(str(error))
         else:
             db.session.commit()
-            flash(f"Saved how {school.name}'s people sign in.", "info")
+            flash(f"Saved how {school.name}'s people sign in." + (
+                " Its staff and head are signed out, and sign in again with their school account."
+                if form.school_accounts_only.data and not was_required else ""), "info")
             return redirect(url_for("schools.sign_in"), 303)
     status = 422 if form.is_submitted() else 200
     return render_template("schools/school_sign_in.html", school=school, form=form, providers=providers()), status
