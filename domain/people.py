@@ -31,11 +31,15 @@ def who(user):
     return f"{user.name} <{user.email}>" if user.name else user.email
 
 
-def record(session, by, person, what):
-    """One audit entry; entries past the retention period go at the same time."""
+def record(session, by, person, what, partnership_id=None):
+    """One audit entry; entries past the retention period go at the same time. ``person``: the
+    person, or the words naming someone with no account (a sign-in refused), whose entry is
+    in ``partnership_id``'s list."""
     # A name (200) and an address (254) may be longer than the columns (300) together.
-    session.add(PersonChange(at=utcnow(), by=(by if isinstance(by, str) else who(by))[:300], person_id=person.id,
-                             person=who(person)[:300], what=what))
+    about = person if isinstance(person, str) else who(person)
+    session.add(PersonChange(at=utcnow(), by=(by if isinstance(by, str) else who(by))[:300],
+                             person_id=None if isinstance(person, str) else person.id,
+                             partnership_id=partnership_id, person=about[:300], what=what))
     session.execute(PersonChange.__table__.delete().where(PersonChange.at < utcnow() - KEEP_CHANGES))
 
 

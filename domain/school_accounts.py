@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from .models import AccountLink, PersonChange, SchoolSignIn, User, utcnow
+from .models import AccountLink, SchoolSignIn, User, utcnow
 from .people import record, who
 from .scope import HUB_WIDE
 from .users import find_user, normalise_email
@@ -235,8 +235,7 @@ def refused(session, provider_name, account, account_words, refusal):
         record(session, by, refusal.person, f"Sign-in refused ({account_words}): {reason}")
         return
     for partnership_id in naming_partnerships(session, account) if account else ():
-        session.add(PersonChange(at=utcnow(), by=by, person_id=None, partnership_id=partnership_id,
-                                 person=account_words[:300], what=f"Sign-in refused: {reason}"))
+        record(session, by, account_words, f"Sign-in refused: {reason}", partnership_id=partnership_id)
 
 
 def links_of(session, person):
@@ -322,10 +321,8 @@ def save_settings(session, by, partnership_id, school, domains, tenants, account
     if accounts_only and not usable_providers(source, configured):
         raise SettingsError("Name the school's e-mail domain (and, for Microsoft, its tenant) before requiring "
                             "school accounts: otherwise no one at the school could sign in.")
-    row = session.get(SchoolSignIn, (partnership_id, school.id))
-    if row is None:
-        row = SchoolSignIn(partnership_id=partnership_id, school_id=school.id, school_accounts_only=False)
-        session.add(row)
+    row = settings_of(session, partnership_id, school)
+    session.add(row)  # the school's first: nothing to do for one already there
     if source.accounts_only and not row.school_accounts_only:
         # Required from now: a password session open now ends too (they sign in again with their account).
         for person in session.scalars(select(User).where(

@@ -11,7 +11,7 @@ from ..background import GiveUp, handles
 from ..extensions import db
 from ..mail import mail_configured, send
 from ..safe_urls import hub_url
-from .school_accounts import providers
+from .school_accounts import provider_keys
 
 SALT = "partnership-hub password link"  # a link is never a valid session cookie, or vice versa
 
@@ -99,9 +99,8 @@ def _mail_password_link(app, job):
         raise GiveUp("They are deactivated: nothing was sent.")
     invited = job.payload["invited"]
     link = _link_for(people.new_link_payload(db.session, user))
-    configured = [provider.key for provider in providers()]
     # A school that requires school accounts: the link leads to the sign-in buttons, and says so.
-    account_only = school_accounts.requires_school_account(db.session, user, configured)
+    account_only = school_accounts.requires_school_account(db.session, user, provider_keys())
     subject = "You are invited to Partnership Hub" if invited else (
         "Sign in to Partnership Hub" if account_only else "Choose a new Partnership Hub password")
     send(user.email, subject, render_template("auth/password_link.txt", person=user, link=link, invited=invited,

@@ -11,7 +11,7 @@ from ..partnership_scope import enter_for, enter_the_only
 from ..safe_urls import local_path
 from .forms import ChoosePasswordForm, ForgotPasswordForm, LoginForm
 from .links import LinkExpired, LinkInvalid, read_link, send_password_link
-from .school_accounts import SIGNED_IN_WITH, providers
+from .school_accounts import SIGNED_IN_WITH, provider_keys, providers
 from .sessions import SESSION_TOKEN, start_session
 
 bp = Blueprint("auth", __name__)
@@ -96,7 +96,7 @@ def choose_password(token):
         return _link_refused("used")
     enter_for(user)
     if _school_account_required(user):  # an invitation: their way in is their school account
-        theirs = school_accounts.providers_for(db.session, user, [p.key for p in providers()])
+        theirs = school_accounts.providers_for(db.session, user, provider_keys())
         return render_template("auth/school_account_required.html", person=user,
                                providers=[p for p in providers() if p.key in theirs])
     form = ChoosePasswordForm()
@@ -145,7 +145,7 @@ def _login_page(form, next_url):
 
 def _school_account_required(user):
     """Must this person use a school account? Only while the hub offers one that can let them in."""
-    return school_accounts.requires_school_account(db.session, user, [p.key for p in providers()])
+    return school_accounts.requires_school_account(db.session, user, provider_keys())
 
 
 @bp.post("/logout")

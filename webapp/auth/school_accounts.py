@@ -48,15 +48,18 @@ class Provider:
     client_secret: str
 
 
+def _names(config):
+    """{key: (settings' prefix, name)} of every provider the hub knows, in the page's order."""
+    return {GOOGLE: ("GOOGLE", "Google"), MICROSOFT: ("MICROSOFT", "Microsoft"),
+            OTHER: ("OIDC", config.get("OIDC_NAME") or "OpenID")}
+
+
 def configured(config):
     """The providers whose client id and secret are set, in the order the page offers them."""
-    found = []
-    for key, prefix, name in ((GOOGLE, "GOOGLE", "Google"), (MICROSOFT, "MICROSOFT", "Microsoft"),
-                              (OTHER, "OIDC", config.get("OIDC_NAME") or "")):
-        if config.get(f"{prefix}_CLIENT_ID") and config.get(f"{prefix}_CLIENT_SECRET"):
-            found.append(Provider(key, name, config[f"{prefix}_ISSUER"].rstrip("/"),
-                                  config[f"{prefix}_CLIENT_ID"], config[f"{prefix}_CLIENT_SECRET"]))
-    return found
+    return [Provider(key, name, config[f"{prefix}_ISSUER"].rstrip("/"), config[f"{prefix}_CLIENT_ID"],
+                     config[f"{prefix}_CLIENT_SECRET"])
+            for key, (prefix, name) in _names(config).items()
+            if config.get(f"{prefix}_CLIENT_ID") and config.get(f"{prefix}_CLIENT_SECRET")]
 
 
 class SignInStates:
@@ -85,7 +88,8 @@ class SignInStates:
 def init_app(app):
     """Register the configured providers with Authlib (their documents are fetched when first used)."""
     oauth = OAuth(app, cache=SignInStates())
-    for provider in configured(app.config):
+    found = configured(app.config)
+    for provider in found:
         oauth.register(
             provider.key, client_id=provider.client_id, client_secret=provider.client_secret,
             server_metadata_url=f"{provider.issuer}/.well-known/openid-configuration",
@@ -94,7 +98,7 @@ def init_app(app):
         )
         # The browser's note of a sign-in begun lasts as long as the sign-in may (Authlib: an hour).
         oauth.create_client(provider.key).framework.expires_in = STATE_MINUTES * 60
-    app.extensions["school_account_providers"] = {p.key: p for p in configured(app.config)}
+    app.extensions["school_account_providers"] = {p.key: p for p in found}
 
 
 def providers():
@@ -102,10 +106,14 @@ def providers():
     return list(current_app.extensions["school_account_providers"].values())
 
 
+def provider_keys():
+    """The configured providers' keys, as domain/school_accounts.py asks for them."""
+    return list(current_app.extensions["school_account_providers"])
+
+
 def provider_names():
     """{key: name} of every provider a link may name, configured now or not."""
-    names = {GOOGLE: "Google", MICROSOFT: "Microsoft", OTHER: current_app.config.get("OIDC_NAME") or "OpenID"}
-    return names | {provider.key: provider.name for provider in providers()}
+    return {key: name for key, (_, name) in _names(current_app.config).items()}
 
 
 def _provider_or_404(key):
@@ -228,7 +236,6 @@ def _account_words(account):
     return f"{account.email or 'no address'}{f', {where}' if where else ''}"
 
 
-# What a person is told, by reason: what happened, and what to do.
 # Whom an account names and why it may not sign in are said alike, whatever the reason: a
 # person is told what to do, and nobody learns from the answer who has an account here (the
 # audit list and the server's log say which it was).
@@ -236,6 +243,7 @@ NOT_THIS_ACCOUNT = ("The hub cannot sign you in with this {provider} account",
                     "Use the account your school gave you. If you work at or govern one of the partnership's "
                     "schools, ask your coordinator to invite you, or to check how your school signs in; or sign "
                     "in with your password.")
+# What a person is told, by reason: what happened, and what to do.
 REFUSALS = {
     "expired": ("This sign-in has expired",
                 "It was already used, or took more than {minutes} minutes. Start again."),

@@ -9,7 +9,7 @@ from domain.access import SCHOOLS_REFUSAL, can_manage_schools
 from domain.models import School, SchoolSignIn
 from sync.backends.google import spreadsheet_url
 
-from ..auth.school_accounts import providers
+from ..auth.school_accounts import provider_keys, providers
 from ..extensions import db
 from ..hx import fragment, page, wants_fragment
 from . import checks
@@ -95,7 +95,7 @@ def school_sign_in(code):
         try:
             school_accounts.save_settings(db.session, current_user, g.partnership.id, school,
                                           form.email_domains.data, form.microsoft_tenants.data,
-                                          form.school_accounts_only.data, [p.key for p in providers()])
+                                          form.school_accounts_only.data, provider_keys())
         except school_accounts.SettingsError as error:
             db.session.rollback()
             form.form_errors.append(str(error))
