@@ -317,14 +317,13 @@ def synced_app(request, app, workbook_dir, tmp_path):
 
 
 @pytest.fixture(scope="session")
-def _synced_once(tmp_path_factory, suite_day):
+def _synced_once(tmp_path_factory, _demo_workbooks, _empty_schema):
     """(its workbooks, its database, when) of one sync of the demo with its people."""
     root = tmp_path_factory.mktemp("synced-once")
-    write_demo_workbooks(root / "workbooks")
+    shutil.copytree(_demo_workbooks, root / "workbooks")
+    shutil.copyfile(_empty_schema, root / "hub.sqlite")
     app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=f"sqlite:///{root / 'hub.sqlite'}",
                      WORKBOOK_DIR=str(root / "workbooks"), PARTNERSHIP_WORKBOOK="partnership.xlsx")
-    with app.app_context():
-        db.create_all()
     sync_with_people(app)
     with app.app_context():
         db.engine.dispose()

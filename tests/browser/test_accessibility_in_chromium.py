@@ -192,6 +192,16 @@ def finished_axe(page):
     return page.evaluate("() => window.axeFindings")
 
 
+def at_every_width(page, label):
+    """The page as it stands at each width: axe's serious findings and the finish's."""
+    found = []
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": 900})
+        found += [f"{label} at {width}px: {v}" for v in axe_findings(page)]
+        found += finish_findings(page, f"{label} at {width}px")
+    return found
+
+
 def a_context(browser, base):
     # bypass_csp lets the test add axe's script; the app's own CSP forbids inline scripts.
     context = browser.new_context(viewport={"width": WIDTHS[0], "height": 900}, bypass_csp=True)
@@ -321,20 +331,13 @@ def test_signing_in_with_a_school_account_passes_axe(browser, school_accounts_hu
     google_stand_in.set_accounts({"nobody@br.test.school": {
         "sub": "g-404", "email": "nobody@br.test.school", "email_verified": True, "hd": "br.test.school"}})
     context, page = a_context(browser, live_server)
-    found = []
     page.goto(page.base + "/login")
-    for width in WIDTHS:
-        page.set_viewport_size({"width": width, "height": 900})
-        found += [f"sign-in at {width}px: {v}" for v in axe_findings(page)]
-        found += finish_findings(page, f"sign-in at {width}px")
+    found = at_every_width(page, "sign-in")
     page.get_by_role("button", name="Sign in with Google").click()
     page.get_by_label("Email").fill("nobody@br.test.school")
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="The hub cannot sign you in with this Google account")).to_be_visible()
-    for width in WIDTHS:
-        page.set_viewport_size({"width": width, "height": 900})
-        found += [f"refused at {width}px: {v}" for v in axe_findings(page)]
-        found += finish_findings(page, f"refused at {width}px")
+    found += at_every_width(page, "refused")
     context.close()
     assert found == []
 
@@ -342,12 +345,8 @@ def test_signing_in_with_a_school_account_passes_axe(browser, school_accounts_hu
 def test_the_page_preparing_a_board_pack_passes_axe(browser, live_server):
     context, page = a_context(browser, live_server)
     sign_in(page, PEOPLE["br_governor"][0], PASSWORD)
-    found = []
     assert page.goto(page.base + "/summary/BR.pdf").status == 202
-    for width in WIDTHS:  # as it is made, and once it is ready (the worker beside the server makes it)
-        page.set_viewport_size({"width": width, "height": 900})
-        found += [f"preparing at {width}px: {v}" for v in axe_findings(page)]
-        found += finish_findings(page, f"preparing at {width}px")
+    found = at_every_width(page, "preparing")  # as it is made, and once ready (the worker beside the server makes it)
     context.close()
     assert found == []
 

@@ -30,11 +30,8 @@ class StandIn:
         with urllib.request.urlopen(request, timeout=5) as response:
             assert response.status == 204
 
-    def accounts(self, **accounts):
-        """The accounts one may sign in as: {login: claims}; login is what the page's box takes."""
-        self._post("/_test/accounts", {login.replace("__", "@"): claims for login, claims in accounts.items()})
-
     def set_accounts(self, accounts):
+        """The accounts one may sign in as: {login: claims}; login is what the page's box takes."""
         self._post("/_test/accounts", accounts)
 
     def spoil_id_tokens(self, how):

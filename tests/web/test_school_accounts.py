@@ -83,6 +83,14 @@ def refused_as(response, provider="Google"):
     return response.status_code == 403 and NOT_THIS_ACCOUNT.format(provider) in response.get_data(as_text=True)
 
 
+def coordinator_and_staff(app):
+    """A coordinator's browser, signed in, and the id of the teacher (STAFF) on their People pages."""
+    coordinator = app.test_client()
+    login(coordinator, "admin")
+    with app.app_context():
+        return coordinator, db.session.scalar(select(User.id).where(User.email == STAFF))
+
+
 def home_of(client):
     return client.get("/", follow_redirects=True).get_data(as_text=True)
 
@@ -337,10 +345,7 @@ def test_a_deactivated_person_is_refused_and_signed_out_at_their_next_request(sc
     google_stand_in.set_accounts({STAFF: google_account(STAFF)})
     signed_in = school_accounts_hub.test_client()
     assert sign_in_with(signed_in, google_stand_in, STAFF).status_code == 302
-    coordinator = school_accounts_hub.test_client()
-    login(coordinator, "admin")
-    with school_accounts_hub.app_context():
-        person_id = db.session.scalar(select(User.id).where(User.email == STAFF))
+    coordinator, person_id = coordinator_and_staff(school_accounts_hub)
     coordinator.post(f"/people/{person_id}/deactivate", data={"csrf_token": csrf_token(coordinator, "/people/")})
     assert signed_in.get("/").status_code == 302  # to sign in: the session ended with the account
     assert refused_as(sign_in_with(school_accounts_hub.test_client(), google_stand_in, STAFF))
@@ -407,10 +412,8 @@ def test_the_link_shows_on_the_persons_page_and_a_coordinator_can_remove_it(scho
     google_stand_in.set_accounts({STAFF: google_account(STAFF)})
     teacher = school_accounts_hub.test_client()
     assert sign_in_with(teacher, google_stand_in, STAFF).status_code == 302
-    coordinator = school_accounts_hub.test_client()
-    login(coordinator, "admin")
+    coordinator, person_id = coordinator_and_staff(school_accounts_hub)
     with school_accounts_hub.app_context():
-        person_id = db.session.scalar(select(User.id).where(User.email == STAFF))
         link_id = db.session.scalar(select(AccountLink.id))
     page = coordinator.get(f"/people/{person_id}").get_data(as_text=True)
     assert "Google account" in page and "Remove the link" in page
