@@ -24,7 +24,7 @@ code taken in another partnership), and says so where it is written.
 import json
 from functools import lru_cache
 
-from sqlalchemy import String, and_, any_, bindparam, cast, event, func, literal, or_, select, union_all
+from sqlalchemy import String, and_, any_, bindparam, event, func, literal, or_, select, union_all
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session, with_loader_criteria
 
@@ -165,11 +165,10 @@ def held_workbook_ids(session):
 # neither SQLAlchemy nor psycopg could keep compiled: at 200 schools that was most of a page's time.
 
 def _any_of(column, ids):
-    ids = list(ids)
-    if all(type(i) is int for i in ids):  # written out once as the array's text: not dumped again a statement
-        text = "{" + ",".join(map(str, ids)) + "}"
-        return column == any_(cast(bindparam(None, text, type_=String), ARRAY(column.type)))
-    return column == any_(bindparam(None, ids, type_=ARRAY(column.type)))
+    # Bound as an array, never as text cast to one: PostgreSQL does not fold a cast of a
+    # parameter, so ``= ANY(CAST(:text AS INTEGER[]))`` parsed the whole list again for
+    # every row it tested (35 ms to count 2,000 priorities, against 1 ms as an array).
+    return column == any_(bindparam(None, list(ids), type_=ARRAY(column.type)))
 
 
 def _in_json(column, ids):
