@@ -181,7 +181,7 @@ def _whole(session, pairs):
         select(SipPriority, School).join(Workbook, Workbook.id == SipPriority.workbook_id)
         .join(School, School.id == Workbook.school_id).where(scope.among(session, SipPriority.id, ids))
         .options(load_only(SipPriority.id, SipPriority.workbook_id, SipPriority.priority, SipPriority.theme,  # as drawn
-                           SipPriority.status, SipPriority.lead, SipPriority.detail),
+                           SipPriority.status, SipPriority.lead, SipPriority.detail, SipPriority.sheet_row),
                  load_only(School.id, School.code, School.name))).all()}
     return [loaded[i] for i in ids if i in loaded]
 
