@@ -72,6 +72,24 @@ def test_a_school_in_two_partnerships_is_one_school_with_one_plan_read_once(sess
         assert len(actions(session, "WL")) == 5  # the one plan, shown here too
 
 
+def test_one_statement_run_in_each_partnership_in_turn_finds_each_ones_own(session, sync, workbook_dir):
+    """A statement is compiled once for every partnership, and each partnership's criteria
+    keyed once (domain/scope.py): run again and again, in one partnership and the other in
+    turn, it is given each one's ids every time."""
+    write_other_partnership(workbook_dir)
+    sync()
+    other, ours = _other(session, OTHER_FILE), partnerships.first(session).id
+    sync()
+    statement = select(School.code).join(Workbook, Workbook.school_id == School.id).order_by(School.code)
+    for _ in range(3):
+        for pid, codes in ((ours, ["BR", "WL"]), (other, ["OK"])):
+            with scope.entered(session, pid):
+                assert session.scalars(statement).all() == codes
+                assert session.scalars(select(Workbook.code).where(Workbook.code == "OK")).all() == \
+                    (["OK"] if pid == other else [])
+                session.rollback()  # the ids are read again a transaction
+
+
 def test_another_partnerships_school_is_not_claimed_with_another_workbook(session, sync, workbook_dir):
     br_elsewhere = OtherSchool("BR", "Bank Road (claimed)", "oakfield.xlsx", "Someone Else", "", "BR")
     write_other_partnership(workbook_dir, schools=(br_elsewhere,))
