@@ -7,7 +7,8 @@ Everything is read from the database, in a bounded number of queries however man
 schools there are.
 """
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
+from typing import NamedTuple
 
 from sqlalchemy import func, select
 
@@ -73,12 +74,27 @@ def needs_attention(session, workbook, today=None):
     return found
 
 
+class LineSchool(NamedTuple):
+    """What a line shows of its school: read as columns, not as 200 whole rows a page."""
+    id: int
+    code: str
+    name: str
+
+
+class LineWorkbook(NamedTuple):
+    """What a line shows of its plan's workbook, and how its last read went."""
+    id: int
+    last_error: str | None
+    last_success_at: datetime | None
+    last_read_at: datetime | None
+
+
 @dataclass
 class SchoolLine:
     """One school's line on the coordinators' landing page."""
 
-    school: School
-    workbook: Workbook | None
+    school: LineSchool | None
+    workbook: LineWorkbook | None
     statuses: dict = field(default_factory=dict)  # status -> rows
     overdue: int = 0
     problems: int = 0
@@ -124,10 +140,10 @@ def partnership_overview(session, today=None):
     """Every school (and the joint plan, first) with its progress, overdue rows, sheet
     problems and edits waiting: six grouped queries, not six per school."""
     today = today or dates.uk_today()
-    workbooks = session.execute(
-        select(Workbook, School).outerjoin(School, School.id == Workbook.school_id)
-        .where(Workbook.is_current, (Workbook.code == JOINT) | School.archived_at.is_(None))
-    ).all()
+    workbooks = [(LineWorkbook(*r[:4]), LineSchool(*r[4:]) if r[4] is not None else None) for r in session.execute(
+        select(Workbook.id, Workbook.last_error, Workbook.last_success_at, Workbook.last_read_at,
+               School.id, School.code, School.name).outerjoin(School, School.id == Workbook.school_id)
+        .where(Workbook.is_current, (Workbook.code == JOINT) | School.archived_at.is_(None)))]
     # Counting 10,000 rows at 200 schools is the dear part: kept under the workbooks' versions.
     statuses, overdue = kept.for_partnership(session, ("rows counted", today), lambda: _rows_counted(session, today))
     problems = problems_by_workbook(session)
