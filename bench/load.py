@@ -207,15 +207,18 @@ def measured(what, path, r):
     return Measured(what, path, r["requests"], r["p50"] / 1000, r["p95"] / 1000, bad=bad)
 
 
-def warm(base, cookie, path, app):
-    """(status, bytes) of the fourth of four asks: each worker warmed, the page's size known.
-    A page whose work is done in the background (a board pack: 202, being prepared) has it
-    done here, as the scheduler's process would, so that what is loaded is the page served
-    once it is ready."""
+def warm(folder, base, cookie, path, app):
+    """(status, bytes) of the fourth of four asks, the page's size known; then a burst over
+    8 connections, so that every worker (not only the one that took the four asks) has made
+    what it keeps before the page is measured. A page whose work is done in the background
+    (a board pack: 202, being prepared) has it done here, as the scheduler's process would,
+    so that what is loaded is the page served once it is ready."""
     for _ in range(4):
         answer = requests.get(base + path, headers={"Cookie": cookie, "Accept-Encoding": "identity"}, timeout=120)
         if answer.status_code == 202:
             background.work_off(app)
+    if answer.status_code == 200:
+        wrk(folder, base + path, cookie, 16, 2 * CONNECTIONS)
     return answer.status_code, len(answer.content)
 
 
@@ -305,7 +308,7 @@ def main(argv=None):
             server, base = start_gunicorn(folder, url)
             sessions = {role: sign_in(base, role) for role in ("admin", "head", "staff", "governor")}
             cookies = {role: cookie for role, (cookie, _) in sessions.items()}
-            warmed = {what: warm(base, cookies[role], path, app) for what, role, path, _ in PAGES}
+            warmed = {what: warm(folder, base, cookies[role], path, app) for what, role, path, _ in PAGES}
             for what, (status, _) in warmed.items():
                 if status != 200:
                     print(f"{what}: HTTP {status} when warmed, not loaded (gunicorn's log: the traceback)")

@@ -185,6 +185,40 @@ def schools_page(session, number, per_page):
     return Page(items, total, number, per_page)
 
 
+class NamedSchool(NamedTuple):
+    """A school as a home names it."""
+
+    code: str
+    name: str
+    head_teacher: str
+
+
+@dataclass(frozen=True)
+class AtAGlance:
+    """The partnership at a glance, as every home shows it: plain data, kept under the
+    partnership's versions (it was six statements of every home)."""
+
+    objectives: dict  # {number: text}
+    progress: list  # the joint plan's [(area, Counter of status)]
+    columns: list  # its status columns
+    total: int  # its rows
+    codes: list  # the current schools' codes
+    first_schools: list  # [NamedSchool]: the first ``named`` by name
+    problem_counts: dict  # {workbook code: sheet problems}
+
+
+def at_a_glance(session, named):
+    """AtAGlance of the partnership the session serves, naming its first ``named`` schools."""
+    def make():
+        rows = current_rows(session, find_plan(session, JOINT))
+        return AtAGlance(
+            objectives=objectives(session), progress=status_counts_by_area(rows), columns=status_columns(rows),
+            total=len(rows), codes=list(school_codes(session)),
+            first_schools=[NamedSchool(s.code, s.name, s.head_teacher) for s in first_schools(session, named)],
+            problem_counts=problem_counts(session))
+    return kept.for_partnership(session, ("at a glance", named), make)
+
+
 def problems(session, workbook):
     """A workbook's sheet problems, by tab and row."""
     if workbook is None:

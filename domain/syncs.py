@@ -82,9 +82,30 @@ def last_finished(session):
     )
 
 
+def panel(session, min_seconds):
+    """(the run in progress or None, the latest finished or None, seconds before another
+    requested sync may start, when the sheets last had their word: plans.last_success_at)
+    for a home's Sync now panel: two statements where each asked apart was four."""
+    newest = lambda *where, column=SyncRun.id, order=SyncRun.started_at: (  # noqa: E731
+        select(column).where(*where).order_by(order.desc()).limit(1).scalar_subquery())
+    running_id, last_id, started, success = session.execute(select(
+        newest(SyncRun.finished_at.is_(None), SyncRun.started_at > utcnow() - RUN_LEASE),
+        newest(SyncRun.finished_at.is_not(None), order=SyncRun.finished_at),
+        newest(column=SyncRun.started_at),
+        newest(SyncRun.finished_at.is_not(None), SyncRun.workbooks_read + SyncRun.workbooks_skipped > 0,
+               column=SyncRun.finished_at, order=SyncRun.finished_at))).one()
+    wanted = [i for i in (running_id, last_id) if i is not None]
+    runs = {r.id: r for r in session.scalars(select(SyncRun).where(SyncRun.id.in_(wanted)))} if wanted else {}
+    return runs.get(running_id), runs.get(last_id), _seconds_left(started, min_seconds), success
+
+
 def seconds_until_allowed(session, min_seconds):
     """Seconds before another requested sync may start (0: now)."""
-    started = session.scalar(select(SyncRun.started_at).order_by(SyncRun.started_at.desc()).limit(1))
+    return _seconds_left(session.scalar(select(SyncRun.started_at).order_by(SyncRun.started_at.desc()).limit(1)),
+                         min_seconds)
+
+
+def _seconds_left(started, min_seconds):
     if started is None:
         return 0
     left = min_seconds - (utcnow() - started).total_seconds()

@@ -105,6 +105,16 @@ def _seen_changed(user):
     return any(state.attrs[name].history.has_changes() for name in SEEN_OF_PEOPLE)
 
 
+def move_workbook(session, workbook_id):
+    """Move one workbook's version on by hand, for a change no flush shows (a bulk DELETE
+    of its sheet problems): what was kept of it is not found again."""
+    session.info[MOVED] = True
+    session.info.setdefault(MOVED_WORKBOOKS, set()).add(workbook_id)
+    session.execute(update(Workbook).where(Workbook.id == workbook_id)
+                    .values(content_version=Workbook.content_version + 1)
+                    .execution_options(synchronize_session=False, **scope.HUB_WIDE))
+
+
 def moved_workbooks(session):
     """The workbooks whose rows this transaction changed (so far)."""
     return set(session.info.get(MOVED_WORKBOOKS, ()))

@@ -17,7 +17,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
-from domain import partnerships, reviews, scope, supporters, years
+from domain import partnerships, reviews, scope, supporters, versions, years
 from domain.contract import CALENDAR, OBJECTIVES, PARTNERSHIP, RSVP, SCHOOL, SCHOOLS, SUPPORTER
 from domain.ids import format_id, id_prefix, next_number, plan_ids
 from domain.models import JOINT, Objective, SheetProblem, SyncRun, Workbook, utcnow
@@ -347,6 +347,14 @@ def _sync_one(session, backend, workbook, kind, versions, full):
 
 
 def _replace_problems(session, workbook, problems):
+    """The workbook's sheet problems now; pages keep their counts under the workbook's
+    version, so a change to them moves it on (and no change leaves it where it was)."""
+    def shown(p):
+        return p.tab, p.row, p.column, p.message, p.fix
+    were = session.scalars(select(SheetProblem).where(SheetProblem.workbook_id == workbook.id)).all()
+    if sorted(map(shown, were), key=repr) == sorted(map(shown, problems), key=repr):
+        return
+    versions.move_workbook(session, workbook.id)
     session.execute(delete(SheetProblem).where(SheetProblem.workbook_id == workbook.id))
     session.add_all(
         SheetProblem(workbook_id=workbook.id, tab=p.tab, row=p.row, column=p.column, message=p.message, fix=p.fix)

@@ -499,3 +499,23 @@ def test_a_refused_id_write_leaves_the_new_rows_waiting_and_stores_the_rest(sess
     results = {r.code: r for r in report.results}
     assert results["BR"].ok and "BR-A001" in actions(session, "BR")  # rows with IDs are stored
     assert any("could not write one" in p.message for p in problems_of(session, "BR"))
+
+
+def test_sheet_problems_that_change_move_their_workbooks_version_and_the_same_ones_do_not(session, sync):
+    """Pages keep each plan's sheet problems counted under its workbook's version
+    (domain/versions.py): problems found anew, with no row changed, must move it on, and
+    the same problems read again must leave it (and what is kept) where it was."""
+    from sync.run import _replace_problems
+
+    sync()
+    wl = session.scalar(select(Workbook).where(Workbook.code == "WL"))
+    found, version = problems_of(session, "WL"), wl.content_version
+    assert len(found) == 2
+    _replace_problems(session, wl, list(found))
+    session.commit()
+    session.refresh(wl)
+    assert wl.content_version == version and len(problems_of(session, "WL")) == 2
+    _replace_problems(session, wl, found[:1])
+    session.commit()
+    session.refresh(wl)
+    assert wl.content_version > version and len(problems_of(session, "WL")) == 1

@@ -19,6 +19,9 @@ PAGES = {  # who reads it, and where
     "priorities of one theme": ("br_head", "/priorities?theme=writing"),
     "a head's home": ("br_head", "/"),
     "a member of staff's home": ("br_staff", "/"),  # For you's calendar lines, kept per person and day
+    "a coordinator's home": ("admin", "/"),  # the partnership at a glance (plans.at_a_glance): problems counted
+    "another head's home": ("wl_head", "/"),  # their school's sheet problems among the kept counts
+    "a governor's home": ("br_governor", "/"),
     "a school's summary": ("br_governor", "/summary/BR"),
     "the joint summary": ("br_governor", "/summary/joint"),
     "a priority's partners": ("br_head", "/plans/BR/priorities"),
@@ -82,13 +85,25 @@ def change_by_reply(app, workbook_dir, client):
     assert response.status_code in (200, 303)
 
 
-CHANGES = [change_by_sync, change_by_save, change_by_theme_answer, change_by_review, change_by_reply]
+def change_by_mending_a_sheet(app, workbook_dir, client):
+    """A sheet problem mended in the sheet (William Lilley's impact log's "next week")."""
+    path = workbook_dir / "william-lilley.xlsx"
+    book = load_workbook(path)
+    cell = next(c for row in book["Impact log"].iter_rows() for c in row if c.value == "next week")
+    cell.value = "12/01/2027"
+    book.save(path)
+    assert sync_now(app, "test").ok
+
+
+CHANGES = [change_by_sync, change_by_save, change_by_theme_answer, change_by_review, change_by_reply,
+           change_by_mending_a_sheet]
 SHOWN = {  # what each change shows on some page, so that a kept page that ignored it would differ
     change_by_sync: ("combined priorities", "Phonics catch-up for Year 2"),
     change_by_save: ("a school's plan", "Every F1 child has their 30 hours"),
     change_by_theme_answer: ("combined priorities", None),
     change_by_review: ("a school's summary", "Confirmed for the board"),
     change_by_reply: ("a member of staff's home", None),  # the invitation they answered is gone
+    change_by_mending_a_sheet: ("a coordinator's home", "<strong>1</strong> sheet problem to fix"),
 }
 
 

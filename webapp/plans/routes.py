@@ -42,14 +42,13 @@ def home():
                         push_url=url_for("plans.home", page=context["lines"].number if context["lines"].number > 1
                                          else None))
     user = current_user._get_current_object()  # the person, not the proxy: asked of many times
-    rows = plans.current_rows(db.session, plans.find_plan(db.session, JOINT))
+    glance = plans.at_a_glance(db.session, NAMED_SCHOOLS + 1)
     context = dict(
-        objectives=plans.objectives(db.session),
-        progress=plans.status_counts_by_area(rows),
-        columns=plans.status_columns(rows),
-        total=len(rows),
-        last_success=plans.last_success_at(db.session),
-        **_partnership_context(user),
+        objectives=glance.objectives,
+        progress=glance.progress,
+        columns=glance.columns,
+        total=glance.total,
+        **_partnership_context(user, glance),
         **panel_context(),
         **for_you_context(),
         **LANDINGS[user.role](user),
@@ -57,14 +56,14 @@ def home():
     return page(render_template(f"home/{user.role}.html", **context))
 
 
-def _partnership_context(user):
+def _partnership_context(user, glance):
     """What every home's "The partnership" part needs: the schools counted (and named when
     they are few), the sheet problems this person can open, the review record of the plans
     that are theirs. Whether the person may open each plan is asked once, not once a school."""
-    codes = plans.school_codes(db.session)
+    codes = glance.codes
     my_codes = set(visible_school_codes(user, codes))
-    named = plans.first_schools(db.session, NAMED_SCHOOLS + 1)
-    problem_counts = plans.problem_counts(db.session)
+    named = glance.first_schools
+    problem_counts = glance.problem_counts
     own = user.school if user.school is not None and user.school.code in my_codes else None
     return dict(
         school_count=len(codes),

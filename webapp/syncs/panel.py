@@ -7,9 +7,6 @@ from ..extensions import db
 
 
 def panel_context(message=None):
-    return dict(
-        running=syncs.current_run(db.session),
-        last=syncs.last_finished(db.session),
-        wait=syncs.seconds_until_allowed(db.session, current_app.config["SYNC_NOW_MIN_SECONDS"]),
-        message=message,
-    )
+    """The panel's runs, and (for a home's "The partnership") when the sheets last had their word."""
+    running, last, wait, last_success = syncs.panel(db.session, current_app.config["SYNC_NOW_MIN_SECONDS"])
+    return dict(running=running, last=last, wait=wait, last_success=last_success, message=message)
