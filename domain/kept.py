@@ -10,11 +10,8 @@ import threading
 from collections import OrderedDict
 from contextlib import contextmanager
 
-from sqlalchemy import event
-from sqlalchemy.orm import Session
-
 from . import scope
-from .versions import changed_in_transaction, partnership_key
+from .versions import changed_in_transaction
 
 LIMIT = 2048  # figures: a partnership's few, and each person's For you (some kilobytes each)
 _figures = OrderedDict()
@@ -41,28 +38,15 @@ def kept(session, kind, key, make):
     return value
 
 
-KEY = "kept_partnership_key"  # session.info: the partnership's key, read once a transaction
-
-
 def for_partnership(session, kind, make):
     """A figure of the whole partnership the session serves (its priorities' grouping, a
     summary), kept under the partnership's versions (domain/versions.py); made afresh for
-    a session of the whole hub. ``kind`` names the figure and anything else it depends on
-    (the year, the day). The key is read once a transaction: one small statement."""
-    pid = scope.current(session)
-    if pid is None:
+    a session of the whole hub, or in a transaction that has changed something. ``kind``
+    names the figure and anything else it depends on (the year, the day). The key comes
+    with the partnership's ids, read once a transaction (scope.held_key)."""
+    if scope.current(session) is None or changed_in_transaction(session):
         return make()
-    key = session.info.get(KEY)
-    if key is None or key[0] != pid or changed_in_transaction(session):
-        key = session.info[KEY] = (pid, partnership_key(session, pid, scope.held_workbook_ids(session)))
-    return kept(session, kind, key[1], make)
-
-
-@event.listens_for(Session, "after_commit")
-@event.listens_for(Session, "after_soft_rollback")
-def _key_for_a_transaction(session, *args):
-    """Another transaction (another process's sync) may move the versions: read the key again."""
-    session.info.pop(KEY, None)
+    return kept(session, kind, scope.held_key(session), make)
 
 
 def clear():

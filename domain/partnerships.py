@@ -71,11 +71,13 @@ def for_sync(session, workbook_ref):
 def of_person(session, user):
     """The partnerships a person works in: the one that invited them, and, for a school's
     people, every other one their school is in now. A coordinator works in their own.
-    One statement (every page's switcher asks)."""
-    which = Partnership.id == user.partnership_id
-    if user.school_id is not None and user.role != "admin":
-        which = which | Partnership.id.in_(select(Membership.partnership_id).where(
-            Membership.school_id == user.school_id, Membership.archived_at.is_(None)))
+    At most one statement (every page's switcher asks)."""
+    if user.school_id is None or user.role == "admin":  # their own only: already in the session, as a rule
+        own = session.get(Partnership, user.partnership_id, execution_options=HUB_WIDE) \
+            if user.partnership_id is not None else None
+        return [own] if own is not None else []
+    which = (Partnership.id == user.partnership_id) | Partnership.id.in_(select(Membership.partnership_id).where(
+        Membership.school_id == user.school_id, Membership.archived_at.is_(None)))
     return session.scalars(select(Partnership).where(which).order_by(Partnership.name)
                            .execution_options(**HUB_WIDE)).all()
 

@@ -26,7 +26,21 @@ from functools import lru_cache
 
 import psycopg
 from psycopg.adapt import Dumper
-from sqlalchemy import String, and_, any_, bindparam, event, func, literal, or_, select, union_all
+from sqlalchemy import (
+    Integer,
+    String,
+    and_,
+    any_,
+    bindparam,
+    cast,
+    event,
+    func,
+    literal_column,
+    null,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import LoaderCriteriaOption
@@ -119,7 +133,7 @@ def school_ids(pid):
                    or_(member.c.archived_at.is_(None), school.c.archived_at.is_not(None))))
 
 
-HELD = "partnership_held"  # session.info: (partnership id, its school ids, its workbook ids, its options)
+HELD = "partnership_held"  # session.info: (partnership id, its school ids, its workbook ids, its options, its key)
 SHAPE = (School, Membership, Workbook)  # a change to one of these may change what a partnership holds
 
 
@@ -131,28 +145,46 @@ def _held(session, pid):
     Ids, not subqueries: each statement then carries the lists as parameters, which compile
     once and cost little to key, where nested subqueries made every statement dearer to
     compile and to cache. Both lists come in one statement, and the options made from them
-    are shared by every request that finds the same ids (_criteria's cache)."""
+    are shared by every request that finds the same ids (_criteria's cache). The same
+    statement brings the versions that key what is kept of the partnership (domain/kept.py)."""
     held = session.info.get(HELD)
     if held is not None and held[0] == pid:
         return held[3]
+    from . import versions  # (here: versions imports this module)
+
     with session.no_autoflush:
         rows = session.execute(_held_statement(pid)).all()
-    schools = tuple(sorted(id for id, school in rows if school))
-    workbooks = tuple(sorted(id for id, school in rows if not school))
+    schools = tuple(sorted(id for id, kind, _, _ in rows if kind == "s"))
+    workbooks = tuple(sorted(id for id, kind, _, _ in rows if kind == "w"))
+    made, version = next(((made, version) for _, kind, version, made in rows if kind == "p"), ("", 0))
+    key = versions.partnership_key(pid, made, version, sum(v for _, kind, v, _ in rows if kind == "w"), workbooks)
     options = _criteria(pid, session.get_bind().dialect.name, schools, workbooks)
-    session.info[HELD] = (pid, schools, workbooks, options)
+    session.info[HELD] = (pid, schools, workbooks, options, key)
     return options
 
 
 @lru_cache(maxsize=64)  # a statement is immutable: made once a partnership, not once a request
 def _held_statement(pid):
-    """(id, is a school) of the partnership's schools and workbooks, in one statement."""
+    """(id, kind, version, made) of the partnership's schools ("s"), its workbooks ("w", with
+    their content versions) and itself ("p", with its version and when it was made), in one
+    statement."""
     schools_of = school_ids(pid)
-    both = union_all(
-        select(schools_of.subquery().c.school_id.label("id"), literal(True).label("is_school")),
-        select(_workbook.c.id, literal(False)).where(or_(_workbook.c.partnership_id == pid,
-                                                         _workbook.c.school_id.in_(schools_of))))
-    return select(both.subquery()).execution_options(**HUB_WIDE)
+    no_version, no_time = cast(null(), Integer), cast(null(), String)
+    every = union_all(
+        select(schools_of.subquery().c.school_id.label("id"), literal_column("'s'", String).label("kind"),
+               no_version.label("version"), no_time.label("made")),
+        select(_workbook.c.id, literal_column("'w'", String), _workbook.c.content_version, no_time)
+        .where(or_(_workbook.c.partnership_id == pid, _workbook.c.school_id.in_(schools_of))),
+        select(_partnership.c.id, literal_column("'p'", String), _partnership.c.content_version,
+               cast(_partnership.c.created_at, String)).where(_partnership.c.id == pid))
+    return select(every.subquery()).execution_options(**HUB_WIDE)
+
+
+def held_key(session):
+    """What the partnership the session serves is made from, as a key for what is kept of
+    it (versions.partnership_key): read with its ids, once a transaction."""
+    _held(session, current(session))
+    return session.info[HELD][4]
 
 
 def held_workbook_ids(session):

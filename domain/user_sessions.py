@@ -14,7 +14,7 @@ from datetime import timedelta
 
 from sqlalchemy import delete, select
 
-from .models import User, UserSession, utcnow
+from .models import Partnership, User, UserSession, utcnow
 from .scope import HUB_WIDE
 
 
@@ -30,16 +30,21 @@ def start(session, user):
 
 
 def signed_in_user(session, user_id, version, token, absolute_hours):
-    """The active user whose live session this is, or None (the session has ended)."""
+    """(the active user whose live session this is, their partnership), or (None, None):
+    the session has ended."""
     if not token:
-        return None
+        return None, None
     since = utcnow() - timedelta(hours=absolute_hours)
-    return session.scalar(
-        select(User).join(UserSession, UserSession.user_id == User.id).where(
+    # Their partnership comes in the same statement: the page enters it next, and finds it
+    # in the session (while the caller holds it) instead of asking again.
+    found = session.execute(
+        select(User, Partnership).join(UserSession, UserSession.user_id == User.id)
+        .outerjoin(Partnership, Partnership.id == User.partnership_id).where(
             User.id == user_id, User.active.is_(True), User.session_version == version,
             UserSession.token_hash == _digest(token), UserSession.started_at >= since,
         ).execution_options(**HUB_WIDE)  # who is asking comes before which partnership they see
-    )
+    ).first()
+    return (found[0], found[1]) if found else (None, None)
 
 
 def end(session, token):

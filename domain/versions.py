@@ -16,7 +16,7 @@ make: ``partnership_key`` and ``plan_key``.
 from hashlib import blake2b
 from itertools import chain
 
-from sqlalchemy import event, func, inspect, select, update
+from sqlalchemy import event, inspect, select, update
 from sqlalchemy.orm import Session
 
 from . import scope  # (module, not name: scope may be half-imported when models brings this in)
@@ -130,16 +130,11 @@ def plan_key(session, workbook_id, partnership_id):
     return f"w{workbook_id}.{version}.p{partnership_id}.{partnership}.{made.isoformat() if made else ''}"
 
 
-def partnership_key(session, partnership_id, workbook_ids):
+def partnership_key(partnership_id, made, version, workbook_total, workbook_ids):
     """What a partnership's figures are made from: its own version, and its workbooks'
     (which of them, and the sum of their versions: each only ever grows, so the sum moves
-    whenever one does). One small statement. The partnership's creation time comes too:
-    another database (a test's, a copy) starts its versions at the same numbers."""
-    ids = sorted(workbook_ids)
-    rows = (select(func.coalesce(func.sum(Workbook.content_version), 0))
-            .where(scope.among(session, Workbook.id, ids)).scalar_subquery())
-    version, created, total = session.execute(
-        select(Partnership.content_version, Partnership.created_at, rows).where(Partnership.id == partnership_id)
-        .execution_options(**scope.HUB_WIDE)).one()
-    which = blake2b(",".join(map(str, ids)).encode(), digest_size=8).hexdigest()
-    return f"p{partnership_id}.{created.isoformat()}.{version}.{total}.{which}"
+    whenever one does). When the partnership was made comes too: another database (a
+    test's, a copy) starts its versions at the same numbers. Read in one small statement
+    with the partnership's ids (scope.held_key)."""
+    which = blake2b(",".join(map(str, sorted(workbook_ids))).encode(), digest_size=8).hexdigest()
+    return f"p{partnership_id}.{made}.{version}.{workbook_total}.{which}"

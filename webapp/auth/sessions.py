@@ -5,7 +5,7 @@ token of their ``UserSession`` row; the user loader checks both in one query,
 so sign-out, the absolute lifetime, a password change and deactivation all end
 a session even for someone holding a copy of the cookie.
 """
-from flask import current_app, flash, redirect, request, session, url_for
+from flask import current_app, flash, g, redirect, request, session, url_for
 from flask_login import login_user
 
 from domain import user_sessions
@@ -27,10 +27,11 @@ def configure_login_manager(manager):
         user_id, _, version = session_id.partition(":")
         if not user_id.isdigit() or not version.isdigit() or len(user_id) > 18 or len(version) > 18:
             return None
-        return user_sessions.signed_in_user(
-            db.session, int(user_id), int(version), session.get(SESSION_TOKEN),
-            current_app.config["SESSION_ABSOLUTE_HOURS"],
+        user, g.own_partnership = user_sessions.signed_in_user(  # held for the request: the session's
+            db.session, int(user_id), int(version), session.get(SESSION_TOKEN),  # identity map holds
+            current_app.config["SESSION_ABSOLUTE_HOURS"],  # weakly, and the page enters it next
         )
+        return user
 
     @manager.unauthorized_handler
     def unauthorized():
