@@ -22,6 +22,8 @@ PAGES = {  # who reads it, and where
     "a coordinator's home": ("admin", "/"),  # the partnership at a glance (plans.at_a_glance): problems counted
     "another head's home": ("wl_head", "/"),  # their school's sheet problems among the kept counts
     "a governor's home": ("br_governor", "/"),
+    "the calendar": ("br_staff", "/calendar"),  # its results drawn once a day (webapp/calendar/routes.py)
+    "a month of the calendar": ("wl_head", "/calendar/month"),
     "a school's summary": ("br_governor", "/summary/BR"),
     "the joint summary": ("br_governor", "/summary/joint"),
     "a priority's partners": ("br_head", "/plans/BR/priorities"),
@@ -95,10 +97,23 @@ def change_by_mending_a_sheet(app, workbook_dir, client):
     assert sync_now(app, "test").ok
 
 
-CHANGES = [change_by_sync, change_by_save, change_by_theme_answer, change_by_review, change_by_reply,
+def change_by_event_in_the_sheet(app, workbook_dir, client):
+    """An event's focus changed in the partnership workbook's Calendar tab."""
+    path = workbook_dir / "partnership.xlsx"
+    book = load_workbook(path)
+    sheet = book["Calendar"]
+    focus = [c.column for c in sheet[1] if c.value == "Focus"][0]
+    for row in range(2, sheet.max_row + 1):  # every event: whichever the calendar's first page shows
+        sheet.cell(row=row, column=focus).value = f"Phonics moderation {row}"
+    book.save(path)
+    assert sync_now(app, "test").ok
+
+
+CHANGES = [change_by_sync, change_by_event_in_the_sheet, change_by_save, change_by_theme_answer, change_by_review, change_by_reply,
            change_by_mending_a_sheet]
 SHOWN = {  # what each change shows on some page, so that a kept page that ignored it would differ
     change_by_sync: ("combined priorities", "Phonics catch-up for Year 2"),
+    change_by_event_in_the_sheet: ("the calendar", "Phonics moderation"),
     change_by_save: ("a school's plan", "Every F1 child has their 30 hours"),
     change_by_theme_answer: ("combined priorities", None),
     change_by_review: ("a school's summary", "Confirmed for the board"),

@@ -6,11 +6,12 @@ from datetime import timedelta
 
 from flask import Blueprint, Response, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from markupsafe import Markup
 from sqlalchemy import select
 from wtforms import SelectChoice
 
 from domain import calendar as cal
-from domain import dates, ics, job_queue, years
+from domain import dates, ics, job_queue, kept, plans, years
 from domain.access import EVENT_MANAGER_REFUSAL, EVENTS_REFUSAL, why_not_reply
 from domain.edits import latest_for_rows
 from domain.event_cells import CONFIRMED, DECLINED, TYPES
@@ -61,32 +62,41 @@ def _filter_args(filters):
     return {k: v for k, v in (("type", filters.type), ("school", filters.school)) if v}
 
 
-def _common(schools, filters):
-    return dict(filters=filters, schools=schools.all, type_filters=cal.TYPE_FILTERS,
+def _common(filters):
+    return dict(filters=filters, schools=plans.school_choices(db.session), type_filters=cal.TYPE_FILTERS,
                 can_create=cal.can_create_events(current_user))
 
 
 @bp.get("")
 def index():
     """This term and next (or a term chosen), filtered by type and school: what is to come
-    first, soonest first, then what has gone by, a page at a time."""
-    schools, filters = cal.Schools(db.session), _filters()
-    today = dates.uk_today()
+    first, soonest first, then what has gone by, a page at a time. The results are the same
+    for everyone who asks the same on the same day: drawn once and kept under the
+    partnership's versions (domain/kept.py)."""
+    filters, today = _filters(), dates.uk_today()
     chosen = cal.term_named(request.args.get("term", ""))
     terms = [chosen] if chosen else [cal.term_of(today), cal.next_term(cal.term_of(today))]
-    found = cal.listing(db.session, terms[0].start, terms[-1].end, today, filters, schools, page_number())
-    shown = found.page
     args = dict(term=chosen.key if chosen else None, **_filter_args(filters))
-    context = dict(found=found, shown=shown, sections=_sections(shown.items, today, terms, chosen),
-                   hosts={e.id: schools.host(e) for e in shown.items}, terms=terms,
-                   today=today, chosen=chosen, count=shown.total,
-                   pager=pager(shown, "calendar.index", labels=("← Previous", "Next →"), **args),
-                   previous=cal.term_of(terms[0].start.replace(day=1) - DAY),
-                   following=cal.next_term(terms[-1]), **_common(schools, filters))
+    number = page_number()
+
+    def draw():
+        schools = cal.Schools(db.session)
+        found = cal.listing(db.session, terms[0].start, terms[-1].end, today, filters, schools, number)
+        shown = found.page
+        html = render_template(
+            "calendar/_list.html", found=found, shown=shown, sections=_sections(shown.items, today, terms, chosen),
+            hosts={e.id: schools.host(e) for e in shown.items}, terms=terms, today=today, chosen=chosen,
+            count=shown.total, filters=filters,
+            pager=pager(shown, "calendar.index", labels=("← Previous", "Next →"), **args),
+            previous=cal.term_of(terms[0].start.replace(day=1) - DAY), following=cal.next_term(terms[-1]))
+        return html, shown.number
+
+    results, shown_number = kept.for_partnership(
+        db.session, ("calendar list", tuple(sorted(args.items(), key=str)), number, today), draw)
     if wants_fragment("calendar-results"):
-        canonical = url_for("calendar.index", **args, page=shown.number if shown.number > 1 else None)
-        return fragment(render_template("calendar/_list.html", **context), push_url=canonical)
-    return page(render_template("calendar/index.html", **context))
+        canonical = url_for("calendar.index", **args, page=shown_number if shown_number > 1 else None)
+        return fragment(results, push_url=canonical)
+    return page(render_template("calendar/index.html", results=Markup(results), chosen=chosen, **_common(filters)))
 
 
 def _sections(events, today, terms, chosen):
@@ -109,23 +119,28 @@ def _sections(events, today, terms, chosen):
 @bp.get("/month/<int:year>-<int:month>")
 @bp.get("/month")
 def month(year=None, month=None):
-    """A month's grid (Monday first), filtered the same way; on a phone, a list of days."""
+    """A month's grid (Monday first), filtered the same way; on a phone, a list of days.
+    Drawn once a day for everyone who asks the same, as the list is."""
     today = dates.uk_today()
     year, month = year or today.year, month or today.month
     if not (2000 <= year <= 2100 and 1 <= month <= 12):
         abort(404)
-    schools, filters = cal.Schools(db.session), _filters()
+    filters = _filters()
     first, last = cal.month_bounds(year, month)
-    events = cal.events_between(db.session, first, last, filters, schools)
-    before = (first - DAY).replace(day=1)
-    after = last + DAY
-    context = dict(first=first, weeks=cal.month_weeks(year, month, events), events=events, today=today,
-                   hosts={e.id: schools.host(e) for e in events}, count=len(events),
-                   previous=before, following=after, **_common(schools, filters))
+
+    def draw():
+        schools = cal.Schools(db.session)
+        events = cal.events_between(db.session, first, last, filters, schools)
+        return render_template(
+            "calendar/_month.html", first=first, weeks=cal.month_weeks(year, month, events), today=today,
+            count=len(events), filters=filters, previous=(first - DAY).replace(day=1), following=last + DAY)
+
+    results = kept.for_partnership(db.session, ("calendar month", year, month, filters.type, filters.school, today),
+                                   draw)
     if wants_fragment("calendar-results"):
         canonical = url_for("calendar.month", year=year, month=month, **_filter_args(filters))
-        return fragment(render_template("calendar/_month.html", **context), push_url=canonical)
-    return page(render_template("calendar/month.html", **context))
+        return fragment(results, push_url=canonical)
+    return page(render_template("calendar/month.html", results=Markup(results), first=first, **_common(filters)))
 
 
 def _event_or_404(event_id):
