@@ -52,26 +52,40 @@ class Attention:
         return len(self.worrying) + len(self.overdue) + len(self.waiting) + self.problems
 
 
+class Worrying(NamedTuple):
+    """A row that needs attention, as a home counts it (plain data: kept between requests)."""
+    id: int
+    status: str
+    due_by: date | None
+
+
 def needs_attention(session, workbook, today=None):
-    """What needs attention in one plan's workbook (a school's, or the joint one)."""
+    """What needs attention in one plan's workbook (a school's, or the joint one). Its rows
+    and sheet problems are kept under the partnership's versions for the day; the edits
+    waiting for a person are asked afresh (an edit's state moves no version)."""
     today = today or dates.uk_today()
     found = Attention()
     if workbook is None:
         return found
-    rows = session.scalars(
-        select(ActionRow).where(ActionRow.workbook_id == workbook.id, ActionRow.archived_at.is_(None))
-        .where(ActionRow.status.in_(WORRYING) | _overdue(today))
-        .order_by(ActionRow.sheet_row, ActionRow.id)
-    ).all()
+    rows, found.problems = kept.for_partnership(session, ("needs attention", workbook.id, today),
+                                                lambda: _rows_and_problems(session, workbook.id, today))
     found.worrying = [r for r in rows if r.status in WORRYING]
     found.overdue = [r for r in rows if is_overdue(r, today)]
     found.waiting = session.scalars(
         select(OutboxEntry).where(OutboxEntry.workbook_id == workbook.id,
                                   OutboxEntry.state.in_(WAITING_FOR_A_PERSON)).order_by(OutboxEntry.id)
     ).all()
-    found.problems = session.scalar(
-        select(func.count(SheetProblem.id)).where(SheetProblem.workbook_id == workbook.id)) or 0
     return found
+
+
+def _rows_and_problems(session, workbook_id, today):
+    rows = [Worrying(*r) for r in session.execute(
+        select(ActionRow.id, ActionRow.status, ActionRow.due_by)
+        .where(ActionRow.workbook_id == workbook_id, ActionRow.archived_at.is_(None))
+        .where(ActionRow.status.in_(WORRYING) | _overdue(today))
+        .order_by(ActionRow.sheet_row, ActionRow.id))]
+    problems = session.scalar(select(func.count(SheetProblem.id)).where(SheetProblem.workbook_id == workbook_id)) or 0
+    return rows, problems
 
 
 class LineSchool(NamedTuple):

@@ -134,10 +134,9 @@ def status_columns(rows):
 
 
 def objectives(session):
-    """{number: text} of the partnership's current objectives."""
-    return dict(
-        session.execute(select(Objective.ref, Objective.text).where(Objective.archived_at.is_(None))).all()
-    )
+    """{number: text} of the partnership's current objectives (kept under its versions)."""
+    return kept.for_partnership(session, ("objectives",), lambda: dict(
+        session.execute(select(Objective.ref, Objective.text).where(Objective.archived_at.is_(None))).all()))
 
 
 def schools(session):
@@ -232,7 +231,8 @@ def problem_count(session, workbook):
     """How many sheet problems a workbook has."""
     if workbook is None:
         return 0
-    return session.scalar(select(func.count(SheetProblem.id)).where(SheetProblem.workbook_id == workbook.id)) or 0
+    return kept.for_partnership(session, ("problem count", workbook.id), lambda: session.scalar(
+        select(func.count(SheetProblem.id)).where(SheetProblem.workbook_id == workbook.id)) or 0)
 
 
 def problem_counts(session):

@@ -418,11 +418,29 @@ __all__ = ["GroupPart", "Suggestion", "ThemeGroup", "answer", "combined", "combi
            "school_priorities", "who_else"]
 
 
+@dataclass(frozen=True)
+class PartnerPriority:
+    """A shared priority as a head's home names it (plain data: kept between requests)."""
+
+    id: int
+    priority: str
+    status: str
+    lead: str
+    sheet_row: int
+
+
 def partners_of_school(session, school, named=6):
     """A school's shared priorities, each with the first ``named`` partner schools'
     priorities under its theme and how many there are in all:
-    [(SipPriority, [(SipPriority, School)], count)]. From the kept grouping; whole rows
-    are loaded for what is shown (at 200 schools, a few dozen of 1,600)."""
+    [(PartnerPriority, [(PartnerPriority, SchoolRef)], count)]. From the kept grouping,
+    and kept itself under the partnership's versions; whole rows are loaded for what is
+    shown (at 200 schools, a few dozen of 1,600)."""
+    ref = SchoolRef(school.id, school.code, school.name)
+    return kept.for_partnership(session, ("partners of a school", ref, named),
+                                lambda: _partners_of_school(session, ref, named))
+
+
+def _partners_of_school(session, school, named):
     own, others = [], {}
     for _, key, pairs in grouping(session)[1]:
         mine = [p for p, s in pairs if s.id == school.id]
@@ -432,11 +450,15 @@ def partners_of_school(session, school, named=6):
                 own.append(priority)
                 others[priority.id] = theirs
     shown = [(p, s) for p in own for p, s in others[p.id][:named]]
-    whole = {p.id: (p, s) for p, s in _whole(session, shown + [(p, SchoolRef(school.id, school.code, school.name))
-                                                                for p in own])}
+    whole = {p.id: (_plain(p), SchoolRef(s.id, s.code, s.name))
+             for p, s in _whole(session, shown + [(p, school) for p in own])}
     found = [(whole[p.id][0], [whole[o.id] for o, _ in others[p.id][:named] if o.id in whole], len(others[p.id]))
              for p in own if p.id in whole]
     return sorted(found, key=lambda item: (item[0].sheet_row, item[0].id))
+
+
+def _plain(priority):
+    return PartnerPriority(priority.id, priority.priority, priority.status, priority.lead, priority.sheet_row)
 
 
 def every_priority(session):

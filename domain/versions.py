@@ -34,6 +34,7 @@ from .models import (
     Review,
     ReviewSignature,
     School,
+    SchoolYear,
     SipPriority,
     Theme,
     ThemeAnswer,
@@ -43,7 +44,7 @@ from .models import (
 
 ROWS = (ActionRow, ImpactEntry, SipPriority, CalendarEvent, EventReply, DevelopmentVisit)
 DECIDED = (Theme, ThemeAnswer, Objective, School, Membership, Review, ReviewSignature, ImpactForm,
-           ImpactFormConfirmation)
+           ImpactFormConfirmation, SchoolYear)
 SEEN_OF_PEOPLE = ("email", "name", "name_key", "role", "partnership_id", "school_id", "active", "chair")
 MOVED = "versions_moved"  # session.info: this transaction moved a version (what it makes is not kept)
 MOVED_WORKBOOKS = "versions_moved_workbooks"  # session.info: the workbooks whose rows it changed

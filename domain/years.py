@@ -14,7 +14,7 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from . import dates
+from . import dates, kept
 from .models import SchoolYear, utcnow
 
 
@@ -71,13 +71,15 @@ def year_in_title(title):
 
 def current_year(session):
     """The hub's current school year: the latest one started, or, before any has been,
-    the year of today."""
-    return session.scalar(select(func.max(SchoolYear.year))) or school_year_of(dates.uk_today())
+    the year of today. (Kept: a year started moves every partnership's version.)"""
+    return kept.for_partnership(session, ("current year", dates.uk_today()), lambda: session.scalar(
+        select(func.max(SchoolYear.year))) or school_year_of(dates.uk_today()))
 
 
 def years(session):
     """Every year the hub holds, newest first."""
-    return list(session.scalars(select(SchoolYear.year).order_by(SchoolYear.year.desc())))
+    return kept.for_partnership(session, ("years",), lambda: list(
+        session.scalars(select(SchoolYear.year).order_by(SchoolYear.year.desc()))))
 
 
 def ensure_current(session, today=None):
