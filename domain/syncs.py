@@ -95,7 +95,8 @@ def panel(session, min_seconds):
         newest(SyncRun.finished_at.is_not(None), SyncRun.workbooks_read + SyncRun.workbooks_skipped > 0,
                column=SyncRun.finished_at, order=SyncRun.finished_at))).one()
     wanted = [i for i in (running_id, last_id) if i is not None]
-    runs = {r.id: r for r in session.scalars(select(SyncRun).where(SyncRun.id.in_(wanted)))} if wanted else {}
+    runs = {r.id: r for r in session.scalars(select(SyncRun).where(SyncRun.id.in_(wanted))  # not each workbook's
+                                              .options(defer(SyncRun.results)))} if wanted else {}
     return runs.get(running_id), runs.get(last_id), _seconds_left(started, min_seconds), success
 
 
