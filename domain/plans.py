@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from . import kept, years
 from .attention import is_overdue
@@ -59,7 +60,8 @@ def find_plan(session, code, year=None):
         workbook = session.scalar(select(Workbook).where(
             Workbook.code == JOINT, Workbook.is_current if current else Workbook.school_year == year))
         return Plan(JOINT, "Joint action plan", workbook, None)
-    school = session.scalar(select(School).where(School.code == code.upper()))
+    # Its current workbook in the same statement: every plan's page asks for it next.
+    school = session.scalar(select(School).where(School.code == code.upper()).options(joinedload(School.workbook)))
     if school is None or (current and school.archived_at is not None):
         return None
     if current:

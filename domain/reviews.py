@@ -291,8 +291,12 @@ def last_confirmed(session, plan_code):
 def next_due(session, plan_code, today):
     """(term, school year) of the plan's next review: this term's, unless this term (or a
     later one) is confirmed already, then the term after the last confirmed."""
+    return _due_after(last_confirmed(session, plan_code), today)
+
+
+def _due_after(last, today):
+    """next_due, given the plan's latest confirmed review (or None)."""
     current = term_now(today)
-    last = last_confirmed(session, plan_code)
     if last is None or _order(last.term, last.school_year) < _order(*current):
         return current
     return next_term(last.term, last.school_year)
@@ -653,7 +657,7 @@ def standing(session, plan_code, today=None):
     every = reviews_of(session, code)
     last = next((r for r in every if r.state == "confirmed"), None)
     under_way = next((r for r in every if r.state != "confirmed"), None)
-    return ReviewStanding(code, last, next_due(session, code, today), under_way)
+    return ReviewStanding(code, last, _due_after(last, today), under_way)
 
 
 def visible_reviews(user, reviews):
