@@ -17,6 +17,7 @@ from .test_summaries import confirm_review
 PAGES = {  # who reads it, and where
     "combined priorities": ("br_head", "/priorities"),  # with its school filter (plans.school_choices)
     "priorities of one theme": ("br_head", "/priorities?theme=writing"),
+    "combined priorities as a coordinator": ("admin", "/priorities"),  # drawn for those who open every plan
     "a head's home": ("br_head", "/"),
     "a member of staff's home": ("br_staff", "/"),  # For you's calendar lines, kept per person and day
     "a coordinator's home": ("admin", "/"),  # the partnership at a glance (plans.at_a_glance): problems counted

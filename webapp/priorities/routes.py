@@ -2,10 +2,11 @@
 and "Same theme?" answered by heads and coordinators."""
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from markupsafe import Markup
 from sqlalchemy.exc import IntegrityError
 
-from domain import exports, plans, priorities, years
-from domain.access import can_answer_themes, can_view_plan
+from domain import exports, kept, plans, priorities, years
+from domain.access import can_answer_themes, can_view_plan, own_school_code, sees_every_school
 from domain.status import STATUSES
 
 from ..downloads import FORMATS, download
@@ -53,15 +54,26 @@ def _address(filters, number, year=None):
 
 @bp.get("/priorities")
 def combined():
-    """Every shared priority, grouped by theme, a page at a time; filtered with htmx or a plain form."""
-    filters, year = _filters(), shown_year()
-    context, every = _groups_context(filters, page_number(), year)
-    if wants_fragment("priority-groups"):
-        return fragment(render_template("priorities/_groups.html", count_oob=True, **context),
-                        push_url=_address(filters, context["shown"].number, year))
-    context.update(themes=every, schools=plans.school_choices(db.session),
-                   **(_suggestions_context(every) if year is None else dict(suggestions=[])))
-    return page(render_template("priorities/combined.html", **context))
+    """Every shared priority, grouped by theme, a page at a time; filtered with htmx or a plain form.
+    The groups read the same for everyone who may open the same plans: drawn once and kept
+    under the partnership's versions (a page names some fifty of 1,600 priorities)."""
+    filters, year, number = _filters(), shown_year(), page_number()
+    partial = wants_fragment("priority-groups")
+    opens = "every school" if sees_every_school(current_user) else own_school_code(current_user)
+
+    def draw():
+        context, every = _groups_context(filters, number, year)
+        return (render_template("priorities/_groups.html", count_oob=partial, **context),
+                render_template("priorities/_count.html", **context), context["shown"].number, every)
+
+    groups, count, shown_number, every = kept.for_partnership(
+        db.session, ("priorities drawn", tuple(sorted(filters.items())), number, year, opens, partial), draw)
+    if partial:
+        return fragment(groups, push_url=_address(filters, shown_number, year))
+    return page(render_template(
+        "priorities/combined.html", groups_html=Markup(groups), count_html=Markup(count), filters=filters,
+        statuses=STATUSES, year=year, themes=every, schools=plans.school_choices(db.session),
+        **(_suggestions_context(every) if year is None else dict(suggestions=[]))))
 
 
 @bp.get(f"/priorities/export/<{FORMATS}:fmt>")
