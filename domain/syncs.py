@@ -85,19 +85,24 @@ def last_finished(session):
 def panel(session, min_seconds):
     """(the run in progress or None, the latest finished or None, seconds before another
     requested sync may start, when the sheets last had their word: plans.last_success_at)
-    for a home's Sync now panel: two statements where each asked apart was four."""
+    for a home's Sync now panel: one statement where each asked apart was four."""
     newest = lambda *where, column=SyncRun.id, order=SyncRun.started_at: (  # noqa: E731
         select(column).where(*where).order_by(order.desc()).limit(1).scalar_subquery())
-    running_id, last_id, started, success = session.execute(select(
-        newest(SyncRun.finished_at.is_(None), SyncRun.started_at > utcnow() - RUN_LEASE),
-        newest(SyncRun.finished_at.is_not(None), order=SyncRun.finished_at),
-        newest(column=SyncRun.started_at),
-        newest(SyncRun.finished_at.is_not(None), SyncRun.workbooks_read + SyncRun.workbooks_skipped > 0,
-               column=SyncRun.finished_at, order=SyncRun.finished_at))).one()
-    wanted = [i for i in (running_id, last_id) if i is not None]
-    runs = {r.id: r for r in session.scalars(select(SyncRun).where(SyncRun.id.in_(wanted))  # not each workbook's
-                                              .options(defer(SyncRun.results)))} if wanted else {}
-    return runs.get(running_id), runs.get(last_id), _seconds_left(started, min_seconds), success
+    running_id = newest(SyncRun.finished_at.is_(None), SyncRun.started_at > utcnow() - RUN_LEASE)
+    last_id = newest(SyncRun.finished_at.is_not(None), order=SyncRun.finished_at)
+    started = newest(column=SyncRun.started_at)
+    success = newest(SyncRun.finished_at.is_not(None), SyncRun.workbooks_read + SyncRun.workbooks_skipped > 0,
+                     column=SyncRun.finished_at, order=SyncRun.finished_at)
+    # The two runs shown, each row carrying the four figures. No row: no run in progress and
+    # none finished, so none read the sheets, and any begun is past its lease (no wait left).
+    rows = session.execute(select(SyncRun, running_id, last_id, started, success)
+                           .where(SyncRun.id.in_([running_id, last_id]))
+                           .options(defer(SyncRun.results))).all()  # not each workbook's line of the last run
+    if not rows:
+        return None, None, 0, None
+    runs = {row[0].id: row[0] for row in rows}
+    _, running, last, started_at, success_at = rows[0]
+    return runs.get(running), runs.get(last), _seconds_left(started_at, min_seconds), success_at
 
 
 def seconds_until_allowed(session, min_seconds):
