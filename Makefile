@@ -76,7 +76,7 @@ PG_TESTS ?= tests/sync/test_workbook_sync.py tests/sync/test_outbox.py tests/syn
 	tests/sync/test_school_years.py tests/web/test_school_years.py \
 	tests/sync/test_partnerships_sync.py tests/web/test_partnership_boundaries.py tests/web/test_support.py \
 	tests/web/test_background_jobs.py tests/web/test_people_mail.py tests/web/test_board_packs.py tests/web/test_kept_figures.py \
-	tests/web/test_school_accounts.py
+	tests/web/test_school_accounts.py tests/web/test_transactions.py
 
 .PHONY: test-postgres
 test-postgres: setup
