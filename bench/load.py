@@ -208,9 +208,9 @@ def measured(what, path, r):
 
 
 def warm(folder, base, cookie, path, app):
-    """(status, bytes) of the fourth of four asks, the page's size known; then a burst over
-    8 connections, so that every worker (not only the one that took the four asks) has made
-    what it keeps before the page is measured. A page whose work is done in the background
+    """(status, bytes) of the fourth of four asks, the page's size known; then four bursts
+    over 8 connections each, so that every worker (not only the one that took the four
+    asks) has made what it keeps before the page is measured. A page whose work is done in the background
     (a board pack: 202, being prepared) has it done here, as the scheduler's process would,
     so that what is loaded is the page served once it is ready."""
     for _ in range(4):
@@ -218,7 +218,8 @@ def warm(folder, base, cookie, path, app):
         if answer.status_code == 202:
             background.work_off(app)
     if answer.status_code == 200:
-        wrk(folder, base + path, cookie, 16, 2 * CONNECTIONS)
+        for _ in range(4):  # new connections each time: a worker may take every one of a burst
+            wrk(folder, base + path, cookie, 16, 2 * CONNECTIONS)
     return answer.status_code, len(answer.content)
 
 

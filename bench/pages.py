@@ -114,7 +114,7 @@ calendar, finished impact forms and sync runs, into a PostgreSQL database of its
 serves it with `gunicorn -c gunicorn.conf.py wsgi:app` (2 workers x 2 threads); signs in
 once per role through the login form; asks each page four times (its bytes are the fourth
 answer's body, uncompressed; a page that does not answer 200 is shown with its status, not
-loaded), then 16 times over 8 connections (every worker has made what it keeps); then
+loaded), then 4 times 16 over 8 connections (every worker has made what it keeps); then
 loads each with wrk over 4 connections for a bounded count of requests (`n`). The pages
 are `bench/pages.py`'s PAGES, each as the role it is for; the save is a POST of a different
 action row's edit form each time, as htmx sends it.
