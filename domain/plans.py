@@ -6,7 +6,7 @@ from typing import NamedTuple
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
-from . import kept, years
+from . import kept, syncs, years
 from .attention import is_overdue
 from .models import JOINT, ActionRow, Objective, School, SheetProblem, SyncRun, Workbook
 from .paging import Page, clamp
@@ -266,8 +266,5 @@ def last_success_at(session):
     found it unchanged. One school's broken sheet fails every run until it is mended;
     that is shown beside this (and on its plan), and must not make every page say the
     whole partnership has not synced since."""
-    return session.scalar(
-        select(SyncRun.finished_at)
-        .where(SyncRun.finished_at.is_not(None), SyncRun.workbooks_read + SyncRun.workbooks_skipped > 0)
-        .order_by(SyncRun.finished_at.desc()).limit(1)
-    )
+    return session.scalar(select(SyncRun.finished_at).where(*syncs.sheets_answered())
+                          .order_by(SyncRun.finished_at.desc()).limit(1))

@@ -187,16 +187,6 @@ def held_key(session):
     return session.info[HELD][4]
 
 
-def held_workbook_ids(session):
-    """The ids of the workbooks the session's partnership holds (read once a transaction,
-    as its criteria are); None for a session of the whole hub."""
-    pid = current(session)
-    if pid is None:
-        return None
-    _held(session, pid)
-    return session.info[HELD][2]
-
-
 # Each statement is held by a list of some hundred ids (a school's, a workbook's), bound as ONE
 # parameter: an array on PostgreSQL (``= ANY``), a JSON text read by json_each on SQLite. As
 # ``IN (…)`` lists, every execution rendered a new statement some hundred placeholders long, which
@@ -215,11 +205,10 @@ class IdArray:
     Bound as an array, never as text cast to one: PostgreSQL does not fold a cast of a
     parameter, so ``= ANY(CAST(:text AS INTEGER[]))`` parsed the list again for every row
     it tested (35 ms to count 2,000 priorities, against 1 ms as an array)."""
-    __slots__ = ("ids", "text")
+    __slots__ = ("text",)
 
     def __init__(self, ids):
-        self.ids = tuple(ids)
-        self.text = ("{" + ",".join(map(str, self.ids)) + "}").encode()
+        self.text = ("{" + ",".join(map(str, ids)) + "}").encode()
 
 
 class _IdArrayDumper(Dumper):

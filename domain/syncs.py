@@ -65,21 +65,19 @@ def results_seen(session, run, partnership_slug):
             or (r.get("code") != JOINT and r.get("code") in codes)]
 
 
+def in_progress():
+    """A run is in progress: begun within its lease, and not finished."""
+    return SyncRun.finished_at.is_(None), SyncRun.started_at > utcnow() - RUN_LEASE
+
+
+def sheets_answered():
+    """A finished run had the sheets' word: it read a workbook or found it unchanged."""
+    return SyncRun.finished_at.is_not(None), SyncRun.workbooks_read + SyncRun.workbooks_skipped > 0
+
+
 def current_run(session):
     """The run in progress, or None."""
-    return session.scalar(
-        select(SyncRun)
-        .where(SyncRun.finished_at.is_(None), SyncRun.started_at > utcnow() - RUN_LEASE)
-        .order_by(SyncRun.started_at.desc())
-        .limit(1)
-    )
-
-
-def last_finished(session):
-    """The latest sync run that has finished, or None."""
-    return session.scalar(
-        select(SyncRun).where(SyncRun.finished_at.is_not(None)).order_by(SyncRun.finished_at.desc()).limit(1)
-    )
+    return session.scalar(select(SyncRun).where(*in_progress()).order_by(SyncRun.started_at.desc()).limit(1))
 
 
 def panel(session, min_seconds):
@@ -88,11 +86,10 @@ def panel(session, min_seconds):
     for a home's Sync now panel: one statement where each asked apart was four."""
     newest = lambda *where, column=SyncRun.id, order=SyncRun.started_at: (  # noqa: E731
         select(column).where(*where).order_by(order.desc()).limit(1).scalar_subquery())
-    running_id = newest(SyncRun.finished_at.is_(None), SyncRun.started_at > utcnow() - RUN_LEASE)
+    running_id = newest(*in_progress())
     last_id = newest(SyncRun.finished_at.is_not(None), order=SyncRun.finished_at)
     started = newest(column=SyncRun.started_at)
-    success = newest(SyncRun.finished_at.is_not(None), SyncRun.workbooks_read + SyncRun.workbooks_skipped > 0,
-                     column=SyncRun.finished_at, order=SyncRun.finished_at)
+    success = newest(*sheets_answered(), column=SyncRun.finished_at, order=SyncRun.finished_at)
     # The two runs shown, each row carrying the four figures. No row: no run in progress and
     # none finished, so none read the sheets, and any begun is past its lease (no wait left).
     rows = session.execute(select(SyncRun, running_id, last_id, started, success)

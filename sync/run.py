@@ -17,10 +17,11 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
-from domain import partnerships, reviews, scope, supporters, versions, years
+from domain import partnerships, reviews, scope, supporters, years
 from domain.contract import CALENDAR, OBJECTIVES, PARTNERSHIP, RSVP, SCHOOL, SCHOOLS, SUPPORTER
 from domain.ids import format_id, id_prefix, next_number, plan_ids
 from domain.models import JOINT, Objective, SheetProblem, SyncRun, Workbook, utcnow
+from domain.versions import move_workbook  # (a name: _sync_one's `versions` are a workbook's)
 
 from . import lock
 from .backends import CellWrite
@@ -354,7 +355,7 @@ def _replace_problems(session, workbook, problems):
     were = session.scalars(select(SheetProblem).where(SheetProblem.workbook_id == workbook.id)).all()
     if sorted(map(shown, were), key=repr) == sorted(map(shown, problems), key=repr):
         return
-    versions.move_workbook(session, workbook.id)
+    move_workbook(session, workbook.id)
     session.execute(delete(SheetProblem).where(SheetProblem.workbook_id == workbook.id))
     session.add_all(
         SheetProblem(workbook_id=workbook.id, tab=p.tab, row=p.row, column=p.column, message=p.message, fix=p.fix)
