@@ -134,8 +134,12 @@ def test_a_mail_server_that_hangs_never_holds_up_the_page_and_is_tried_again_lat
         started = time.perf_counter()
         page = invite_kim(client).get_data(as_text=True)
         answered = time.perf_counter() - started
-        assert "Kim Keen is invited" in page and hanging.accepted == []  # the request never called it
-        assert answered < 1.0, answered  # the bar: 20 s of a hanging server cost the page nothing
+        # The proof the page never waits on the server is that it never connected: a request
+        # that had tried would have been accepted and held for the whole 20 s. The clock only
+        # confirms it, bounded well inside the server's wait rather than at the page's usual
+        # speed (a second here) so a loaded test machine cannot make it fail.
+        assert "Kim Keen is invited" in page and hanging.accepted == []
+        assert answered < 10.0, answered
 
         synced_app.config["MAIL_TIMEOUT_SECONDS"] = 0.5  # the job's wait, kept short for the test
         assert work_off(synced_app) == 1
