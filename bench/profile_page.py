@@ -18,6 +18,8 @@ import gc
 import pstats
 import statistics
 import time
+import traceback
+from pathlib import Path
 
 from sqlalchemy import create_engine, event, text
 
@@ -30,6 +32,7 @@ from .load import SERVER
 from .page_queries import PASSWORD, build
 
 NAME = "hub_profile_page"
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def _database(fresh):
@@ -50,6 +53,15 @@ def _database(fresh):
     return f"{SERVER}/{NAME}"
 
 
+def _asked_by():
+    """The innermost line of the hub's own code (or a template) that led to a statement."""
+    for frame in reversed(traceback.extract_stack()):
+        path = Path(frame.filename)
+        if path.is_relative_to(ROOT) and path.parts[len(ROOT.parts)] in ("webapp", "domain", "templates"):
+            return f"{path.relative_to(ROOT)}:{frame.lineno}"
+    return "?"
+
+
 def measure(app, role, path, n, show_sql=False, profile=False):
     client = app.test_client()
     answer = client.post("/login", data={"email": f"{role}@bench.school", "password": PASSWORD})
@@ -62,7 +74,10 @@ def measure(app, role, path, n, show_sql=False, profile=False):
         engine = db.engine
     statements, started = [], {}
     before = lambda conn, *args: started.__setitem__(id(conn), time.perf_counter())  # noqa: E731
-    after = lambda conn, cursor, sql, *args: statements.append((time.perf_counter() - started[id(conn)], sql))  # noqa: E731
+
+    def after(conn, cursor, sql, *args):
+        statements.append((time.perf_counter() - started[id(conn)], sql, _asked_by() if show_sql else ""))
+
     event.listen(engine, "before_cursor_execute", before)
     event.listen(engine, "after_cursor_execute", after)
     profiler = cProfile.Profile() if profile else None
@@ -81,13 +96,13 @@ def measure(app, role, path, n, show_sql=False, profile=False):
     finally:
         event.remove(engine, "before_cursor_execute", before)
         event.remove(engine, "after_cursor_execute", after)
-    sql_ms = sum(t for t, _ in statements) * 1000
+    sql_ms = sum(t for t, _, _ in statements) * 1000
     print(f"{role:<9} {path:<28} {answer.status_code}  {len(statements):>3} statements ({sql_ms:5.1f} ms, the last)  "
           f"CPU {statistics.median(cpus):6.1f} ms  wall {statistics.median(walls):6.1f} ms  "
           f"{len(answer.data) / 1024:6.1f} KB  (medians of {n})")
     if show_sql:
-        for seconds, sql in statements:
-            print(f"    {seconds * 1000:6.2f} ms  {' '.join(sql.split())[:160]}")
+        for seconds, sql, where in statements:
+            print(f"    {seconds * 1000:6.2f} ms  {' '.join(sql.split())[:110]}  <- {where}")
     if profiler:
         pstats.Stats(profiler).sort_stats("cumulative").print_stats(40)
 

@@ -68,11 +68,12 @@ def for_sync(session, workbook_ref):
     return session.scalars(select(Partnership).order_by(Partnership.id).execution_options(**HUB_WIDE)).all()
 
 
-def of_person(session, user):
+def of_person(session, user, elsewhere=True):
     """The partnerships a person works in: the one that invited them, and, for a school's
     people, every other one their school is in now. A coordinator works in their own.
-    At most one statement (every page's switcher asks)."""
-    if user.school_id is None or user.role == "admin":  # their own only: already in the session, as a rule
+    At most one statement (every page's switcher asks); none when ``elsewhere`` is False,
+    their school known to be in no other partnership (read as they signed in)."""
+    if user.school_id is None or user.role == "admin" or not elsewhere:  # their own only: in the session
         own = session.get(Partnership, user.partnership_id, execution_options=HUB_WIDE) \
             if user.partnership_id is not None else None
         return [own] if own is not None else []

@@ -11,10 +11,12 @@ idle limit is the cookie's own signed timestamp, PERMANENT_SESSION_LIFETIME).
 import hashlib
 import secrets
 from datetime import timedelta
+from typing import NamedTuple
 
-from sqlalchemy import delete, select
+from sqlalchemy import and_, delete, exists, select
+from sqlalchemy.orm.attributes import set_committed_value
 
-from .models import Partnership, User, UserSession, utcnow
+from .models import Membership, Partnership, School, User, UserSession, Workbook, utcnow
 from .scope import HUB_WIDE
 
 
@@ -29,22 +31,45 @@ def start(session, user):
     return token
 
 
+class SignedIn(NamedTuple):
+    """Who a live session is, and what every page of theirs asks of them next."""
+
+    user: User | None
+    partnership: Partnership | None  # the one that invited them
+    school: School | None  # theirs (its plan with it)
+    elsewhere: bool  # their school is in another partnership too (their pages offer a switch)
+
+
+ENDED = SignedIn(None, None, None, False)
+_other = Membership.__table__.alias("other_membership")
+
+
 def signed_in_user(session, user_id, version, token, absolute_hours):
-    """(the active user whose live session this is, their partnership), or (None, None):
-    the session has ended."""
+    """The active user whose live session this is, or ENDED."""
     if not token:
-        return None, None
+        return ENDED
     since = utcnow() - timedelta(hours=absolute_hours)
-    # Their partnership comes in the same statement: the page enters it next, and finds it
-    # in the session (while the caller holds it) instead of asking again.
+    # Their partnership, their school and its plan come in the same statement: every page
+    # enters the partnership next and most ask for the school, and the caller holds them.
+    elsewhere = exists().where(_other.c.school_id == User.school_id, _other.c.archived_at.is_(None),
+                               _other.c.partnership_id != User.partnership_id)
     found = session.execute(
-        select(User, Partnership).join(UserSession, UserSession.user_id == User.id)
-        .outerjoin(Partnership, Partnership.id == User.partnership_id).where(
+        select(User, Partnership, School, Workbook, elsewhere).join(UserSession, UserSession.user_id == User.id)
+        .outerjoin(Partnership, Partnership.id == User.partnership_id)
+        .outerjoin(School, School.id == User.school_id)
+        .outerjoin(Workbook, and_(Workbook.school_id == School.id, Workbook.is_current)).where(
             User.id == user_id, User.active.is_(True), User.session_version == version,
             UserSession.token_hash == _digest(token), UserSession.started_at >= since,
         ).execution_options(**HUB_WIDE)  # who is asking comes before which partnership they see
     ).first()
-    return (found[0], found[1]) if found else (None, None)
+    if found is None:
+        return ENDED
+    user, partnership, school, workbook, elsewhere = found
+    # Given to the relationships as their own loads would have found them (hub-wide, as the user was read).
+    set_committed_value(user, "school", school)
+    if school is not None:
+        set_committed_value(school, "workbook", workbook)
+    return SignedIn(user, partnership, school, bool(elsewhere))
 
 
 def end(session, token):

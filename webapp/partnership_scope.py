@@ -60,5 +60,6 @@ def _mine():
     if not current_user.is_authenticated:
         return []
     if "mine" not in g:
-        g.mine = partnerships.of_person(db.session, current_user)
+        signed_in = g.get("signed_in")  # (auth/sessions.py) whether their school is in another
+        g.mine = partnerships.of_person(db.session, current_user, signed_in.elsewhere if signed_in else True)
     return g.mine

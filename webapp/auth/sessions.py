@@ -27,11 +27,11 @@ def configure_login_manager(manager):
         user_id, _, version = session_id.partition(":")
         if not user_id.isdigit() or not version.isdigit() or len(user_id) > 18 or len(version) > 18:
             return None
-        user, g.own_partnership = user_sessions.signed_in_user(  # held for the request: the session's
-            db.session, int(user_id), int(version), session.get(SESSION_TOKEN),  # identity map holds
-            current_app.config["SESSION_ABSOLUTE_HOURS"],  # weakly, and the page enters it next
+        g.signed_in = user_sessions.signed_in_user(  # held for the request: the session's identity
+            db.session, int(user_id), int(version), session.get(SESSION_TOKEN),  # map holds weakly
+            current_app.config["SESSION_ABSOLUTE_HOURS"],
         )
-        return user
+        return g.signed_in.user
 
     @manager.unauthorized_handler
     def unauthorized():
