@@ -15,6 +15,7 @@ written once into a database of its own on 127.0.0.1:5432 and kept for the next 
 import argparse
 import cProfile
 import gc
+import os
 import pstats
 import statistics
 import time
@@ -104,7 +105,7 @@ def measure(app, role, path, n, show_sql=False, profile=False):
         for seconds, sql, where in statements:
             print(f"    {seconds * 1000:6.2f} ms  {' '.join(sql.split())[:110]}  <- {where}")
     if profiler:
-        pstats.Stats(profiler).sort_stats("cumulative").print_stats(40)
+        pstats.Stats(profiler).sort_stats(os.environ.get("PROFILE_SORT", "cumulative")).print_stats(40)
 
 
 def main(argv=None):

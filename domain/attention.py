@@ -138,36 +138,47 @@ def _counts_by_workbook(session, query):
     return {workbook_id: n for workbook_id, n in session.execute(query).all()}
 
 
+def _problem_counts():
+    return select(SheetProblem.workbook_id, func.count(SheetProblem.id).label("n")).group_by(SheetProblem.workbook_id)
+
+
+def _entry_counts(states):
+    return (select(OutboxEntry.workbook_id, func.count(OutboxEntry.id).label("n"))
+            .where(OutboxEntry.state.in_(states)).group_by(OutboxEntry.workbook_id))
+
+
 def problems_by_workbook(session):
     """{workbook id: its sheet problems}, in one grouped query."""
-    return _counts_by_workbook(session, select(SheetProblem.workbook_id, func.count(SheetProblem.id))
-                               .group_by(SheetProblem.workbook_id))
+    return _counts_by_workbook(session, _problem_counts())
 
 
 def entries_by_workbook(session, states=OutboxEntry.PENDING):
     """{workbook id: its outbox entries in ``states``} (not yet in the sheet, by default)."""
-    return _counts_by_workbook(session, select(OutboxEntry.workbook_id, func.count(OutboxEntry.id))
-                               .where(OutboxEntry.state.in_(states)).group_by(OutboxEntry.workbook_id))
+    return _counts_by_workbook(session, _entry_counts(states))
 
 
 def partnership_overview(session, today=None):
     """Every school (and the joint plan, first) with its progress, overdue rows, sheet
-    problems and edits waiting: six grouped queries, not six per school."""
+    problems and edits waiting: one statement with the problems and edits counted (and the
+    rows counted, kept), not one a school."""
     today = today or dates.uk_today()
-    workbooks = [(LineWorkbook(*r[:4]), LineSchool(*r[4:]) if r[4] is not None else None) for r in session.execute(
+    problems, waiting, person = (_problem_counts().subquery(), _entry_counts(OutboxEntry.PENDING).subquery(),
+                                 _entry_counts(WAITING_FOR_A_PERSON).subquery())
+    found = session.execute(
         select(Workbook.id, Workbook.last_error, Workbook.last_success_at, Workbook.last_read_at,
-               School.id, School.code, School.name).outerjoin(School, School.id == Workbook.school_id)
-        .where(Workbook.is_current, (Workbook.code == JOINT) | School.archived_at.is_(None)))]
+               School.id, School.code, School.name,
+               func.coalesce(problems.c.n, 0), func.coalesce(waiting.c.n, 0), func.coalesce(person.c.n, 0))
+        .outerjoin(School, School.id == Workbook.school_id)
+        .outerjoin(problems, problems.c.workbook_id == Workbook.id)
+        .outerjoin(waiting, waiting.c.workbook_id == Workbook.id)
+        .outerjoin(person, person.c.workbook_id == Workbook.id)
+        .where(Workbook.is_current, (Workbook.code == JOINT) | School.archived_at.is_(None))).all()
     # Counting 10,000 rows at 200 schools is the dear part: kept under the workbooks' versions.
     statuses, overdue = kept.for_partnership(session, ("rows counted", today), lambda: _rows_counted(session, today))
-    problems = problems_by_workbook(session)
-    waiting = entries_by_workbook(session)
-    person = entries_by_workbook(session, WAITING_FOR_A_PERSON)
-    lines = [
-        SchoolLine(school, workbook, statuses.get(workbook.id, {}), overdue.get(workbook.id, 0),
-                   problems.get(workbook.id, 0), waiting.get(workbook.id, 0), person.get(workbook.id, 0))
-        for workbook, school in workbooks
-    ]
+    lines = []
+    for r in found:
+        workbook, school = LineWorkbook(*r[:4]), LineSchool(*r[4:7]) if r[4] is not None else None
+        lines.append(SchoolLine(school, workbook, statuses.get(workbook.id, {}), overdue.get(workbook.id, 0), *r[7:]))
     return sorted(lines, key=lambda line: (line.school is not None, line.school.name if line.school else ""))
 
 

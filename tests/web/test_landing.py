@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from domain import attention, dates
 from domain.edits import edit_action_row, editable_values
-from domain.models import ActionRow, User, Workbook
+from domain.models import ActionRow, OutboxEntry, User, Workbook
 from webapp.extensions import db
 
 from ..conftest import csrf_token, login
@@ -104,3 +104,21 @@ def test_admins_land_on_every_school_in_one_table(synced_app, client):
     assert f'/plans/WL?overdue=1">{len(overdue)}</a>' in rows["William Lilley Infant and Nursery School"]
     assert "/plans/WL/problems" in rows["William Lilley Infant and Nursery School"]
     assert csrf_token(client, "/")  # the Sync now panel is there for admins
+
+
+def test_a_coordinators_line_counts_the_edits_not_yet_in_the_sheet_and_those_waiting_for_a_person(
+        synced_app, client):
+    with synced_app.app_context():
+        wl = db.session.scalar(select(Workbook).where(Workbook.code == "WL", Workbook.is_current))
+        rows = db.session.scalars(select(ActionRow).where(ActionRow.workbook_id == wl.id).limit(3)).all()
+        for row, state in zip(rows, ("waiting", "waiting", "conflict"), strict=True):
+            db.session.add(OutboxEntry(workbook_id=wl.id, kind="edit", tab="Action Plan", sheet_id=row.sheet_id,
+                                       row_id=row.id, fields={"lead": {"seen": row.lead, "new": "Someone"}},
+                                       state=state))
+        db.session.commit()
+    login(client, "admin")
+    html = client.get("/").get_data(as_text=True)
+    table = html.split('<table class="overview stacked">')[1].split("</table>")[0]
+    wl_line = next(row for row in table.split("<tr>") if "William Lilley" in row)
+    assert '<td data-label="Edits waiting">3 (1 for a person)</td>' in wl_line
+    assert "<strong>3</strong> edits not yet in the sheets, in 1 plan: <strong>1</strong> waiting for a person" in html
