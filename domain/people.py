@@ -7,7 +7,8 @@ An invited person has no password until they choose one through their link
 """
 import hashlib
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import contains_eager
@@ -50,6 +51,12 @@ def changes(session, number=1, per_page=25):
     items = list(session.scalars(select(PersonChange).order_by(PersonChange.at.desc(), PersonChange.id.desc())
                                  .offset((number - 1) * per_page).limit(per_page)))
     return Page(items, total, number, per_page)
+
+
+def latest_changes(session, limit=10):
+    """The newest entries of the audit list (uncounted: a page of it counts them)."""
+    return list(session.scalars(select(PersonChange).order_by(PersonChange.at.desc(), PersonChange.id.desc())
+                                .limit(limit)))
 
 
 def changes_to(session, person, limit=10):
@@ -288,14 +295,29 @@ def _where(filters):
 BY_NAME = (func.lower(User.name), User.email, User.id)
 
 
-def listing_page(session, filters, number=1, per_page=PER_PAGE):
-    """A page of the people the filters find, by name: counted and cut in the database,
-    each with their school in the same statement."""
-    where = _where(filters)
-    total = session.scalar(select(func.count(User.id)).outerjoin(School, User.school_id == School.id)
-                           .where(*where)) or 0
-    number = clamp(number, total, per_page)
-    items = list(session.scalars(select(User).outerjoin(School, User.school_id == School.id).where(*where)
-                                 .options(contains_eager(User.school)).order_by(*BY_NAME)
+class Counted(NamedTuple):
+    """How many people filters find, and the latest sign-in among them."""
+
+    total: int
+    latest_sign_in: datetime | None
+
+
+def counted(session, filters):
+    """Counted(total, latest sign-in) of the people the filters find, in one statement. With
+    the partnership's versions (which a change to anyone's name, e-mail, role, school or
+    state moves on, but a sign-in does not), it says what a page of them is drawn from."""
+    total, latest = session.execute(
+        select(func.count(User.id), func.max(User.last_sign_in_at)).outerjoin(School, User.school_id == School.id)
+        .where(*_where(filters))).one()
+    return Counted(total or 0, latest)
+
+
+def listing_page(session, filters, number=1, per_page=PER_PAGE, found=None):
+    """A page of the people the filters find, by name: counted (``found``, if counted
+    already) and cut in the database, each with their school in the same statement."""
+    found = found or counted(session, filters)
+    number = clamp(number, found.total, per_page)
+    items = list(session.scalars(select(User).outerjoin(School, User.school_id == School.id)
+                                 .where(*_where(filters)).options(contains_eager(User.school)).order_by(*BY_NAME)
                                  .offset((number - 1) * per_page).limit(per_page)))
-    return Page(items, total, number, per_page)
+    return Page(items, found.total, number, per_page)

@@ -1,11 +1,15 @@
 """People, for partnership coordinators: everyone who signs in, invitations, changes of
 role, school or chair, deactivation, password links, and the audit list of all of it."""
+from dataclasses import astuple
+
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from markupsafe import Markup
 
-from domain import people, plans, school_accounts
+from domain import kept, people, plans, school_accounts
 from domain.access import PEOPLE_REFUSAL, can_manage_people, manages_person
 from domain.models import ROLES, User
+from domain.paging import Page, clamp
 from domain.people import ROLE_NAMES, Filters
 from domain.users import UserError
 
@@ -58,16 +62,27 @@ def index():
     """Everyone who signs in, a page at a time: searched by name, e-mail, school or role
     and filtered by school and role, in the database; the search and the page in the address."""
     filters = _filters()
-    shown = people.listing_page(db.session, filters, page_number())
+    found = people.counted(db.session, filters)
+    number = clamp(page_number(), found.total, people.PER_PAGE)
     args = {k: v for k, v in vars(filters).items() if v}
-    context = dict(shown=shown, filters=filters,
-                   pager=pager(shown, "people.index", labels=("← Previous", "Next →"), **args))
-    if wants_fragment("people-list"):
-        canonical = url_for("people.index", **args, page=shown.number if shown.number > 1 else None)
-        return fragment(render_template("people/_list.html", count_oob=True, **context), push_url=canonical)
-    context.update(schools=plans.school_choices(db.session), roles=[(r, ROLE_NAMES[r]) for r in ROLES],
-                   changes=people.changes(db.session, 1, RECENT_CHANGES).items)
-    return page(render_template("people/index.html", **context))
+    list_only = wants_fragment("people-list")
+
+    def draw():
+        shown = people.listing_page(db.session, filters, number, found=found)
+        return Markup(render_template("people/_list.html", shown=shown, filters=filters, count_oob=list_only,
+                                      pager=pager(shown, "people.index", labels=("← Previous", "Next →"), **args)))
+
+    # Drawn once and kept for every coordinator who asks the same: the partnership's versions
+    # move with any change to what a line shows, and the count and latest sign-in with the rest.
+    list_html = kept.for_partnership(db.session, ("people drawn", astuple(filters), number, found, list_only), draw)
+    if list_only:
+        canonical = url_for("people.index", **args, page=number if number > 1 else None)
+        return fragment(list_html, push_url=canonical)
+    return page(render_template(
+        "people/index.html", list_html=list_html, filters=filters,
+        shown=Page([], found.total, number, people.PER_PAGE),  # what the count above the list says
+        schools=plans.school_choices(db.session), roles=[(r, ROLE_NAMES[r]) for r in ROLES],
+        changes=people.latest_changes(db.session, RECENT_CHANGES)))
 
 
 @bp.route("/invite", methods=["GET", "POST"])
