@@ -105,7 +105,9 @@ def measure(app, role, path, n, show_sql=False, profile=False):
         for seconds, sql, where in statements:
             print(f"    {seconds * 1000:6.2f} ms  {' '.join(sql.split())[:110]}  <- {where}")
     if profiler:
-        pstats.Stats(profiler).sort_stats(os.environ.get("PROFILE_SORT", "cumulative")).print_stats(40)
+        # PROFILE_SORT=tottime, PROFILE_ONLY="work/main/(domain|webapp)": other orders, only the hub's functions
+        stats = pstats.Stats(profiler).sort_stats(os.environ.get("PROFILE_SORT", "cumulative"))
+        stats.print_stats(os.environ.get("PROFILE_ONLY", ""), 40)
 
 
 def main(argv=None):

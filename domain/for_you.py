@@ -8,11 +8,13 @@ they host this week. Nothing here touches Flask or a sheet.
 The calendar's lines (replies, forms, answers, hosting) read every current event of the
 partnership (400 at 200 schools) and its people: they are worked out as plain data and
 kept under the partnership's versions for the person and the day (domain/kept.py), and
-only the events a home shows are read as rows. Reviews and edits are asked afresh.
+only the events a home shows are read as rows. The reviews to sign are kept for the person
+as well; the edits waiting for a choice are asked afresh (an edit's state moves no version).
 """
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import defer, load_only, selectinload
@@ -154,14 +156,28 @@ def _replies(user, events, schools, today, mine):
     return lines
 
 
+class ReviewToSign(NamedTuple):
+    """What a line says of a review to sign (plain: the lines are kept)."""
+
+    id: int
+    plan_code: str
+
+
 def _reviews(session, user):
-    """Open reviews of the joint plan and the person's school whose step is theirs to sign."""
+    """Open reviews of the joint plan and the person's school whose step is theirs to sign:
+    kept for the person under the partnership's versions, which a review, a signature, a
+    membership or a change to the person (their role, school, chair) moves on."""
     if user.role not in ("head", "governor") or user.school is None:
         return []
+    return kept.for_partnership(session, ("for you reviews", user.id), lambda: _reviews_read(session, user))
+
+
+def _reviews_read(session, user):
     found = session.scalars(select(Review).where(Review.state != "confirmed",
                                                  Review.plan_code.in_((JOINT, user.school.code)))
                             .options(defer(Review.snapshot)).order_by(Review.started_at, Review.id)).all()
-    return [Line(SIGN, review, step_of(review), term_label(review.term, review.school_year))
+    return [Line(SIGN, ReviewToSign(review.id, review.plan_code), step_of(review),
+                 term_label(review.term, review.school_year))
             for review in found if can_sign(session, review, user)]
 
 

@@ -3,8 +3,9 @@ from collections import Counter
 
 from flask import Blueprint, render_template, request, url_for
 from flask_login import current_user, login_required
+from markupsafe import Markup
 
-from domain import attention, edits, exports, for_you, new_year, paging, plans, priorities, reviews, years
+from domain import attention, dates, edits, exports, for_you, kept, new_year, paging, plans, priorities, reviews, years
 from domain.access import can_carry_forward, can_manage_schools, sees_every_school, visible_school_codes
 from domain.models import JOINT
 from domain.status import STATUSES
@@ -73,9 +74,18 @@ def _partnership_context(user, glance):
         problem_counts=problem_counts,
         # Only the problems this reader can open: their school's and the joint plan's.
         problem_total=sum(n for code, n in problem_counts.items() if code in my_codes or code == JOINT),
-        # A coordinator's list of plans says how each school's reviews stand; here, the joint plan's.
-        review_standings=reviews.home_standings(db.session, user, [own] if own and not sees_every_school(user) else []),
+        review_standings_html=_review_standings(user, [own] if own and not sees_every_school(user) else []),
     )
+
+
+def _review_standings(user, own):
+    """The home's termly reviews, drawn once a day for all who read the same plans' (the
+    joint plan's, and their own school's): a review or a signature moves the versions.
+    A coordinator's list of plans says how each school's reviews stand; here, the joint plan's."""
+    return kept.for_partnership(
+        db.session, ("review standings drawn", tuple(s.code for s in own), dates.uk_today()),
+        lambda: Markup(render_template("reviews/_standings.html",
+                                       review_standings=reviews.home_standings(db.session, user, own))))
 
 
 @bp.get("/partnership/schools")
@@ -111,7 +121,15 @@ def _head(user):
 
 
 def _governor(user):
-    plan = plans.find_plan(db.session, user.school.code) if user.school else None
+    if user.school is None:
+        return dict(school_total=0, school_overdue=0, school_statuses=[])
+    # Their school's plan in figures, kept for the day under the partnership's versions.
+    return kept.for_partnership(db.session, ("governor's figures", user.school.code, dates.uk_today()),
+                                lambda: _school_figures(user.school.code))
+
+
+def _school_figures(code):
+    plan = plans.find_plan(db.session, code)
     rows = plans.current_rows(db.session, plan) if plan else []
     counts = Counter(plans.status_key(r.status) for r in rows)
     return dict(school_total=len(rows), school_overdue=sum(1 for r in rows if attention.is_overdue(r)),
