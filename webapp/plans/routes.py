@@ -110,8 +110,13 @@ def for_you_count():
 
 def _staff(user):
     workbook = user.school.workbook if user.school else None
-    return dict(due=attention.due_this_term_and_next(db.session, workbook),
-                mine=attention.my_edits(db.session, user.id))
+    code = user.school.code if user.school else None
+    # Their school's rows due soon, drawn once a day and kept under the partnership's versions.
+    due_html = kept.for_partnership(
+        db.session, ("due drawn", code, workbook.id if workbook else None, dates.uk_today()),
+        lambda: Markup(render_template("home/_due.html", code=code,
+                                       due=attention.due_this_term_and_next(db.session, workbook))))
+    return dict(due_html=due_html, mine=attention.my_edits(db.session, user.id))
 
 
 def _head(user):
