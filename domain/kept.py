@@ -14,7 +14,11 @@ from . import scope
 from .versions import changed_in_transaction
 
 LIMIT = 2048  # figures: a partnership's few, and each person's For you (some kilobytes each)
+# Pages drawn once and kept (a plan's rows, a summary: up to 120 KB each) are counted by their
+# length too, so that a day of different plans and filters cannot grow a worker without bound.
+DRAWN_LIMIT = 48 * 1024 * 1024  # characters of drawn pages, each worker
 _figures = OrderedDict()
+_drawn = [0]  # characters held in drawn pages (str values)
 _lock = threading.Lock()
 _switched_off = threading.local()
 
@@ -32,10 +36,20 @@ def kept(session, kind, key, make):
             return _figures[name]
     value = make()
     with _lock:
-        _figures[name] = value
-        while len(_figures) > LIMIT:
-            _figures.popitem(last=False)
+        if name not in _figures:  # (another thread may have made it meanwhile)
+            _figures[name] = value
+            _drawn[0] += _length(value)
+        while len(_figures) > LIMIT or _drawn[0] > DRAWN_LIMIT:
+            _, gone = _figures.popitem(last=False)
+            _drawn[0] -= _length(gone)
     return value
+
+
+def _length(value):
+    """Characters of drawn HTML a kept value holds (itself, or in a tuple with its figures)."""
+    if isinstance(value, str):
+        return len(value)
+    return sum(len(part) for part in value if isinstance(part, str)) if isinstance(value, tuple) else 0
 
 
 def for_partnership(session, kind, make):
@@ -53,6 +67,7 @@ def clear():
     """Forget every kept figure (a test's new database starts its versions where another's did)."""
     with _lock:
         _figures.clear()
+        _drawn[0] = 0
 
 
 @contextmanager

@@ -72,7 +72,7 @@ def of_person(session, user, elsewhere=True):
     """The partnerships a person works in: the one that invited them, and, for a school's
     people, every other one their school is in now. A coordinator works in their own.
     At most one statement (every page's switcher asks); none when ``elsewhere`` is False,
-    their school known to be in no other partnership (read as they signed in)."""
+    their school known to be in no other partnership (read with them, on each request)."""
     if user.school_id is None or user.role == "admin" or not elsewhere:  # their own only: in the session
         own = session.get(Partnership, user.partnership_id, execution_options=HUB_WIDE) \
             if user.partnership_id is not None else None
@@ -83,13 +83,13 @@ def of_person(session, user, elsewhere=True):
                            .execution_options(**HUB_WIDE)).all()
 
 
-def chosen(session, user, wanted_id):
+def chosen(session, user, wanted_id, elsewhere=True):
     """The partnership a person's pages show: the one they chose, if they work in it,
-    else the one that invited them."""
+    else the one that invited them (``elsewhere``: as for of_person)."""
     if user is None or not getattr(user, "is_authenticated", False):
         return None
     if wanted_id and wanted_id != user.partnership_id:
-        if any(p.id == wanted_id for p in of_person(session, user)):
+        if any(p.id == wanted_id for p in of_person(session, user, elsewhere)):
             return wanted_id
     return user.partnership_id
 

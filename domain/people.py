@@ -7,7 +7,7 @@ An invited person has no password until they choose one through their link
 """
 import hashlib
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import NamedTuple
 
 from sqlalchemy import func, or_, select, update
@@ -17,6 +17,7 @@ from .models import ROLES, PersonChange, School, User, lock_row, utcnow
 from .paging import Page, clamp
 from .scope import HUB_WIDE
 from .users import UserError, activate, checked_new_user, deactivate, school_for_role, set_password
+from .versions import move_person
 
 # Not an argon2 hash, so verify_password is False for every password typed.
 UNUSABLE_PASSWORD = "!invited"
@@ -143,6 +144,9 @@ def _take_away_coordinator(session, person, values):
     if not done:
         raise UserError(f"{person.name} is the last active partnership coordinator; "
                         "make someone else a coordinator first.")
+    # The flush will find the row as it now is, and move nothing: what the people pages show
+    # of the coordinator (their role, whether they are active) moves the versions here.
+    move_person(session, person)
 
 
 def change(session, by, person, role, school_code=None, chair=False):
@@ -295,29 +299,45 @@ def _where(filters):
 BY_NAME = (func.lower(User.name), User.email, User.id)
 
 
-class Counted(NamedTuple):
-    """How many people filters find, and the latest sign-in among them."""
+class Listed(NamedTuple):
+    """A page of the people filters find, as a key: how many in all, the page (one that
+    exists), and each of its people's id and last sign-in."""
 
     total: int
-    latest_sign_in: datetime | None
+    number: int
+    sign_ins: tuple
 
 
-def counted(session, filters):
-    """Counted(total, latest sign-in) of the people the filters find, in one statement. With
-    the partnership's versions (which a change to anyone's name, e-mail, role, school or
-    state moves on, but a sign-in does not), it says what a page of them is drawn from."""
-    total, latest = session.execute(
-        select(func.count(User.id), func.max(User.last_sign_in_at)).outerjoin(School, User.school_id == School.id)
-        .where(*_where(filters))).one()
-    return Counted(total or 0, latest)
+def listed(session, filters, number=1, per_page=PER_PAGE):
+    """Listed for a page, counted in the same statement. With the partnership's versions
+    (which a change to anyone's name, e-mail, role, school or state moves on, but a sign-in
+    does not), it says everything a page of them is drawn from."""
+    where = _where(filters)
+
+    def page_of(n):
+        return session.execute(
+            select(User.id, User.last_sign_in_at, func.count(User.id).over())
+            .outerjoin(School, User.school_id == School.id).where(*where).order_by(*BY_NAME)
+            .offset((n - 1) * per_page).limit(per_page)).all()
+
+    rows = page_of(number or 1)
+    if rows:
+        total = rows[0][2]
+    else:  # past the end (a bookmark outliving the people it showed), or nobody at all
+        total = session.scalar(select(func.count(User.id)).outerjoin(School, User.school_id == School.id)
+                               .where(*where)) or 0
+        if clamp(number, total, per_page) != (number or 1):
+            number = clamp(number, total, per_page)
+            rows = page_of(number)
+    return Listed(total, clamp(number, total, per_page), tuple((id, at) for id, at, _ in rows))
 
 
 def listing_page(session, filters, number=1, per_page=PER_PAGE, found=None):
-    """A page of the people the filters find, by name: counted (``found``, if counted
+    """A page of the people the filters find, by name: counted (``found``, a Listed, if read
     already) and cut in the database, each with their school in the same statement."""
-    found = found or counted(session, filters)
-    number = clamp(number, found.total, per_page)
+    if found is None:
+        found = listed(session, filters, number, per_page)
     items = list(session.scalars(select(User).outerjoin(School, User.school_id == School.id)
                                  .where(*_where(filters)).options(contains_eager(User.school)).order_by(*BY_NAME)
-                                 .offset((number - 1) * per_page).limit(per_page)))
-    return Page(items, found.total, number, per_page)
+                                 .offset((found.number - 1) * per_page).limit(per_page)))
+    return Page(items, found.total, found.number, per_page)

@@ -69,10 +69,11 @@ def _move_versions(session, flush_context, instances):
         elif isinstance(obj, User):
             if obj in session.dirty and not _seen_changed(obj):
                 continue  # a sign-in, a new password, a session ended: nothing another page shows
-            if obj.school_id is None and obj.partnership_id is not None:
-                partnerships.add(obj.partnership_id)  # a coordinator: of their partnership alone
-            else:  # a school's person: shown in each of its school's partnerships (rare changes)
+            pid = _shown_in(obj)
+            if pid is None:
                 every_partnership = True
+            else:
+                partnerships.add(pid)
         elif isinstance(obj, DECIDED):
             pid = getattr(obj, "partnership_id", None)
             if pid is None:  # a school, a review: shown in every partnership it is in (rare changes)
@@ -88,10 +89,30 @@ def _move_versions(session, flush_context, instances):
                         .values(content_version=Workbook.content_version + 1)
                         .execution_options(synchronize_session=False, **scope.HUB_WIDE))
     if partnerships or every_partnership:
-        statement = update(Partnership).values(content_version=Partnership.content_version + 1)
-        if not every_partnership:
-            statement = statement.where(Partnership.id.in_(sorted(partnerships)))
-        session.execute(statement.execution_options(synchronize_session=False, **scope.HUB_WIDE))
+        _move_partnerships(session, None if every_partnership else partnerships)
+
+
+def _move_partnerships(session, partnership_ids):
+    """Move these partnerships' versions on (None: every partnership's)."""
+    statement = update(Partnership).values(content_version=Partnership.content_version + 1)
+    if partnership_ids is not None:
+        statement = statement.where(Partnership.id.in_(sorted(partnership_ids)))
+    session.execute(statement.execution_options(synchronize_session=False, **scope.HUB_WIDE))
+
+
+def _shown_in(user):
+    """The one partnership whose pages show this person, or None for every one their school is in."""
+    if user.school_id is None and user.partnership_id is not None:
+        return user.partnership_id  # a coordinator: of their partnership alone
+    return None  # a school's person: shown in each of its school's partnerships (rare changes)
+
+
+def move_person(session, user):
+    """Move on what a change to ``user`` moves, for a change no flush shows (a bulk UPDATE of
+    their row, which a flush would otherwise find already done)."""
+    session.info[MOVED] = True
+    pid = _shown_in(user)
+    _move_partnerships(session, None if pid is None else {pid})
 
 
 @event.listens_for(Session, "after_commit")

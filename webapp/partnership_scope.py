@@ -22,7 +22,7 @@ def register(app):
     @app.before_request
     def hold_to_partnership():
         user = current_user._get_current_object()  # loaded whatever the partnership (auth/sessions.py)
-        pid = partnerships.chosen(db.session, user, session.get(CHOSEN))
+        pid = partnerships.chosen(db.session, user, session.get(CHOSEN), _elsewhere())
         enter_for_id(pid)
         if user.is_authenticated and is_officer(user) and request.endpoint and request.blueprint not in OFFICERS_PAGES:
             # An officer is in no partnership: their pages are what partnerships share with them.
@@ -60,6 +60,12 @@ def _mine():
     if not current_user.is_authenticated:
         return []
     if "mine" not in g:
-        signed_in = g.get("signed_in")  # (auth/sessions.py) whether their school is in another
-        g.mine = partnerships.of_person(db.session, current_user, signed_in.elsewhere if signed_in else True)
+        g.mine = partnerships.of_person(db.session, current_user, _elsewhere())
     return g.mine
+
+
+def _elsewhere():
+    """Whether the signed-in person's school is in another partnership, as read with them
+    (auth/sessions.py); True (ask) when that was not read for this person."""
+    signed_in = g.get("signed_in")
+    return signed_in.elsewhere if signed_in and signed_in.user is current_user._get_current_object() else True

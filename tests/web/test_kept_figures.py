@@ -31,8 +31,8 @@ PAGES = {  # who reads it, and where
     "strengths": ("br_head", "/strengths"),
     "a school's plan": ("br_head", "/plans/BR"),  # its rows drawn once and kept (webapp/plans/rows.py)
     "a school's plan, filtered": ("br_staff", "/plans/BR?status=Complete"),
-    "people": ("admin", "/people"),  # drawn once for the count, the latest sign-in and the versions
-    "people, searched": ("admin", "/people?q=william+lilley"),
+    "people": ("admin", "/people"),  # drawn once for the count, its people's sign-ins and the versions
+    "people of a school": ("admin", "/people?school=WL"),
 }
 
 
@@ -122,7 +122,7 @@ def change_by_signing_in(app, workbook_dir, client):
 CHANGES = [change_by_signing_in, change_by_sync, change_by_event_in_the_sheet, change_by_save, change_by_theme_answer, change_by_review, change_by_reply,
            change_by_mending_a_sheet]
 SHOWN = {  # what each change shows on some page, so that a kept page that ignored it would differ
-    change_by_signing_in: ("people, searched", None),  # their Last sign-in: Never no more
+    change_by_signing_in: ("people of a school", None),  # their Last sign-in: Never no more
     change_by_sync: ("combined priorities", "Phonics catch-up for Year 2"),
     change_by_event_in_the_sheet: ("the calendar", "Phonics moderation"),
     change_by_save: ("a school's plan", "Every F1 child has their 30 hours"),

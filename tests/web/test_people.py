@@ -231,6 +231,27 @@ def test_a_coordinator_made_a_head_teacher_has_the_role_change_in_the_audit_list
     assert "Second Coordinator <second@test.school>: Role: partnership coordinator → head teacher" in changes
 
 
+def test_the_people_list_shows_a_coordinator_deactivated_or_made_a_head_at_once(synced_app, login_as):
+    """The list is drawn once and kept (webapp/people/routes.py): taking a coordinator's role
+    or account away, done in one guarded UPDATE, moves on what keys it as any change does."""
+    with synced_app.app_context():
+        for n in (2, 3):
+            db.session.add(User(email=f"c{n}@test.school", name=f"Coordinator {n}", role="admin", password_hash="!"))
+        db.session.commit()
+    client = login_as("admin")
+
+    def line(email):
+        page = client.get("/people").get_data(as_text=True)
+        return re.search(rf"<tr id=\"person-\d+\">(?:(?!</tr>).)*{re.escape(email)}.*?</tr>", page, re.S).group(0)
+
+    assert "Partnership coordinator" in line("c2@test.school") and ">Yes</td>" in line("c3@test.school")
+    assert post(client, f"/people/{user_id(synced_app, 'c2@test.school')}", {"role": "head", "school": "BR"}
+                ).status_code == 303
+    assert post(client, f"/people/{user_id(synced_app, 'c3@test.school')}/deactivate", {}).status_code == 303
+    assert "Head teacher" in line("c2@test.school")
+    assert "No: deactivated" in line("c3@test.school")
+
+
 def test_a_new_password_link_leaves_the_old_password_working_until_the_new_one_is_set(synced_app, login_as):
     client = login_as("admin")
     head = user_id(synced_app, "head@br.test.school")

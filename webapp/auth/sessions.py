@@ -50,6 +50,7 @@ def start_session(user):
     user.last_sign_in_at = utcnow()
     db.session.commit()
     session.clear()  # a fresh session at sign-in: nothing carried over from before
+    g.pop("signed_in", None)  # whoever the request began as (auth/sessions.load_user) is not this person
     session[SESSION_TOKEN] = token
     login_user(user)
     # Only a permanent session's cookie has an expiry (PERMANENT_SESSION_LIFETIME, renewed by

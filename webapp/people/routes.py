@@ -9,7 +9,7 @@ from markupsafe import Markup
 from domain import kept, people, plans, school_accounts
 from domain.access import PEOPLE_REFUSAL, can_manage_people, manages_person
 from domain.models import ROLES, User
-from domain.paging import Page, clamp
+from domain.paging import Page
 from domain.people import ROLE_NAMES, Filters
 from domain.users import UserError
 
@@ -62,19 +62,22 @@ def index():
     """Everyone who signs in, a page at a time: searched by name, e-mail, school or role
     and filtered by school and role, in the database; the search and the page in the address."""
     filters = _filters()
-    found = people.counted(db.session, filters)
-    number = clamp(page_number(), found.total, people.PER_PAGE)
+    found = people.listed(db.session, filters, page_number())
+    number = found.number
     args = {k: v for k, v in vars(filters).items() if v}
     list_only = wants_fragment("people-list")
 
     def draw():
-        shown = people.listing_page(db.session, filters, number, found=found)
+        shown = people.listing_page(db.session, filters, found=found)
         return Markup(render_template("people/_list.html", shown=shown, filters=filters, count_oob=list_only,
                                       pager=pager(shown, "people.index", labels=("← Previous", "Next →"), **args)))
 
     # Drawn once and kept for every coordinator who asks the same: the partnership's versions
-    # move with any change to what a line shows, and the count and latest sign-in with the rest.
-    list_html = kept.for_partnership(db.session, ("people drawn", astuple(filters), number, found, list_only), draw)
+    # move with a change to anyone's name, e-mail, role, school or state, and the key holds
+    # the count and the page's people with their last sign-in. Not a search (each pause in
+    # the typing asks for one): kept, they would crowd out what others read again.
+    list_html = draw() if filters.q else kept.for_partnership(
+        db.session, ("people drawn", astuple(filters), found, list_only), draw)
     if list_only:
         canonical = url_for("people.index", **args, page=number if number > 1 else None)
         return fragment(list_html, push_url=canonical)

@@ -78,14 +78,14 @@ def _partnership_context(user, glance):
     )
 
 
-def _review_standings(user, own):
+def _review_standings(user, schools):
     """The home's termly reviews, drawn once a day for all who read the same plans' (the
     joint plan's, and their own school's): a review or a signature moves the versions.
     A coordinator's list of plans says how each school's reviews stand; here, the joint plan's."""
     return kept.for_partnership(
-        db.session, ("review standings drawn", tuple(s.code for s in own), dates.uk_today()),
+        db.session, ("review standings drawn", tuple(s.code for s in schools), dates.uk_today()),
         lambda: Markup(render_template("reviews/_standings.html",
-                                       review_standings=reviews.home_standings(db.session, user, own))))
+                                       review_standings=reviews.home_standings(db.session, user, schools))))
 
 
 @bp.get("/partnership/schools")
