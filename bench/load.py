@@ -8,8 +8,9 @@ and 10 priorities each; bench.crowd.seed: 1,000 people, 400 events over two term
 wsgi:app` on a loopback port. Each page of bench/pages.py's PAGES is asked for a
 bounded count of requests by wrk from Debian (`apt-get install -y wrk`), with the
 cookie of a session signed in once through the login form as the role the page is
-for; the save is a POST with the session's CSRF token, each request a different
-action row (so every one is a real save, never a clash). The table gives each
+for, each request on a connection of its own (CONNECTION says why); the save is a
+POST with the session's CSRF token, each request a different action row (so every
+one is a real save, never a clash). The table gives each
 page's p50 and p95, its p95 as a ratio to /healthz's (the median of bursts of it
 between the pages, in the same run), its bytes, and that ratio over the run
 before's; bench/pages.py writes it into docs/performance.md, "Every page under
@@ -113,8 +114,16 @@ def sign_in(base, role):
     return "; ".join(f"{k}={v}" for k, v in cookies.items()), found[1]
 
 
+# Each request on a connection of its own. Over kept-alive connections, where wrk's four
+# happened to land decided a page's figure: three or four on one of gunicorn's two workers
+# and that worker served them all while the other idled (the school plan's median 22 ms in
+# one run, 60 in the next; new connections each time: 24 to 36 ms).
+CONNECTION = "Connection: close"
+
+
 def wrk_command(folder, url, cookie, count, connections, script="counting.lua"):
-    command = ["wrk", "-t1", f"-c{connections}", "-d120s", "--timeout", "30s", "-s", str(folder / script), url]
+    command = ["wrk", "-t1", f"-c{connections}", "-d120s", "--timeout", "30s", "-H", CONNECTION,
+               "-s", str(folder / script), url]
     if cookie:
         command[1:1] = ["-H", f"Cookie: {cookie}"]
     return command
@@ -164,7 +173,7 @@ def save_script(folder, base, cookie, token, rows):
         # headers given to wrk.format replace wrk's own (-H), so the cookie goes here too
         f'  return wrk.format("POST", paths[i], {{["Cookie"] = {json.dumps(cookie)},',
         '    ["Content-Type"] = "application/x-www-form-urlencoded",',
-        '    ["HX-Request"] = "true", ["HX-Target"] = targets[i]}, bodies[i])',
+        '    ["HX-Request"] = "true", ["HX-Target"] = targets[i], ["Connection"] = "close"}, bodies[i])',
         "end",
     ]) + COUNTING
     (folder / "save.lua").write_text(lua)
