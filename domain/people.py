@@ -308,6 +308,11 @@ class Listed(NamedTuple):
     sign_ins: tuple
 
 
+def _found(where, *columns):
+    """SELECT ``columns`` of the people ``where`` finds: User joined to its School."""
+    return select(*columns).outerjoin(School, User.school_id == School.id).where(*where)
+
+
 def listed(session, filters, number=1, per_page=PER_PAGE):
     """Listed for a page, counted in the same statement. With the partnership's versions
     (which a change to anyone's name, e-mail, role, school or state moves on, but a sign-in
@@ -315,29 +320,24 @@ def listed(session, filters, number=1, per_page=PER_PAGE):
     where = _where(filters)
 
     def page_of(n):
-        return session.execute(
-            select(User.id, User.last_sign_in_at, func.count(User.id).over())
-            .outerjoin(School, User.school_id == School.id).where(*where).order_by(*BY_NAME)
-            .offset((n - 1) * per_page).limit(per_page)).all()
+        return session.execute(_found(where, User.id, User.last_sign_in_at, func.count(User.id).over())
+                               .order_by(*BY_NAME).offset((n - 1) * per_page).limit(per_page)).all()
 
-    rows = page_of(number or 1)
+    number = number or 1
+    rows = page_of(number)
     if rows:
         total = rows[0][2]
     else:  # past the end (a bookmark outliving the people it showed), or nobody at all
-        total = session.scalar(select(func.count(User.id)).outerjoin(School, User.school_id == School.id)
-                               .where(*where)) or 0
-        if clamp(number, total, per_page) != (number or 1):
-            number = clamp(number, total, per_page)
+        total = session.scalar(_found(where, func.count(User.id))) or 0
+        wanted, number = number, clamp(number, total, per_page)
+        if number != wanted:
             rows = page_of(number)
-    return Listed(total, clamp(number, total, per_page), tuple((id, at) for id, at, _ in rows))
+    return Listed(total, number, tuple((id, at) for id, at, _ in rows))
 
 
-def listing_page(session, filters, number=1, per_page=PER_PAGE, found=None):
-    """A page of the people the filters find, by name: counted (``found``, a Listed, if read
-    already) and cut in the database, each with their school in the same statement."""
-    if found is None:
-        found = listed(session, filters, number, per_page)
-    items = list(session.scalars(select(User).outerjoin(School, User.school_id == School.id)
-                                 .where(*_where(filters)).options(contains_eager(User.school)).order_by(*BY_NAME)
-                                 .offset((found.number - 1) * per_page).limit(per_page)))
+def listing_page(session, filters, found, per_page=PER_PAGE):
+    """The page of people ``found`` (a Listed) names, by name, each with their school in
+    the same statement."""
+    items = list(session.scalars(_found(_where(filters), User).options(contains_eager(User.school))
+                                 .order_by(*BY_NAME).offset((found.number - 1) * per_page).limit(per_page)))
     return Page(items, found.total, found.number, per_page)

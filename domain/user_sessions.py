@@ -35,12 +35,11 @@ class SignedIn(NamedTuple):
     """Who a live session is, and what every page of theirs asks of them next."""
 
     user: User | None
-    partnership: Partnership | None  # the one that invited them
-    school: School | None  # theirs (its plan with it)
+    partnership: Partnership | None  # the one that invited them (held: the identity map's hold is weak)
     elsewhere: bool  # their school is in another partnership too (their pages offer a switch)
 
 
-ENDED = SignedIn(None, None, None, False)
+ENDED = SignedIn(None, None, False)
 _other = Membership.__table__.alias("other_membership")
 
 
@@ -69,7 +68,7 @@ def signed_in_user(session, user_id, version, token, absolute_hours):
     set_committed_value(user, "school", school)
     if school is not None:
         set_committed_value(school, "workbook", workbook)
-    return SignedIn(user, partnership, school, bool(elsewhere))
+    return SignedIn(user, partnership, bool(elsewhere))
 
 
 def end(session, token):

@@ -119,6 +119,8 @@ def test_people_are_50_a_page_searched_by_part_of_a_name_school_or_role_the_sear
     first = client.get("/people").get_data(as_text=True)
     assert first.count('<tr id="person-') == 50 and "Page 1 of 3" in first and "128 people: 1 to 50 shown." in first
     assert 'href="/people?page=2" rel="next"' in first
+    past = client.get("/people?page=9").get_data(as_text=True)  # a bookmark past the end: the last page
+    assert "Page 3 of 3" in past and "128 people: 101 to 128 shown." in past and past.count('<tr id="person-') == 28
     found = client.get("/people?q=ebede").get_data(as_text=True)  # a part of a name
     assert "Zebedee Quill" in found and found.count('<tr id="person-') == 1
     assert "1 person matches these filters." in found

@@ -68,7 +68,7 @@ def index():
     list_only = wants_fragment("people-list")
 
     def draw():
-        shown = people.listing_page(db.session, filters, found=found)
+        shown = people.listing_page(db.session, filters, found)
         return Markup(render_template("people/_list.html", shown=shown, filters=filters, count_oob=list_only,
                                       pager=pager(shown, "people.index", labels=("← Previous", "Next →"), **args)))
 
